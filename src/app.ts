@@ -1,0 +1,95 @@
+import { WebClient } from '@slack/web-api';
+import type { App } from '@slack/bolt';
+import type { Config } from './config.js';
+import { createLogger, type AppLogger } from './log.js';
+import { Scheduler } from './scheduler/cron.js';
+import { runPass, type PassOptions } from './scheduler/pass.js';
+import { buildServices, type Services } from './services.js';
+import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
+
+export interface StartOptions {
+  clock?: () => Date;
+  logger?: AppLogger;
+  contentDir?: string;
+  random?: () => number;
+  /** Where HTTP mode listens; tests use 127.0.0.1 and port 0. */
+  host?: string;
+  port?: number;
+  /** Tests drive passes themselves instead of letting cron fire them. */
+  startCron?: boolean;
+  passOptions?: Partial<PassOptions>;
+}
+
+export interface RunningApp {
+  mode: 'http' | 'socket';
+  port: number | undefined;
+  services: Services;
+  scheduler: Scheduler;
+  bolt: App;
+  stop(): Promise<void>;
+}
+
+/** A Web API client for scheduled sends: bounded retries, so a pass cannot hang on one target. */
+export function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): WebClient {
+  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 5000 }, timeout: 15_000 });
+}
+
+/** The composition root for Slack modes: config → db → content → services → Bolt → listeners → scheduler. */
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
+  if (config.mode.kind === 'console') throw new Error('startApp runs the Slack modes; console mode is started by startConsole');
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? (() => new Date());
+  const services = buildServices(config, logger, opts);
+  const mode = config.mode;
+  const client = deliveryClient(mode.botToken, config.slackApiUrl, logger.child('delivery'));
+  const scheduler = new Scheduler(
+    (now) => runPass({ services, client, logger: logger.child('scheduler'), defaultTimezone: config.defaultTimezone, options: opts.passOptions }, now),
+    clock,
+    logger.child('scheduler'),
+  );
+  const slackDeps = { study: services.study, clock, logger };
+
+  let bolt: App;
+  let port: number | undefined;
+  try {
+    if (mode.kind === 'http') {
+      const health = () => {
+        let database = 'ok';
+        try {
+          services.db.prepare('SELECT 1').get();
+        } catch (err) {
+          database = `error: ${(err as Error).message}`;
+        }
+        const body = { status: database === 'ok' ? 'ok' : 'degraded', mode: 'http', database: { path: config.dbPath, state: database }, scheduler: scheduler.state() };
+        return { status: database === 'ok' ? 200 : 503, body };
+      };
+      const created = createHttpApp({ botToken: mode.botToken, signingSecret: mode.signingSecret, slackApiUrl: config.slackApiUrl, logger, health });
+      bolt = created.app;
+      registerListeners(bolt, slackDeps);
+      const server = await created.receiver.start({ port: opts.port ?? mode.port, host: opts.host ?? '0.0.0.0' });
+      const address = server.address();
+      port = typeof address === 'object' && address ? address.port : undefined;
+      logger.info(`aipath listening in HTTP mode on port ${port}: POST /slack/events, GET /healthz`);
+    } else {
+      bolt = createSocketApp({ botToken: mode.botToken, appToken: mode.appToken, slackApiUrl: config.slackApiUrl, logger });
+      registerListeners(bolt, slackDeps);
+      await bolt.start();
+      logger.info('aipath connected in Socket Mode');
+    }
+  } catch (err) {
+    services.db.close();
+    throw err;
+  }
+  if (opts.startCron !== false) scheduler.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new requests, finishing deliveries');
+      await bolt.stop().catch((err: unknown) => logger.warn(`stopping Bolt: ${(err as Error).message}`));
+      await scheduler.stop();
+      services.db.close();
+      logger.info('stopped');
+    })());
+  return { mode: mode.kind, port, services, scheduler, bolt, stop };
+}

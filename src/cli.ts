@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { deliveryClient, startApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { ContentError, loadContent } from './content/load.js';
+import { createLogger, type AppLogger } from './log.js';
+import { formatSummary } from './scheduler/cron.js';
+import { runPass } from './scheduler/pass.js';
+import { buildServices } from './services.js';
+import { openDatabase } from './store/db.js';
+import { migrate, MigrationError } from './store/migrate.js';
+import { runConsole } from './console/session.js';
+
+const USAGE = `aipath: a Slack study companion from cloud roles to AI/ML roles on AWS
+
+Usage: aipath <command> [options]
+
+Commands:
+  start                 run the bot: Socket Mode, HTTP mode or the local console, chosen by the environment
+  console               open the local console (a fake workspace in your terminal), whatever the environment
+      --user U…           act as this user (default U0CONSOLE1)      --member   act as a non-admin
+      --channel C…        type in this channel (default C0STUDY01)   --tz Area/City  your timezone
+      --at <ISO-8601>     start the fake clock here
+  tick [--now <ISO>]    run exactly one scheduler pass as of that instant (default: now), print a summary
+  migrate               apply pending database migrations
+  content check         validate everything under content/
+
+Environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, PORT, SLACK_API_URL, AIPATH_DB,
+AIPATH_TIMEZONE, AIPATH_ADMINS, LOG_LEVEL (see README.md). With no Slack variables, start opens the console.`;
+
+class UsageError extends Error {}
+
+function config(env = process.env): Config {
+  return loadConfig(env);
+}
+
+async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
+  if (cfg.mode.kind === 'console') return consoleCommand([], cfg, logger);
+  const app = await startApp(cfg, { logger });
+  const shutdown = (signal: string) => {
+    logger.info(`${signal} received`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    void app.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return new Promise<number>(() => {});
+}
+
+async function consoleCommand(args: string[], cfg: Config, logger: AppLogger): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { user: { type: 'string' }, channel: { type: 'string' }, tz: { type: 'string' }, at: { type: 'string' }, member: { type: 'boolean' } },
+  });
+  const user = values.user ?? 'U0CONSOLE1';
+  const channel = values.channel ?? 'C0STUDY01';
+  if (!/^[UW][A-Z0-9]{2,}$/.test(user)) throw new UsageError(`--user must be a Slack user ID such as U0CONSOLE1 (got "${user}")`);
+  if (!/^[CG][A-Z0-9]{2,}$/.test(channel)) throw new UsageError(`--channel must be a channel ID such as C0STUDY01 (got "${channel}")`);
+  const tz = values.tz ?? cfg.defaultTimezone;
+  if (!DateTime.local().setZone(tz).isValid) throw new UsageError(`--tz must be an IANA timezone such as Europe/London (got "${tz}")`);
+  const startAt = values.at ? DateTime.fromISO(values.at, { zone: tz }) : undefined;
+  if (startAt && !startAt.isValid) throw new UsageError(`--at must be an ISO-8601 time such as 2026-11-23T09:00 (got "${values.at}")`);
+  await runConsole({
+    config: cfg,
+    logger,
+    input: process.stdin,
+    output: process.stdout,
+    user,
+    team: 'T0AIPATH1',
+    channel,
+    tz,
+    admin: !values.member,
+    startAt: startAt?.toJSDate(),
+    ansi: process.stdout.isTTY === true,
+  });
+  return 0;
+}
+
+async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Promise<number> {
+  const { values } = parseArgs({ args, options: { now: { type: 'string' } } });
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T09:00:00Z (got "${values.now}")`);
+  if (cfg.mode.kind === 'console') throw new UsageError('tick sends to Slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) first');
+  const services = buildServices(cfg, logger);
+  try {
+    const client = deliveryClient(cfg.mode.botToken, cfg.slackApiUrl, logger);
+    const summary = await runPass({ services, client, logger, defaultTimezone: cfg.defaultTimezone }, now);
+    process.stdout.write(`tick ${now.toISOString()}: ${formatSummary(summary)}\n`);
+  } finally {
+    services.db.close();
+  }
+  return 0;
+}
+
+function migrateCommand(cfg: Config): number {
+  const db = openDatabase(cfg.dbPath);
+  try {
+    const result = migrate(db);
+    process.stdout.write(
+      result.applied.length ? `applied ${result.applied.join(', ')} to ${cfg.dbPath}\n` : `${cfg.dbPath} is up to date (${result.alreadyApplied} migrations)\n`,
+    );
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+function contentCheckCommand(): number {
+  const c = loadContent();
+  process.stdout.write(
+    `content ok: ${c.tracks.length} tracks, ${c.certifications.length} certifications, ${c.services.length} services, ${c.tips.length} tips, ${c.quiz.length} quiz questions\n`,
+  );
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 1;
+  }
+  if (command === 'content') {
+    if (rest[0] !== 'check') throw new UsageError('did you mean `aipath content check`?');
+    return contentCheckCommand();
+  }
+  const cfg = config();
+  const consoleLike = command === 'console' || (command === 'start' && cfg.mode.kind === 'console');
+  const logger = createLogger(consoleLike && !process.env.LOG_LEVEL ? 'warn' : cfg.logLevel);
+  switch (command) {
+    case 'start':
+      return startCommand(logger, cfg);
+    case 'console':
+      return consoleCommand(rest, cfg, logger);
+    case 'tick':
+      return tickCommand(rest, cfg, logger);
+    case 'migrate':
+      return migrateCommand(cfg);
+    default:
+      throw new UsageError(`unknown command "${command}"; see aipath --help`);
+  }
+}
+
+function fail(err: unknown): never {
+  const known = err instanceof ConfigError || err instanceof UsageError || err instanceof MigrationError || err instanceof ContentError;
+  process.stderr.write(known ? `aipath: ${(err as Error).message}\n` : `aipath: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(known ? 2 : 1);
+}
+
+// A crash leaves no half-working bot behind: log it and exit non-zero for the supervisor to restart.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`aipath: crashed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`aipath: crashed on an unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}\n`);
+  process.exit(1);
+});
+
+main(process.argv.slice(2)).then((code) => process.exit(code), fail);

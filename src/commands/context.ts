@@ -1,0 +1,33 @@
+import type { Content } from '../content/load.js';
+import type { Lookups } from '../content/lookups.js';
+import type { Stores } from '../store/index.js';
+import type { Message } from '../slack/views/blocks.js';
+
+/** What the caller's Slack profile tells us; resolved lazily because it may cost a users.info call. */
+export interface Profile {
+  tz: string;
+  isAdmin: boolean;
+}
+
+export interface CommandContext {
+  workspaceId: string;
+  userId: string;
+  channelId: string;
+  now: Date;
+  profile(): Promise<Profile>;
+}
+
+export interface StudyDeps {
+  stores: Stores;
+  content: Content;
+  lookups: Lookups;
+  defaultTimezone: string;
+  admins: readonly string[];
+  random: () => number;
+}
+
+export interface Reply extends Message {
+  responseType: 'ephemeral' | 'in_channel';
+}
+
+export const ephemeral = (m: Message): Reply => ({ ...m, responseType: 'ephemeral' });

@@ -1,0 +1,133 @@
+import { DateTime } from 'luxon';
+import { formatLocal, nextWeeklyAt, utcIso } from '../core/due.js';
+import { localDate, planPosition } from '../core/plan.js';
+import type { EnrolmentRow } from '../store/enrolments.js';
+import type { Track } from '../content/schema.js';
+import { noticeView } from '../slack/views/help.js';
+import { statusView, notEnrolledView } from '../slack/views/status.js';
+import { enrolledView } from '../slack/views/tracks.js';
+import { didYouMeanView } from '../slack/views/lookup.js';
+import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
+
+function nextNudge(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: EnrolmentRow | undefined): string {
+  if (!enrolment || enrolment.status === 'stopped' || enrolment.status === 'finished') return 'none';
+  const user = deps.stores.users.get(ctx.workspaceId, ctx.userId);
+  let from = ctx.now;
+  if (enrolment.status === 'paused') {
+    if (!enrolment.paused_until) return 'paused until you resume';
+    from = new Date(Math.max(ctx.now.getTime(), Date.parse(enrolment.paused_until)));
+  }
+  return formatLocal(nextWeeklyAt(from, tz, user?.nudge_time ?? '09:00'));
+}
+
+export async function start(deps: StudyDeps, ctx: CommandContext, query: string): Promise<Reply> {
+  const found = deps.lookups.tracks.find(query);
+  if (found.kind !== 'found') {
+    const options = found.kind === 'ambiguous' ? found.candidates : [];
+    return ephemeral(didYouMeanView('track', query, options.map((t) => ({ id: t.id, label: t.title }))));
+  }
+  const track = found.item;
+  const { tz } = await ctx.profile();
+  deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
+  const current = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
+  const alreadyCurrent = current?.track_id === track.id && current.status !== 'stopped';
+  const today = localDate(ctx.now, tz);
+  const { enrolment, resumed } = alreadyCurrent ? { enrolment: current, resumed: false } : deps.stores.enrolments.switchTo(ctx.workspaceId, ctx.userId, track.id, today, ctx.now);
+  if (!alreadyCurrent) scheduleNudges(deps, ctx, enrolment.id, tz);
+  const position = planPosition(track, enrolment.started_on, today);
+  return ephemeral(
+    enrolledView({
+      track,
+      certs: track.certifications.map((id) => deps.content.certification(id)!),
+      week: position.week,
+      resumed,
+      alreadyCurrent,
+      nextNudge: nextNudge(deps, ctx, tz, enrolment),
+    }),
+  );
+}
+
+/** The weekly nudge falls due on the learner's next local Monday at their nudge time. */
+export function scheduleNudges(deps: StudyDeps, ctx: CommandContext, enrolmentId: number, tz: string): void {
+  const nudgeTime = deps.stores.users.get(ctx.workspaceId, ctx.userId)?.nudge_time ?? '09:00';
+  deps.stores.enrolments.setNextNudge(enrolmentId, utcIso(nextWeeklyAt(ctx.now, tz, nudgeTime)));
+}
+
+/** The caller's current enrolment with its track, or a reply explaining there is none. */
+function currentOrReply(deps: StudyDeps, ctx: CommandContext): { reply: Reply } | { enrolment: EnrolmentRow; track: Track } {
+  const enrolment = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
+  const track = enrolment ? deps.content.track(enrolment.track_id) : undefined;
+  if (!enrolment || !track) return { reply: ephemeral(notEnrolledView()) };
+  return { enrolment, track };
+}
+
+export async function status(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
+  const cur = currentOrReply(deps, ctx);
+  if ('reply' in cur) return cur.reply;
+  const { enrolment, track } = cur;
+  const { tz } = await ctx.profile();
+  const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
+  const done = deps.stores.enrolments.doneWeeks(enrolment.id);
+  const pausedNote = enrolment.status === 'paused' ? (enrolment.paused_until ? `until ${formatLocal(DateTime.fromISO(enrolment.paused_until, { zone: tz }))}` : 'until you resume') : undefined;
+  return ephemeral(
+    statusView({
+      track,
+      week: position.week,
+      milestone: position.milestone!,
+      weekDone: done.includes(position.week),
+      doneCount: done.length,
+      status: position.finished && enrolment.status === 'active' ? 'finished' : enrolment.status,
+      statusNote: pausedNote ?? enrolment.status_reason ?? undefined,
+      nextNudge: nextNudge(deps, ctx, tz, enrolment),
+    }),
+  );
+}
+
+export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
+  const cur = currentOrReply(deps, ctx);
+  if ('reply' in cur) return cur.reply;
+  const { enrolment, track } = cur;
+  if (enrolment.status === 'stopped') return ephemeral(noticeView(`You left *${track.title}*. Rejoin with \`/aipath start ${track.id}\`.`));
+  const { tz } = await ctx.profile();
+  const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
+  const recorded = deps.stores.enrolments.markDone(enrolment.id, position.week, ctx.now);
+  const title = position.milestone!.title;
+  return ephemeral(
+    recorded
+      ? noticeView(`Week ${position.week} done: *${title}*. Nice work! See \`/aipath status\` for what's next.`, ':white_check_mark:')
+      : noticeView(`Week ${position.week} (*${title}*) was already marked done. Nothing changed.`, ':white_check_mark:'),
+  );
+}
+
+export async function pause(deps: StudyDeps, ctx: CommandContext, days: number | undefined): Promise<Reply> {
+  const cur = currentOrReply(deps, ctx);
+  if ('reply' in cur) return cur.reply;
+  const { enrolment, track } = cur;
+  if (enrolment.status === 'stopped' || enrolment.status === 'finished') return ephemeral(noticeView(`There are no nudges to pause on *${track.title}*.`));
+  const { tz } = await ctx.profile();
+  const until = days ? DateTime.fromJSDate(ctx.now).plus({ days }) : undefined;
+  deps.stores.enrolments.setStatus(enrolment.id, 'paused', ctx.now, { pausedUntil: until?.toUTC().toISO() ?? null, reason: days ? `for ${days} day${days === 1 ? '' : 's'}` : 'by you' });
+  return ephemeral(
+    noticeView(until ? `Nudges paused until ${formatLocal(until.setZone(tz))}. \`/aipath resume\` brings them back sooner.` : 'Nudges paused until you `/aipath resume`.', ':double_vertical_bar:'),
+  );
+}
+
+export async function resume(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
+  const cur = currentOrReply(deps, ctx);
+  if ('reply' in cur) return cur.reply;
+  const { enrolment, track } = cur;
+  if (enrolment.status !== 'paused' && enrolment.status !== 'stopped') return ephemeral(noticeView(`Your nudges for *${track.title}* are already on.`));
+  deps.stores.enrolments.setStatus(enrolment.id, 'active', ctx.now);
+  const { tz } = await ctx.profile();
+  scheduleNudges(deps, ctx, enrolment.id, tz);
+  return ephemeral(noticeView(`Welcome back to *${track.title}*. Next nudge: ${nextNudge(deps, ctx, tz, { ...enrolment, status: 'active' })}.`, ':arrow_forward:'));
+}
+
+export function stop(deps: StudyDeps, ctx: CommandContext): Reply {
+  const cur = currentOrReply(deps, ctx);
+  if ('reply' in cur) return cur.reply;
+  const { enrolment, track } = cur;
+  if (enrolment.status === 'stopped') return ephemeral(noticeView(`You already left *${track.title}*.`));
+  deps.stores.enrolments.setStatus(enrolment.id, 'stopped', ctx.now, { reason: 'left the track' });
+  return ephemeral(noticeView(`You left *${track.title}*. Your progress is kept: \`/aipath start ${track.id}\` picks it up again.`, ':wave:'));
+}

@@ -1,0 +1,56 @@
+import type { LookupResult } from '../content/lookup.js';
+import type { Tip } from '../content/schema.js';
+import { didYouMeanView, certCardView, serviceCardView } from '../slack/views/lookup.js';
+import { tipView } from '../slack/views/tip.js';
+import { noticeView } from '../slack/views/help.js';
+import { tracksView } from '../slack/views/tracks.js';
+import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
+
+function options<T extends { id: string }>(result: LookupResult<T>, label: (t: T) => string) {
+  const items = result.kind === 'ambiguous' ? result.candidates : result.kind === 'none' ? result.suggestions : [];
+  return items.map((t) => ({ id: t.id, label: label(t) }));
+}
+
+export function service(deps: StudyDeps, query: string): Reply {
+  const found = deps.lookups.services.find(query);
+  if (found.kind !== 'found') return ephemeral(didYouMeanView('service', query, options(found, (s) => s.name)));
+  return ephemeral(serviceCardByRecord(deps, found.item.id)!);
+}
+
+export function serviceCardByRecord(deps: StudyDeps, id: string) {
+  const s = deps.content.service(id);
+  if (!s) return undefined;
+  const related = s.related.map((r) => deps.content.service(r)).filter((r) => r !== undefined);
+  const replacement = s.statusNote?.replacement ? deps.content.service(s.statusNote.replacement) : undefined;
+  return serviceCardView(s, related, replacement);
+}
+
+export function cert(deps: StudyDeps, query: string): Reply {
+  const found = deps.lookups.certs.find(query);
+  if (found.kind !== 'found') return ephemeral(didYouMeanView('cert', query, options(found, (c) => `${c.code} ${c.name.replace(/^AWS Certified /, '')}`)));
+  return ephemeral(certCardByRecord(deps, found.item.id)!);
+}
+
+export function certCardByRecord(deps: StudyDeps, id: string) {
+  const c = deps.content.certification(id);
+  if (!c) return undefined;
+  const successor = c.retired?.successor ? deps.content.certification(c.retired.successor) : undefined;
+  return certCardView(c, successor, deps.content.tracks.filter((t) => t.certifications.includes(c.id)));
+}
+
+export function tracks(deps: StudyDeps): Reply {
+  return ephemeral(tracksView(deps.content.tracks, (id) => deps.content.certification(id)));
+}
+
+/** Tips for a track are those tagged with it plus the untagged ones meant for everyone. */
+export function tipsFor(tips: readonly Tip[], trackId: string | null | undefined): Tip[] {
+  return trackId ? tips.filter((t) => t.tracks.length === 0 || t.tracks.includes(trackId)) : [...tips];
+}
+
+export function tip(deps: StudyDeps, ctx: CommandContext): Reply {
+  const trackId = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId)?.track_id;
+  const pool = tipsFor(deps.content.tips, trackId);
+  const chosen = pool[Math.floor(deps.random() * pool.length)];
+  if (!chosen) return ephemeral(noticeView('There are no tips for your track yet.'));
+  return ephemeral(tipView(chosen, chosen.services.map((id) => deps.content.service(id)).filter((s) => s !== undefined)));
+}

@@ -1,0 +1,52 @@
+import { noticeView } from '../slack/views/help.js';
+import { message, section, actions } from '../slack/views/blocks.js';
+import { scheduleNudges } from './learner.js';
+import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
+
+export type SettingChange = { setting: 'time'; value: string } | { setting: 'tz'; value: string } | { setting: 'leaderboard'; value: boolean };
+
+export async function settings(deps: StudyDeps, ctx: CommandContext, change: SettingChange): Promise<Reply> {
+  const { users } = deps.stores;
+  users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
+  const reply = applySetting(deps, ctx, change);
+  // A new time or timezone moves the next weekly nudge with it.
+  const enrolment = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
+  if (enrolment && change.setting !== 'leaderboard' && (enrolment.status === 'active' || enrolment.status === 'paused')) {
+    scheduleNudges(deps, ctx, enrolment.id, (await ctx.profile()).tz);
+  }
+  return reply;
+}
+
+function applySetting(deps: StudyDeps, ctx: CommandContext, change: SettingChange): Reply {
+  const { users } = deps.stores;
+  switch (change.setting) {
+    case 'time':
+      users.setNudgeTime(ctx.workspaceId, ctx.userId, change.value);
+      return ephemeral(noticeView(`Your weekly nudge now comes on Mondays at *${change.value}* your time.`, ':alarm_clock:'));
+    case 'tz':
+      users.setTzOverride(ctx.workspaceId, ctx.userId, change.value);
+      return ephemeral(noticeView(`Your timezone is now *${change.value}* (instead of your Slack profile's).`, ':earth_africa:'));
+    case 'leaderboard':
+      users.setOnLeaderboard(ctx.workspaceId, ctx.userId, change.value);
+      return ephemeral(
+        noticeView(change.value ? 'You appear on leaderboards again.' : 'You no longer appear on leaderboards; you still see your own standing.', ':trophy:'),
+      );
+  }
+}
+
+export function forgetMeConfirm(): Reply {
+  return ephemeral(
+    message('Delete everything aipath stores about you? This cannot be undone.', [
+      section(':warning: *Delete everything aipath stores about you?* Your tracks, progress, settings and answers go, and this cannot be undone.'),
+      actions([
+        { text: 'Yes, delete my data', actionId: 'forget_me_confirm', style: 'danger' },
+        { text: 'Cancel', actionId: 'forget_me_cancel' },
+      ]),
+    ]),
+  );
+}
+
+export function forgetMe(deps: StudyDeps, ctx: CommandContext): Reply {
+  const removed = deps.stores.users.remove(ctx.workspaceId, ctx.userId);
+  return ephemeral(noticeView(removed ? 'Done: aipath no longer stores anything about you.' : 'aipath had nothing stored about you.', ':wastebasket:'));
+}

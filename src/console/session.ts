@@ -1,0 +1,154 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { DateTime } from 'luxon';
+import type { Config } from '../config.js';
+import type { AppLogger } from '../log.js';
+import { deliveryClient } from '../app.js';
+import { Scheduler, formatSummary } from '../scheduler/cron.js';
+import { runPass } from '../scheduler/pass.js';
+import { buildServices } from '../services.js';
+import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
+import { FakeSlack, type RecordedCall } from './fake-slack.js';
+import { ConsoleReceiver } from './receiver.js';
+import { renderBlocks, mrkdwnToText, type RenderedButton } from './render.js';
+
+export interface ConsoleOptions {
+  config: Config;
+  logger: AppLogger;
+  input: Readable;
+  output: Writable;
+  user: string;
+  team: string;
+  channel: string;
+  tz?: string;
+  admin: boolean;
+  /** Where the fake clock starts; it then runs on in real time until `:time` moves it. */
+  startAt?: Date;
+  ansi?: boolean;
+}
+
+const CONSOLE_HELP = [
+  'Type /aipath commands as in Slack, e.g. /aipath help',
+  'Console commands:',
+  '  :click N            press button N of the last message',
+  '  :time <ISO-8601>    move the clock there and run what is due, e.g. :time 2026-11-23T09:00',
+  '  :tick               run one scheduler pass now',
+  '  :home               open the Home tab',
+  '  :user <U…> [admin]  act as another user',
+  '  :channel <C…>       type in another channel',
+  '  :help               this list;  :quit  leave (or end of input)',
+];
+
+/** The local shell adapter: one fake user in a fake workspace, driving the real Bolt app. */
+export async function runConsole(o: ConsoleOptions): Promise<void> {
+  const ansi = o.ansi ?? false;
+  const print = (...lines: string[]) => o.output.write(`${lines.join('\n')}\n`);
+  const fake = await new FakeSlack().start();
+  fake.teamId = o.team;
+  fake.defaultTz = o.tz ?? o.config.defaultTimezone;
+  let user = o.user;
+  let channel = o.channel;
+  fake.users.set(user, { id: user, is_admin: o.admin });
+
+  let offsetMs = o.startAt ? o.startAt.getTime() - Date.now() : 0;
+  const clock = () => new Date(Date.now() + offsetMs);
+  const services = buildServices(o.config, o.logger);
+  const receiver = new ConsoleReceiver();
+  const bolt = createReceiverApp({ botToken: 'xoxb-console-local', receiver, slackApiUrl: fake.url, logger: o.logger });
+  registerListeners(bolt, { study: services.study, clock, logger: o.logger });
+  await bolt.start();
+  const client = deliveryClient('xoxb-console-local', fake.url, o.logger);
+  const scheduler = new Scheduler((now) => runPass({ services, client, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now), clock, o.logger);
+
+  let buttons: RenderedButton[] = [];
+  const show = (title: string, payload: { text?: unknown; blocks?: unknown }) => {
+    const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
+    const r = renderBlocks(blocks, { ansi });
+    print(`┌ ${title}`, ...(blocks.length ? r.lines : [mrkdwnToText(String(payload.text ?? ''), ansi)]).map((l) => `│ ${l}`), '└');
+    if (r.buttons.length) buttons = r.buttons;
+  };
+  fake.on('call', (call: RecordedCall) => {
+    const p = call.params;
+    if (call.method === 'chat.postMessage') show(`posted in ${String(p.channel).startsWith('D') ? 'DM' : `#${String(p.channel)}`}`, p);
+    else if (call.method === 'response_url') show('aipath (only visible to you)', p);
+    else if (call.method === 'views.publish') show('Home tab', (p.view ?? {}) as { blocks?: unknown });
+  });
+
+  const ids = () => ({ team_id: o.team, user_id: user, channel_id: channel });
+  const dispatch = (body: Record<string, unknown>) =>
+    receiver.dispatch(body, (response) => {
+      if (response && typeof response === 'object') show('aipath (only visible to you)', response as { blocks?: unknown });
+      else if (typeof response === 'string') show('aipath', { text: response });
+    });
+
+  print('aipath console: a local workspace with a fake clock. Type /aipath help, or :help for console commands.');
+  print(`You are ${user} in #${channel}; the time is ${DateTime.fromJSDate(clock(), { zone: fake.defaultTz }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`);
+  let interactions = 0;
+  const rl = createInterface({ input: o.input, terminal: false });
+  try {
+    for await (const rawLine of rl) {
+      const line = rawLine.trim();
+      if (line === '') continue;
+      if (ansi) print(`> ${line}`);
+      interactions += 1;
+      const [word = '', ...args] = line.split(/\s+/);
+      try {
+        if (word === '/aipath') {
+          const text = line.slice('/aipath'.length).trim();
+          await dispatch({ ...ids(), command: '/aipath', text, response_url: `${fake.responseUrlBase}${interactions}`, trigger_id: `console.${interactions}`, api_app_id: 'A0AIPATH1' });
+        } else if (word === ':click') {
+          const n = Number(args[0]);
+          const b = buttons[n - 1];
+          if (!b) {
+            print(buttons.length ? `There is no button ${args[0] ?? ''}; choose 1 to ${buttons.length}.` : 'There are no buttons to press yet.');
+            continue;
+          }
+          await dispatch({
+            type: 'block_actions',
+            team: { id: o.team },
+            user: { id: user, team_id: o.team },
+            channel: { id: channel },
+            api_app_id: 'A0AIPATH1',
+            trigger_id: `console.${interactions}`,
+            response_url: `${fake.responseUrlBase}${interactions}`,
+            actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
+          });
+        } else if (word === ':time' || word === ':tick') {
+          if (word === ':time') {
+            const target = DateTime.fromISO(args.join('T'), { zone: fake.defaultTz });
+            if (!target.isValid) {
+              print('Give the time as ISO-8601, e.g. :time 2026-11-23T09:00 (read in your timezone) or 2026-11-23T09:00Z.');
+              continue;
+            }
+            offsetMs = target.toMillis() - Date.now();
+            print(`⏱ the clock is now ${target.toFormat('ccc d LLL yyyy HH:mm ZZZZ')}`);
+          }
+          const summary = await scheduler.tick(clock());
+          print(`scheduler: ${formatSummary(summary)}`);
+        } else if (word === ':home') {
+          await dispatch({ type: 'event_callback', team_id: o.team, api_app_id: 'A0AIPATH1', event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1' }, event_id: `Ev${interactions}`, event_time: 1 });
+        } else if (word === ':user' && /^[UW][A-Z0-9]{2,}$/.test(args[0] ?? '')) {
+          user = args[0]!;
+          fake.users.set(user, { id: user, is_admin: args[1] === 'admin' });
+          print(`You are now ${user}${args[1] === 'admin' ? ' (workspace admin)' : ''}.`);
+        } else if (word === ':channel' && /^[CGD][A-Z0-9]{2,}$/.test(args[0] ?? '')) {
+          channel = args[0]!;
+          print(`You are now typing in #${channel}.`);
+        } else if (word === ':quit' || word === ':q') {
+          break;
+        } else {
+          print(...CONSOLE_HELP);
+        }
+      } catch (err) {
+        o.logger.error('console command failed', err);
+        print(`Something went wrong: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    rl.close();
+    await scheduler.stop();
+    await bolt.stop();
+    await fake.stop();
+    services.db.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/** Length limits keep every text inside the Block Kit element that renders it (see DESIGN.md). */
+export const LIMITS = {
+  title: 120,
+  line: 200,
+  item: 300,
+  tip: 280,
+  question: 400,
+  option: 150,
+  explanation: 500,
+  paragraph: 600,
+} as const;
+
+const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case kebab-case like bedrock-guardrails');
+const httpsUrl = z.string().url().startsWith('https://', 'must be an https:// URL');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-31');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const link = z.object({ title: text(LIMITS.title), url: httpsUrl }).strict();
+const sources = z.array(httpsUrl).default([]);
+
+export const TrackSchema = z
+  .object({
+    id,
+    aliases: z.array(text(40)).default([]),
+    title: text(LIMITS.title),
+    audience: text(LIMITS.paragraph),
+    summary: text(LIMITS.paragraph),
+    horizon: text(LIMITS.paragraph * 2).optional(),
+    certifications: z.array(id).min(1),
+    projects: z.array(z.object({ title: text(LIMITS.title), description: text(LIMITS.paragraph) }).strict()).min(1),
+    weeks: z
+      .array(
+        z
+          .object({
+            week: z.number().int().min(1),
+            title: text(LIMITS.title),
+            goals: z.array(text(LIMITS.item)).min(1).max(4),
+            tasks: z.array(text(LIMITS.item)).min(1).max(6),
+            links: z.array(link).max(4).default([]),
+            cert: id.optional(),
+            domain: z.number().int().min(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    sources,
+  })
+  .strict();
+
+export const CERT_STATUSES = ['active', 'beta', 'upcoming', 'retiring', 'retired'] as const;
+export const CERT_LEVELS = ['foundational', 'associate', 'professional', 'specialty'] as const;
+
+export const CertificationSchema = z
+  .object({
+    id,
+    code: z.string().regex(/^[A-Z]{2,4}-C\d{2}$/, 'must be an exam code like AIP-C01'),
+    name: text(LIMITS.title),
+    aliases: z.array(text(60)).default([]),
+    level: z.enum(CERT_LEVELS),
+    status: z.enum(CERT_STATUSES),
+    available: isoDate.optional(),
+    retired: z.object({ lastExamDate: isoDate, successor: id.optional() }).strict().optional(),
+    renamed: z.object({ from: text(LIMITS.title), date: isoDate }).strict().optional(),
+    audience: text(LIMITS.paragraph),
+    experience: text(LIMITS.paragraph),
+    domains: z.array(z.object({ number: z.number().int().min(1), name: text(LIMITS.title), weight: z.number().positive() }).strict()).min(1),
+    format: z
+      .object({
+        questions: z.number().int().positive().optional(),
+        minutes: z.number().int().positive().optional(),
+        passingScore: z.number().int().min(100).max(1000).optional(),
+        priceUsd: z.number().positive().optional(),
+        questionTypes: z.array(text(60)).optional(),
+      })
+      .strict()
+      .optional(),
+    resources: z.array(link).default([]),
+    url: httpsUrl,
+    sources,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.status === 'retired' || c.status === 'retiring') && !c.retired) {
+      ctx.addIssue({ code: 'custom', path: ['retired'], message: `is required when status is ${c.status}` });
+    }
+    if ((c.status === 'beta' || c.status === 'upcoming') && !c.available) {
+      ctx.addIssue({ code: 'custom', path: ['available'], message: `is required when status is ${c.status}` });
+    }
+  });
+
+export const SERVICE_CATEGORIES = [
+  'ml-platform',
+  'generative-ai',
+  'ai-assistant',
+  'language',
+  'vision',
+  'document',
+  'search',
+  'forecasting-recommendation',
+  'data',
+  'integration',
+  'compute',
+  'security',
+  'monitoring',
+  'delivery',
+  'developer-tools',
+] as const;
+export const SERVICE_STATUSES = ['active', 'renamed', 'closed-to-new-customers', 'end-of-support', 'retired'] as const;
+
+export const ServiceSchema = z
+  .object({
+    id,
+    name: text(LIMITS.title),
+    aliases: z.array(text(60)).default([]),
+    category: z.enum(SERVICE_CATEGORIES),
+    description: text(LIMITS.line),
+    pickWhen: z.array(text(LIMITS.item)).min(1).max(5),
+    exams: z.array(z.object({ cert: id, domains: z.array(z.number().int().min(1)).default([]) }).strict()).default([]),
+    memoryHook: text(LIMITS.item).optional(),
+    related: z.array(id).default([]),
+    docs: httpsUrl,
+    status: z.enum(SERVICE_STATUSES),
+    statusNote: z.object({ date: isoDate, replacement: id.optional(), note: text(LIMITS.item) }).strict().optional(),
+    sources,
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.status !== 'active' && !s.statusNote) {
+      ctx.addIssue({ code: 'custom', path: ['statusNote'], message: `is required when status is ${s.status}` });
+    }
+  });
+
+export const TIP_KINDS = ['exam-trap', 'memory-hook', 'decision-boundary', 'quick-note', 'project', 'career'] as const;
+
+export const TipSchema = z
+  .object({
+    id,
+    kind: z.enum(TIP_KINDS),
+    text: text(LIMITS.tip),
+    certs: z.array(id).default([]),
+    domain: z.number().int().min(1).optional(),
+    tracks: z.array(id).default([]),
+    services: z.array(id).default([]),
+    sources,
+  })
+  .strict();
+
+export const QuizQuestionSchema = z
+  .object({
+    id,
+    question: text(LIMITS.question),
+    options: z
+      .array(z.object({ text: text(LIMITS.option), correct: z.boolean().default(false) }).strict())
+      .min(3, 'must have 3 or 4 options')
+      .max(4, 'must have 3 or 4 options'),
+    explanation: text(LIMITS.explanation),
+    cert: id,
+    domain: z.number().int().min(1).optional(),
+    tracks: z.array(id).default([]),
+    services: z.array(id).default([]),
+    sources,
+  })
+  .strict();
+
+export type Track = z.infer<typeof TrackSchema>;
+export type Week = Track['weeks'][number];
+export type Certification = z.infer<typeof CertificationSchema>;
+export type Service = z.infer<typeof ServiceSchema>;
+export type Tip = z.infer<typeof TipSchema>;
+export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { closest } from './text.js';
+import { isIanaZone } from './timezone.js';
+import { parseClockTime } from './plan.js';
+
+export interface CommandInfo {
+  name: string;
+  usage: string;
+  example: string;
+  summary: string;
+  admin?: boolean;
+}
+
+/** Every /aipath subcommand, in the order help lists them. */
+export const COMMANDS: readonly CommandInfo[] = [
+  { name: 'help', usage: 'help', example: '/aipath help', summary: 'What aipath does and every command' },
+  { name: 'tracks', usage: 'tracks', example: '/aipath tracks', summary: 'The study tracks, who each is for, length and target exams' },
+  { name: 'start', usage: 'start <track>', example: '/aipath start devops', summary: 'Join a track (your progress in other tracks is kept)' },
+  { name: 'status', usage: 'status', example: '/aipath status', summary: 'Your week, milestone, progress, streak and next nudge' },
+  { name: 'done', usage: 'done', example: '/aipath done', summary: "Mark this week's milestone done" },
+  { name: 'pause', usage: 'pause [days]', example: '/aipath pause 7', summary: 'Pause your nudges, for good or for some days' },
+  { name: 'resume', usage: 'resume', example: '/aipath resume', summary: 'Resume your nudges' },
+  { name: 'stop', usage: 'stop', example: '/aipath stop', summary: 'Leave your track (history is kept)' },
+  { name: 'service', usage: 'service <name>', example: '/aipath service bedrock', summary: 'An AWS service card: when to pick it, exam relevance, docs' },
+  { name: 'cert', usage: 'cert <exam>', example: '/aipath cert aip-c01', summary: 'A certification card: domains, format, status, prep' },
+  { name: 'tip', usage: 'tip', example: '/aipath tip', summary: 'An exam tip for your track' },
+  { name: 'quiz', usage: 'quiz', example: '/aipath quiz', summary: 'A practice question just for you' },
+  { name: 'leaderboard', usage: 'leaderboard [week|month|all]', example: '/aipath leaderboard week', summary: "This channel's study leaderboard" },
+  { name: 'subscribe', usage: 'subscribe [HH:MM] [Area/City] [track]', example: '/aipath subscribe 09:30 Europe/London devops', summary: 'Daily tip and quiz in this channel', admin: true },
+  { name: 'unsubscribe', usage: 'unsubscribe', example: '/aipath unsubscribe', summary: 'Stop posting in this channel', admin: true },
+  { name: 'settings', usage: 'settings time HH:MM | tz <Area/City> | leaderboard on|off', example: '/aipath settings tz America/New_York', summary: 'Your nudge time, timezone and leaderboard visibility' },
+  { name: 'forget-me', usage: 'forget-me', example: '/aipath forget-me', summary: 'Delete everything aipath stores about you' },
+];
+
+export type Period = 'week' | 'month' | 'all';
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'tracks' }
+  | { name: 'start'; track: string }
+  | { name: 'status' }
+  | { name: 'done' }
+  | { name: 'pause'; days?: number }
+  | { name: 'resume' }
+  | { name: 'stop' }
+  | { name: 'service'; query: string }
+  | { name: 'cert'; query: string }
+  | { name: 'tip' }
+  | { name: 'quiz' }
+  | { name: 'leaderboard'; period: Period }
+  | { name: 'subscribe'; time?: string; tz?: string; track?: string }
+  | { name: 'unsubscribe' }
+  | { name: 'settings'; setting: 'time'; value: string }
+  | { name: 'settings'; setting: 'tz'; value: string }
+  | { name: 'settings'; setting: 'leaderboard'; value: boolean }
+  | { name: 'forget-me' };
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; message: string; usage?: CommandInfo; suggestion?: string };
+
+const MAX_TEXT = 500;
+const info = (name: string) => COMMANDS.find((c) => c.name === name)!;
+const fail = (name: string, message: string): ParseResult => ({ ok: false, message, usage: info(name) });
+
+const TIME_EXAMPLE = 'Use 24-hour HH:MM, for example `09:00` or `17:30`.';
+const TZ_EXAMPLE = 'Use an IANA timezone name such as `Europe/London`, `America/New_York` or `Asia/Kolkata`.';
+
+const queryArg = z.string().trim().min(1).max(100);
+const daysArg = z.coerce.number().int().min(1).max(365);
+
+/** Turns the text after `/aipath` into a command, or a friendly reason it is not one. */
+export function parseCommand(raw: string): ParseResult {
+  const text = raw.replace(/[\u200B-\u200D\uFEFF]/g, '').trim();
+  if (text.length > MAX_TEXT) return { ok: false, message: `That is a very long command (${text.length} characters). Commands are short; try \`/aipath help\`.` };
+  const [head = '', ...rest] = text.split(/\s+/);
+  const sub = head.toLowerCase();
+  const args = rest;
+  const argText = rest.join(' ');
+
+  switch (sub) {
+    case '':
+    case 'help':
+    case '?':
+      return { ok: true, command: { name: 'help' } };
+    case 'tracks':
+    case 'status':
+    case 'done':
+    case 'resume':
+    case 'stop':
+    case 'tip':
+    case 'quiz':
+    case 'unsubscribe':
+    case 'forget-me':
+      if (args.length > 0 && sub !== 'tip' && sub !== 'quiz') return fail(sub, `\`${sub}\` takes no arguments.`);
+      return { ok: true, command: { name: sub } as Command };
+    case 'start': {
+      const track = queryArg.safeParse(argText);
+      if (!track.success) return fail('start', 'Which track? For example `/aipath start devops`. See `/aipath tracks` for all of them.');
+      return { ok: true, command: { name: 'start', track: track.data } };
+    }
+    case 'service':
+    case 'cert': {
+      const query = queryArg.safeParse(argText);
+      if (!query.success) return fail(sub, sub === 'service' ? 'Which service? For example `/aipath service bedrock`.' : 'Which exam? For example `/aipath cert aip-c01`.');
+      return { ok: true, command: { name: sub, query: query.data } };
+    }
+    case 'pause': {
+      if (args.length === 0) return { ok: true, command: { name: 'pause' } };
+      const days = daysArg.safeParse(args.length === 1 ? args[0]!.replace(/d(ays?)?$/i, '') : 'x');
+      if (!days.success) return fail('pause', 'Pause takes a number of days from 1 to 365, for example `/aipath pause 7`, or nothing to pause until you resume.');
+      return { ok: true, command: { name: 'pause', days: days.data } };
+    }
+    case 'leaderboard': {
+      const period = (args[0] ?? 'week').toLowerCase();
+      if (args.length > 1 || !['week', 'month', 'all'].includes(period)) return fail('leaderboard', 'Choose `week`, `month` or `all`, for example `/aipath leaderboard month`.');
+      return { ok: true, command: { name: 'leaderboard', period: period as Period } };
+    }
+    case 'subscribe':
+      return parseSubscribe(args);
+    case 'settings':
+      return parseSettings(args);
+    default: {
+      const suggestion = closest(sub, COMMANDS.map((c) => c.name));
+      return {
+        ok: false,
+        message: suggestion ? `I don't know \`${head.slice(0, 40)}\`. Did you mean \`/aipath ${suggestion}\`?` : `I don't know \`${head.slice(0, 40)}\`.`,
+        suggestion,
+      };
+    }
+  }
+}
+
+function parseSubscribe(args: string[]): ParseResult {
+  const command: { name: 'subscribe'; time?: string; tz?: string; track?: string } = { name: 'subscribe' };
+  for (const arg of args) {
+    if (/^\d{1,2}:\d{2}$/.test(arg)) {
+      const time = parseClockTime(arg);
+      if (!time || command.time) return fail('subscribe', `\`${arg}\` is not a time I can use. ${TIME_EXAMPLE}`);
+      command.time = time;
+    } else if (arg.includes('/') || /^utc$/i.test(arg)) {
+      const tz = /^utc$/i.test(arg) ? 'UTC' : arg;
+      if (!isIanaZone(tz) || command.tz) return fail('subscribe', `\`${arg.slice(0, 60)}\` is not a timezone I know. ${TZ_EXAMPLE}`);
+      command.tz = tz;
+    } else if (/^[a-z0-9-]{1,40}$/i.test(arg) && !command.track) {
+      command.track = arg.toLowerCase();
+    } else {
+      return fail('subscribe', `I can't read \`${arg.slice(0, 60)}\`. Give a time, a timezone and a track in any order, for example \`/aipath subscribe 09:30 Europe/London devops\`.`);
+    }
+  }
+  return { ok: true, command };
+}
+
+function parseSettings(args: string[]): ParseResult {
+  const [setting = '', value = '', ...extra] = args;
+  if (extra.length > 0) return fail('settings', 'One setting at a time, for example `/aipath settings time 08:30`.');
+  switch (setting.toLowerCase()) {
+    case 'time': {
+      const time = parseClockTime(value);
+      return time ? { ok: true, command: { name: 'settings', setting: 'time', value: time } } : fail('settings', `That is not a time I can use. ${TIME_EXAMPLE}`);
+    }
+    case 'tz':
+    case 'timezone': {
+      const tz = /^utc$/i.test(value) ? 'UTC' : value;
+      return isIanaZone(tz) ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } } : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
+    }
+    case 'leaderboard': {
+      const v = value.toLowerCase();
+      if (v !== 'on' && v !== 'off') return fail('settings', 'Use `on` or `off`, for example `/aipath settings leaderboard off`.');
+      return { ok: true, command: { name: 'settings', setting: 'leaderboard', value: v === 'on' } };
+    }
+    default:
+      return fail('settings', 'Settings are `time HH:MM`, `tz <Area/City>` and `leaderboard on|off`, for example `/aipath settings time 08:30`.');
+  }
+}

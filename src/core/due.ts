@@ -1,0 +1,35 @@
+import { DateTime } from 'luxon';
+
+/** The next local Monday at `hhmm` in `tz`, strictly after `now`. */
+export function nextWeeklyAt(now: Date, tz: string, hhmm: string, weekday = 1): DateTime {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const local = DateTime.fromJSDate(now, { zone: tz });
+  let candidate = local.set({ hour: h, minute: m, second: 0, millisecond: 0 }).plus({ days: (weekday - local.weekday + 7) % 7 });
+  if (candidate <= local) candidate = candidate.plus({ weeks: 1 });
+  return candidate;
+}
+
+/** "Mon 23 Nov, 09:00 Europe/London": how a person reads a due time. */
+export function formatLocal(dt: DateTime): string {
+  return `${dt.toFormat('ccc d LLL, HH:mm')} ${dt.zoneName}`;
+}
+
+/** The next local occurrence of `hhmm` in `tz`, strictly after `now`. */
+export function nextDailyAt(now: Date, tz: string, hhmm: string): DateTime {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const local = DateTime.fromJSDate(now, { zone: tz });
+  const today = local.set({ hour: h, minute: m, second: 0, millisecond: 0 });
+  return today > local ? today : today.plus({ days: 1 });
+}
+
+/** ISO week label of a local date, e.g. "2026-W48": the period of weekly deliveries. */
+export function isoWeekOf(localDate: string): string {
+  const d = DateTime.fromISO(localDate, { zone: 'UTC' });
+  return `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
+}
+
+export const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** The UTC ISO-8601 form stored in SQLite, which sorts in time order as text. */
+export const utcIso = (dt: DateTime): string => dt.toUTC().toISO()!;

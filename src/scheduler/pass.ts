@@ -1,0 +1,215 @@
+import type { WebClient } from '@slack/web-api';
+import { hostname } from 'node:os';
+import { DAY_MS, HOUR_MS, isoWeekOf, nextDailyAt, nextWeeklyAt, utcIso } from '../core/due.js';
+import { localDate, planPosition } from '../core/plan.js';
+import { pickRotating } from '../core/rotation.js';
+import { tipsFor } from '../commands/lookup.js';
+import type { AppLogger } from '../log.js';
+import type { Services } from '../services.js';
+import type { DeliveryRow } from '../store/deliveries.js';
+import type { DueNudgeRow } from '../store/enrolments.js';
+import type { SubscriptionRow } from '../store/subscriptions.js';
+import type { Message } from '../slack/views/blocks.js';
+import { dailyTipView } from '../slack/views/daily.js';
+import { congratulationsView, weeklyNudgeView } from '../slack/views/nudge.js';
+import { emptySummary, type PassSummary } from './cron.js';
+import { classifySlackError } from './slack-errors.js';
+
+export interface PassOptions {
+  /** How late a daily post may still go out; older ones are recorded as missed. */
+  dailyGraceMs: number;
+  weeklyGraceMs: number;
+  /** A claim older than this with no outcome belongs to a process that stopped mid-delivery. */
+  claimLeaseMs: number;
+  batchSize: number;
+}
+
+export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500 };
+const LATE_AFTER_MS = 2 * 60_000;
+
+export interface PassDeps {
+  services: Services;
+  client: WebClient;
+  logger: AppLogger;
+  defaultTimezone: string;
+  options?: Partial<PassOptions>;
+  worker?: string;
+}
+
+interface Outgoing {
+  row: DeliveryRow;
+  /** Builds the message and its target channel at send time, so content reflects the latest state. */
+  compose: () => Promise<{ channel: string; message: Message; contentId: string | null } | undefined>;
+  onPermanentError: (reason: string) => void;
+}
+
+/**
+ * One scheduler pass as of `now`: claim what is due in the ledger (exactly one claim per target,
+ * kind and local period, whichever process gets there first), then deliver the claims.
+ */
+export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
+  const opts = { ...DEFAULT_PASS_OPTIONS, ...deps.options };
+  const worker = deps.worker ?? `${hostname()}:${process.pid}`;
+  const summary = emptySummary();
+  const outgoing: Outgoing[] = [];
+  const { stores } = deps.services;
+
+  for (const row of stores.deliveries.staleClaims(new Date(now.getTime() - opts.claimLeaseMs), opts.batchSize)) {
+    if (!stores.deliveries.reclaim(row, worker, now)) continue;
+    const recovered = recover(deps, row);
+    if (recovered) {
+      outgoing.push(recovered);
+      summary.retried += 1;
+    }
+  }
+
+  claimDaily(deps, opts, worker, now, summary, outgoing);
+  claimWeeklyNudges(deps, opts, worker, now, summary, outgoing);
+
+  for (const o of outgoing) await deliver(deps, o, now, summary);
+  return summary;
+}
+
+function claimDaily(deps: PassDeps, opts: PassOptions, worker: string, now: Date, summary: PassSummary, out: Outgoing[]): void {
+  const { db, stores } = deps.services;
+  for (let batch = stores.subscriptions.dueDaily(now, opts.batchSize); batch.length > 0; batch = stores.subscriptions.dueDaily(now, opts.batchSize)) {
+    for (const sub of batch) {
+      const dueAt = new Date(sub.next_daily_at!);
+      const claimed = db
+        .transaction(() => {
+          const next = utcIso(nextDailyAt(dueAt, sub.tz, sub.post_time));
+          if (!stores.subscriptions.advanceDaily(sub, next)) return undefined;
+          const age = now.getTime() - dueAt.getTime();
+          const key = { ws: sub.workspace_id, kind: 'daily_tip' as const, target: sub.channel_id, period: localDate(dueAt, sub.tz) };
+          return stores.deliveries.insert(key, sub.next_daily_at!, age > opts.dailyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now);
+        })
+        .immediate();
+      if (!claimed) continue;
+      summary.due += 1;
+      if (claimed.status === 'missed') summary.missed += 1;
+      else out.push(dailyTip(deps, sub, claimed));
+    }
+  }
+}
+
+function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
+  const { content, stores } = deps.services;
+  return {
+    row,
+    compose: async () => {
+      const pool = tipsFor(content.tips, sub.track_id);
+      const tip = pickRotating(pool, stores.deliveries.contentCounts(sub.workspace_id, sub.channel_id, 'daily_tip'), `${sub.channel_id}:${row.period}`);
+      if (!tip) return undefined;
+      const services = tip.services.map((id) => content.service(id)).filter((s) => s !== undefined);
+      return { channel: sub.channel_id, message: dailyTipView(tip, services, row.late === 1), contentId: tip.id };
+    },
+    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
+  };
+}
+
+function claimWeeklyNudges(deps: PassDeps, opts: PassOptions, worker: string, now: Date, summary: PassSummary, out: Outgoing[]): void {
+  const { db, stores } = deps.services;
+  for (let batch = stores.enrolments.dueNudges(now, opts.batchSize); batch.length > 0; batch = stores.enrolments.dueNudges(now, opts.batchSize)) {
+    for (const e of batch) {
+      const tz = e.tz_override ?? e.slack_tz ?? deps.defaultTimezone;
+      const dueAt = new Date(e.next_nudge_at!);
+      const claimed = db
+        .transaction(() => {
+          if (!stores.enrolments.advanceNudge(e, utcIso(nextWeeklyAt(dueAt, tz, e.nudge_time)))) return undefined;
+          if (e.status === 'paused') {
+            if (!e.paused_until || Date.parse(e.paused_until) > dueAt.getTime()) return undefined;
+            stores.enrolments.setStatus(e.id, 'active', now);
+          }
+          const age = now.getTime() - dueAt.getTime();
+          const key = { ws: e.workspace_id, kind: 'weekly_nudge' as const, target: e.user_id, period: isoWeekOf(localDate(dueAt, tz)) };
+          return stores.deliveries.insert(key, e.next_nudge_at!, age > opts.weeklyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now);
+        })
+        .immediate();
+      if (!claimed) continue;
+      summary.due += 1;
+      if (claimed.status === 'missed') summary.missed += 1;
+      else out.push(weeklyNudge(deps, e, tz, claimed));
+    }
+  }
+}
+
+function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRow): Outgoing {
+  const { content, stores } = deps.services;
+  return {
+    row,
+    compose: async () => {
+      const track = content.track(e.track_id);
+      if (!track) return undefined;
+      const position = planPosition(track, e.started_on, localDate(new Date(row.due_at), tz));
+      const opened = await deps.client.conversations.open({ users: e.user_id });
+      const channel = opened.channel?.id;
+      if (!channel) throw Object.assign(new Error('conversations.open returned no channel'), { data: { error: 'channel_not_found' } });
+      if (position.finished) {
+        stores.enrolments.setStatus(e.id, 'finished', new Date());
+        stores.enrolments.setNextNudge(e.id, null);
+        return { channel, message: congratulationsView(track), contentId: 'finished' };
+      }
+      const done = stores.enrolments.doneWeeks(e.id);
+      const message = weeklyNudgeView({
+        track,
+        week: position.week,
+        milestone: position.milestone!,
+        lastWeekDone: position.week > 1 ? done.includes(position.week - 1) : undefined,
+        doneCount: done.length,
+        late: row.late === 1,
+      });
+      return { channel, message, contentId: `week-${position.week}` };
+    },
+    onPermanentError: (reason) => stores.enrolments.setStatus(e.id, 'paused', new Date(), { reason: `Slack: ${reason}` }),
+  };
+}
+
+/** A claim found without an outcome: rebuild its composer from the ledger row and its target. */
+function recover(deps: PassDeps, row: DeliveryRow): Outgoing | undefined {
+  const { stores } = deps.services;
+  if (row.kind === 'daily_tip') {
+    const sub = stores.subscriptions.get(row.workspace_id, row.target);
+    return sub ? dailyTip(deps, sub, row) : undefined;
+  }
+  if (row.kind === 'weekly_nudge') {
+    const enrolment = stores.enrolments.current(row.workspace_id, row.target);
+    const user = stores.users.get(row.workspace_id, row.target);
+    if (!enrolment || !user) return undefined;
+    const tz = user.tz_override ?? user.slack_tz ?? deps.defaultTimezone;
+    return weeklyNudge(deps, { ...enrolment, tz_override: user.tz_override, slack_tz: user.slack_tz, nudge_time: user.nudge_time }, tz, row);
+  }
+  return undefined;
+}
+
+async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSummary): Promise<void> {
+  const { deliveries } = deps.services.stores;
+  try {
+    const composed = await o.compose();
+    if (!composed) {
+      deliveries.markFailed(o.row.id, 'nothing to send', now);
+      summary.failed += 1;
+      return;
+    }
+    const res = await deps.client.chat.postMessage({
+      channel: composed.channel,
+      text: composed.message.text,
+      blocks: composed.message.blocks,
+      metadata: { event_type: 'aipath_delivery', event_payload: { delivery_id: o.row.id } },
+    });
+    deliveries.markSent(o.row.id, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
+    summary.sent += 1;
+    if (o.row.late === 1) summary.late += 1;
+  } catch (err) {
+    const { permanent, reason } = classifySlackError(err);
+    if (permanent) {
+      deliveries.markFailed(o.row.id, reason, now);
+      o.onPermanentError(reason);
+      summary.failed += 1;
+      deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed for good: ${reason}; target paused`);
+    } else {
+      // The claim stays open; the next pass after the lease takes it up again.
+      deliveries.noteAttempt(o.row.id, null, reason, now);
+      deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
+    }
+  }
+}

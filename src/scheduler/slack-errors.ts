@@ -1,0 +1,32 @@
+/** Slack errors that no retry will fix: the target is paused with the reason until someone acts. */
+export const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+  'restricted_action',
+  'missing_scope',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'team_access_not_granted',
+]);
+
+export interface ClassifiedError {
+  permanent: boolean;
+  reason: string;
+}
+
+/** Reads @slack/web-api's error shapes: platform errors carry Slack's code, others are transport. */
+export function classifySlackError(err: unknown): ClassifiedError {
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; message?: string };
+  const slackCode = e?.data?.error;
+  if (slackCode) return { permanent: PERMANENT_ERRORS.has(slackCode), reason: slackCode };
+  if (e?.code === 'slack_webapi_rate_limited_error') return { permanent: false, reason: 'rate_limited' };
+  if (e?.statusCode) return { permanent: false, reason: `http_${e.statusCode}` };
+  return { permanent: false, reason: e?.message?.slice(0, 200) ?? 'unknown error' };
+}

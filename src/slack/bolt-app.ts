@@ -1,0 +1,65 @@
+import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppLogger } from '../log.js';
+import type { SlackDeps } from './deps.js';
+import { registerAipathCommand } from './listeners/commands/aipath.js';
+import { registerButtons } from './listeners/actions/buttons.js';
+import { registerAppHome } from './listeners/events/app-home.js';
+
+/**
+ * Listener calls run inside Slack's 3-second acknowledgement window: a 429 fails fast instead of
+ * waiting out Retry-After, and retries are few and short.
+ */
+export const interactiveClientOptions = (slackApiUrl: string) => ({
+  slackApiUrl,
+  rejectRateLimitedCalls: true,
+  retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
+  timeout: 5000,
+});
+
+export function registerListeners(app: App, deps: SlackDeps): void {
+  registerAipathCommand(app, deps);
+  registerButtons(app, deps);
+  registerAppHome(app, deps);
+  app.error(async (err) => {
+    deps.logger.error('unhandled Bolt error', err);
+  });
+}
+
+export interface HttpAppOptions {
+  botToken: string;
+  signingSecret: string;
+  slackApiUrl: string;
+  logger: AppLogger;
+  health: () => { status: number; body: unknown };
+}
+
+export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: HTTPReceiver } {
+  const receiver = new HTTPReceiver({
+    signingSecret: opts.signingSecret,
+    endpoints: '/slack/events',
+    logger: opts.logger,
+    logLevel: opts.logger.getLevel(),
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req: IncomingMessage, res: ServerResponse) => {
+          const { status, body } = opts.health();
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        },
+      },
+    ],
+  });
+  const app = new App({ token: opts.botToken, receiver, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
+  return { app, receiver };
+}
+
+export function createSocketApp(opts: { botToken: string; appToken: string; slackApiUrl: string; logger: AppLogger }): App {
+  return new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
+}
+
+export function createReceiverApp(opts: { botToken: string; receiver: Receiver; slackApiUrl: string; logger: AppLogger }): App {
+  return new App({ token: opts.botToken, receiver: opts.receiver, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
+}

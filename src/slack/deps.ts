@@ -1,0 +1,21 @@
+import type { WebClient } from '@slack/web-api';
+import type { CommandContext, StudyDeps } from '../commands/context.js';
+import type { AppLogger } from '../log.js';
+import { resolveProfile } from './profile.js';
+
+export interface SlackDeps {
+  study: StudyDeps;
+  clock: () => Date;
+  logger: AppLogger;
+}
+
+export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): CommandContext {
+  const now = deps.clock();
+  let profile: ReturnType<CommandContext['profile']> | undefined;
+  const { stores, defaultTimezone, admins } = deps.study;
+  return {
+    ...ids,
+    now,
+    profile: () => (profile ??= resolveProfile({ users: stores.users, defaultTimezone, admins, logger: deps.logger }, client, ids.workspaceId, ids.userId, now)),
+  };
+}

@@ -1,0 +1,78 @@
+import type { App, BlockAction as BoltBlockAction, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { runCommand } from '../../../commands/index.js';
+import { ephemeral, type Reply } from '../../../commands/context.js';
+import { certCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
+import { forgetMe } from '../../../commands/settings.js';
+import type { Command } from '../../../core/commands.js';
+import { noticeView } from '../../views/help.js';
+import { commandContext, type SlackDeps } from '../../deps.js';
+import { BlockActionPayload, workspaceKey, type BlockAction } from '../../payload.js';
+import { SORRY } from '../commands/aipath.js';
+
+/** Buttons that simply run a command as if the clicker had typed it. */
+const BUTTON_COMMANDS: Record<string, Command> = {
+  milestone_done: { name: 'done' },
+  show_status: { name: 'status' },
+  show_tracks: { name: 'tracks' },
+  pause_nudges: { name: 'pause' },
+  resume_nudges: { name: 'resume' },
+  snooze_week: { name: 'pause', days: 7 },
+};
+
+async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply) {
+  const parsed = BlockActionPayload.safeParse(body);
+  let reply: Reply;
+  if (!parsed.success) {
+    deps.logger.warn(`block action with unexpected fields: ${parsed.error.issues[0]?.path.join('.')}`);
+    reply = SORRY;
+  } else {
+    try {
+      reply = await compute(parsed.data);
+    } catch (err) {
+      deps.logger.error('button failed', err);
+      reply = SORRY;
+    }
+  }
+  try {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+  } catch (err) {
+    deps.logger.warn(`could not answer a button through response_url: ${(err as Error).message}`);
+  }
+}
+
+function contextOf(deps: SlackDeps, client: WebClient, a: BlockAction) {
+  const teamId = a.team?.id ?? a.user.team_id ?? '';
+  return commandContext(deps, client, {
+    workspaceId: workspaceKey(teamId, a.enterprise?.id),
+    userId: a.user.id,
+    channelId: a.channel?.id ?? a.container?.channel_id ?? '',
+  });
+}
+
+export function registerButtons(app: App, deps: SlackDeps): void {
+  app.action<BoltBlockAction>(new RegExp(`^(${Object.keys(BUTTON_COMMANDS).join('|')})$`), async ({ ack, body, client, respond, action }) => {
+    await ack();
+    await answer(deps, client, body, respond, (a) => runCommand(deps.study, contextOf(deps, client, a), BUTTON_COMMANDS[action.action_id]!));
+  });
+
+  app.action<BoltBlockAction>(/^lookup_(service|cert|track):/, async ({ ack, body, client, respond, action }) => {
+    await ack();
+    await answer(deps, client, body, respond, async (a) => {
+      const [kind, id = ''] = a.actions[0]!.action_id.replace(/^lookup_/, '').split(':');
+      if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
+      const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : certCardByRecord(deps.study, id);
+      return ephemeral(card ?? noticeView('That entry no longer exists.'));
+    });
+  });
+
+  app.action<BoltBlockAction>('forget_me_confirm', async ({ ack, body, client, respond }) => {
+    await ack();
+    await answer(deps, client, body, respond, (a) => forgetMe(deps.study, contextOf(deps, client, a)));
+  });
+
+  app.action<BoltBlockAction>('forget_me_cancel', async ({ ack, body, client, respond }) => {
+    await ack();
+    await answer(deps, client, body, respond, () => ephemeral(noticeView('Nothing was deleted.')));
+  });
+}

@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { homeInput } from '../../../commands/home.js';
+import { homeView } from '../../views/home.js';
+import { commandContext, type SlackDeps } from '../../deps.js';
+import { AppHomeOpenedEvent, workspaceKey } from '../../payload.js';
+
+export async function publishHome(deps: SlackDeps, client: WebClient, workspaceId: string, userId: string): Promise<void> {
+  const ctx = commandContext(deps, client, { workspaceId, userId, channelId: '' });
+  const view = homeView(await homeInput(deps.study, ctx));
+  await client.views.publish({ user_id: userId, view });
+}
+
+export function registerAppHome(app: App, deps: SlackDeps): void {
+  app.event('app_home_opened', async ({ event, body, client, logger }) => {
+    const parsed = AppHomeOpenedEvent.safeParse(event);
+    if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
+    const b = body as { team_id?: string; enterprise_id?: string | null };
+    if (!b.team_id) return;
+    try {
+      await publishHome(deps, client, workspaceKey(b.team_id, b.enterprise_id), parsed.data.user);
+    } catch (err) {
+      logger.warn(`could not publish the Home tab: ${(err as Error).message}`);
+    }
+  });
+}

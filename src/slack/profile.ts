@@ -1,0 +1,50 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '@slack/bolt';
+import type { Profile } from '../commands/context.js';
+import { isIanaZone } from '../core/timezone.js';
+import type { UsersStore } from '../store/users.js';
+import { UsersInfoResponse } from './payload.js';
+
+const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
+/** users.info runs inside the 3-second acknowledgement window, so it gets a budget of its own. */
+export const PROFILE_TIMEOUT_MS = 1500;
+
+export interface ProfileDeps {
+  users: UsersStore;
+  defaultTimezone: string;
+  admins: readonly string[];
+  logger: Logger;
+}
+
+/**
+ * The caller's timezone and admin rights: their own override first, then the Slack profile cached
+ * for a day, then the workspace default. A slow or failing users.info never blocks a reply.
+ */
+export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: string, userId: string, now: Date): Promise<Profile> {
+  let user = deps.users.ensure(ws, userId, now);
+  const stale = !user.profile_fetched_at || now.getTime() - Date.parse(user.profile_fetched_at) > PROFILE_TTL_MS;
+  if (stale) {
+    try {
+      const raw = await withTimeout(client.users.info({ user: userId }), PROFILE_TIMEOUT_MS);
+      const info = UsersInfoResponse.parse(raw).user;
+      const tz = info?.tz && isIanaZone(info.tz) ? info.tz : null;
+      const isAdmin = !!(info?.is_admin || info?.is_owner || info?.is_primary_owner);
+      deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: isAdmin }, now);
+      user = deps.users.get(ws, userId) ?? user;
+    } catch (err) {
+      deps.logger.warn(`users.info for ${userId} failed; using cached or default profile: ${(err as Error).message}`);
+    }
+  }
+  return {
+    tz: user.tz_override ?? user.slack_tz ?? deps.defaultTimezone,
+    isAdmin: user.is_workspace_admin === 1 || deps.admins.includes(userId),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

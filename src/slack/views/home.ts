@@ -1,0 +1,50 @@
+import type { Track, Week } from '../../content/schema.js';
+import { progressBar } from '../../core/plan.js';
+import { milestoneBlocks } from './tracks.js';
+import { actions, context, divider, fields, header, section, BLOCK_LIMITS, type Block } from './blocks.js';
+
+export interface HomeInput {
+  enrolment?: {
+    track: Track;
+    week: number;
+    milestone: Week;
+    doneCount: number;
+    weekDone: boolean;
+    status: string;
+    nextNudge: string;
+  };
+  tracks: Track[];
+  notices: string[];
+}
+
+export interface HomeView {
+  type: 'home';
+  blocks: Block[];
+}
+
+export function homeView(h: HomeInput): HomeView {
+  const blocks: Block[] = [header('aipath: your AI/ML study plan')];
+  for (const n of h.notices) blocks.push(section(`:warning: ${n}`));
+  const e = h.enrolment;
+  if (!e) {
+    blocks.push(section("You're not on a track yet. Pick the one closest to your role:"));
+    for (const t of h.tracks) {
+      blocks.push(section(`*${t.title}*\n${t.audience}`));
+      blocks.push(actions([{ text: `Start ${t.id}`, actionId: `lookup_track:${t.id}`, value: t.id }]));
+    }
+  } else {
+    const total = e.track.weeks.length;
+    blocks.push(section(`*${e.track.title}*`));
+    blocks.push(fields([`*Week*\n${e.week} of ${total}`, `*Progress*\n${progressBar(e.doneCount, total)}`, `*State*\n${e.status}`, `*Next nudge*\n${e.nextNudge}`]));
+    blocks.push(divider(), ...milestoneBlocks(e.milestone, e.week, total));
+    blocks.push(
+      actions([
+        ...(e.weekDone ? [] : [{ text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' as const }]),
+        e.status === 'paused' ? { text: 'Resume nudges', actionId: 'resume_nudges' } : { text: 'Pause nudges', actionId: 'pause_nudges' },
+        { text: 'Switch track', actionId: 'show_tracks' },
+      ]),
+    );
+  }
+  blocks.push(context('Type `/aipath help` in any channel for every command.'));
+  return { type: 'home', blocks: blocks.slice(0, BLOCK_LIMITS.homeBlocks) };
+}

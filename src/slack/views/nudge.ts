@@ -1,0 +1,36 @@
+import type { Track, Week } from '../../content/schema.js';
+import { progressBar } from '../../core/plan.js';
+import { milestoneBlocks } from './tracks.js';
+import { actions, context, header, message, section, type Message } from './blocks.js';
+
+export interface NudgeInput {
+  track: Track;
+  week: number;
+  milestone: Week;
+  lastWeekDone: boolean | undefined;
+  doneCount: number;
+  late: boolean;
+}
+
+export function weeklyNudgeView(n: NudgeInput): Message {
+  const total = n.track.weeks.length;
+  const last =
+    n.lastWeekDone === undefined ? 'This is your first week. Welcome!' : n.lastWeekDone ? ':white_check_mark: Last week: milestone done. Keep it up!' : ':hourglass: Last week: milestone not marked done. It still counts if you catch up.';
+  return message(`Week ${n.week} of ${total} on ${n.track.title}: ${n.milestone.title}`, [
+    header(`Week ${n.week}: ${n.milestone.title}`),
+    section(`${last}\n*Progress* ${progressBar(n.doneCount, total)} (${n.doneCount}/${total} milestones)`),
+    ...milestoneBlocks(n.milestone, n.week, total),
+    actions([
+      { text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' },
+      { text: 'Snooze a week', actionId: 'snooze_week' },
+    ]),
+    ...(n.late ? [context('_Sent late: aipath was offline when this was due._')] : []),
+  ]);
+}
+
+export function congratulationsView(track: Track): Message {
+  return message(`You finished ${track.title}!`, [
+    header(':tada: Track complete'),
+    section(`You reached the end of *${track.title}*. Book your exam, and pick a next track any time with \`/aipath tracks\`.`),
+  ]);
+}

@@ -1,0 +1,40 @@
+import type { Track, Week } from '../../content/schema.js';
+import { progressBar } from '../../core/plan.js';
+import { milestoneBlocks } from './tracks.js';
+import { actions, context, fields, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
+
+export interface StatusInput {
+  track: Track;
+  week: number;
+  milestone: Week;
+  weekDone: boolean;
+  doneCount: number;
+  status: 'active' | 'paused' | 'stopped' | 'finished';
+  statusNote?: string;
+  nextNudge: string;
+}
+
+export function statusView(s: StatusInput): Message {
+  const total = s.track.weeks.length;
+  const bar = progressBar(s.doneCount, total);
+  const state =
+    s.status === 'paused' ? `:double_vertical_bar: Paused${s.statusNote ? ` ${s.statusNote}` : ''}` : s.status === 'finished' ? ':tada: Track finished' : s.status === 'stopped' ? 'Stopped' : ':large_green_circle: Active';
+  const blocks: Block[] = [
+    header(`${s.track.title}`),
+    fields([`*Week*\n${s.week} of ${total}`, `*Progress*\n${bar} (${s.doneCount}/${total} milestones)`, `*State*\n${state}`, `*Next nudge*\n${s.nextNudge}`]),
+    ...milestoneBlocks(s.milestone, s.week, total),
+  ];
+  if (s.weekDone) blocks.push(context(":white_check_mark: This week's milestone is done."));
+  const buttons: ButtonSpec[] = [];
+  if (!s.weekDone && s.status !== 'finished') buttons.push({ text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' });
+  buttons.push(s.status === 'paused' ? { text: 'Resume nudges', actionId: 'resume_nudges' } : { text: 'Pause nudges', actionId: 'pause_nudges' });
+  blocks.push(actions(buttons));
+  return message(`${s.track.title}: week ${s.week} of ${total}, ${s.milestone.title}. Progress ${bar}. Next nudge ${s.nextNudge}.`, blocks);
+}
+
+export function notEnrolledView(): Message {
+  return message("You're not on a track yet. See /aipath tracks, then /aipath start <track>.", [
+    section(":wave: You're not on a track yet. Pick one with `/aipath start <track>`, for example `/aipath start devops`."),
+    actions([{ text: 'Show tracks', actionId: 'show_tracks' }]),
+  ]);
+}

@@ -1,0 +1,17 @@
+import type { Db } from './db.js';
+import { createDeliveriesStore } from './deliveries.js';
+import { createEnrolmentsStore } from './enrolments.js';
+import { createSubscriptionsStore } from './subscriptions.js';
+import { createUsersStore } from './users.js';
+
+export interface Stores {
+  db: Db;
+  users: ReturnType<typeof createUsersStore>;
+  enrolments: ReturnType<typeof createEnrolmentsStore>;
+  subscriptions: ReturnType<typeof createSubscriptionsStore>;
+  deliveries: ReturnType<typeof createDeliveriesStore>;
+}
+
+export function createStores(db: Db): Stores {
+  return { db, users: createUsersStore(db), enrolments: createEnrolmentsStore(db), subscriptions: createSubscriptionsStore(db), deliveries: createDeliveriesStore(db) };
+}

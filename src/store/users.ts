@@ -1,0 +1,44 @@
+import type { Db } from './db.js';
+
+export interface UserRow {
+  workspace_id: string;
+  user_id: string;
+  slack_tz: string | null;
+  tz_override: string | null;
+  nudge_time: string;
+  on_leaderboard: number;
+  is_workspace_admin: number;
+  profile_fetched_at: string | null;
+  created_at: string;
+}
+
+export type UsersStore = ReturnType<typeof createUsersStore>;
+
+export function createUsersStore(db: Db) {
+  const get = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE workspace_id = ? AND user_id = ?');
+  const ensure = db.prepare('INSERT INTO users (workspace_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const setProfile = db.prepare(
+    'UPDATE users SET slack_tz = ?, is_workspace_admin = ?, profile_fetched_at = ? WHERE workspace_id = ? AND user_id = ?',
+  );
+  const setNudgeTime = db.prepare('UPDATE users SET nudge_time = ? WHERE workspace_id = ? AND user_id = ?');
+  const setTzOverride = db.prepare('UPDATE users SET tz_override = ? WHERE workspace_id = ? AND user_id = ?');
+  const setOnLeaderboard = db.prepare('UPDATE users SET on_leaderboard = ? WHERE workspace_id = ? AND user_id = ?');
+  const remove = db.prepare('DELETE FROM users WHERE workspace_id = ? AND user_id = ?');
+
+  return {
+    get: (ws: string, user: string): UserRow | undefined => get.get(ws, user),
+    /** Returns the user's row, creating it on first contact. */
+    ensure(ws: string, user: string, now: Date): UserRow {
+      ensure.run(ws, user, now.toISOString());
+      return get.get(ws, user)!;
+    },
+    setProfile(ws: string, user: string, profile: { tz: string | null; isWorkspaceAdmin: boolean }, now: Date): void {
+      setProfile.run(profile.tz, profile.isWorkspaceAdmin ? 1 : 0, now.toISOString(), ws, user);
+    },
+    setNudgeTime: (ws: string, user: string, hhmm: string) => void setNudgeTime.run(hhmm, ws, user),
+    setTzOverride: (ws: string, user: string, tz: string | null) => void setTzOverride.run(tz, ws, user),
+    setOnLeaderboard: (ws: string, user: string, on: boolean) => void setOnLeaderboard.run(on ? 1 : 0, ws, user),
+    /** Deletes the user and, through foreign keys, everything stored about them. */
+    remove: (ws: string, user: string): boolean => remove.run(ws, user).changes > 0,
+  };
+}

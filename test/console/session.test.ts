@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { runConsole } from '../../src/console/session.js';
+import { createLogger } from '../../src/log.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z')): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'aipath-console-'));
+  dirs.push(dir);
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  await runConsole({
+    config: loadConfig({ AIPATH_DB: join(dir, 'console.db'), AIPATH_TIMEZONE: 'Europe/London' }),
+    logger: createLogger('error'),
+    input: Readable.from(lines.map((l) => `${l}\n`)),
+    output,
+    user: 'U0CONSOLE1',
+    team: 'T0AIPATH1',
+    channel: 'C0STUDY01',
+    admin: true,
+    startAt,
+  });
+  return text;
+}
+
+describe('console mode', () => {
+  it('runs a scripted session through the real listeners and ends at end of input', async () => {
+    const out = await session([
+      '/aipath help',
+      '/aipath start devops',
+      ':click 1',
+      '/aipath status',
+      '/aipath service sagemkaer',
+      '/aipath nonsense',
+    ]);
+    expect(out).toContain('/aipath start <track>');
+    expect(out).toContain("You're on DevOps engineer");
+    expect(out).toMatch(/\[1\] Mark this week done\s+\[2\] My status/);
+    expect(out).toContain('Week 1 done');
+    expect(out).toContain('Progress: ▰');
+    expect(out).toContain('Amazon SageMaker AI');
+    expect(out).toContain("I don't know `nonsense`");
+  });
+
+  it('moves the fake clock with :time and prints what the scheduler posts', async () => {
+    const out = await session(['/aipath subscribe 09:00 Europe/London', '/aipath start ml', ':time 2026-11-23T09:00']);
+    expect(out).toContain('daily exam tip and quiz at 09:00 Europe/London');
+    expect(out).toContain('the clock is now Mon 23 Nov 2026 09:00');
+    expect(out).toContain('posted in #C0STUDY01');
+    expect(out).toContain('posted in DM');
+    // Sunday's 09:00 post is a day old by Monday 09:00, past the 6-hour grace: recorded as missed.
+    expect(out).toContain('scheduler: due 3, sent 2 (0 late), missed 1, failed 0');
+  });
+
+  it('explains a button number that does not exist and the console commands', async () => {
+    const out = await session([':click 9', ':what']);
+    expect(out).toContain('There are no buttons to press yet.');
+    expect(out).toContain(':time <ISO-8601>');
+  });
+});

@@ -1,0 +1,122 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackSignature } from '../../src/slack/signature.js';
+import { commandBody, postSigned } from '../support/signed.js';
+import { SECRET, TEAM, startTestApp, type TestApp } from '../support/harness.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const rows = (sql: string) => {
+  const db = new Database(t.dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+};
+
+describe('HTTP mode', () => {
+  it('answers GET /healthz with the database and scheduler state', async () => {
+    const res = await fetch(`${t.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'ok', mode: 'http', database: { path: t.dbPath, state: 'ok' }, scheduler: { state: 'stopped' } });
+  });
+
+  it('answers a signed /aipath help with Block Kit and a text fallback', async () => {
+    const reply = await t.commandJson('help');
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('aipath');
+    expect(JSON.stringify(reply.blocks)).toContain('/aipath start <track>');
+  });
+
+  it('rejects a forged signature with 401 and changes nothing', async () => {
+    const res = await t.command('start devops', { user: 'U0FORGED1', signature: slackSignature('not-the-secret', Math.floor(Date.now() / 1000), 'x') });
+    expect(res.status).toBe(401);
+    expect(rows("SELECT * FROM users WHERE user_id = 'U0FORGED1'")).toEqual([]);
+    expect(rows("SELECT * FROM enrolments WHERE user_id = 'U0FORGED1'")).toEqual([]);
+  });
+
+  it('rejects a correctly signed request older than five minutes with 401 and changes nothing', async () => {
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const body = commandBody({ text: 'start devops', team_id: TEAM, user_id: 'U0STALE01', channel_id: 'C0STUDY01', response_url: `${t.fake.responseUrlBase}x` });
+    const res = await postSigned(`${t.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET, timestamp: old });
+    expect(res.status).toBe(401);
+    expect(rows("SELECT * FROM enrolments WHERE user_id = 'U0STALE01'")).toEqual([]);
+  });
+
+  it('enrols a learner with start, using their Slack timezone from users.info', async () => {
+    t.fake.users.set('U0LEARNER1', { id: 'U0LEARNER1', tz: 'Asia/Kolkata' });
+    const reply = await t.commandJson('start devops');
+    expect(reply.text).toContain('Week 1 of');
+    const enrolments = rows("SELECT track_id, started_on, status, is_current FROM enrolments WHERE user_id = 'U0LEARNER1'");
+    expect(enrolments).toEqual([{ track_id: 'devops', started_on: '2026-11-23', status: 'active', is_current: 1 }]);
+    expect(t.fake.callsOf('users.info').some((c) => c.params.user === 'U0LEARNER1')).toBe(true);
+    expect(rows("SELECT slack_tz FROM users WHERE user_id = 'U0LEARNER1'")).toEqual([{ slack_tz: 'Asia/Kolkata' }]);
+  });
+
+  it('marks the milestone done from a button, idempotently, and answers through response_url', async () => {
+    const before = t.fake.callsOf('response_url').length;
+    expect((await t.action('milestone_done')).status).toBe(200);
+    expect((await t.action('milestone_done')).status).toBe(200);
+    await expect.poll(() => t.fake.callsOf('response_url').length - before).toBe(2);
+    expect(rows('SELECT week FROM milestones_done')).toEqual([{ week: 1 }]);
+    const answers = t.fake.callsOf('response_url').slice(before);
+    // Both clicks are acknowledged at once and answered afterwards, in either order.
+    const texts = answers.map((a) => String(a.params.text)).sort();
+    expect(texts[0]).toContain('Week 1 (');
+    expect(texts[0]).toContain('already marked done');
+    expect(texts[1]).toContain('Week 1 done');
+  });
+
+  it('still answers within the acknowledgement when users.info fails with 5xx or 429', async () => {
+    t.fake.script('users.info', { status: 500, body: 'oops' }, 5);
+    const reply = await t.commandJson('start ml', { user: 'U0FLAKY01' });
+    expect(reply.text).toContain('Week 1');
+    t.fake.reset();
+    t.fake.script('users.info', { status: 429, headers: { 'retry-after': '30' }, body: { ok: false, error: 'ratelimited' } }, 5);
+    const started = Date.now();
+    const again = await t.commandJson('status', { user: 'U0FLAKY02' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(again.text).toContain("not on a track");
+    t.fake.reset();
+  });
+
+  it('answers a Slack error body from users.info with the default profile', async () => {
+    t.fake.script('users.info', { body: { ok: false, error: 'user_not_found' } });
+    const reply = await t.commandJson('start practitioner', { user: 'U0GHOST01' });
+    expect(reply.text).toContain('Week 1');
+    expect(rows("SELECT slack_tz FROM users WHERE user_id = 'U0GHOST01'")).toEqual([{ slack_tz: null }]);
+  });
+
+  it('handles a Slack retry of the same command without a second enrolment', async () => {
+    const first = await t.command('start developer', { user: 'U0RETRY01' });
+    const retry = await t.command('start developer', { user: 'U0RETRY01', retryNum: 1 });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(rows("SELECT COUNT(*) AS n FROM enrolments WHERE user_id = 'U0RETRY01'")).toEqual([{ n: 1 }]);
+  });
+
+  it('publishes the Home tab on app_home_opened', async () => {
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: TEAM,
+      api_app_id: 'A0TEST',
+      event: { type: 'app_home_opened', user: 'U0LEARNER1', channel: 'D0LEARNER1', tab: 'home', event_ts: '1' },
+      event_id: 'Ev1',
+      event_time: 1,
+    });
+    const res = await postSigned(`${t.baseUrl}/slack/events`, body, 'application/json', { secret: SECRET });
+    expect(res.status).toBe(200);
+    await expect.poll(() => t.fake.callsOf('views.publish').length).toBeGreaterThan(0);
+    const view = t.fake.callsOf('views.publish').at(-1)!.params.view as { type: string; blocks: unknown[] };
+    expect(view.type).toBe('home');
+    expect(JSON.stringify(view.blocks)).toContain('DevOps');
+  });
+});

@@ -1,0 +1,74 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync, appendFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/db.js';
+import { migrate, MigrationError, MIGRATIONS_DIR } from '../../src/store/migrate.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'aipath-mig-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('migrate', () => {
+  it('applies every migration to a fresh database, with WAL and foreign keys on', () => {
+    const db = openDatabase(join(tempDir(), 'a.db'));
+    const result = migrate(db);
+    expect(result.applied).toEqual(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => (r as { name: string }).name);
+    expect(tables).toEqual(expect.arrayContaining(['users', 'enrolments', 'subscriptions', 'deliveries', 'schema_migrations']));
+    db.close();
+  });
+
+  it('is a no-op when run again', () => {
+    const path = join(tempDir(), 'b.db');
+    const db = openDatabase(path);
+    migrate(db);
+    const again = migrate(db);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('refuses an applied migration whose file was edited, and changes nothing', () => {
+    const migrations = tempDir();
+    cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
+    const db = openDatabase(join(tempDir(), 'c.db'));
+    migrate(db, migrations);
+    appendFileSync(join(migrations, '001_init.sql'), '\n-- an edit\n');
+    writeFileSync(join(migrations, '999_later.sql'), 'CREATE TABLE later (id INTEGER);');
+    expect(() => migrate(db, migrations)).toThrow(MigrationError);
+    expect(() => migrate(db, migrations)).toThrow(/001_init\.sql was changed after it was applied/);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'later'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('rolls back a failing migration as a whole', () => {
+    const migrations = tempDir();
+    cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
+    writeFileSync(join(migrations, '900_broken.sql'), 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);');
+    const db = openDatabase(join(tempDir(), 'd.db'));
+    expect(() => migrate(db, migrations)).toThrow(/no such table: nowhere/);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations WHERE version = 900').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('lets two connections (bot and tick) migrate the same file safely', () => {
+    const path = join(tempDir(), 'e.db');
+    const a = openDatabase(path);
+    const b = openDatabase(path);
+    const first = migrate(a);
+    const second = migrate(b);
+    expect(first.applied.length + second.applied.length).toBe(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length);
+    a.close();
+    b.close();
+  });
+});

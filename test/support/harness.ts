@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { FakeSlack } from './fake-slack.js';
+import { actionBody, commandBody, postSigned, type SignedRequestOptions } from './signed.js';
+
+export const SECRET = 'testsigningsecret0123456789abcdef';
+export const TEAM = 'T0TEST001';
+
+export interface TestApp {
+  app: RunningApp;
+  fake: FakeSlack;
+  baseUrl: string;
+  dbPath: string;
+  now: { value: Date };
+  command(text: string, o?: { user?: string; channel?: string; team?: string } & Partial<SignedRequestOptions>): Promise<Response>;
+  commandJson(text: string, o?: { user?: string; channel?: string; team?: string }): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
+  action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real Bolt app in HTTP mode on 127.0.0.1, its Web API pointed at a fake Slack. */
+export async function startTestApp(env: Record<string, string> = {}, opts: { now?: Date; random?: () => number } = {}): Promise<TestApp> {
+  const fake = await new FakeSlack().start();
+  const dir = mkdtempSync(join(tmpdir(), 'aipath-test-'));
+  const dbPath = join(dir, 'aipath.db');
+  const now = { value: opts.now ?? new Date('2026-11-23T10:00:00Z') };
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.url,
+    AIPATH_DB: dbPath,
+    ...env,
+  });
+  const app = await startApp(config, {
+    clock: () => now.value,
+    logger: createLogger('error'),
+    host: '127.0.0.1',
+    port: 0,
+    startCron: false,
+    random: opts.random ?? (() => 0),
+  });
+  const baseUrl = `http://127.0.0.1:${app.port}`;
+  const command: TestApp['command'] = (text, o = {}) =>
+    postSigned(
+      `${baseUrl}/slack/events`,
+      commandBody({ text, team_id: o.team ?? TEAM, user_id: o.user ?? 'U0LEARNER1', channel_id: o.channel ?? 'C0STUDY01', response_url: `${fake.responseUrlBase}cmd` }),
+      'application/x-www-form-urlencoded',
+      { secret: SECRET, ...o },
+    );
+  return {
+    app,
+    fake,
+    baseUrl,
+    dbPath,
+    now,
+    command,
+    async commandJson(text, o) {
+      const res = await command(text, o);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+      return (await res.json()) as { response_type?: string; text: string; blocks: unknown[] };
+    },
+    action: (actionId, o = {}) =>
+      postSigned(
+        `${baseUrl}/slack/events`,
+        actionBody({
+          type: 'block_actions',
+          team: { id: o.team ?? TEAM },
+          user: { id: o.user ?? 'U0LEARNER1', team_id: o.team ?? TEAM },
+          channel: { id: o.channel ?? 'C0STUDY01' },
+          api_app_id: 'A0TEST',
+          trigger_id: '1.2.3',
+          response_url: `${fake.responseUrlBase}action`,
+          actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value: o.value, action_ts: '1' }],
+        }),
+        'application/x-www-form-urlencoded',
+        { secret: SECRET },
+      ),
+    async close() {
+      await app.stop();
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
