@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { load as parseYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import {
   CertificationSchema,
@@ -56,9 +56,9 @@ type Kind = 'track' | 'certification' | 'service' | 'tip' | 'question';
 
 function readYaml(path: string, file: string, issues: ContentIssue[]): unknown {
   try {
-    return parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true });
+    return parseYaml(readFileSync(path, 'utf8'), { filename: file });
   } catch (err) {
-    const message = err instanceof YAMLParseError ? err.message.split('\n')[0] ?? err.message : String(err);
+    const message = err instanceof YAMLException ? `${err.reason}${err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : ''}` : String(err);
     issues.push({ file, message: `is not valid YAML: ${message}` });
     return undefined;
   }
@@ -83,7 +83,7 @@ function yamlFiles(dir: string): string[] {
 export function loadContent(dir: string = CONTENT_DIR): Content {
   const issues: ContentIssue[] = [];
   const origin = new Map<string, string>();
-  const rel = (p: string) => relative(join(dir, '..'), p);
+  const rel = (p: string) => `content/${relative(dir, p)}`;
 
   const collect = <S extends z.ZodType>(kind: Kind, schema: S, paths: string[], oneEntryPerFile: boolean): z.infer<S>[] => {
     const out: z.infer<S>[] = [];

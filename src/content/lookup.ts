@@ -36,12 +36,14 @@ interface Entry<T> {
  */
 export class Lookup<T> {
   private readonly exact = new Map<string, Entry<T>[]>();
+  private readonly entries: Entry<T>[] = [];
   private readonly fuse: Fuse<{ entry: Entry<T>; name: string }>;
 
   constructor(items: readonly T[], namesOf: (item: T) => string[], preferenceOf: (item: T) => number = () => 0) {
     const rows: { entry: Entry<T>; name: string }[] = [];
     for (const item of items) {
       const entry: Entry<T> = { item, names: [...new Set(namesOf(item).map(normalizeQuery).filter((n) => n !== ''))], preference: preferenceOf(item) };
+      this.entries.push(entry);
       for (const name of entry.names) {
         const key = name.replace(/ /g, '');
         const list = this.exact.get(key) ?? [];
@@ -65,7 +67,11 @@ export class Lookup<T> {
 
     const ranked = this.rank(q);
     const [best, second] = ranked;
-    if (!best) return { kind: 'none', suggestions: [] };
+    if (!best) {
+      // Too short for approximate matching ("q"): offer the records with that word in a name.
+      const withWord = this.entries.filter((e) => e.names.some((n) => ` ${n} `.includes(` ${q} `)));
+      return withWord.length > 0 ? { kind: 'ambiguous', candidates: withWord.slice(0, limit).map((e) => e.item) } : { kind: 'none', suggestions: [] };
+    }
     const clearWinner = !second || second.distance - best.distance >= 0.12 || (second.distance === best.distance && best.entry.preference < second.entry.preference);
     if (best.distance <= 0.34 && clearWinner) return { kind: 'found', item: best.entry.item };
     if (best.distance <= 0.5) return { kind: 'ambiguous', candidates: ranked.slice(0, limit).map((r) => r.entry.item) };

@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import { benchStartup } from './startup.js';
+
+/** `npm run bench [name…]`: runs the named benchmarks (all by default) and prints their figures. */
+const BENCHES: Record<string, () => Promise<string[]>> = {
+  startup: () => benchStartup(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !BENCHES[w]);
+if (unknown.length) {
+  process.stderr.write(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(2);
+}
+// The benchmarks run the built bot, as production does.
+execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+process.stdout.write(`node ${process.version}, ${new Date().toISOString()}\n`);
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
+  for (const line of await BENCHES[name]!()) process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from './support/fake-slack.js';
+import { freePort } from '../bench/support.js';
+
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const dir = mkdtempSync(join(tmpdir(), 'aipath-cli-'));
+const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+/** Runs the CLI without blocking this process, which also serves the fake Slack it talks to. */
+function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, ['src/cli.ts', ...args], { env: { ...clean, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(input ?? '');
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+let fake: FakeSlack;
+beforeAll(async () => {
+  fake = await new FakeSlack().start();
+});
+afterAll(async () => {
+  await fake.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('aipath CLI', () => {
+  it('prints help with --help and exits 0', async () => {
+    const r = await cli(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('tick [--now <ISO>]');
+  });
+
+  it('checks the content', async () => {
+    const r = await cli(['content', 'check']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^content ok: \d+ tracks, \d+ certifications, \d+ services, \d+ tips, \d+ quiz questions/);
+  });
+
+  it('migrates a database and says so, then finds it up to date', async () => {
+    const env = { AIPATH_DB: join(dir, 'migrate.db') };
+    expect((await cli(['migrate'], env)).stdout).toContain('applied 001_init.sql');
+    expect((await cli(['migrate'], env)).stdout).toContain('is up to date');
+  });
+
+  it('stops on a bad environment value with one line and exit code 2', async () => {
+    const r = await cli(['migrate'], { PORT: '99999', SLACK_BOT_TOKEN: 'xoxb-secret-value', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['aipath: PORT must be a port number from 1 to 65535 (got "99999")']);
+    expect(r.stderr).not.toContain('secret-value');
+  });
+
+  it('prints the help when `npm start` gets /aipath help on stdin with no tokens, and exits 0', async () => {
+    const r = await cli(['start'], { AIPATH_DB: join(dir, 'console.db') }, '/aipath help\n');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('/aipath service <name>');
+  });
+
+  it('runs exactly one scheduler pass with tick --now and prints a summary', async () => {
+    const db = join(dir, 'tick.db');
+    const env = { AIPATH_DB: db, SLACK_BOT_TOKEN: 'xoxb-tick', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd', SLACK_API_URL: fake.url };
+    expect((await cli(['migrate'], env)).status).toBe(0);
+    const conn = new Database(db);
+    conn
+      .prepare(
+        "INSERT INTO subscriptions (workspace_id, channel_id, post_time, tz, status, next_daily_at, next_weekly_at, created_by, created_at, updated_at) VALUES ('T1', 'C0TICK001', '09:00', 'UTC', 'active', '2026-11-23T09:00:00.000Z', '2026-11-23T09:00:00.000Z', 'U1', 'x', 'x')",
+      )
+      .run();
+    conn.close();
+    const r = await cli(['tick', '--now', '2026-11-23T09:00:30Z'], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('tick 2026-11-23T09:00:30.000Z: due 1, sent 1 (0 late), missed 0, failed 0, retried 0');
+    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(1);
+    const again = await cli(['tick', '--now', '2026-11-23T09:00:45Z'], env);
+    expect(again.stdout.trim()).toContain('due 0, sent 0');
+    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(1);
+  });
+
+  it('rejects a malformed --now', async () => {
+    const r = await cli(['tick', '--now', 'tomorrow'], { SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--now must be an ISO-8601 instant');
+  });
+
+  it('shuts down cleanly on SIGTERM in HTTP mode', async () => {
+    const port = await freePort();
+    const child = spawn(TSX, ['src/cli.ts', 'start'], {
+      env: { ...clean, AIPATH_DB: join(dir, 'http.db'), SLACK_BOT_TOKEN: 'xoxb-sig', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd', SLACK_API_URL: fake.url, PORT: String(port), LOG_LEVEL: 'info' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)), { timeout: 15_000 }).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('SIGTERM received');
+    expect(stderr).toContain('stopped');
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.js';
+import { certCardByRecord, serviceCardByRecord } from '../../src/commands/lookup.js';
+import type { StudyDeps } from '../../src/commands/context.js';
+import { buildLookups } from '../../src/content/lookups.js';
+import { helpView } from '../../src/slack/views/help.js';
+import { homeView } from '../../src/slack/views/home.js';
+import { statusView } from '../../src/slack/views/status.js';
+import { tipView } from '../../src/slack/views/tip.js';
+import { enrolledView, tracksView } from '../../src/slack/views/tracks.js';
+import { weeklyNudgeView } from '../../src/slack/views/nudge.js';
+import { message, section, BLOCK_LIMITS } from '../../src/slack/views/blocks.js';
+import { blockLimitViolations, truncatedTexts } from '../support/block-limits.js';
+
+const content = loadContent();
+const deps = { content, lookups: buildLookups(content) } as unknown as StudyDeps;
+
+function fits(m: { text: string; blocks: unknown[] }, max?: number) {
+  expect(blockLimitViolations(m.blocks, max)).toEqual([]);
+  expect(truncatedTexts(m.blocks)).toEqual([]);
+  expect(m.text.length).toBeGreaterThan(0);
+}
+
+describe('views render every content record inside the Block Kit limits, uncut', () => {
+  it('service cards', () => {
+    for (const s of content.services) fits(serviceCardByRecord(deps, s.id)!);
+  });
+
+  it('certification cards', () => {
+    for (const c of content.certifications) fits(certCardByRecord(deps, c.id)!);
+  });
+
+  it('tips', () => {
+    for (const t of content.tips) fits(tipView(t, t.services.map((id) => content.service(id)!)));
+  });
+
+  it('every week of every track, in the enrolment reply, status, nudge and Home tab', () => {
+    for (const track of content.tracks) {
+      const certs = track.certifications.map((id) => content.certification(id)!);
+      track.weeks.forEach((milestone, i) => {
+        const week = i + 1;
+        fits(enrolledView({ track, certs, week, resumed: false, alreadyCurrent: false, nextNudge: 'Mon 23 Nov, 09:00 Europe/London' }));
+        fits(statusView({ track, week, milestone, weekDone: false, doneCount: i, status: 'active', nextNudge: 'Mon 23 Nov, 09:00 UTC' }));
+        fits(weeklyNudgeView({ track, week, milestone, lastWeekDone: false, doneCount: i, late: true }));
+        const home = homeView({ tracks: content.tracks, notices: [], enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x' } });
+        expect(blockLimitViolations(home.blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
+      });
+    }
+  });
+
+  it('the help, the track list and the empty Home tab', () => {
+    fits(helpView());
+    fits(tracksView(content.tracks, (id) => content.certification(id)));
+    expect(blockLimitViolations(homeView({ tracks: content.tracks, notices: [] }).blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
+  });
+});
+
+describe('message()', () => {
+  it('trims a message past 50 blocks with a pointer instead of letting Slack reject it', () => {
+    const m = message('long', Array.from({ length: 80 }, (_, i) => section(`row ${i}`)));
+    expect(m.blocks).toHaveLength(50);
+    expect(JSON.stringify(m.blocks.at(-1))).toContain('more than fits here');
+  });
+
+  it('cuts an over-long section on a word boundary', () => {
+    const m = message('x', [section('word '.repeat(1000))]);
+    expect(blockLimitViolations(m.blocks)).toEqual([]);
+    expect(truncatedTexts(m.blocks)).toHaveLength(1);
+  });
+});
