@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
 import { runPass, type PassOptions } from './scheduler/pass.js';
+import { PostRateLimiter } from './scheduler/rate-limit.js';
 import { buildServices, type Services } from './services.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
 
@@ -29,9 +30,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** A Web API client for scheduled sends: bounded retries, so a pass cannot hang on one target. */
+/**
+ * The Web API client for scheduled sends. It never retries by itself: a blind retry of
+ * chat.postMessage can post twice, so every retry goes through the pass, which first looks for
+ * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
+ */
 export function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): WebClient {
-  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 5000 }, timeout: 15_000 });
+  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
 }
 
 /** The composition root for Slack modes: config → db → content → services → Bolt → listeners → scheduler. */
@@ -42,8 +47,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const services = buildServices(config, logger, opts);
   const mode = config.mode;
   const client = deliveryClient(mode.botToken, config.slackApiUrl, logger.child('delivery'));
+  const limiter = new PostRateLimiter();
   const scheduler = new Scheduler(
-    (now) => runPass({ services, client, logger: logger.child('scheduler'), defaultTimezone: config.defaultTimezone, options: opts.passOptions }, now),
+    (now) => runPass({ services, client, limiter, logger: logger.child('scheduler'), defaultTimezone: config.defaultTimezone, options: opts.passOptions }, now),
     clock,
     logger.child('scheduler'),
   );

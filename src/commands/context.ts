@@ -28,6 +28,8 @@ export interface StudyDeps {
 
 export interface Reply extends Message {
   responseType: 'ephemeral' | 'in_channel';
+  /** The caller's own state changed, so their Home tab should be published again. */
+  refreshHome?: boolean;
 }
 
 export const ephemeral = (m: Message): Reply => ({ ...m, responseType: 'ephemeral' });

@@ -17,7 +17,15 @@ export async function handleCommandText(deps: StudyDeps, ctx: CommandContext, te
   return runCommand(deps, ctx, parsed.command);
 }
 
+/** Commands after which the caller's Home tab is out of date. */
+const CHANGES_HOME = new Set<Command['name']>(['start', 'done', 'pause', 'resume', 'stop', 'settings']);
+
 export async function runCommand(deps: StudyDeps, ctx: CommandContext, command: Command): Promise<Reply> {
+  const reply = await answer(deps, ctx, command);
+  return CHANGES_HOME.has(command.name) ? { ...reply, refreshHome: true } : reply;
+}
+
+async function answer(deps: StudyDeps, ctx: CommandContext, command: Command): Promise<Reply> {
   switch (command.name) {
     case 'help':
       return ephemeral(helpView());

@@ -15,6 +15,13 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
 }
 
+export interface PostedMessage {
+  ts: string;
+  channel: string;
+  text: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
 export interface FakeUser {
   id: string;
   tz?: string;
@@ -55,7 +62,12 @@ export class FakeSlack extends EventEmitter {
   teamId = 'T0AIPATH1';
   defaultTz = 'UTC';
   private server: Server | undefined;
+  /** Messages posted with chat.postMessage, per channel, as conversations.history returns them. */
+  readonly messages = new Map<string, PostedMessage[]>();
   private readonly scripted = new Map<string, ScriptedResponse[]>();
+  private rate: { method: string; perSecond: number; retryAfter: number; sent: number[] } | undefined;
+  /** How many calls the rate rule answered with 429. */
+  rateLimitedCalls = 0;
   private tsCounter = 0;
   private port = 0;
 
@@ -89,6 +101,11 @@ export class FakeSlack extends EventEmitter {
     this.scripted.set(method, queue);
   }
 
+  /** Answers `method` with 429 and Retry-After once more than `perSecond` calls arrive within a second. */
+  enforceRate(method: string, perSecond: number, retryAfter = 1): void {
+    this.rate = { method, perSecond, retryAfter, sent: [] };
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -96,6 +113,9 @@ export class FakeSlack extends EventEmitter {
   reset(): void {
     this.calls.length = 0;
     this.scripted.clear();
+    this.messages.clear();
+    this.rate = undefined;
+    this.rateLimitedCalls = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -111,6 +131,16 @@ export class FakeSlack extends EventEmitter {
     this.calls.push(call);
     const scripted = this.scripted.get(method)?.shift();
     if (scripted) return this.send(res, scripted);
+    if (this.rate?.method === method) {
+      const now = Date.now();
+      const sent = this.rate.sent;
+      while (sent.length > 0 && sent[0]! <= now - 1000) sent.shift();
+      if (sent.length >= this.rate.perSecond) {
+        this.rateLimitedCalls += 1;
+        return this.send(res, { status: 429, headers: { 'retry-after': String(this.rate.retryAfter) }, body: { ok: false, error: 'ratelimited' } });
+      }
+      sent.push(now);
+    }
     this.emit('call', call);
     this.send(res, { body: this.answer(method, params) });
   }
@@ -130,8 +160,19 @@ export class FakeSlack extends EventEmitter {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://aipath-local.slack.com/', team: 'aipath local', user: 'aipath', team_id: this.teamId, user_id: 'U0AIPATHBOT', bot_id: 'B0AIPATHBOT' };
-      case 'chat.postMessage':
-        return { ok: true, channel: p.channel, ts: this.nextTs(), message: { text: p.text } };
+      case 'chat.postMessage': {
+        const channel = String(p.channel ?? '');
+        const message: PostedMessage = { ts: this.nextTs(), channel, text: String(p.text ?? ''), metadata: p.metadata as PostedMessage['metadata'] };
+        const list = this.messages.get(channel) ?? [];
+        list.push(message);
+        this.messages.set(channel, list);
+        return { ok: true, channel, ts: message.ts, message: { text: message.text } };
+      }
+      case 'conversations.history': {
+        const list = this.messages.get(String(p.channel ?? '')) ?? [];
+        const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+        return { ok: true, messages: [...list].reverse().map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })), has_more: false };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'chat.update':

@@ -6,6 +6,7 @@ import type { AppLogger } from '../log.js';
 import { deliveryClient } from '../app.js';
 import { Scheduler, formatSummary } from '../scheduler/cron.js';
 import { runPass } from '../scheduler/pass.js';
+import { PostRateLimiter } from '../scheduler/rate-limit.js';
 import { buildServices } from '../services.js';
 import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
 import { FakeSlack, type RecordedCall } from './fake-slack.js';
@@ -58,7 +59,8 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   registerListeners(bolt, { study: services.study, clock, logger: o.logger });
   await bolt.start();
   const client = deliveryClient('xoxb-console-local', fake.url, o.logger);
-  const scheduler = new Scheduler((now) => runPass({ services, client, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now), clock, o.logger);
+  const limiter = new PostRateLimiter();
+  const scheduler = new Scheduler((now) => runPass({ services, client, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now), clock, o.logger);
 
   let buttons: RenderedButton[] = [];
   const show = (title: string, payload: { text?: unknown; blocks?: unknown }) => {

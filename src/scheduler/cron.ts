@@ -8,9 +8,10 @@ export interface PassSummary {
   missed: number;
   failed: number;
   retried: number;
+  rateLimited: number;
 }
 
-export const emptySummary = (): PassSummary => ({ due: 0, sent: 0, late: 0, missed: 0, failed: 0, retried: 0 });
+export const emptySummary = (): PassSummary => ({ due: 0, sent: 0, late: 0, missed: 0, failed: 0, retried: 0, rateLimited: 0 });
 
 export interface SchedulerState {
   state: 'stopped' | 'idle' | 'running';
@@ -82,5 +83,5 @@ export class Scheduler {
 }
 
 export function formatSummary(s: PassSummary): string {
-  return `due ${s.due}, sent ${s.sent} (${s.late} late), missed ${s.missed}, failed ${s.failed}, retried ${s.retried}`;
+  return `due ${s.due}, sent ${s.sent} (${s.late} late), missed ${s.missed}, failed ${s.failed}, retried ${s.retried}, rate-limited ${s.rateLimited}`;
 }

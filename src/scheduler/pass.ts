@@ -14,6 +14,7 @@ import { dailyTipView } from '../slack/views/daily.js';
 import { congratulationsView, weeklyNudgeView } from '../slack/views/nudge.js';
 import { emptySummary, type PassSummary } from './cron.js';
 import { classifySlackError } from './slack-errors.js';
+import { PostRateLimiter } from './rate-limit.js';
 
 export interface PassOptions {
   /** How late a daily post may still go out; older ones are recorded as missed. */
@@ -22,9 +23,15 @@ export interface PassOptions {
   /** A claim older than this with no outcome belongs to a process that stopped mid-delivery. */
   claimLeaseMs: number;
   batchSize: number;
+  /** Sends in flight at once; Slack's pace is enforced by the rate limiter. */
+  concurrency: number;
+  /** 429s one delivery may wait out within a pass before it is left for the next. */
+  maxRateLimitRetries: number;
+  /** Failed attempts, across passes, before a delivery is recorded as failed for good. */
+  maxAttempts: number;
 }
 
-export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500 };
+export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500, concurrency: 16, maxRateLimitRetries: 5, maxAttempts: 8 };
 const LATE_AFTER_MS = 2 * 60_000;
 
 export interface PassDeps {
@@ -34,6 +41,8 @@ export interface PassDeps {
   defaultTimezone: string;
   options?: Partial<PassOptions>;
   worker?: string;
+  /** Shared across passes so that Slack's pace holds from one minute to the next. */
+  limiter?: PostRateLimiter;
 }
 
 interface Outgoing {
@@ -55,6 +64,9 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   const { stores } = deps.services;
 
   for (const row of stores.deliveries.staleClaims(new Date(now.getTime() - opts.claimLeaseMs), opts.batchSize)) {
+    // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
+    const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
+    if (Date.parse(row.claimed_at ?? row.due_at) + backoffMs > now.getTime()) continue;
     if (!stores.deliveries.reclaim(row, worker, now)) continue;
     const recovered = recover(deps, row);
     if (recovered) {
@@ -66,7 +78,8 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   claimDaily(deps, opts, worker, now, summary, outgoing);
   claimWeeklyNudges(deps, opts, worker, now, summary, outgoing);
 
-  for (const o of outgoing) await deliver(deps, o, now, summary);
+  const limiter = deps.limiter ?? new PostRateLimiter();
+  await fanOut(outgoing, opts.concurrency, (o) => deliver(deps, o, now, summary, limiter, opts));
   return summary;
 }
 
@@ -181,35 +194,91 @@ function recover(deps: PassDeps, row: DeliveryRow): Outgoing | undefined {
   return undefined;
 }
 
-async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSummary): Promise<void> {
+/** Slack's copy of the message carries the delivery id, so a crash between post and record is recoverable. */
+const METADATA_TYPE = 'aipath_delivery';
+
+async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSummary, limiter: PostRateLimiter, opts: PassOptions): Promise<void> {
   const { deliveries } = deps.services.stores;
+  const fail = (reason: string) => {
+    deliveries.markFailed(o.row.id, reason, now);
+    summary.failed += 1;
+  };
   try {
-    const composed = await o.compose();
-    if (!composed) {
-      deliveries.markFailed(o.row.id, 'nothing to send', now);
-      summary.failed += 1;
+    if (o.row.channel && (await alreadyPosted(deps, o.row))) {
+      summary.sent += 1;
       return;
     }
-    const res = await deps.client.chat.postMessage({
-      channel: composed.channel,
-      text: composed.message.text,
-      blocks: composed.message.blocks,
-      metadata: { event_type: 'aipath_delivery', event_payload: { delivery_id: o.row.id } },
-    });
-    deliveries.markSent(o.row.id, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
-    summary.sent += 1;
-    if (o.row.late === 1) summary.late += 1;
+    const composed = await o.compose();
+    if (!composed) return fail('nothing to send');
+    deliveries.setChannel(o.row.id, composed.channel, now);
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire(o.row.workspace_id, composed.channel);
+      try {
+        const res = await deps.client.chat.postMessage({
+          channel: composed.channel,
+          text: composed.message.text,
+          blocks: composed.message.blocks,
+          metadata: { event_type: METADATA_TYPE, event_payload: { delivery_id: o.row.id } },
+        });
+        deliveries.markSent(o.row.id, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
+        summary.sent += 1;
+        if (o.row.late === 1) summary.late += 1;
+        return;
+      } catch (err) {
+        const c = classifySlackError(err);
+        if (c.retryAfter !== undefined && attempt < opts.maxRateLimitRetries) {
+          limiter.backOff(o.row.workspace_id, c.retryAfter);
+          summary.rateLimited += 1;
+          continue;
+        }
+        throw err;
+      }
+    }
   } catch (err) {
     const { permanent, reason } = classifySlackError(err);
     if (permanent) {
-      deliveries.markFailed(o.row.id, reason, now);
+      fail(reason);
       o.onPermanentError(reason);
-      summary.failed += 1;
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed for good: ${reason}; target paused`);
+    } else if (o.row.attempts + 1 >= opts.maxAttempts) {
+      fail(`gave up after ${o.row.attempts + 1} attempts: ${reason}`);
+      deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed ${o.row.attempts + 1} times: ${reason}`);
     } else {
-      // The claim stays open; the next pass after the lease takes it up again.
+      // The claim stays open; a pass after the lease takes it up again.
       deliveries.noteAttempt(o.row.id, null, reason, now);
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
     }
   }
+}
+
+/**
+ * A claim left open by a process that stopped after choosing a channel: Slack may already have the
+ * message. Look for our delivery id in the channel's recent metadata before posting again.
+ */
+async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<boolean> {
+  try {
+    const oldest = (Date.parse(row.claimed_at ?? row.due_at) / 1000 - 3600).toFixed(6);
+    const history = await deps.client.conversations.history({ channel: row.channel!, oldest, limit: 200, include_all_metadata: true });
+    const found = history.messages?.find((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { delivery_id?: unknown } } }).metadata;
+      return meta?.event_type === METADATA_TYPE && Number(meta.event_payload?.delivery_id) === row.id;
+    });
+    if (!found?.ts) return false;
+    deps.services.stores.deliveries.markSent(row.id, row.channel!, found.ts, row.content_id, new Date());
+    deps.logger.info(`delivery ${row.id} was already in Slack (${found.ts}); recorded, not sent again`);
+    return true;
+  } catch (err) {
+    // Without history access we cannot prove it was posted; sending again risks one duplicate, never a loss.
+    deps.logger.warn(`could not check ${row.channel} for delivery ${row.id}: ${classifySlackError(err).reason}; sending`);
+    return false;
+  }
+}
+
+/** Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace. */
+async function fanOut<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -19,14 +19,16 @@ export const PERMANENT_ERRORS = new Set([
 export interface ClassifiedError {
   permanent: boolean;
   reason: string;
+  /** Seconds Slack asked us to wait (HTTP 429). */
+  retryAfter?: number;
 }
 
 /** Reads @slack/web-api's error shapes: platform errors carry Slack's code, others are transport. */
 export function classifySlackError(err: unknown): ClassifiedError {
-  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; message?: string };
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; message?: string; retryAfter?: number };
+  if (e?.code === 'slack_webapi_rate_limited_error') return { permanent: false, reason: 'rate_limited', retryAfter: e.retryAfter ?? 1 };
   const slackCode = e?.data?.error;
   if (slackCode) return { permanent: PERMANENT_ERRORS.has(slackCode), reason: slackCode };
-  if (e?.code === 'slack_webapi_rate_limited_error') return { permanent: false, reason: 'rate_limited' };
   if (e?.statusCode) return { permanent: false, reason: `http_${e.statusCode}` };
   return { permanent: false, reason: e?.message?.slice(0, 200) ?? 'unknown error' };
 }

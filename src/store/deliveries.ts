@@ -41,6 +41,7 @@ export function createDeliveriesStore(db: Db) {
   const byKey = db.prepare<[string, string, string, string], DeliveryRow>('SELECT * FROM deliveries WHERE workspace_id = ? AND kind = ? AND target = ? AND period = ?');
   const markSent = db.prepare("UPDATE deliveries SET status = 'sent', channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND status = 'claimed'");
   const markFailed = db.prepare("UPDATE deliveries SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'claimed'");
+  const setChannel = db.prepare('UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ?');
   const noteAttempt = db.prepare('UPDATE deliveries SET attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ?');
   const stale = db.prepare<[string, number], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'claimed' AND claimed_at < ? ORDER BY id LIMIT ?");
   const reclaim = db.prepare("UPDATE deliveries SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ? AND status = 'claimed' AND claimed_at = ?");
@@ -57,6 +58,8 @@ export function createDeliveriesStore(db: Db) {
     get: (key: DeliveryKey): DeliveryRow | undefined => byKey.get(key.ws, key.kind, key.target, key.period),
     markSent: (id: number, channel: string, ts: string, contentId: string | null, now: Date) => markSent.run(channel, ts, contentId, now.toISOString(), id).changes > 0,
     markFailed: (id: number, error: string, now: Date) => markFailed.run(error, now.toISOString(), id).changes > 0,
+    /** Where the message is about to go, so that recovery after a crash knows where to look. */
+    setChannel: (id: number, channel: string, now: Date) => void setChannel.run(channel, now.toISOString(), id),
     noteAttempt: (id: number, contentId: string | null, error: string | null, now: Date) => void noteAttempt.run(contentId, error, now.toISOString(), id),
     /** Claims left behind by a process that stopped mid-delivery. */
     staleClaims: (claimedBefore: Date, limit: number): DeliveryRow[] => stale.all(claimedBefore.toISOString(), limit),

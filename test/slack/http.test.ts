@@ -95,6 +95,12 @@ describe('HTTP mode', () => {
     expect(rows("SELECT slack_tz FROM users WHERE user_id = 'U0GHOST01'")).toEqual([{ slack_tz: null }]);
   });
 
+  it('publishes the Home tab again after a change', async () => {
+    const before = t.fake.callsOf('views.publish').filter((c) => c.params.user_id === 'U0HOMEUP1').length;
+    await t.commandJson('start architect', { user: 'U0HOMEUP1' });
+    await expect.poll(() => t.fake.callsOf('views.publish').filter((c) => c.params.user_id === 'U0HOMEUP1').length).toBe(before + 1);
+  });
+
   it('handles a Slack retry of the same command without a second enrolment', async () => {
     const first = await t.command('start developer', { user: 'U0RETRY01' });
     const retry = await t.command('start developer', { user: 'U0RETRY01', retryNum: 1 });
@@ -112,10 +118,12 @@ describe('HTTP mode', () => {
       event_id: 'Ev1',
       event_time: 1,
     });
+    const publishesFor = () => t.fake.callsOf('views.publish').filter((c) => c.params.user_id === 'U0LEARNER1');
+    const before = publishesFor().length;
     const res = await postSigned(`${t.baseUrl}/slack/events`, body, 'application/json', { secret: SECRET });
     expect(res.status).toBe(200);
-    await expect.poll(() => t.fake.callsOf('views.publish').length).toBeGreaterThan(0);
-    const view = t.fake.callsOf('views.publish').at(-1)!.params.view as { type: string; blocks: unknown[] };
+    await expect.poll(() => publishesFor().length).toBe(before + 1);
+    const view = publishesFor().at(-1)!.params.view as { type: string; blocks: unknown[] };
     expect(view.type).toBe('home');
     expect(JSON.stringify(view.blocks)).toContain('DevOps');
   });

@@ -9,6 +9,7 @@ import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import { BlockActionPayload, workspaceKey, type BlockAction } from '../../payload.js';
 import { SORRY } from '../commands/aipath.js';
+import { refreshHome } from '../events/app-home.js';
 
 /** Buttons that simply run a command as if the clicker had typed it. */
 const BUTTON_COMMANDS: Record<string, Command> = {
@@ -35,9 +36,14 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
     }
   }
   try {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+    // Buttons on the Home tab come without a response_url: the answer goes to the app's DM instead.
+    if ((body as { response_url?: string }).response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+    else if (parsed.success) await client.chat.postMessage({ channel: parsed.data.user.id, text: reply.text, blocks: reply.blocks });
   } catch (err) {
-    deps.logger.warn(`could not answer a button through response_url: ${(err as Error).message}`);
+    deps.logger.warn(`could not answer a button: ${(err as Error).message}`);
+  }
+  if (reply.refreshHome && parsed.success) {
+    await refreshHome(deps, client, workspaceKey(parsed.data.team?.id ?? parsed.data.user.team_id ?? '', parsed.data.enterprise?.id), parsed.data.user.id);
   }
 }
 

@@ -4,6 +4,7 @@ import { ephemeral, type Reply } from '../../../commands/context.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import { SlashCommandPayload, workspaceKey } from '../../payload.js';
+import { refreshHome } from '../events/app-home.js';
 
 export const SORRY = ephemeral(noticeView('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.', ':warning:'));
 
@@ -18,14 +19,16 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     }
     const p = payload.data;
     let reply: Reply;
+    const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
     try {
-      const ctx = commandContext(deps, client, { workspaceId: workspaceKey(p.team_id, p.enterprise_id), userId: p.user_id, channelId: p.channel_id });
+      const ctx = commandContext(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
       reply = await handleCommandText(deps.study, ctx, p.text);
     } catch (err) {
       logger.error('/aipath failed', err);
       reply = SORRY;
     }
     await ack(toAck(reply));
+    if (reply.refreshHome) await refreshHome(deps, client, workspaceId, p.user_id);
   });
 }
 

@@ -11,16 +11,21 @@ export async function publishHome(deps: SlackDeps, client: WebClient, workspaceI
   await client.views.publish({ user_id: userId, view });
 }
 
+/** Publishes the Home tab after a change; a failure is logged, never shown to the user. */
+export async function refreshHome(deps: SlackDeps, client: WebClient, workspaceId: string, userId: string): Promise<void> {
+  try {
+    await publishHome(deps, client, workspaceId, userId);
+  } catch (err) {
+    deps.logger.warn(`could not refresh the Home tab of ${userId}: ${(err as Error).message}`);
+  }
+}
+
 export function registerAppHome(app: App, deps: SlackDeps): void {
-  app.event('app_home_opened', async ({ event, body, client, logger }) => {
+  app.event('app_home_opened', async ({ event, body, client }) => {
     const parsed = AppHomeOpenedEvent.safeParse(event);
     if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
     const b = body as { team_id?: string; enterprise_id?: string | null };
     if (!b.team_id) return;
-    try {
-      await publishHome(deps, client, workspaceKey(b.team_id, b.enterprise_id), parsed.data.user);
-    } catch (err) {
-      logger.warn(`could not publish the Home tab: ${(err as Error).message}`);
-    }
+    await refreshHome(deps, client, workspaceKey(b.team_id, b.enterprise_id), parsed.data.user);
   });
 }

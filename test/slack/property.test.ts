@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/core/commands.js';
+import { startTestApp, type TestApp } from '../support/harness.js';
+
+let t: TestApp;
+let reader: Database.Database;
+beforeAll(async () => {
+  t = await startTestApp();
+  // A learner and a subscription already exist, so that a stray write would have rows to damage.
+  await t.commandJson('start devops', { user: 'U0PROP0001' });
+  await t.commandJson('subscribe 08:30 Europe/London', { user: 'U0PROP0001' });
+  reader = new Database(t.dbPath, { readonly: true });
+});
+afterAll(async () => {
+  reader.close();
+  await t.close();
+});
+
+const TABLES = ['users', 'enrolments', 'milestones_done', 'subscriptions', 'deliveries'];
+const snapshot = () => JSON.stringify(TABLES.map((table) => reader.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()));
+
+const fragments = fc.constantFrom(
+  "'; DROP TABLE users; --",
+  '" OR 1=1 --',
+  '<script>alert(1)</script>',
+  '<!channel> <@U0PROP0001> <#C0STUDY01>',
+  '*bold* _it_ ~st~ `code` ```block```',
+  '%00%0d%0a',
+  '\u202e\u200b\ufeff',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🤖🧠',
+  'x'.repeat(4000),
+  '',
+);
+const subcommands = fc.constantFrom('', 'help', 'start', 'status', 'done', 'pause', 'service', 'cert', 'tip', 'settings', 'subscribe', 'leaderboard', 'forget-me', 'stat', 'strat', 'servise', 'cret', 'settings tz', 'settings time', 'pause -3');
+const commandText = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ minLength: 500, maxLength: 5000 }),
+  fragments,
+  fc.tuple(subcommands, fc.oneof(fragments, fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }))).map(([a, b]) => `${a} ${b}`),
+);
+
+describe('random /aipath input', () => {
+  it('never breaks the app, always answers in the acknowledgement, and never changes data when invalid', async () => {
+    let invalid = 0;
+    await fc.assert(
+      fc.asyncProperty(commandText, async (text) => {
+        const before = snapshot();
+        const started = performance.now();
+        const res = await t.command(text, { user: 'U0PROP0002' });
+        const elapsed = performance.now() - started;
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { text?: string; blocks?: unknown[] };
+        expect(typeof body.text).toBe('string');
+        expect(body.text!.length).toBeGreaterThan(0);
+        expect(elapsed).toBeLessThan(3000);
+        if (!parseCommand(text).ok) {
+          invalid += 1;
+          expect(snapshot()).toBe(before);
+        }
+      }),
+      { numRuns: 1000, seed: 20261122 },
+    );
+    // The generator must actually exercise invalid input, or the last check proves nothing.
+    expect(invalid).toBeGreaterThan(300);
+  }, 120_000);
+});
