@@ -1,0 +1,219 @@
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SchedulerWorld, WS } from '../support/scheduler-world.js';
+
+let world: SchedulerWorld;
+afterEach(async () => {
+  await world?.close();
+});
+
+const MIN = 60_000;
+
+/** Runs a pass every `stepMin` minutes from `from` to `to` (UTC ISO), as cron would. */
+async function runEvery(w: SchedulerWorld, from: string, to: string, stepMin: number) {
+  for (let t = Date.parse(from); t <= Date.parse(to); t += stepMin * MIN) await w.pass(new Date(t));
+}
+
+const localTimesOf = (w: SchedulerWorld, channel: string, tz: string) =>
+  w.ledger(`target = '${channel}' AND kind = 'daily_tip' AND status = 'sent'`).map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd HH:mm'));
+
+describe('daily posts at local time across daylight-saving changes', () => {
+  // 2026 transitions: New York Mar 8 / Nov 1, London Mar 29 / Oct 25, Sydney Apr 5 / Oct 4; Kolkata has none.
+  const cases = [
+    { tz: 'America/New_York', spring: '2026-03-08', autumn: '2026-11-01' },
+    { tz: 'Europe/London', spring: '2026-03-29', autumn: '2026-10-25' },
+    { tz: 'Australia/Sydney', spring: '2026-10-04', autumn: '2026-04-05' },
+    { tz: 'Asia/Kolkata', spring: '2026-03-08', autumn: '2026-11-01' },
+  ];
+
+  for (const { tz, spring, autumn } of cases) {
+    it(`posts 09:00 exactly once a day in ${tz} around ${spring} and ${autumn}`, async () => {
+      world = await SchedulerWorld.create();
+      for (const day of [spring, autumn]) {
+        world.fake.reset();
+        const channel = `C${day.replace(/-/g, '')}`;
+        const start = DateTime.fromISO(`${day}T00:00`, { zone: tz }).minus({ days: 1 });
+        world.subscribe(channel, tz, '09:00', start.toJSDate());
+        await runEvery(world, start.toUTC().toISO()!, start.plus({ days: 3 }).toUTC().toISO()!, 7);
+        const days = [0, 1, 2].map((d) => start.plus({ days: d }).toFormat('yyyy-MM-dd'));
+        expect(localTimesOf(world, channel, tz)).toEqual(days.map((d) => `${d} 09:00`));
+        expect(world.posts(channel)).toHaveLength(3);
+      }
+    });
+  }
+});
+
+describe('weekly nudges', () => {
+  it("arrive on each learner's local Monday at their nudge time, once a week, in every timezone", async () => {
+    world = await SchedulerWorld.create();
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata'];
+    zones.forEach((tz, i) => world.enrol(`U0NUDGE00${i}`, tz, 'devops', '2026-10-19', new Date('2026-10-19T00:00:00Z'), i % 2 ? '08:30' : '09:00'));
+    // Three weeks that include London's and New York's autumn changes.
+    await runEvery(world, '2026-10-19T00:00:00Z', '2026-11-09T23:59:00Z', 10);
+    let total = 0;
+    for (const [i, tz] of zones.entries()) {
+      const time = i % 2 ? '08:30' : '09:00';
+      // Every local Monday at the nudge time inside the window, whatever the offset that week.
+      const expected: string[] = [];
+      for (let d = DateTime.fromISO('2026-10-19', { zone: tz }); d < DateTime.fromISO('2026-11-10', { zone: tz }); d = d.plus({ weeks: 1 })) {
+        const due = DateTime.fromISO(`${d.toISODate()}T${time}`, { zone: tz });
+        if (due.toMillis() >= Date.parse('2026-10-19T00:00:00Z') && due.toMillis() <= Date.parse('2026-11-09T23:59:00Z')) expected.push(due.toFormat('yyyy-MM-dd ccc HH:mm'));
+      }
+      const sent = world.ledger(`target = 'U0NUDGE00${i}' AND status = 'sent'`).map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd ccc HH:mm'));
+      expect(sent, tz).toEqual(expected);
+      expect(expected.length).toBeGreaterThanOrEqual(3);
+      total += sent.length;
+    }
+    expect(world.posts()).toHaveLength(total);
+    expect(world.fake.callsOf('conversations.open')).toHaveLength(total);
+  });
+
+  it('send nothing to paused or stopped learners, and one congratulation at the end of a track', async () => {
+    world = await SchedulerWorld.create();
+    const { enrolments } = world.services.stores;
+    const paused = world.enrol('U0PAUSED01', 'UTC');
+    enrolments.setStatus(paused.id, 'paused', new Date('2026-01-01T00:00:00Z'));
+    const stopped = world.enrol('U0STOPPED1', 'UTC');
+    enrolments.setStatus(stopped.id, 'stopped', new Date('2026-01-01T00:00:00Z'));
+    // practitioner is short: started long ago, it is finished by the first Monday.
+    world.enrol('U0FINISH01', 'UTC', 'practitioner', '2025-06-02');
+    await runEvery(world, '2026-01-05T08:55:00Z', '2026-01-26T09:05:00Z', 10);
+    expect(world.posts('D0PAUSED01')).toHaveLength(0);
+    expect(world.posts('D0STOPPED1')).toHaveLength(0);
+    const finished = world.posts('D0FINISH01');
+    expect(finished).toHaveLength(1);
+    expect(String(finished[0]!.params.text)).toContain('You finished');
+  });
+
+  it('resume by themselves when a timed pause ends', async () => {
+    world = await SchedulerWorld.create();
+    const e = world.enrol('U0TIMED001', 'UTC');
+    world.services.stores.enrolments.setStatus(e.id, 'paused', new Date('2026-01-01T00:00:00Z'), { pausedUntil: '2026-01-10T00:00:00.000Z' });
+    await runEvery(world, '2026-01-05T08:55:00Z', '2026-01-12T09:05:00Z', 10);
+    expect(world.ledger("target = 'U0TIMED001'").map((r) => r.period)).toEqual(['2026-W03']);
+  });
+});
+
+describe('exactly once', () => {
+  it('two processes passing at the same moment post each delivery once', async () => {
+    world = await SchedulerWorld.create();
+    for (let i = 0; i < 20; i++) world.subscribe(`C0TWIN${String(i).padStart(3, '0')}`, 'Europe/London');
+    const other = world.open();
+    const now = new Date('2026-01-01T09:00:30Z');
+    await Promise.all([world.pass(now, world.services, 'a'), world.pass(now, other, 'b'), world.pass(now, other, 'c')]);
+    expect(world.posts()).toHaveLength(20);
+    expect(new Set(world.posts().map((p) => p.params.channel)).size).toBe(20);
+  });
+
+  it('a second pass, or a restart, sends nothing again', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0AGAIN001', 'UTC');
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    await world.pass(new Date('2026-01-01T09:00:50Z'));
+    const restarted = world.open();
+    await world.pass(new Date('2026-01-01T09:01:30Z'), restarted);
+    expect(world.posts('C0AGAIN001')).toHaveLength(1);
+  });
+
+  it('recovers a claim left open after Slack got the message: recorded, not posted again', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0CRASH001', 'UTC');
+    world.fake.script('chat.postMessage', { status: 200, body: { ok: true, channel: 'C0CRASH001', ts: '1.1' } });
+    // Simulate the crash: Slack stores the message but the process dies before recording it.
+    const { deliveries } = world.services.stores;
+    const markSent = deliveries.markSent;
+    deliveries.markSent = () => false;
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    deliveries.markSent = markSent;
+    const row = world.ledger()[0]!;
+    expect(row).toMatchObject({ status: 'claimed', channel: 'C0CRASH001' });
+    world.fake.messages.set('C0CRASH001', [{ ts: '1.1', channel: 'C0CRASH001', text: 'tip', metadata: { event_type: 'aipath_delivery', event_payload: { delivery_id: row.id as number } } }]);
+    const summary = await world.pass(new Date('2026-01-01T09:05:00Z'));
+    expect(summary.retried).toBe(1);
+    expect(world.fake.callsOf('conversations.history')).toHaveLength(1);
+    expect(world.posts('C0CRASH001')).toHaveLength(1);
+    expect(world.ledger()[0]).toMatchObject({ status: 'sent', message_ts: '1.1' });
+  });
+
+  it('recovers a claim left open before Slack got the message: posted once', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0LOST0001', 'UTC');
+    world.fake.script('chat.postMessage', { status: 503, body: 'unavailable' });
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    expect(world.ledger()[0]).toMatchObject({ status: 'claimed', attempts: 1, error: 'http_503' });
+    await world.pass(new Date('2026-01-01T09:02:30Z')); // inside the doubled lease: not yet
+    expect(world.posts('C0LOST0001')).toHaveLength(1);
+    await world.pass(new Date('2026-01-01T09:04:30Z'));
+    expect(world.posts('C0LOST0001')).toHaveLength(2);
+    expect(world.ledger()[0]).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('downtime', () => {
+  it('sends a daily post late within 6 hours and records older ones as missed', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0DOWN0001', 'UTC', '09:00', new Date('2026-01-01T00:00:00Z'));
+    const summary = await world.pass(new Date('2026-01-03T14:00:00Z'));
+    expect(summary).toMatchObject({ due: 3, sent: 1, late: 1, missed: 2 });
+    expect(world.ledger().map((r) => [r.period, r.status, r.late])).toEqual([
+      ['2026-01-01', 'missed', 1],
+      ['2026-01-02', 'missed', 1],
+      ['2026-01-03', 'sent', 1],
+    ]);
+    expect(JSON.stringify(world.posts()[0]!.params.blocks)).toContain('Sent late');
+  });
+
+  it('sends a weekly nudge up to 2 days late, and misses it after that', async () => {
+    world = await SchedulerWorld.create();
+    world.enrol('U0LATE0001', 'UTC', 'devops', '2026-01-05');
+    world.enrol('U0GONE0001', 'UTC', 'devops', '2026-01-05');
+    await world.pass(new Date('2026-01-06T12:00:00Z'), world.services); // Tuesday: 27 h late
+    expect(world.ledger("target = 'U0LATE0001'")).toMatchObject([{ status: 'sent', late: 1 }]);
+    world.enrol('U0GONE0002', 'UTC', 'devops', '2026-01-05', new Date('2026-01-06T00:00:00Z'));
+    await world.pass(new Date('2026-01-15T12:00:00Z')); // next Monday's is 3 days old
+    expect(world.ledger("target = 'U0GONE0002'")).toMatchObject([{ status: 'missed' }]);
+  });
+});
+
+describe('Slack errors', () => {
+  it('honours 429 Retry-After and still delivers everything', async () => {
+    world = await SchedulerWorld.create();
+    for (let i = 0; i < 6; i++) world.subscribe(`C0RATE${String(i).padStart(4, '0')}`, 'UTC');
+    world.fake.enforceRate('chat.postMessage', 2, 1);
+    const summary = await world.pass(new Date('2026-01-01T09:00:10Z'));
+    expect(summary.sent).toBe(6);
+    expect(summary.rateLimited).toBeGreaterThan(0);
+    expect(world.fake.rateLimitedCalls).toBe(summary.rateLimited);
+    expect(world.posts().filter((p) => p.params.channel !== undefined)).toHaveLength(6 + summary.rateLimited);
+  });
+
+  it.each(['channel_not_found', 'not_in_channel', 'is_archived'])('pauses a subscription on %s with the reason, and stops posting there', async (error) => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0GONE0001', 'UTC');
+    world.fake.script('chat.postMessage', { body: { ok: false, error } });
+    const summary = await world.pass(new Date('2026-01-01T09:00:10Z'));
+    expect(summary.failed).toBe(1);
+    expect(world.services.stores.subscriptions.get(WS, 'C0GONE0001')).toMatchObject({ status: 'paused', status_reason: `Slack: ${error}` });
+    expect(world.ledger()[0]).toMatchObject({ status: 'failed', error });
+    await world.pass(new Date('2026-01-02T09:00:10Z'));
+    expect(world.posts('C0GONE0001')).toHaveLength(1);
+  });
+
+  it.each(['account_inactive', 'user_not_found'])('pauses an enrolment on %s with the reason', async (error) => {
+    world = await SchedulerWorld.create();
+    const e = world.enrol('U0LEFT0001', 'UTC');
+    world.fake.script('conversations.open', { body: { ok: false, error } });
+    await world.pass(new Date('2026-01-05T09:00:10Z'));
+    expect(world.services.stores.enrolments.current(WS, 'U0LEFT0001')).toMatchObject({ id: e.id, status: 'paused', status_reason: `Slack: ${error}` });
+  });
+
+  it('gives up on a delivery that keeps failing, recording it as failed rather than dropping it', async () => {
+    world = await SchedulerWorld.create(undefined, { maxAttempts: 2 });
+    world.subscribe('C0FLAKY001', 'UTC');
+    world.fake.script('chat.postMessage', { status: 500, body: 'boom' }, 5);
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    await world.pass(new Date('2026-01-01T09:05:00Z'));
+    expect(world.ledger()[0]).toMatchObject({ status: 'failed' });
+    expect(String(world.ledger()[0]!.error)).toContain('gave up after 2 attempts');
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deliveryClient } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { nextDailyAt, nextWeeklyAt, utcIso } from '../../src/core/due.js';
+import { createLogger } from '../../src/log.js';
+import { runPass, type PassOptions } from '../../src/scheduler/pass.js';
+import { PostRateLimiter, type RateLimits } from '../../src/scheduler/rate-limit.js';
+import { buildServices, type Services } from '../../src/services.js';
+import { FakeSlack } from './fake-slack.js';
+
+export const WS = 'T0SCHED01';
+
+/** A database, the content, a fake Slack and a pass runner: everything a scheduler test needs. */
+export class SchedulerWorld {
+  readonly dir = mkdtempSync(join(tmpdir(), 'aipath-sched-'));
+  readonly dbPath = join(this.dir, 'sched.db');
+  readonly services: Services;
+  private readonly extra: Services[] = [];
+  readonly limiter: PostRateLimiter;
+
+  constructor(
+    readonly fake: FakeSlack,
+    limits: RateLimits = { perChannelIntervalMs: 0, perWorkspacePerMinute: 100_000 },
+    readonly options: Partial<PassOptions> = {},
+  ) {
+    this.services = this.open();
+    this.limiter = new PostRateLimiter(limits);
+  }
+
+  static async create(limits?: RateLimits, options?: Partial<PassOptions>): Promise<SchedulerWorld> {
+    return new SchedulerWorld(await new FakeSlack().start(), limits, options);
+  }
+
+  /** Another connection to the same file, as a second process would have. */
+  open(): Services {
+    const s = buildServices(loadConfig({ AIPATH_DB: this.dbPath }), createLogger('error'));
+    if (this.services) this.extra.push(s);
+    return s;
+  }
+
+  pass(now: Date, services: Services = this.services, worker?: string) {
+    const client = deliveryClient('xoxb-sched', this.fake.url, createLogger('error'));
+    return runPass({ services, client, limiter: this.limiter, logger: createLogger('error'), defaultTimezone: 'UTC', options: this.options, worker }, now);
+  }
+
+  subscribe(channel: string, tz: string, time = '09:00', from: Date = new Date('2026-01-01T00:00:00Z'), track: string | null = null) {
+    return this.services.stores.subscriptions.upsert(
+      { ws: WS, channel, time, tz, track, by: 'U0ADMIN001', nextDaily: utcIso(nextDailyAt(from, tz, time)), nextWeekly: utcIso(nextWeeklyAt(from, tz, time)) },
+      from,
+    );
+  }
+
+  enrol(user: string, tz: string, track = 'devops', startedOn = '2026-01-05', from: Date = new Date('2026-01-01T00:00:00Z'), nudgeTime = '09:00') {
+    const { users, enrolments } = this.services.stores;
+    users.ensure(WS, user, from);
+    users.setTzOverride(WS, user, tz);
+    users.setNudgeTime(WS, user, nudgeTime);
+    const { enrolment } = enrolments.switchTo(WS, user, track, startedOn, from);
+    enrolments.setNextNudge(enrolment.id, utcIso(nextWeeklyAt(from, tz, nudgeTime)));
+    return enrolment;
+  }
+
+  posts(channel?: string) {
+    return this.fake.callsOf('chat.postMessage').filter((c) => channel === undefined || c.params.channel === channel);
+  }
+
+  ledger(where = '1 = 1') {
+    return this.services.db.prepare(`SELECT * FROM deliveries WHERE ${where} ORDER BY id`).all() as Record<string, unknown>[];
+  }
+
+  async close(): Promise<void> {
+    for (const s of [this.services, ...this.extra]) s.db.close();
+    await this.fake.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
