@@ -12,7 +12,7 @@ CREATE INDEX enrolments_nudge_due ON enrolments (next_nudge_at) WHERE is_current
 CREATE TABLE deliveries (
   id           INTEGER PRIMARY KEY,
   workspace_id TEXT    NOT NULL,
-  kind         TEXT    NOT NULL CHECK (kind IN ('daily_tip', 'weekly_nudge', 'weekly_leaderboard')),
+  kind         TEXT    NOT NULL CHECK (kind IN ('daily_tip', 'daily_quiz', 'weekly_nudge', 'weekly_leaderboard')),
   target       TEXT    NOT NULL,                 -- channel ID, or user ID for DMs
   period       TEXT    NOT NULL,                 -- local date (daily) or ISO week such as 2026-W48 (weekly)
   due_at       TEXT    NOT NULL,                 -- UTC instant it fell due

@@ -77,11 +77,11 @@ describe('aipath CLI', () => {
     conn.close();
     const r = await cli(['tick', '--now', '2026-11-23T09:00:30Z'], env);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe('tick 2026-11-23T09:00:30.000Z: due 1, sent 1 (0 late), missed 0, failed 0, retried 0, rate-limited 0');
-    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(1);
+    expect(r.stdout.trim()).toBe('tick 2026-11-23T09:00:30.000Z: due 3, sent 3 (0 late), missed 0, failed 0, retried 0, rate-limited 0'); // 23 Nov is a Monday: tip, quiz, leaderboard
+    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(3);
     const again = await cli(['tick', '--now', '2026-11-23T09:00:45Z'], env);
     expect(again.stdout.trim()).toContain('due 0, sent 0');
-    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(1);
+    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(3);
   });
 
   it('rejects a malformed --now', async () => {

@@ -1,5 +1,7 @@
 import { parseCommand, type Command } from '../core/commands.js';
-import { helpView, noticeView, usageErrorView } from '../slack/views/help.js';
+import { helpView, usageErrorView } from '../slack/views/help.js';
+import { leaderboard } from './leaderboard.js';
+import { personalQuiz } from './quiz.js';
 import { subscribe, unsubscribe } from './channel.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 import { done, pause, resume, start, status, stop } from './learner.js';
@@ -50,8 +52,9 @@ async function answer(deps: StudyDeps, ctx: CommandContext, command: Command): P
     case 'tip':
       return tip(deps, ctx);
     case 'quiz':
+      return personalQuiz(deps, ctx);
     case 'leaderboard':
-      return ephemeral(noticeView(`\`/aipath ${command.name}\` is not available yet: quizzes and leaderboards are being built. Try \`/aipath tip\` meanwhile.`, ':construction:'));
+      return leaderboard(deps, ctx, command.period);
     case 'subscribe':
       return subscribe(deps, ctx, command);
     case 'unsubscribe':

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import { formatLocal, nextWeeklyAt, utcIso } from '../core/due.js';
 import { localDate, planPosition } from '../core/plan.js';
+import { POINTS } from '../core/scoring.js';
+import { recordStudyAction, streakOf } from './activity.js';
+import { rankVisible } from './leaderboard.js';
 import type { EnrolmentRow } from '../store/enrolments.js';
 import type { Track } from '../content/schema.js';
 import { noticeView } from '../slack/views/help.js';
@@ -79,8 +82,17 @@ export async function status(deps: StudyDeps, ctx: CommandContext): Promise<Repl
       status: position.finished && enrolment.status === 'active' ? 'finished' : enrolment.status,
       statusNote: pausedNote ?? enrolment.status_reason ?? undefined,
       nextNudge: nextNudge(deps, ctx, tz, enrolment),
+      ...standing(deps, ctx, tz),
     }),
   );
+}
+
+/** Streak, all-time points and workspace rank, for status and the Home tab. */
+export function standing(deps: StudyDeps, ctx: CommandContext, tz: string): { streak: number; points: number; rank: number | undefined } {
+  const rows = deps.stores.points.workspaceScores(ctx.workspaceId, '0000', '9999');
+  const points = rows.find((r) => r.user_id === ctx.userId)?.points ?? 0;
+  const rank = rankVisible(rows).find((r) => r.item.userId === ctx.userId)?.rank;
+  return { streak: streakOf(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now), points, rank };
 }
 
 export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
@@ -92,11 +104,11 @@ export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply>
   const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
   const recorded = deps.stores.enrolments.markDone(enrolment.id, position.week, ctx.now);
   const title = position.milestone!.title;
-  return ephemeral(
-    recorded
-      ? noticeView(`Week ${position.week} done: *${title}*. Nice work! See \`/aipath status\` for what's next.`, ':white_check_mark:')
-      : noticeView(`Week ${position.week} (*${title}*) was already marked done. Nothing changed.`, ':white_check_mark:'),
-  );
+  if (!recorded) return ephemeral(noticeView(`Week ${position.week} (*${title}*) was already marked done. Nothing changed.`, ':white_check_mark:'));
+  const earned = deps.stores.points.award(ctx.workspaceId, ctx.userId, 'milestone', `${enrolment.id}:${position.week}`, POINTS.milestone, ctx.now) ? POINTS.milestone : 0;
+  const { streak, bonus } = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now);
+  const extras = [earned + bonus ? `+${earned + bonus} points` : '', streak > 1 ? `${streak}-day streak` : ''].filter(Boolean).join(', ');
+  return ephemeral(noticeView(`Week ${position.week} done: *${title}*. Nice work!${extras ? ` (${extras})` : ''} See \`/aipath status\` for what's next.`, ':white_check_mark:'));
 }
 
 export async function pause(deps: StudyDeps, ctx: CommandContext, days: number | undefined): Promise<Reply> {

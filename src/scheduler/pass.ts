@@ -4,6 +4,10 @@ import { DAY_MS, HOUR_MS, isoWeekOf, nextDailyAt, nextWeeklyAt, utcIso } from '.
 import { localDate, planPosition } from '../core/plan.js';
 import { pickRotating } from '../core/rotation.js';
 import { tipsFor } from '../commands/lookup.js';
+import { questionsFor } from '../commands/quiz.js';
+import { weeklyRecap } from '../commands/recap.js';
+import { channelQuizView, closedQuizView } from '../slack/views/quiz.js';
+import { weeklyRecapView } from '../slack/views/leaderboard.js';
 import type { AppLogger } from '../log.js';
 import type { Services } from '../services.js';
 import type { DeliveryRow } from '../store/deliveries.js';
@@ -31,7 +35,7 @@ export interface PassOptions {
   maxAttempts: number;
 }
 
-export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500, concurrency: 16, maxRateLimitRetries: 5, maxAttempts: 8 };
+export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500, concurrency: 16, maxRateLimitRetries: 10, maxAttempts: 8 };
 const LATE_AFTER_MS = 2 * 60_000;
 
 export interface PassDeps {
@@ -50,6 +54,8 @@ interface Outgoing {
   /** Builds the message and its target channel at send time, so content reflects the latest state. */
   compose: () => Promise<{ channel: string; message: Message; contentId: string | null } | undefined>;
   onPermanentError: (reason: string) => void;
+  /** Work that needs the posted message's timestamp (a quiz closes the previous one). */
+  afterSent?: (channel: string, ts: string) => Promise<void>;
 }
 
 /**
@@ -77,6 +83,7 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
 
   claimDaily(deps, opts, worker, now, summary, outgoing);
   claimWeeklyNudges(deps, opts, worker, now, summary, outgoing);
+  claimWeeklyLeaderboards(deps, opts, worker, now, summary, outgoing);
 
   const limiter = deps.limiter ?? new PostRateLimiter();
   await fanOut(outgoing, opts.concurrency, (o) => deliver(deps, o, now, summary, limiter, opts));
@@ -91,16 +98,19 @@ function claimDaily(deps: PassDeps, opts: PassOptions, worker: string, now: Date
       const claimed = db
         .transaction(() => {
           const next = utcIso(nextDailyAt(dueAt, sub.tz, sub.post_time));
-          if (!stores.subscriptions.advanceDaily(sub, next)) return undefined;
+          if (!stores.subscriptions.advanceDaily(sub, next)) return [];
           const age = now.getTime() - dueAt.getTime();
-          const key = { ws: sub.workspace_id, kind: 'daily_tip' as const, target: sub.channel_id, period: localDate(dueAt, sub.tz) };
-          return stores.deliveries.insert(key, sub.next_daily_at!, age > opts.dailyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now);
+          const period = localDate(dueAt, sub.tz);
+          return (['daily_tip', 'daily_quiz'] as const)
+            .map((kind) => stores.deliveries.insert({ ws: sub.workspace_id, kind, target: sub.channel_id, period }, sub.next_daily_at!, age > opts.dailyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now))
+            .filter((row) => row !== undefined);
         })
         .immediate();
-      if (!claimed) continue;
-      summary.due += 1;
-      if (claimed.status === 'missed') summary.missed += 1;
-      else out.push(dailyTip(deps, sub, claimed));
+      for (const row of claimed) {
+        summary.due += 1;
+        if (row.status === 'missed') summary.missed += 1;
+        else out.push(row.kind === 'daily_quiz' ? dailyQuiz(deps, sub, row) : dailyTip(deps, sub, row));
+      }
     }
   }
 }
@@ -116,6 +126,70 @@ function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgo
       const services = tip.services.map((id) => content.service(id)).filter((s) => s !== undefined);
       return { channel: sub.channel_id, message: dailyTipView(tip, services, row.late === 1), contentId: tip.id };
     },
+    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
+  };
+}
+
+function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
+  const { content, stores } = deps.services;
+  let postId: number | undefined;
+  return {
+    row,
+    compose: async () => {
+      const pool = questionsFor(content.quiz, sub.track_id);
+      const existing = stores.quiz.postCounts(sub.workspace_id, sub.channel_id);
+      const q = pickRotating(pool, existing, `${sub.channel_id}:${row.period}:quiz`);
+      if (!q) return undefined;
+      const post = stores.quiz.createPost(sub.workspace_id, sub.channel_id, q.id, row.id, new Date());
+      postId = post.id;
+      const question = content.question(post.question_id) ?? q;
+      return { channel: sub.channel_id, message: channelQuizView(question, post.id, 0, row.late === 1), contentId: question.id };
+    },
+    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
+    afterSent: async (channel, ts) => {
+      if (postId === undefined) return;
+      stores.quiz.setMessageTs(postId, ts);
+      // A new question closes the ones before it, showing the answer and how the team did.
+      for (const old of stores.quiz.openBefore(sub.workspace_id, channel, postId)) {
+        const q = content.question(old.question_id);
+        if (!stores.quiz.close(old.id, new Date()) || !q || !old.message_ts) continue;
+        const closed = closedQuizView(q, stores.quiz.tally(old.id));
+        try {
+          await deps.client.chat.update({ channel, ts: old.message_ts, text: closed.text, blocks: closed.blocks });
+        } catch (err) {
+          deps.logger.warn(`could not show the closed quiz ${old.id} in ${channel}: ${classifySlackError(err).reason}`);
+        }
+      }
+    },
+  };
+}
+
+function claimWeeklyLeaderboards(deps: PassDeps, opts: PassOptions, worker: string, now: Date, summary: PassSummary, out: Outgoing[]): void {
+  const { db, stores } = deps.services;
+  for (let batch = stores.subscriptions.dueWeekly(now, opts.batchSize); batch.length > 0; batch = stores.subscriptions.dueWeekly(now, opts.batchSize)) {
+    for (const sub of batch) {
+      const dueAt = new Date(sub.next_weekly_at!);
+      const claimed = db
+        .transaction(() => {
+          if (!stores.subscriptions.advanceWeekly(sub, utcIso(nextWeeklyAt(dueAt, sub.tz, sub.post_time)))) return undefined;
+          const age = now.getTime() - dueAt.getTime();
+          const key = { ws: sub.workspace_id, kind: 'weekly_leaderboard' as const, target: sub.channel_id, period: isoWeekOf(localDate(dueAt, sub.tz)) };
+          return stores.deliveries.insert(key, sub.next_weekly_at!, age > opts.weeklyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now);
+        })
+        .immediate();
+      if (!claimed) continue;
+      summary.due += 1;
+      if (claimed.status === 'missed') summary.missed += 1;
+      else out.push(weeklyLeaderboard(deps, sub, claimed));
+    }
+  }
+}
+
+function weeklyLeaderboard(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
+  const { stores } = deps.services;
+  return {
+    row,
+    compose: async () => ({ channel: sub.channel_id, message: weeklyRecapView(weeklyRecap(stores, sub, new Date(row.due_at))), contentId: null }),
     onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
   };
 }
@@ -180,9 +254,10 @@ function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRo
 /** A claim found without an outcome: rebuild its composer from the ledger row and its target. */
 function recover(deps: PassDeps, row: DeliveryRow): Outgoing | undefined {
   const { stores } = deps.services;
-  if (row.kind === 'daily_tip') {
+  if (row.kind === 'daily_tip' || row.kind === 'daily_quiz' || row.kind === 'weekly_leaderboard') {
     const sub = stores.subscriptions.get(row.workspace_id, row.target);
-    return sub ? dailyTip(deps, sub, row) : undefined;
+    if (!sub) return undefined;
+    return row.kind === 'daily_tip' ? dailyTip(deps, sub, row) : row.kind === 'daily_quiz' ? dailyQuiz(deps, sub, row) : weeklyLeaderboard(deps, sub, row);
   }
   if (row.kind === 'weekly_nudge') {
     const enrolment = stores.enrolments.current(row.workspace_id, row.target);
@@ -221,6 +296,8 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
           metadata: { event_type: METADATA_TYPE, event_payload: { delivery_id: o.row.id } },
         });
         deliveries.markSent(o.row.id, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
+        limiter.succeeded(o.row.workspace_id);
+        await o.afterSent?.(res.channel ?? composed.channel, res.ts ?? '');
         summary.sent += 1;
         if (o.row.late === 1) summary.late += 1;
         return;

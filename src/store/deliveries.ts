@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 
-export type DeliveryKind = 'daily_tip' | 'weekly_nudge' | 'weekly_leaderboard';
+export type DeliveryKind = 'daily_tip' | 'daily_quiz' | 'weekly_nudge' | 'weekly_leaderboard';
 export type DeliveryStatus = 'claimed' | 'sent' | 'missed' | 'failed';
 
 export interface DeliveryRow {

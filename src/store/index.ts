@@ -2,6 +2,8 @@ import type { Db } from './db.js';
 import { createDeliveriesStore } from './deliveries.js';
 import { createEnrolmentsStore } from './enrolments.js';
 import { createSubscriptionsStore } from './subscriptions.js';
+import { createPointsStore } from './points.js';
+import { createQuizStore } from './quiz.js';
 import { createUsersStore } from './users.js';
 
 export interface Stores {
@@ -10,8 +12,13 @@ export interface Stores {
   enrolments: ReturnType<typeof createEnrolmentsStore>;
   subscriptions: ReturnType<typeof createSubscriptionsStore>;
   deliveries: ReturnType<typeof createDeliveriesStore>;
+  quiz: ReturnType<typeof createQuizStore>;
+  points: ReturnType<typeof createPointsStore>;
 }
 
 export function createStores(db: Db): Stores {
-  return { db, users: createUsersStore(db), enrolments: createEnrolmentsStore(db), subscriptions: createSubscriptionsStore(db), deliveries: createDeliveriesStore(db) };
+  return { db, users: createUsersStore(db), enrolments: createEnrolmentsStore(db), subscriptions: createSubscriptionsStore(db), deliveries: createDeliveriesStore(db),
+    quiz: createQuizStore(db),
+    points: createPointsStore(db),
+  };
 }

@@ -33,6 +33,10 @@ export function createSubscriptionsStore(db: Db) {
     "SELECT * FROM subscriptions WHERE status = 'active' AND next_daily_at <= ? ORDER BY next_daily_at LIMIT ?",
   );
   const advanceDaily = db.prepare('UPDATE subscriptions SET next_daily_at = ? WHERE workspace_id = ? AND channel_id = ? AND next_daily_at = ?');
+  const dueWeekly = db.prepare<[string, number], SubscriptionRow>(
+    "SELECT * FROM subscriptions WHERE status = 'active' AND next_weekly_at <= ? ORDER BY next_weekly_at LIMIT ?",
+  );
+  const advanceWeekly = db.prepare('UPDATE subscriptions SET next_weekly_at = ? WHERE workspace_id = ? AND channel_id = ? AND next_weekly_at = ?');
   const inWorkspace = db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY channel_id');
 
   return {
@@ -48,6 +52,8 @@ export function createSubscriptionsStore(db: Db) {
     pause: (ws: string, channel: string, reason: string, now: Date) => void pause.run(reason, now.toISOString(), ws, channel),
     inWorkspace: (ws: string): SubscriptionRow[] => inWorkspace.all(ws),
     dueDaily: (now: Date, limit: number): SubscriptionRow[] => dueDaily.all(now.toISOString(), limit),
+    dueWeekly: (now: Date, limit: number): SubscriptionRow[] => dueWeekly.all(now.toISOString(), limit),
+    advanceWeekly: (row: SubscriptionRow, next: string): boolean => advanceWeekly.run(next, row.workspace_id, row.channel_id, row.next_weekly_at).changes > 0,
     /** Moves the daily due time on, only if no other process already did (compare-and-set). */
     advanceDaily: (row: SubscriptionRow, next: string): boolean => advanceDaily.run(next, row.workspace_id, row.channel_id, row.next_daily_at).changes > 0,
   };

@@ -57,8 +57,11 @@ describe('console mode', () => {
     expect(out).toContain('the clock is now Mon 23 Nov 2026 09:00');
     expect(out).toContain('posted in #C0STUDY01');
     expect(out).toContain('posted in DM');
-    // Sunday's 09:00 post is a day old by Monday 09:00, past the 6-hour grace: recorded as missed.
-    expect(out).toContain('scheduler: due 3, sent 2 (0 late), missed 1, failed 0');
+    // Sunday's 09:00 tip and quiz are a day old by Monday 09:00, past the 6-hour grace: missed.
+    // Monday brings the tip, the quiz, the learner's nudge and the channel's weekly leaderboard.
+    expect(out).toContain('scheduler: due 6, sent 4 (0 late), missed 2, failed 0');
+    expect(out).toContain('Quiz of the day');
+    expect(out).toContain("Last week's study leaderboard");
   });
 
   it('explains a button number that does not exist and the console commands', async () => {

@@ -1,8 +1,12 @@
 import type { Service, Tip } from '../../content/schema.js';
 import { tipView } from './tip.js';
-import { context, message, type Message } from './blocks.js';
+import { actions, context, message, type Message } from './blocks.js';
 
 export function dailyTipView(tip: Tip, services: Service[], late: boolean): Message {
   const base = tipView(tip, services);
-  return message(`Daily tip. ${base.text}`, [...base.blocks, ...(late ? [context('_Sent late: aipath was offline when this was due._')] : [])]);
+  return message(`Daily tip. ${base.text}`, [
+    ...base.blocks,
+    actions([{ text: 'Got it (counts for my streak)', actionId: 'tip_ack' }]),
+    ...(late ? [context('_Sent late: aipath was offline when this was due._')] : []),
+  ]);
 }

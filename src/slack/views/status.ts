@@ -12,6 +12,9 @@ export interface StatusInput {
   status: 'active' | 'paused' | 'stopped' | 'finished';
   statusNote?: string;
   nextNudge: string;
+  streak: number;
+  points: number;
+  rank: number | undefined;
 }
 
 export function statusView(s: StatusInput): Message {
@@ -21,7 +24,14 @@ export function statusView(s: StatusInput): Message {
     s.status === 'paused' ? `:double_vertical_bar: Paused${s.statusNote ? ` ${s.statusNote}` : ''}` : s.status === 'finished' ? ':tada: Track finished' : s.status === 'stopped' ? 'Stopped' : ':large_green_circle: Active';
   const blocks: Block[] = [
     header(`${s.track.title}`),
-    fields([`*Week*\n${s.week} of ${total}`, `*Progress*\n${bar} (${s.doneCount}/${total} milestones)`, `*State*\n${state}`, `*Next nudge*\n${s.nextNudge}`]),
+    fields([
+      `*Week*\n${s.week} of ${total}`,
+      `*Progress*\n${bar} (${s.doneCount}/${total} milestones)`,
+      `*State*\n${state}`,
+      `*Next nudge*\n${s.nextNudge}`,
+      `*Streak*\n${s.streak} day${s.streak === 1 ? '' : 's'}`,
+      `*Points*\n${s.points}${s.rank ? ` (rank ${s.rank} in the workspace)` : ''}`,
+    ]),
     ...milestoneBlocks(s.milestone, s.week, total),
   ];
   if (s.weekDone) blocks.push(context(":white_check_mark: This week's milestone is done."));

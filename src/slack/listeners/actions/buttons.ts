@@ -4,6 +4,8 @@ import { runCommand } from '../../../commands/index.js';
 import { ephemeral, type Reply } from '../../../commands/context.js';
 import { certCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
 import { forgetMe } from '../../../commands/settings.js';
+import { acknowledgeTip, answerChannel, answerPersonal, type ChannelAnswer } from '../../../commands/quiz.js';
+import { parseAnswerValue } from '../../views/quiz.js';
 import type { Command } from '../../../core/commands.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
@@ -70,6 +72,37 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : certCardByRecord(deps.study, id);
       return ephemeral(card ?? noticeView('That entry no longer exists.'));
     });
+  });
+
+  app.action<BoltBlockAction>(/^pquiz:[0-3]$/, async ({ ack, body, client, respond }) => {
+    await ack();
+    await answer(deps, client, body, respond, (a) => {
+      const v = parseAnswerValue(a.actions[0]!.value);
+      return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.option) : ephemeral(noticeView('That answer could not be read.'));
+    });
+  });
+
+  app.action<BoltBlockAction>(/^cquiz:[0-3]$/, async ({ ack, body, client, respond }) => {
+    await ack();
+    let update: ChannelAnswer['update'];
+    await answer(deps, client, body, respond, async (a) => {
+      const v = parseAnswerValue(a.actions[0]!.value);
+      if (!v) return ephemeral(noticeView('That answer could not be read.'));
+      const result = await answerChannel(deps.study, contextOf(deps, client, a), Number(v.key), v.option);
+      update = result.update;
+      return result.reply;
+    });
+    if (!update) return;
+    try {
+      await client.chat.update({ channel: update.channel, ts: update.ts, text: update.message.text, blocks: update.message.blocks });
+    } catch (err) {
+      deps.logger.warn(`could not update the quiz count in ${update.channel}: ${(err as Error).message}`);
+    }
+  });
+
+  app.action<BoltBlockAction>('tip_ack', async ({ ack, body, client, respond }) => {
+    await ack();
+    await answer(deps, client, body, respond, (a) => acknowledgeTip(deps.study, contextOf(deps, client, a)));
   });
 
   app.action<BoltBlockAction>('forget_me_confirm', async ({ ack, body, client, respond }) => {

@@ -1,0 +1,78 @@
+import type { QuizQuestion } from '../content/schema.js';
+import { POINTS } from '../core/scoring.js';
+import { noticeView } from '../slack/views/help.js';
+import { answerFeedbackView, channelQuizView, personalQuizView } from '../slack/views/quiz.js';
+import type { Message } from '../slack/views/blocks.js';
+import { recordStudyAction } from './activity.js';
+import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
+
+/** Questions for a track are those tagged with it plus the untagged ones meant for everyone. */
+export function questionsFor(quiz: readonly QuizQuestion[], trackId: string | null | undefined): QuizQuestion[] {
+  return trackId ? quiz.filter((q) => q.tracks.length === 0 || q.tracks.includes(trackId)) : [...quiz];
+}
+
+export function personalQuiz(deps: StudyDeps, ctx: CommandContext): Reply {
+  const trackId = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId)?.track_id;
+  const answered = deps.stores.quiz.answeredQuestions(ctx.workspaceId, ctx.userId);
+  const fresh = questionsFor(deps.content.quiz, trackId).filter((q) => !answered.has(q.id));
+  const q = fresh[Math.floor(deps.random() * fresh.length)];
+  if (!q) return ephemeral(noticeView("You've answered every practice question for your track. Impressive! New ones arrive with content updates.", ':trophy:'));
+  return ephemeral(personalQuizView(q));
+}
+
+export async function answerPersonal(deps: StudyDeps, ctx: CommandContext, questionId: string, option: number): Promise<Reply> {
+  const q = deps.content.question(questionId);
+  if (!q || option >= q.options.length) return ephemeral(noticeView('That question is no longer available. Try `/aipath quiz` for a new one.'));
+  const correct = q.options[option]!.correct;
+  deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
+  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, null, option, correct, ctx.now);
+  return ephemeral(await scored(deps, ctx, q, result, 'personal_quiz', q.id, null));
+}
+
+export interface ChannelAnswer {
+  reply: Reply;
+  /** The channel message, redrawn with the new count of answers, when it is still open. */
+  update?: { channel: string; ts: string; message: Message };
+}
+
+export async function answerChannel(deps: StudyDeps, ctx: CommandContext, postId: number, option: number): Promise<ChannelAnswer> {
+  const post = deps.stores.quiz.post(postId);
+  const q = post && post.workspace_id === ctx.workspaceId ? deps.content.question(post.question_id) : undefined;
+  if (!post || !q || option >= q.options.length) return { reply: ephemeral(noticeView('That quiz is no longer available.')) };
+  if (post.closed_at) {
+    const right = q.options.findIndex((o) => o.correct);
+    return { reply: ephemeral(noticeView(`This quiz has closed: the answer was *${'ABCD'[right]}. ${q.options[right]!.text}* Watch for today's question!`, ':lock:')) };
+  }
+  const correct = q.options[option]!.correct;
+  deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
+  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, post.id, option, correct, ctx.now);
+  const reply = ephemeral(await scored(deps, ctx, q, result, 'channel_quiz', `post:${post.id}`, post.channel_id));
+  if (!result.first || !post.message_ts) return { reply };
+  return { reply, update: { channel: post.channel_id, ts: post.message_ts, message: channelQuizView(q, post.id, deps.stores.quiz.tally(post.id).answered) } };
+}
+
+async function scored(
+  deps: StudyDeps,
+  ctx: CommandContext,
+  q: QuizQuestion,
+  result: { first: boolean; correct: boolean; optionIndex: number },
+  kind: 'personal_quiz' | 'channel_quiz',
+  ref: string,
+  channel: string | null,
+) {
+  let points = 0;
+  let streak = 0;
+  if (result.first) {
+    if (result.correct && deps.stores.points.award(ctx.workspaceId, ctx.userId, kind, ref, POINTS[kind], ctx.now, channel)) points += POINTS[kind];
+    const progress = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, (await ctx.profile()).tz, ctx.now);
+    points += progress.bonus;
+    streak = progress.streak;
+  }
+  return answerFeedbackView({ question: q, chosen: result.optionIndex, correct: result.correct, first: result.first, points, streak });
+}
+
+export async function acknowledgeTip(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
+  const { streak, bonus } = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, (await ctx.profile()).tz, ctx.now);
+  const extra = bonus ? ` Streak bonus: +${bonus} points!` : '';
+  return ephemeral(noticeView(`Noted: that counts as studying today. Your streak: *${streak} day${streak === 1 ? '' : 's'}*.${extra}`, ':fire:'));
+}

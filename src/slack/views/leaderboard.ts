@@ -1,0 +1,59 @@
+import type { Ranked } from '../../core/scoring.js';
+import { context, divider, header, message, section, type Block, type Message } from './blocks.js';
+
+export interface BoardEntry {
+  userId: string;
+  points: number;
+}
+
+export interface Board {
+  title: string;
+  top: Ranked<BoardEntry>[];
+}
+
+export interface LeaderboardInput {
+  periodLabel: string;
+  boards: Board[];
+  you: { rank?: number; points: number; hidden: boolean };
+}
+
+const MEDALS = [':first_place_medal:', ':second_place_medal:', ':third_place_medal:'];
+const line = (r: Ranked<BoardEntry>) => `${MEDALS[r.rank - 1] ?? `*${r.rank}.*`} <@${r.item.userId}>: ${r.item.points} pts`;
+
+export function leaderboardView(l: LeaderboardInput): Message {
+  const blocks: Block[] = [header(`Study leaderboard: ${l.periodLabel}`)];
+  for (const b of l.boards) {
+    blocks.push(section(`*${b.title}*\n${b.top.length ? b.top.map(line).join('\n') : '_No points yet: answer the daily quiz to get on the board._'}`));
+  }
+  blocks.push(divider());
+  const you = l.you.hidden
+    ? `You're hidden from leaderboards (\`/aipath settings leaderboard on\` to show up). You have *${l.you.points}* points.`
+    : l.you.rank
+      ? `You: rank *${l.you.rank}* with *${l.you.points}* points.`
+      : "You haven't scored in this period yet.";
+  blocks.push(section(you));
+  blocks.push(context('Points: first right answer to a channel quiz 10, to a personal quiz 5, a milestone 25, streak bonuses at 7 and 30 days.'));
+  return message(`Study leaderboard, ${l.periodLabel}. ${you.replace(/[*`]/g, '')}`, blocks);
+}
+
+export interface WeeklyRecapInput {
+  periodLabel: string;
+  top: Ranked<BoardEntry>[];
+  longestStreak?: { userId: string; days: number };
+  mostImproved?: { userId: string; gain: number };
+  totals: { answered: number; correct: number; milestones: number };
+}
+
+export function weeklyRecapView(w: WeeklyRecapInput): Message {
+  const share = w.totals.answered ? Math.round((w.totals.correct / w.totals.answered) * 100) : 0;
+  const highlights = [
+    w.longestStreak ? `:fire: Longest streak: <@${w.longestStreak.userId}>, ${w.longestStreak.days} days` : '',
+    w.mostImproved ? `:chart_with_upwards_trend: Most improved: <@${w.mostImproved.userId}>, +${w.mostImproved.gain} pts on the week before` : '',
+  ].filter(Boolean);
+  return message(`Last week's study leaderboard (${w.periodLabel}): ${w.top.map((r) => `${r.rank}. ${r.item.points} pts`).join(', ') || 'no points yet'}`, [
+    header(`Last week's study leaderboard`),
+    section(`_${w.periodLabel}_\n${w.top.length ? w.top.map(line).join('\n') : '_Nobody scored last week. Today is a good day to start!_'}`),
+    ...(highlights.length ? [section(highlights.join('\n'))] : []),
+    context(`Team totals: ${w.totals.answered} questions answered, ${share}% correct, ${w.totals.milestones} milestones done`),
+  ]);
+}

@@ -1,0 +1,179 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET, TEAM, startTestApp, type TestApp } from '../support/harness.js';
+import { actionBody, postSigned } from '../support/signed.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({}, { now: new Date('2026-11-23T10:00:00Z') });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const query = (sql: string, ...params: unknown[]) => {
+  const db = new Database(t.dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+};
+
+/** Clicks an answer button on a message the way Slack sends it. */
+const click = (user: string, actionId: string, value: string, team = TEAM) =>
+  postSigned(
+    `${t.baseUrl}/slack/events`,
+    actionBody({
+      type: 'block_actions',
+      team: { id: team },
+      user: { id: user, team_id: team },
+      channel: { id: 'C0QUIZ0001' },
+      api_app_id: 'A0TEST',
+      trigger_id: '1.2.3',
+      response_url: `${t.fake.responseUrlBase}${user}`,
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+    }),
+    'application/x-www-form-urlencoded',
+    { secret: SECRET },
+  );
+
+
+describe('channel quiz', () => {
+  let postId = 0;
+  let right = 0;
+
+  it('is posted with the daily tip, with answer buttons and a count', async () => {
+    await t.commandJson('subscribe 09:00 UTC', { user: 'U0ADMIN001', channel: 'C0QUIZ0001' }).catch(() => undefined);
+    // Admin rights come from AIPATH_ADMINS or users.info; make this user an admin in the fake workspace.
+    t.fake.users.set('U0ADMIN002', { id: 'U0ADMIN002', is_admin: true });
+    const reply = await t.commandJson('subscribe 09:00 UTC', { user: 'U0ADMIN002', channel: 'C0QUIZ0001' });
+    expect(reply.response_type).toBe('in_channel');
+    const summary = await t.app.scheduler.tick(new Date('2026-11-24T09:00:20Z'));
+    expect(summary.sent).toBe(2);
+    const quizPost = t.fake.callsOf('chat.postMessage').find((c) => String(c.params.text).startsWith('Quiz of the day'))!;
+    expect(quizPost.params.channel).toBe('C0QUIZ0001');
+    const [post] = query('SELECT * FROM quiz_posts');
+    postId = post!.id as number;
+    expect(post).toMatchObject({ channel_id: 'C0QUIZ0001', closed_at: null });
+    expect(post!.message_ts).toBeTruthy();
+    const question = (await import('../../src/content/load.js')).loadContent().question(String(post!.question_id))!;
+    right = question.options.findIndex((o) => o.correct);
+    expect(JSON.stringify(quizPost.params.blocks)).toContain(`"value":"${postId}:${right}"`);
+  });
+
+  it('scores a first right answer once, however often it is clicked, and tells only the clicker', async () => {
+    t.now.value = new Date('2026-11-24T10:00:00Z');
+    const before = t.fake.callsOf('response_url').length;
+    await click('U0ANSWER01', `cquiz:${right}`, `${postId}:${right}`);
+    await click('U0ANSWER01', `cquiz:${right}`, `${postId}:${right}`);
+    await click('U0ANSWER01', `cquiz:${(right + 1) % 3}`, `${postId}:${(right + 1) % 3}`);
+    await expect.poll(() => t.fake.callsOf('response_url').length - before).toBe(3);
+    const replies = t.fake.callsOf('response_url').slice(before);
+    expect(replies.every((r) => r.params.response_type === 'ephemeral')).toBe(true);
+    expect(replies.filter((r) => String(r.params.text).startsWith('Right!'))).toHaveLength(1);
+    expect(replies.filter((r) => String(r.params.text).includes('already answered'))).toHaveLength(2);
+    expect(query("SELECT kind, points FROM points WHERE user_id = 'U0ANSWER01'")).toEqual([{ kind: 'channel_quiz', points: 10 }]);
+    expect(query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0ANSWER01'")).toEqual([{ n: 1 }]);
+  });
+
+  it('scores nothing for a wrong first answer, and updates the channel count', async () => {
+    await click('U0ANSWER02', `cquiz:${(right + 1) % 3}`, `${postId}:${(right + 1) % 3}`);
+    await expect.poll(() => t.fake.callsOf('chat.update').length).toBeGreaterThanOrEqual(2);
+    expect(query("SELECT COUNT(*) AS n FROM points WHERE user_id = 'U0ANSWER02'")).toEqual([{ n: 0 }]);
+    expect(JSON.stringify(t.fake.callsOf('chat.update').at(-1)!.params.blocks)).toContain('2 learners have answered');
+  });
+
+  it('ignores a click that claims another workspace', async () => {
+    await click('U0ANSWER03', `cquiz:${right}`, `${postId}:${right}`, 'T0OTHER01');
+    await expect.poll(() => t.fake.callsOf('response_url').filter((c) => String(c.params.text).includes('no longer available')).length).toBe(1);
+    expect(query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0ANSWER03'")).toEqual([{ n: 0 }]);
+  });
+
+  it('closes when the next one is posted, showing the answer and the share right', async () => {
+    const updatesBefore = t.fake.callsOf('chat.update').length;
+    await t.app.scheduler.tick(new Date('2026-11-25T09:00:20Z'));
+    expect(query('SELECT closed_at FROM quiz_posts WHERE id = ?', postId)[0]!.closed_at).toBeTruthy();
+    const closed = t.fake.callsOf('chat.update').slice(updatesBefore).find((c) => String(c.params.text).startsWith('Closed quiz'))!;
+    expect(String(closed.params.text)).toContain('1 of 2 got it right (50%)');
+    await click('U0ANSWER04', `cquiz:${right}`, `${postId}:${right}`);
+    await expect.poll(() => t.fake.callsOf('response_url').filter((c) => String(c.params.text).includes('This quiz has closed')).length).toBe(1);
+  });
+});
+
+describe('personal quiz, points and leaderboards', () => {
+  it('gives a question the learner has not answered, scores 5 once, and never repeats it', async () => {
+    await t.commandJson('start devops', { user: 'U0SOLO0001' });
+    const reply = await t.commandJson('quiz', { user: 'U0SOLO0001' });
+    const value = /"value":"([a-z0-9-]+):(\d)"/.exec(JSON.stringify(reply.blocks))!;
+    const questionId = value[1]!;
+    const { loadContent } = await import('../../src/content/load.js');
+    const right = loadContent().question(questionId)!.options.findIndex((o) => o.correct);
+    await click('U0SOLO0001', `pquiz:${right}`, `${questionId}:${right}`);
+    await click('U0SOLO0001', `pquiz:${right}`, `${questionId}:${right}`);
+    await expect.poll(() => query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0SOLO0001'")[0]!.n).toBe(1);
+    expect(query("SELECT kind, points FROM points WHERE user_id = 'U0SOLO0001'")).toEqual([{ kind: 'personal_quiz', points: 5 }]);
+    for (let i = 0; i < 20; i++) {
+      const next = await t.commandJson('quiz', { user: 'U0SOLO0001' });
+      expect(JSON.stringify(next.blocks)).not.toContain(`"value":"${questionId}:`);
+    }
+  });
+
+  it('pays 25 for a milestone, once', async () => {
+    await t.commandJson('done', { user: 'U0SOLO0001' });
+    await t.commandJson('done', { user: 'U0SOLO0001' });
+    expect(query("SELECT points FROM points WHERE user_id = 'U0SOLO0001' AND kind = 'milestone'")).toEqual([{ points: 25 }]);
+  });
+
+  it('shows the channel team and the workspace, ties sharing a rank, and the caller', async () => {
+    const board = await t.commandJson('leaderboard all', { user: 'U0SOLO0001', channel: 'C0QUIZ0001' });
+    const text = JSON.stringify(board.blocks);
+    expect(text).toContain("This channel's team");
+    expect(text).toContain('<@U0ANSWER01>: 10 pts');
+    expect(text).toContain('<@U0SOLO0001>: 30 pts');
+    expect(board.text).toContain('You: rank 1 with 30 points');
+  });
+
+  it('leaves out learners who turned leaderboards off, who still see their own points', async () => {
+    await t.commandJson('settings leaderboard off', { user: 'U0ANSWER01' });
+    const theirs = await t.commandJson('leaderboard all', { user: 'U0ANSWER01', channel: 'C0QUIZ0001' });
+    expect(JSON.stringify(theirs.blocks)).not.toContain('<@U0ANSWER01>');
+    expect(theirs.text).toContain("You're hidden from leaderboards");
+    expect(theirs.text).toContain('You have 10 points');
+    await t.commandJson('settings leaderboard on', { user: 'U0ANSWER01' });
+  });
+
+  it('keeps workspaces apart', async () => {
+    const other = await t.commandJson('leaderboard all', { user: 'U0SOLO0001', team: 'T0ELSEWHR1', channel: 'C0QUIZ0001' });
+    expect(JSON.stringify(other.blocks)).not.toContain('U0ANSWER01');
+    expect(JSON.stringify(other.blocks)).not.toContain('<@U0SOLO0001>');
+  });
+
+  it('shows streak, points and rank in status', async () => {
+    const status = await t.commandJson('status', { user: 'U0SOLO0001' });
+    const text = JSON.stringify(status.blocks);
+    expect(text).toContain('*Streak*\\n1 day');
+    expect(text).toContain('*Points*\\n30 (rank 1 in the workspace)');
+  });
+
+  it('forget-me deletes answers, points and study days with the user', async () => {
+    expect((await t.action('forget_me_confirm', { user: 'U0SOLO0001' })).status).toBe(200);
+    await expect.poll(() => query("SELECT COUNT(*) AS n FROM users WHERE user_id = 'U0SOLO0001'")[0]!.n).toBe(0);
+    for (const table of ['points', 'quiz_answers', 'study_days', 'enrolments']) {
+      expect(query(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = 'U0SOLO0001'`)).toEqual([{ n: 0 }]);
+    }
+  });
+});
+
+describe('the Monday post', () => {
+  it("shows last week's top learners, highlights and team totals", async () => {
+    const before = t.fake.callsOf('chat.postMessage').length;
+    await t.app.scheduler.tick(new Date('2026-11-30T09:00:20Z'));
+    const recap = t.fake.callsOf('chat.postMessage').slice(before).find((c) => String(c.params.text).startsWith("Last week's study leaderboard"))!;
+    expect(recap.params.channel).toBe('C0QUIZ0001');
+    const text = JSON.stringify(recap.params.blocks);
+    expect(text).toContain('<@U0ANSWER01>: 10 pts');
+    expect(text).toContain('Team totals: 2 questions answered, 50% correct');
+    expect(text).toContain('Most improved: <@U0ANSWER01>');
+  });
+});
