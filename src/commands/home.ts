@@ -2,16 +2,20 @@ import type { HomeInput } from '../slack/views/home.js';
 import { formatLocal, nextWeeklyAt } from '../core/due.js';
 import { localDate, planPosition } from '../core/plan.js';
 import type { CommandContext, StudyDeps } from './context.js';
+import { standing } from './activity.js';
+import { adminNotices } from './notices.js';
 
 export async function homeInput(deps: StudyDeps, ctx: CommandContext): Promise<HomeInput> {
   const enrolment = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
   const track = enrolment ? deps.content.track(enrolment.track_id) : undefined;
-  if (!enrolment || !track) return { tracks: deps.content.tracks, notices: [] };
-  const { tz } = await ctx.profile();
+  const profile = await ctx.profile();
+  const notices = profile.isAdmin ? adminNotices(deps, ctx.workspaceId) : [];
+  if (!enrolment || !track) return { tracks: deps.content.tracks, notices };
+  const { tz } = profile;
   const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
   const done = deps.stores.enrolments.doneWeeks(enrolment.id);
   const user = deps.stores.users.get(ctx.workspaceId, ctx.userId);
-  const notices = enrolment.status === 'paused' && enrolment.status_reason?.startsWith('Slack:') ? [`Your nudges are paused: ${enrolment.status_reason}`] : [];
+  if (enrolment.status === 'paused' && enrolment.status_reason?.startsWith('Slack:')) notices.push(`Your nudges are paused: ${enrolment.status_reason}`);
   return {
     tracks: deps.content.tracks,
     notices,
@@ -23,6 +27,7 @@ export async function homeInput(deps: StudyDeps, ctx: CommandContext): Promise<H
       weekDone: done.includes(position.week),
       status: position.finished ? 'finished' : enrolment.status,
       nextNudge: enrolment.status === 'active' ? formatLocal(nextWeeklyAt(ctx.now, tz, user?.nudge_time ?? '09:00')) : 'none',
+      ...standing(deps, ctx, tz),
     },
   };
 }

@@ -2,8 +2,9 @@ import { DateTime } from 'luxon';
 import { formatLocal, nextWeeklyAt, utcIso } from '../core/due.js';
 import { localDate, planPosition } from '../core/plan.js';
 import { POINTS } from '../core/scoring.js';
-import { recordStudyAction, streakOf } from './activity.js';
-import { rankVisible } from './leaderboard.js';
+import { recordStudyAction, standing } from './activity.js';
+import { adminNotices } from './notices.js';
+import { section } from '../slack/views/blocks.js';
 import type { EnrolmentRow } from '../store/enrolments.js';
 import type { Track } from '../content/schema.js';
 import { noticeView } from '../slack/views/help.js';
@@ -65,6 +66,12 @@ function currentOrReply(deps: StudyDeps, ctx: CommandContext): { reply: Reply } 
 }
 
 export async function status(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
+  const reply = await learnerStatus(deps, ctx);
+  const notices = (await ctx.profile()).isAdmin ? adminNotices(deps, ctx.workspaceId) : [];
+  return notices.length ? { ...reply, blocks: [...notices.map((n) => section(`:warning: ${n}`)), ...reply.blocks] } : reply;
+}
+
+async function learnerStatus(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
   const cur = currentOrReply(deps, ctx);
   if ('reply' in cur) return cur.reply;
   const { enrolment, track } = cur;
@@ -87,13 +94,6 @@ export async function status(deps: StudyDeps, ctx: CommandContext): Promise<Repl
   );
 }
 
-/** Streak, all-time points and workspace rank, for status and the Home tab. */
-export function standing(deps: StudyDeps, ctx: CommandContext, tz: string): { streak: number; points: number; rank: number | undefined } {
-  const rows = deps.stores.points.workspaceScores(ctx.workspaceId, '0000', '9999');
-  const points = rows.find((r) => r.user_id === ctx.userId)?.points ?? 0;
-  const rank = rankVisible(rows).find((r) => r.item.userId === ctx.userId)?.rank;
-  return { streak: streakOf(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now), points, rank };
-}
 
 export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
   const cur = currentOrReply(deps, ctx);

@@ -42,7 +42,7 @@ describe('views render every content record inside the Block Kit limits, uncut',
         fits(enrolledView({ track, certs, week, resumed: false, alreadyCurrent: false, nextNudge: 'Mon 23 Nov, 09:00 Europe/London' }));
         fits(statusView({ track, week, milestone, weekDone: false, doneCount: i, status: 'active', nextNudge: 'Mon 23 Nov, 09:00 UTC', streak: 12, points: 1234, rank: 3 }));
         fits(weeklyNudgeView({ track, week, milestone, lastWeekDone: false, doneCount: i, late: true }));
-        const home = homeView({ tracks: content.tracks, notices: [], enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x' } });
+        const home = homeView({ tracks: content.tracks, notices: [], enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, points: 120, rank: 2 } });
         expect(blockLimitViolations(home.blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
       });
     }

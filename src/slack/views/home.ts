@@ -12,6 +12,9 @@ export interface HomeInput {
     weekDone: boolean;
     status: string;
     nextNudge: string;
+    streak: number;
+    points: number;
+    rank: number | undefined;
   };
   tracks: Track[];
   notices: string[];
@@ -35,7 +38,16 @@ export function homeView(h: HomeInput): HomeView {
   } else {
     const total = e.track.weeks.length;
     blocks.push(section(`*${e.track.title}*`));
-    blocks.push(fields([`*Week*\n${e.week} of ${total}`, `*Progress*\n${progressBar(e.doneCount, total)}`, `*State*\n${e.status}`, `*Next nudge*\n${e.nextNudge}`]));
+    blocks.push(
+      fields([
+        `*Week*\n${e.week} of ${total}`,
+        `*Progress*\n${progressBar(e.doneCount, total)}`,
+        `*Streak*\n${e.streak} day${e.streak === 1 ? '' : 's'}`,
+        `*Points*\n${e.points}${e.rank ? ` (rank ${e.rank})` : ''}`,
+        `*State*\n${e.status}`,
+        `*Next nudge*\n${e.nextNudge}`,
+      ]),
+    );
     blocks.push(divider(), ...milestoneBlocks(e.milestone, e.week, total));
     blocks.push(
       actions([
