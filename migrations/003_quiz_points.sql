@@ -29,6 +29,15 @@ CREATE UNIQUE INDEX quiz_answers_once_per_post ON quiz_answers (quiz_post_id, us
 CREATE UNIQUE INDEX quiz_answers_once_personal ON quiz_answers (workspace_id, user_id, question_id) WHERE quiz_post_id IS NULL;
 CREATE INDEX quiz_answers_by_user ON quiz_answers (workspace_id, user_id, question_id);
 
+-- A channel's team: everyone who has answered its quizzes (kept apart so boards need no scan of answers).
+CREATE TABLE quiz_team (
+  workspace_id TEXT NOT NULL,
+  channel_id   TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, channel_id, user_id),
+  FOREIGN KEY (workspace_id, user_id) REFERENCES users (workspace_id, user_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
 -- Every point ever earned, keyed by what earned it so that nothing scores twice.
 CREATE TABLE points (
   id           INTEGER PRIMARY KEY,
@@ -52,3 +61,7 @@ CREATE TABLE study_days (
   PRIMARY KEY (workspace_id, user_id, local_date),
   FOREIGN KEY (workspace_id, user_id) REFERENCES users (workspace_id, user_id) ON DELETE CASCADE
 ) WITHOUT ROWID;
+
+-- Running all-time totals, so a learner's rank is one indexed count rather than a full aggregate.
+ALTER TABLE users ADD COLUMN points_total INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX users_by_points ON users (workspace_id, on_leaderboard, points_total);

@@ -3,7 +3,6 @@ import { localDate } from '../core/plan.js';
 import { currentStreak, POINTS, STREAK_BONUSES } from '../core/scoring.js';
 import type { Stores } from '../store/index.js';
 import type { CommandContext, StudyDeps } from './context.js';
-import { rankVisible } from './leaderboard.js';
 
 export interface StudyProgress {
   streak: number;
@@ -37,8 +36,5 @@ export function recordStudyAction(stores: Stores, ws: string, user: string, tz: 
 
 /** Streak, all-time points and workspace rank, for status and the Home tab. */
 export function standing(deps: StudyDeps, ctx: CommandContext, tz: string): { streak: number; points: number; rank: number | undefined } {
-  const rows = deps.stores.points.workspaceScores(ctx.workspaceId, '0000', '9999');
-  const points = rows.find((r) => r.user_id === ctx.userId)?.points ?? 0;
-  const rank = rankVisible(rows).find((r) => r.item.userId === ctx.userId)?.rank;
-  return { streak: streakOf(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now), points, rank };
+  return { streak: streakOf(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now), ...deps.stores.points.standing(ctx.workspaceId, ctx.userId) };
 }

@@ -19,7 +19,7 @@ export function channelTimezone(deps: StudyDeps, ws: string, channel: string): s
 export function leaderboard(deps: StudyDeps, ctx: CommandContext, period: PeriodName): Reply {
   const bounds = periodBounds(period, ctx.now, channelTimezone(deps, ctx.workspaceId, ctx.channelId));
   const { points, users } = deps.stores;
-  const workspaceRows = points.workspaceScores(ctx.workspaceId, bounds.from, bounds.to);
+  const workspaceRows = period === 'all' ? points.allTimeScores(ctx.workspaceId) : points.workspaceScores(ctx.workspaceId, bounds.from, bounds.to);
   const teamRows = points.teamScores(ctx.workspaceId, ctx.channelId, bounds.from, bounds.to);
   const boards: Board[] = [];
   if (teamRows.length > 0) boards.push({ title: `This channel's team (<#${ctx.channelId}>)`, top: rankVisible(teamRows).slice(0, 10) });

@@ -45,7 +45,7 @@ export async function answerChannel(deps: StudyDeps, ctx: CommandContext, postId
   }
   const correct = q.options[option]!.correct;
   deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, post.id, option, correct, ctx.now);
+  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, post, option, correct, ctx.now);
   const reply = ephemeral(await scored(deps, ctx, q, result, 'channel_quiz', `post:${post.id}`, post.channel_id));
   if (!result.first || !post.message_ts) return { reply };
   return { reply, update: { channel: post.channel_id, ts: post.message_ts, message: channelQuizView(q, post.id, deps.stores.quiz.tally(post.id).answered) } };

@@ -13,6 +13,15 @@ export function createPointsStore(db: Db) {
   const award = db.prepare(
     'INSERT INTO points (workspace_id, user_id, kind, ref, points, channel_id, earned_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
+  const addTotal = db.prepare('UPDATE users SET points_total = points_total + ? WHERE workspace_id = ? AND user_id = ?');
+  const awardOnce = db.transaction((ws: string, user: string, kind: PointsKind, ref: string, points: number, channel: string | null, at: string): boolean => {
+    if (award.run(ws, user, kind, ref, points, channel, at).changes === 0) return false;
+    addTotal.run(points, ws, user);
+    return true;
+  });
+  const total = db.prepare<[string, string], { points_total: number; on_leaderboard: number }>('SELECT points_total, on_leaderboard FROM users WHERE workspace_id = ? AND user_id = ?');
+  const ahead = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > ?');
+  const allTime = db.prepare<[string], ScoreRow>('SELECT user_id, points_total AS points, on_leaderboard FROM users WHERE workspace_id = ? AND points_total > 0');
   const markDay = db.prepare('INSERT INTO study_days (workspace_id, user_id, local_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const days = db.prepare<[string, string, string], { local_date: string }>('SELECT local_date FROM study_days WHERE workspace_id = ? AND user_id = ? AND local_date >= ?');
   const missedDays = db.prepare<[string, string], { period: string }>(
@@ -24,15 +33,13 @@ export function createPointsStore(db: Db) {
      WHERE p.workspace_id = ? AND p.earned_at >= ? AND p.earned_at < ?
      GROUP BY p.user_id`,
   );
+  // The period's points are summed once by the time index, then matched to the team.
   const teamScores = db.prepare<[string, string, string, string, string], ScoreRow>(
-    `WITH team AS (
-       SELECT DISTINCT a.user_id FROM quiz_answers a JOIN quiz_posts q ON q.id = a.quiz_post_id
-       WHERE q.workspace_id = ? AND q.channel_id = ?
-     )
-     SELECT t.user_id, COALESCE(SUM(p.points), 0) AS points, u.on_leaderboard FROM team t
-     JOIN users u ON u.workspace_id = ? AND u.user_id = t.user_id
-     LEFT JOIN points p ON p.workspace_id = u.workspace_id AND p.user_id = t.user_id AND p.earned_at >= ? AND p.earned_at < ?
-     GROUP BY t.user_id`,
+    `SELECT t.user_id, COALESCE(s.points, 0) AS points, u.on_leaderboard FROM quiz_team t
+     JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
+     LEFT JOIN (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
+       ON s.user_id = t.user_id
+     WHERE t.workspace_id = ? AND t.channel_id = ?`,
   );
   const teamTotals = db.prepare<[string, string, string, string], { answered: number; correct: number }>(
     `SELECT COUNT(*) AS answered, COALESCE(SUM(a.correct), 0) AS correct FROM quiz_answers a JOIN quiz_posts q ON q.id = a.quiz_post_id
@@ -40,20 +47,28 @@ export function createPointsStore(db: Db) {
   );
   const teamMilestones = db.prepare<[string, string, string, string, string], { n: number }>(
     `SELECT COUNT(*) AS n FROM points p WHERE p.workspace_id = ? AND p.kind = 'milestone' AND p.earned_at >= ? AND p.earned_at < ?
-     AND p.user_id IN (SELECT DISTINCT a.user_id FROM quiz_answers a JOIN quiz_posts q ON q.id = a.quiz_post_id WHERE q.workspace_id = ? AND q.channel_id = ?)`,
+     AND p.user_id IN (SELECT user_id FROM quiz_team WHERE workspace_id = ? AND channel_id = ?)`,
   );
 
   return {
     /** Records points once per (kind, ref); returns false when they were already earned. */
     award(ws: string, user: string, kind: PointsKind, ref: string, points: number, now: Date, channel: string | null = null): boolean {
-      return award.run(ws, user, kind, ref, points, channel, now.toISOString()).changes > 0;
+      return awardOnce.immediate(ws, user, kind, ref, points, channel, now.toISOString());
     },
+    /** All-time points and workspace rank (ties share it); no rank for hidden or pointless learners. */
+    standing(ws: string, user: string): { points: number; rank: number | undefined } {
+      const row = total.get(ws, user);
+      if (!row) return { points: 0, rank: undefined };
+      const visible = row.on_leaderboard === 1 && row.points_total > 0;
+      return { points: row.points_total, rank: visible ? ahead.get(ws, row.points_total)!.n + 1 : undefined };
+    },
+    allTimeScores: (ws: string): ScoreRow[] => allTime.all(ws),
     markStudyDay: (ws: string, user: string, localDate: string) => void markDay.run(ws, user, localDate),
     studyDays: (ws: string, user: string, since: string): Set<string> => new Set(days.all(ws, user, since).map((r) => r.local_date)),
     /** Local dates on which aipath failed to post in this workspace: they excuse a gap in a streak. */
     excusedDays: (ws: string, since: string): Set<string> => new Set(missedDays.all(ws, since).map((r) => r.period)),
     workspaceScores: (ws: string, from: string, to: string): ScoreRow[] => workspaceScores.all(ws, from, to),
-    teamScores: (ws: string, channel: string, from: string, to: string): ScoreRow[] => teamScores.all(ws, channel, ws, from, to),
+    teamScores: (ws: string, channel: string, from: string, to: string): ScoreRow[] => teamScores.all(ws, from, to, ws, channel),
     teamTotals: (ws: string, channel: string, from: string, to: string) => ({
       ...teamTotals.get(ws, channel, from, to)!,
       milestones: teamMilestones.get(ws, from, to, ws, channel)!.n,

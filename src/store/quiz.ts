@@ -33,6 +33,7 @@ export function createQuizStore(db: Db) {
     `INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, correct, answered_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
+  const joinTeam = db.prepare('INSERT INTO quiz_team (workspace_id, channel_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const postAnswer = db.prepare<[number, string], { option_index: number; correct: number }>('SELECT option_index, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?');
   const personalAnswer = db.prepare<[string, string, string], { option_index: number; correct: number }>(
     'SELECT option_index, correct FROM quiz_answers WHERE workspace_id = ? AND user_id = ? AND question_id = ? AND quiz_post_id IS NULL',
@@ -43,8 +44,10 @@ export function createQuizStore(db: Db) {
     'SELECT question_id, COUNT(*) AS n FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? GROUP BY question_id',
   );
 
-  const answer = (ws: string, user: string, questionId: string, postId: number | null, optionIndex: number, correct: boolean, now: Date): AnswerResult => {
+  const answer = (ws: string, user: string, questionId: string, post: QuizPostRow | null, optionIndex: number, correct: boolean, now: Date): AnswerResult => {
+    const postId = post?.id ?? null;
     const inserted = insertAnswer.run(ws, user, questionId, postId, optionIndex, correct ? 1 : 0, now.toISOString()).changes > 0;
+    if (post) joinTeam.run(ws, post.channel_id, user);
     if (inserted) return { first: true, correct, optionIndex };
     const earlier = postId === null ? personalAnswer.get(ws, user, questionId) : postAnswer.get(postId, user);
     return { first: false, correct: earlier?.correct === 1, optionIndex: earlier?.option_index ?? optionIndex };
