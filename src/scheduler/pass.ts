@@ -10,7 +10,7 @@ import { channelQuizView, closedQuizView } from '../slack/views/quiz.js';
 import { weeklyRecapView } from '../slack/views/leaderboard.js';
 import type { AppLogger } from '../log.js';
 import type { Services } from '../services.js';
-import type { DeliveryRow } from '../store/deliveries.js';
+import type { DeliveryKey, DeliveryRow } from '../store/deliveries.js';
 import type { DueNudgeRow } from '../store/enrolments.js';
 import type { SubscriptionRow } from '../store/subscriptions.js';
 import type { Message } from '../slack/views/blocks.js';
@@ -81,38 +81,63 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
     }
   }
 
-  claimDaily(deps, opts, worker, now, summary, outgoing);
-  claimWeeklyNudges(deps, opts, worker, now, summary, outgoing);
-  claimWeeklyLeaderboards(deps, opts, worker, now, summary, outgoing);
+  const run: ClaimRun = { deps, opts, worker, now, summary, out: outgoing };
+  claimDaily(run);
+  claimWeeklyNudges(run);
+  claimWeeklyLeaderboards(run);
 
   const limiter = deps.limiter ?? new PostRateLimiter();
   await fanOut(outgoing, opts.concurrency, (o) => deliver(deps, o, now, summary, limiter, opts));
   return summary;
 }
 
-function claimDaily(deps: PassDeps, opts: PassOptions, worker: string, now: Date, summary: PassSummary, out: Outgoing[]): void {
-  const { db, stores } = deps.services;
-  for (let batch = stores.subscriptions.dueDaily(now, opts.batchSize); batch.length > 0; batch = stores.subscriptions.dueDaily(now, opts.batchSize)) {
-    for (const sub of batch) {
-      const dueAt = new Date(sub.next_daily_at!);
-      const claimed = db
-        .transaction(() => {
-          const next = utcIso(nextDailyAt(dueAt, sub.tz, sub.post_time));
-          if (!stores.subscriptions.advanceDaily(sub, next)) return [];
-          const age = now.getTime() - dueAt.getTime();
-          const period = localDate(dueAt, sub.tz);
-          return (['daily_tip', 'daily_quiz'] as const)
-            .map((kind) => stores.deliveries.insert({ ws: sub.workspace_id, kind, target: sub.channel_id, period }, sub.next_daily_at!, age > opts.dailyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now))
-            .filter((row) => row !== undefined);
-        })
-        .immediate();
-      for (const row of claimed) {
-        summary.due += 1;
-        if (row.status === 'missed') summary.missed += 1;
-        else out.push(row.kind === 'daily_quiz' ? dailyQuiz(deps, sub, row) : dailyTip(deps, sub, row));
+/** A claim's context: the pass's clock and identity, and where its results go. */
+interface ClaimRun {
+  deps: PassDeps;
+  opts: PassOptions;
+  worker: string;
+  now: Date;
+  summary: PassSummary;
+  out: Outgoing[];
+}
+
+/**
+ * Claims everything `fetch` finds due, one target at a time: `claim` moves the target's due time on
+ * (compare-and-set) and writes its ledger rows in one IMMEDIATE transaction, so two processes can
+ * never both claim one delivery. Loops until nothing due is left.
+ */
+function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => DeliveryRow[], toOutgoing: (item: T, row: DeliveryRow) => Outgoing): void {
+  for (let batch = fetch(); batch.length > 0; batch = fetch()) {
+    for (const item of batch) {
+      for (const row of run.deps.services.db.transaction(() => claim(item)).immediate()) {
+        run.summary.due += 1;
+        if (row.status === 'missed') run.summary.missed += 1;
+        else run.out.push(toOutgoing(item, row));
       }
     }
   }
+}
+
+/** One ledger row: claimed if still within the grace window, missed if older. */
+function ledgerRow(run: ClaimRun, key: DeliveryKey, dueAt: string, graceMs: number): DeliveryRow[] {
+  const age = run.now.getTime() - Date.parse(dueAt);
+  const row = run.deps.services.stores.deliveries.insert(key, dueAt, age > graceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, run.worker, run.now);
+  return row ? [row] : [];
+}
+
+function claimDaily(run: ClaimRun): void {
+  const { stores } = run.deps.services;
+  claimDue(
+    run,
+    () => stores.subscriptions.dueDaily(run.now, run.opts.batchSize),
+    (sub) => {
+      const dueAt = new Date(sub.next_daily_at!);
+      if (!stores.subscriptions.advanceDaily(sub, utcIso(nextDailyAt(dueAt, sub.tz, sub.post_time)))) return [];
+      const period = localDate(dueAt, sub.tz);
+      return (['daily_tip', 'daily_quiz'] as const).flatMap((kind) => ledgerRow(run, { ws: sub.workspace_id, kind, target: sub.channel_id, period }, sub.next_daily_at!, run.opts.dailyGraceMs));
+    },
+    (sub, row) => (row.kind === 'daily_quiz' ? dailyQuiz(run.deps, sub, row) : dailyTip(run.deps, sub, row)),
+  );
 }
 
 function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
@@ -164,25 +189,19 @@ function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outg
   };
 }
 
-function claimWeeklyLeaderboards(deps: PassDeps, opts: PassOptions, worker: string, now: Date, summary: PassSummary, out: Outgoing[]): void {
-  const { db, stores } = deps.services;
-  for (let batch = stores.subscriptions.dueWeekly(now, opts.batchSize); batch.length > 0; batch = stores.subscriptions.dueWeekly(now, opts.batchSize)) {
-    for (const sub of batch) {
+function claimWeeklyLeaderboards(run: ClaimRun): void {
+  const { stores } = run.deps.services;
+  claimDue(
+    run,
+    () => stores.subscriptions.dueWeekly(run.now, run.opts.batchSize),
+    (sub) => {
       const dueAt = new Date(sub.next_weekly_at!);
-      const claimed = db
-        .transaction(() => {
-          if (!stores.subscriptions.advanceWeekly(sub, utcIso(nextWeeklyAt(dueAt, sub.tz, sub.post_time)))) return undefined;
-          const age = now.getTime() - dueAt.getTime();
-          const key = { ws: sub.workspace_id, kind: 'weekly_leaderboard' as const, target: sub.channel_id, period: isoWeekOf(localDate(dueAt, sub.tz)) };
-          return stores.deliveries.insert(key, sub.next_weekly_at!, age > opts.weeklyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now);
-        })
-        .immediate();
-      if (!claimed) continue;
-      summary.due += 1;
-      if (claimed.status === 'missed') summary.missed += 1;
-      else out.push(weeklyLeaderboard(deps, sub, claimed));
-    }
-  }
+      if (!stores.subscriptions.advanceWeekly(sub, utcIso(nextWeeklyAt(dueAt, sub.tz, sub.post_time)))) return [];
+      const key = { ws: sub.workspace_id, kind: 'weekly_leaderboard' as const, target: sub.channel_id, period: isoWeekOf(localDate(dueAt, sub.tz)) };
+      return ledgerRow(run, key, sub.next_weekly_at!, run.opts.weeklyGraceMs);
+    },
+    (sub, row) => weeklyLeaderboard(run.deps, sub, row),
+  );
 }
 
 function weeklyLeaderboard(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
@@ -194,30 +213,25 @@ function weeklyLeaderboard(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRo
   };
 }
 
-function claimWeeklyNudges(deps: PassDeps, opts: PassOptions, worker: string, now: Date, summary: PassSummary, out: Outgoing[]): void {
-  const { db, stores } = deps.services;
-  for (let batch = stores.enrolments.dueNudges(now, opts.batchSize); batch.length > 0; batch = stores.enrolments.dueNudges(now, opts.batchSize)) {
-    for (const e of batch) {
-      const tz = e.tz_override ?? e.slack_tz ?? deps.defaultTimezone;
+function claimWeeklyNudges(run: ClaimRun): void {
+  const { stores } = run.deps.services;
+  const tzOf = (e: DueNudgeRow) => e.tz_override ?? e.slack_tz ?? run.deps.defaultTimezone;
+  claimDue(
+    run,
+    () => stores.enrolments.dueNudges(run.now, run.opts.batchSize),
+    (e) => {
+      const tz = tzOf(e);
       const dueAt = new Date(e.next_nudge_at!);
-      const claimed = db
-        .transaction(() => {
-          if (!stores.enrolments.advanceNudge(e, utcIso(nextWeeklyAt(dueAt, tz, e.nudge_time)))) return undefined;
-          if (e.status === 'paused') {
-            if (!e.paused_until || Date.parse(e.paused_until) > dueAt.getTime()) return undefined;
-            stores.enrolments.setStatus(e.id, 'active', now);
-          }
-          const age = now.getTime() - dueAt.getTime();
-          const key = { ws: e.workspace_id, kind: 'weekly_nudge' as const, target: e.user_id, period: isoWeekOf(localDate(dueAt, tz)) };
-          return stores.deliveries.insert(key, e.next_nudge_at!, age > opts.weeklyGraceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, worker, now);
-        })
-        .immediate();
-      if (!claimed) continue;
-      summary.due += 1;
-      if (claimed.status === 'missed') summary.missed += 1;
-      else out.push(weeklyNudge(deps, e, tz, claimed));
-    }
-  }
+      if (!stores.enrolments.advanceNudge(e, utcIso(nextWeeklyAt(dueAt, tz, e.nudge_time)))) return [];
+      if (e.status === 'paused') {
+        if (!e.paused_until || Date.parse(e.paused_until) > dueAt.getTime()) return [];
+        stores.enrolments.setStatus(e.id, 'active', run.now);
+      }
+      const key = { ws: e.workspace_id, kind: 'weekly_nudge' as const, target: e.user_id, period: isoWeekOf(localDate(dueAt, tz)) };
+      return ledgerRow(run, key, e.next_nudge_at!, run.opts.weeklyGraceMs);
+    },
+    (e, row) => weeklyNudge(run.deps, e, tzOf(e), row),
+  );
 }
 
 function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRow): Outgoing {
