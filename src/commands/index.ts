@@ -48,7 +48,7 @@ async function answer(deps: StudyDeps, ctx: CommandContext, command: Command): P
     case 'service':
       return service(deps, command.query);
     case 'cert':
-      return cert(deps, command.query);
+      return cert(deps, command.query, ctx.now);
     case 'tip':
       return tip(deps, ctx);
     case 'quiz':

@@ -1,5 +1,6 @@
 import type { LookupResult } from '../content/lookup.js';
 import type { Tip } from '../content/schema.js';
+import { certStatusOn } from '../core/lifecycle.js';
 import { didYouMeanView, certCardView, serviceCardView } from '../slack/views/lookup.js';
 import { tipView } from '../slack/views/tip.js';
 import { noticeView } from '../slack/views/help.js';
@@ -25,17 +26,19 @@ export function serviceCardByRecord(deps: StudyDeps, id: string) {
   return serviceCardView(s, related, replacement);
 }
 
-export function cert(deps: StudyDeps, query: string): Reply {
+export function cert(deps: StudyDeps, query: string, now: Date): Reply {
   const found = deps.lookups.certs.find(query);
   if (found.kind !== 'found') return ephemeral(didYouMeanView('cert', query, options(found, (c) => `${c.code} ${c.name.replace(/^AWS Certified /, '')}`)));
-  return ephemeral(certCardByRecord(deps, found.item.id)!);
+  return ephemeral(certCardByRecord(deps, found.item.id, now)!);
 }
 
-export function certCardByRecord(deps: StudyDeps, id: string) {
+/** Exam dates are global; the card reads them as of today in UTC. */
+export function certCardByRecord(deps: StudyDeps, id: string, now: Date) {
   const c = deps.content.certification(id);
   if (!c) return undefined;
   const successor = c.retired?.successor ? deps.content.certification(c.retired.successor) : undefined;
-  return certCardView(c, successor, deps.content.tracks.filter((t) => t.certifications.includes(c.id)));
+  const status = certStatusOn(c, now.toISOString().slice(0, 10));
+  return certCardView(c, status, successor, deps.content.tracks.filter((t) => t.certifications.includes(c.id)));
 }
 
 export function tracks(deps: StudyDeps): Reply {

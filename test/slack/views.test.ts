@@ -27,7 +27,16 @@ describe('views render every content record inside the Block Kit limits, uncut',
   });
 
   it('certification cards', () => {
-    for (const c of content.certifications) fits(certCardByRecord(deps, c.id)!);
+    for (const c of content.certifications) fits(certCardByRecord(deps, c.id, new Date('2026-11-22T12:00:00Z'))!);
+  });
+
+  it('reads exam dates as of the day: DVA-C02 is retired and DVA-C03 open from 1 December 2026', () => {
+    const before = new Date('2026-11-30T12:00:00Z');
+    const after = new Date('2026-12-01T12:00:00Z');
+    expect(certCardByRecord(deps, 'dva-c02', before)!.text).toMatch(/^Retiring: the last exam date is 2026-11-30/);
+    expect(certCardByRecord(deps, 'dva-c02', after)!.text).toMatch(/^Retired: the last exam date was 2026-11-30/);
+    expect(certCardByRecord(deps, 'dva-c03', before)!.text).toMatch(/^Opens on 2026-12-01/);
+    expect(certCardByRecord(deps, 'dva-c03', after)!.text).toMatch(/^DVA-C03/);
   });
 
   it('tips', () => {

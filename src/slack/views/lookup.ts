@@ -39,9 +39,9 @@ const CERT_STATUS_LABEL: Record<Certification['status'], string> = {
   retired: 'Retired',
 };
 
-export function certLifecycle(c: Certification, successor: Certification | undefined): string | undefined {
+export function certLifecycle(c: Certification, status: Certification['status'], successor: Certification | undefined): string | undefined {
   const next = successor ? ` Take *${successor.code}* (${successor.name}) instead: \`/aipath cert ${successor.id}\`.` : '';
-  switch (c.status) {
+  switch (status) {
     case 'retired':
       return `*Retired:* the last exam date was ${c.retired!.lastExamDate}.${next}`;
     case 'retiring':
@@ -55,12 +55,12 @@ export function certLifecycle(c: Certification, successor: Certification | undef
   }
 }
 
-export function certCardView(c: Certification, successor: Certification | undefined, tracks: Track[]): Message {
-  const lifecycle = certLifecycle(c, successor);
+export function certCardView(c: Certification, status: Certification['status'], successor: Certification | undefined, tracks: Track[]): Message {
+  const lifecycle = certLifecycle(c, status, successor);
   const blocks: Block[] = [header(`${c.code}: ${c.name}`)];
-  if (lifecycle) blocks.push(section(`${c.status === 'retired' || c.status === 'retiring' ? ':warning:' : ':information_source:'} ${lifecycle}`));
+  if (lifecycle) blocks.push(section(`${status === 'retired' || status === 'retiring' ? ':warning:' : ':information_source:'} ${lifecycle}`));
   if (c.renamed) blocks.push(context(`Formerly ${c.renamed.from} (renamed ${c.renamed.date}).`));
-  blocks.push(fields([`*Level*\n${c.level[0]!.toUpperCase()}${c.level.slice(1)}`, `*Status*\n${CERT_STATUS_LABEL[c.status]}`]));
+  blocks.push(fields([`*Level*\n${c.level[0]!.toUpperCase()}${c.level.slice(1)}`, `*Status*\n${CERT_STATUS_LABEL[status]}`]));
   blocks.push(section(`*Who it is for*\n${c.audience}\n_${c.experience}_`));
   blocks.push(section(`*Domains*\n${c.domains.map((d) => `${d.number}. ${d.name}: *${d.weight}%*`).join('\n')}`));
   const fmt = c.format;

@@ -69,7 +69,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     await answer(deps, client, body, respond, async (a) => {
       const [kind, id = ''] = a.actions[0]!.action_id.replace(/^lookup_/, '').split(':');
       if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
-      const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : certCardByRecord(deps.study, id);
+      const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : certCardByRecord(deps.study, id, deps.clock());
       return ephemeral(card ?? noticeView('That entry no longer exists.'));
     });
   });
