@@ -1,10 +1,10 @@
 import type { PointsKind } from '../core/scoring.js';
 import type { Db } from './db.js';
 
+/** A learner's points in a period; boards only ever see learners who show on them. */
 export interface ScoreRow {
   user_id: string;
   points: number;
-  on_leaderboard: number;
 }
 
 export type PointsStore = ReturnType<typeof createPointsStore>;
@@ -21,25 +21,34 @@ export function createPointsStore(db: Db) {
   });
   const total = db.prepare<[string, string], { points_total: number; on_leaderboard: number }>('SELECT points_total, on_leaderboard FROM users WHERE workspace_id = ? AND user_id = ?');
   const ahead = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > ?');
-  const allTime = db.prepare<[string], ScoreRow>('SELECT user_id, points_total AS points, on_leaderboard FROM users WHERE workspace_id = ? AND points_total > 0');
+  const allTime = db.prepare<[string], ScoreRow>('SELECT user_id, points_total AS points FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > 0');
   const markDay = db.prepare('INSERT INTO study_days (workspace_id, user_id, local_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const days = db.prepare<[string, string, string], { local_date: string }>('SELECT local_date FROM study_days WHERE workspace_id = ? AND user_id = ? AND local_date >= ?');
   const missedDays = db.prepare<[string, string], { period: string }>(
     "SELECT DISTINCT period FROM deliveries WHERE workspace_id = ? AND status = 'missed' AND kind IN ('daily_tip', 'daily_quiz') AND period >= ?",
   );
-  const workspaceScores = db.prepare<[string, string, string], ScoreRow>(
-    `SELECT p.user_id, SUM(p.points) AS points, u.on_leaderboard FROM points p
-     JOIN users u ON u.workspace_id = p.workspace_id AND u.user_id = p.user_id
-     WHERE p.workspace_id = ? AND p.earned_at >= ? AND p.earned_at < ?
-     GROUP BY p.user_id`,
+  // A period's points are summed once through the time index; only learners who show on boards and
+  // scored come back, so a board over 100,000 learners returns only the people who earned points.
+  const periodScores = db.prepare<[string, string, string, string], ScoreRow>(
+    `SELECT s.user_id, s.points
+     FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
+     JOIN users u ON u.workspace_id = ? AND u.user_id = s.user_id AND u.on_leaderboard = 1
+     WHERE s.points > 0`,
   );
-  // The period's points are summed once by the time index, then matched to the team.
-  const teamScores = db.prepare<[string, string, string, string, string], ScoreRow>(
-    `SELECT t.user_id, COALESCE(s.points, 0) AS points, u.on_leaderboard FROM quiz_team t
+  const teamPeriodScores = db.prepare<[string, string, string, string, string], ScoreRow>(
+    `SELECT s.user_id, s.points
+     FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
+     JOIN quiz_team t ON t.workspace_id = ? AND t.channel_id = ? AND t.user_id = s.user_id
+     JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = s.user_id AND u.on_leaderboard = 1
+     WHERE s.points > 0`,
+  );
+  const userPeriodPoints = db.prepare<[string, string, string, string], { points: number | null }>(
+    'SELECT SUM(points) AS points FROM points WHERE workspace_id = ? AND user_id = ? AND earned_at >= ? AND earned_at < ?',
+  );
+  const allTimeTeam = db.prepare<[string, string], ScoreRow>(
+    `SELECT u.user_id, u.points_total AS points FROM quiz_team t
      JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
-     LEFT JOIN (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
-       ON s.user_id = t.user_id
-     WHERE t.workspace_id = ? AND t.channel_id = ?`,
+     WHERE t.workspace_id = ? AND t.channel_id = ? AND u.on_leaderboard = 1 AND u.points_total > 0`,
   );
   const teamTotals = db.prepare<[string, string, string, string], { answered: number; correct: number }>(
     `SELECT COUNT(*) AS answered, COALESCE(SUM(a.correct), 0) AS correct FROM quiz_answers a JOIN quiz_posts q ON q.id = a.quiz_post_id
@@ -62,13 +71,16 @@ export function createPointsStore(db: Db) {
       const visible = row.on_leaderboard === 1 && row.points_total > 0;
       return { points: row.points_total, rank: visible ? ahead.get(ws, row.points_total)!.n + 1 : undefined };
     },
-    allTimeScores: (ws: string): ScoreRow[] => allTime.all(ws),
+    /** Visible learners with points in [from, to), across the workspace or in one channel's team. */
+    scores(ws: string, period: { from: string; to: string } | 'all', channel?: string): ScoreRow[] {
+      if (period === 'all') return channel ? allTimeTeam.all(ws, channel) : allTime.all(ws);
+      return channel ? teamPeriodScores.all(ws, period.from, period.to, ws, channel) : periodScores.all(ws, period.from, period.to, ws);
+    },
+    userPoints: (ws: string, user: string, from: string, to: string): number => userPeriodPoints.get(ws, user, from, to)?.points ?? 0,
     markStudyDay: (ws: string, user: string, localDate: string) => void markDay.run(ws, user, localDate),
     studyDays: (ws: string, user: string, since: string): Set<string> => new Set(days.all(ws, user, since).map((r) => r.local_date)),
     /** Local dates on which aipath failed to post in this workspace: they excuse a gap in a streak. */
     excusedDays: (ws: string, since: string): Set<string> => new Set(missedDays.all(ws, since).map((r) => r.period)),
-    workspaceScores: (ws: string, from: string, to: string): ScoreRow[] => workspaceScores.all(ws, from, to),
-    teamScores: (ws: string, channel: string, from: string, to: string): ScoreRow[] => teamScores.all(ws, from, to, ws, channel),
     teamTotals: (ws: string, channel: string, from: string, to: string) => ({
       ...teamTotals.get(ws, channel, from, to)!,
       milestones: teamMilestones.get(ws, from, to, ws, channel)!.n,
