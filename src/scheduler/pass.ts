@@ -157,7 +157,6 @@ function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgo
 
 function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
   const { content, stores } = deps.services;
-  let postId: number | undefined;
   return {
     row,
     compose: async () => {
@@ -166,16 +165,17 @@ function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outg
       const q = pickRotating(pool, existing, `${sub.channel_id}:${row.period}:quiz`);
       if (!q) return undefined;
       const post = stores.quiz.createPost(sub.workspace_id, sub.channel_id, q.id, row.id, new Date());
-      postId = post.id;
       const question = content.question(post.question_id) ?? q;
       return { channel: sub.channel_id, message: channelQuizView(question, post.id, 0, row.late === 1), contentId: question.id };
     },
     onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
     afterSent: async (channel, ts) => {
-      if (postId === undefined) return;
-      stores.quiz.setMessageTs(postId, ts);
+      // Found through the ledger row, so this also runs when a crashed send is recovered.
+      const post = stores.quiz.postForDelivery(row.id);
+      if (!post) return;
+      stores.quiz.setMessageTs(post.id, ts);
       // A new question closes the ones before it, showing the answer and how the team did.
-      for (const old of stores.quiz.openBefore(sub.workspace_id, channel, postId)) {
+      for (const old of stores.quiz.openBefore(sub.workspace_id, channel, post.id)) {
         const q = content.question(old.question_id);
         if (!stores.quiz.close(old.id, new Date()) || !q || !old.message_ts) continue;
         const closed = closedQuizView(q, stores.quiz.tally(old.id));
@@ -293,7 +293,9 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
     summary.failed += 1;
   };
   try {
-    if (o.row.channel && (await alreadyPosted(deps, o.row))) {
+    const found = o.row.channel ? await alreadyPosted(deps, o.row) : undefined;
+    if (found) {
+      await o.afterSent?.(o.row.channel!, found);
       summary.sent += 1;
       return;
     }
@@ -346,7 +348,7 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
  * A claim left open by a process that stopped after choosing a channel: Slack may already have the
  * message. Look for our delivery id in the channel's recent metadata before posting again.
  */
-async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<boolean> {
+async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<string | undefined> {
   try {
     const oldest = (Date.parse(row.claimed_at ?? row.due_at) / 1000 - 3600).toFixed(6);
     const history = await deps.client.conversations.history({ channel: row.channel!, oldest, limit: 200, include_all_metadata: true });
@@ -354,14 +356,14 @@ async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<boolean>
       const meta = (m as { metadata?: { event_type?: string; event_payload?: { delivery_id?: unknown } } }).metadata;
       return meta?.event_type === METADATA_TYPE && Number(meta.event_payload?.delivery_id) === row.id;
     });
-    if (!found?.ts) return false;
+    if (!found?.ts) return undefined;
     deps.services.stores.deliveries.markSent(row.id, row.channel!, found.ts, row.content_id, new Date());
     deps.logger.info(`delivery ${row.id} was already in Slack (${found.ts}); recorded, not sent again`);
-    return true;
+    return found.ts;
   } catch (err) {
     // Without history access we cannot prove it was posted; sending again risks one duplicate, never a loss.
     deps.logger.warn(`could not check ${row.channel} for delivery ${row.id}: ${classifySlackError(err).reason}; sending`);
-    return false;
+    return undefined;
   }
 }
 

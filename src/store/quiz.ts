@@ -58,6 +58,7 @@ export function createQuizStore(db: Db) {
       return postByDelivery.get(deliveryId) ?? postById.get(Number(insertPost.run(ws, channel, questionId, deliveryId, now.toISOString()).lastInsertRowid))!;
     },
     post: (id: number): QuizPostRow | undefined => postById.get(id),
+    postForDelivery: (deliveryId: number): QuizPostRow | undefined => postByDelivery.get(deliveryId),
     setMessageTs: (id: number, ts: string) => void setTs.run(ts, id),
     /** Posts in the channel still open from before `postId`: the ones the new post closes. */
     openBefore: (ws: string, channel: string, postId: number): QuizPostRow[] => openBefore.all(ws, channel, postId),
