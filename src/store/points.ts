@@ -29,17 +29,18 @@ export function createPointsStore(db: Db) {
   );
   // A period's points are summed once through the time index; only learners who show on boards and
   // scored come back, so a board over 100,000 learners returns only the people who earned points.
+  // CROSS JOIN keeps SQLite from driving the join from the (much larger) users table.
   const periodScores = db.prepare<[string, string, string, string], ScoreRow>(
     `SELECT s.user_id, s.points
      FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
-     JOIN users u ON u.workspace_id = ? AND u.user_id = s.user_id AND u.on_leaderboard = 1
+     CROSS JOIN users u ON u.workspace_id = ? AND u.user_id = s.user_id AND u.on_leaderboard = 1
      WHERE s.points > 0`,
   );
   const teamPeriodScores = db.prepare<[string, string, string, string, string], ScoreRow>(
     `SELECT s.user_id, s.points
      FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
-     JOIN quiz_team t ON t.workspace_id = ? AND t.channel_id = ? AND t.user_id = s.user_id
-     JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = s.user_id AND u.on_leaderboard = 1
+     CROSS JOIN quiz_team t ON t.workspace_id = ? AND t.channel_id = ? AND t.user_id = s.user_id
+     CROSS JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = s.user_id AND u.on_leaderboard = 1
      WHERE s.points > 0`,
   );
   const userPeriodPoints = db.prepare<[string, string, string, string], { points: number | null }>(
