@@ -1,6 +1,6 @@
 import { periodBounds, type PeriodName } from '../core/due.js';
 import { rankByScore, type Ranked } from '../core/scoring.js';
-import type { ScoreRow } from '../store/points.js';
+import type { BoardRow, ScoreRow } from '../store/points.js';
 import { leaderboardView, type Board, type BoardEntry } from '../slack/views/leaderboard.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
@@ -16,22 +16,19 @@ export function channelTimezone(deps: StudyDeps, ws: string, channel: string): s
   return deps.stores.subscriptions.get(ws, channel)?.tz ?? deps.defaultTimezone;
 }
 
+const BOARD_SIZE = 10;
+
 export function leaderboard(deps: StudyDeps, ctx: CommandContext, period: PeriodName): Reply {
   const bounds = periodBounds(period, ctx.now, channelTimezone(deps, ctx.workspaceId, ctx.channelId));
   const range = period === 'all' ? 'all' : bounds;
   const { points, users } = deps.stores;
-  const teamRanked = rankVisible(points.scores(ctx.workspaceId, range, ctx.channelId));
-  const workspaceRanked = rankVisible(points.scores(ctx.workspaceId, range));
+  const asEntries = (rows: BoardRow[]) => rows.map((r) => ({ rank: r.rank, item: { userId: r.user_id, points: r.points } }));
+  const team = points.board(ctx.workspaceId, range, { channel: ctx.channelId, me: ctx.userId, limit: BOARD_SIZE });
+  const workspace = points.board(ctx.workspaceId, range, { me: ctx.userId, limit: BOARD_SIZE });
   const boards: Board[] = [];
-  if (teamRanked.length > 0) boards.push({ title: `This channel's team (<#${ctx.channelId}>)`, top: teamRanked.slice(0, 10) });
-  boards.push({ title: 'The whole workspace', top: workspaceRanked.slice(0, 10) });
+  if (team.top.length > 0) boards.push({ title: `This channel's team (<#${ctx.channelId}>)`, top: asEntries(team.top) });
+  boards.push({ title: 'The whole workspace', top: asEntries(workspace.top) });
   const hidden = users.get(ctx.workspaceId, ctx.userId)?.on_leaderboard === 0;
   const mine = period === 'all' ? points.standing(ctx.workspaceId, ctx.userId).points : points.userPoints(ctx.workspaceId, ctx.userId, bounds.from, bounds.to);
-  return ephemeral(
-    leaderboardView({
-      periodLabel: bounds.label,
-      boards,
-      you: { hidden, points: mine, rank: hidden ? undefined : workspaceRanked.find((r) => r.item.userId === ctx.userId)?.rank },
-    }),
-  );
+  return ephemeral(leaderboardView({ periodLabel: bounds.label, boards, you: { hidden, points: mine, rank: workspace.me?.rank } }));
 }

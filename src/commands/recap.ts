@@ -11,8 +11,8 @@ const STREAK_CANDIDATES = 200;
 export function weeklyRecap(stores: Stores, sub: SubscriptionRow, at: Date): WeeklyRecapInput {
   const last = periodBounds('week', at, sub.tz, 1);
   const before = periodBounds('week', at, sub.tz, 2);
-  const lastRows = stores.points.scores(sub.workspace_id, last, sub.channel_id);
-  const beforeRows = new Map(stores.points.scores(sub.workspace_id, before, sub.channel_id).map((r) => [r.user_id, r.points]));
+  const lastRows = stores.points.teamScores(sub.workspace_id, sub.channel_id, last);
+  const beforeRows = new Map(stores.points.teamScores(sub.workspace_id, sub.channel_id, before).map((r) => [r.user_id, r.points]));
   const top = rankVisible(lastRows);
 
   let mostImproved: WeeklyRecapInput['mostImproved'];

@@ -7,6 +7,19 @@ export interface ScoreRow {
   points: number;
 }
 
+export interface BoardRow extends ScoreRow {
+  rank: number;
+}
+
+interface BoardParams {
+  ws: string;
+  from: string;
+  to: string;
+  channel: string | null;
+  me: string;
+  limit: number;
+}
+
 export type PointsStore = ReturnType<typeof createPointsStore>;
 
 export function createPointsStore(db: Db) {
@@ -21,21 +34,12 @@ export function createPointsStore(db: Db) {
   });
   const total = db.prepare<[string, string], { points_total: number; on_leaderboard: number }>('SELECT points_total, on_leaderboard FROM users WHERE workspace_id = ? AND user_id = ?');
   const ahead = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > ?');
-  const allTime = db.prepare<[string], ScoreRow>('SELECT user_id, points_total AS points FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > 0');
   const markDay = db.prepare('INSERT INTO study_days (workspace_id, user_id, local_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const days = db.prepare<[string, string, string], { local_date: string }>('SELECT local_date FROM study_days WHERE workspace_id = ? AND user_id = ? AND local_date >= ?');
   const missedDays = db.prepare<[string, string], { period: string }>(
     "SELECT DISTINCT period FROM deliveries WHERE workspace_id = ? AND status = 'missed' AND kind IN ('daily_tip', 'daily_quiz') AND period >= ?",
   );
-  // A period's points are summed once through the time index; only learners who show on boards and
-  // scored come back, so a board over 100,000 learners returns only the people who earned points.
-  // CROSS JOIN keeps SQLite from driving the join from the (much larger) users table.
-  const periodScores = db.prepare<[string, string, string, string], ScoreRow>(
-    `SELECT s.user_id, s.points
-     FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
-     CROSS JOIN users u ON u.workspace_id = ? AND u.user_id = s.user_id AND u.on_leaderboard = 1
-     WHERE s.points > 0`,
-  );
+  // CROSS JOIN keeps SQLite from driving the join from the (much larger) team table.
   const teamPeriodScores = db.prepare<[string, string, string, string, string], ScoreRow>(
     `SELECT s.user_id, s.points
      FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
@@ -46,10 +50,22 @@ export function createPointsStore(db: Db) {
   const userPeriodPoints = db.prepare<[string, string, string, string], { points: number | null }>(
     'SELECT SUM(points) AS points FROM points WHERE workspace_id = ? AND user_id = ? AND earned_at >= ? AND earned_at < ?',
   );
-  const allTimeTeam = db.prepare<[string, string], ScoreRow>(
-    `SELECT u.user_id, u.points_total AS points FROM quiz_team t
-     JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
-     WHERE t.workspace_id = ? AND t.channel_id = ? AND u.on_leaderboard = 1 AND u.points_total > 0`,
+  // Boards rank in SQL and return only the top ranks and the caller, whatever the workspace's size.
+  // Hidden learners (few) are excluded by a small NOT IN set rather than a lookup per scorer.
+  const rankedTail = `v AS (
+       SELECT user_id, points FROM s
+       WHERE points > 0
+         AND user_id NOT IN (SELECT user_id FROM users WHERE workspace_id = @ws AND on_leaderboard = 0)
+         AND (@channel IS NULL OR EXISTS (SELECT 1 FROM quiz_team t WHERE t.workspace_id = @ws AND t.channel_id = @channel AND t.user_id = s.user_id))
+     ), r AS (SELECT user_id, points, RANK() OVER (ORDER BY points DESC) AS rank FROM v)
+     SELECT user_id, points, rank FROM r WHERE rank <= @limit OR user_id = @me ORDER BY rank, user_id`;
+  const periodBoard = db.prepare<[BoardParams], BoardRow>(
+    `WITH s AS (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = @ws AND earned_at >= @from AND earned_at < @to GROUP BY user_id),
+     ${rankedTail}`,
+  );
+  const allTimeBoard = db.prepare<[BoardParams], BoardRow>(
+    `WITH s AS (SELECT user_id, points_total AS points FROM users WHERE workspace_id = @ws AND points_total > 0),
+     ${rankedTail}`,
   );
   const teamTotals = db.prepare<[string, string, string, string], { answered: number; correct: number }>(
     `SELECT COUNT(*) AS answered, COALESCE(SUM(a.correct), 0) AS correct FROM quiz_answers a JOIN quiz_posts q ON q.id = a.quiz_post_id
@@ -72,12 +88,15 @@ export function createPointsStore(db: Db) {
       const visible = row.on_leaderboard === 1 && row.points_total > 0;
       return { points: row.points_total, rank: visible ? ahead.get(ws, row.points_total)!.n + 1 : undefined };
     },
-    /** Visible learners with points in [from, to), across the workspace or in one channel's team. */
-    scores(ws: string, period: { from: string; to: string } | 'all', channel?: string): ScoreRow[] {
-      if (period === 'all') return channel ? allTimeTeam.all(ws, channel) : allTime.all(ws);
-      return channel ? teamPeriodScores.all(ws, period.from, period.to, ws, channel) : periodScores.all(ws, period.from, period.to, ws);
-    },
+    /** Every visible learner of a channel's team with points in [from, to): the Monday recap's input. */
+    teamScores: (ws: string, channel: string, period: { from: string; to: string }): ScoreRow[] => teamPeriodScores.all(ws, period.from, period.to, ws, channel),
     userPoints: (ws: string, user: string, from: string, to: string): number => userPeriodPoints.get(ws, user, from, to)?.points ?? 0,
+    /** The top `limit` ranks (ties share a rank) and the caller's own row if they show on boards and scored. */
+    board(ws: string, period: { from: string; to: string } | 'all', opts: { channel?: string; me: string; limit: number }): { top: BoardRow[]; me: BoardRow | undefined } {
+      const params: BoardParams = { ws, from: '', to: '', channel: opts.channel ?? null, me: opts.me, limit: opts.limit };
+      const rows = period === 'all' ? allTimeBoard.all(params) : periodBoard.all({ ...params, from: period.from, to: period.to });
+      return { top: rows.filter((r) => r.rank <= opts.limit), me: rows.find((r) => r.user_id === opts.me) };
+    },
     markStudyDay: (ws: string, user: string, localDate: string) => void markDay.run(ws, user, localDate),
     studyDays: (ws: string, user: string, since: string): Set<string> => new Set(days.all(ws, user, since).map((r) => r.local_date)),
     /** Local dates on which aipath failed to post in this workspace: they excuse a gap in a streak. */
