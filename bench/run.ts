@@ -1,9 +1,20 @@
 import { execFileSync } from 'node:child_process';
+import { benchCrash } from './crash.js';
+import { benchDueSet } from './due-set.js';
+import { benchFanout } from './fanout.js';
 import { benchStartup } from './startup.js';
+import { benchAck } from './ack.js';
+import { benchLeaderboard } from './leaderboard.js';
 
 /** `npm run bench [name…]`: runs the named benchmarks (all by default) and prints their figures. */
 const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
+  'due-set': () => benchDueSet(),
+  fanout: () => benchFanout('daily'),
+  'fanout-dm': () => benchFanout('dm', 4_000),
+  crash: () => benchCrash(),
+  ack: () => benchAck(),
+  leaderboard: () => benchLeaderboard(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

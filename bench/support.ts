@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +74,15 @@ export async function launch(command: string, args: string[], env: Record<string
   };
 }
 
-export const tempDb = () => join(mkdtempSync(join(tmpdir(), 'aipath-bench-')), 'bench.db');
+const tempDirs: string[] = [];
+
+/** A database path in a fresh temporary folder, removed when the benchmark process exits. */
+export function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-'));
+  tempDirs.push(dir);
+  return join(dir, 'bench.db');
+}
+
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});

@@ -82,12 +82,12 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   }
 
   const run: ClaimRun = { deps, opts, worker, now, summary, out: outgoing };
-  claimDaily(run);
-  claimWeeklyNudges(run);
-  claimWeeklyLeaderboards(run);
+  await claimDaily(run);
+  await claimWeeklyNudges(run);
+  await claimWeeklyLeaderboards(run);
 
   const limiter = deps.limiter ?? new PostRateLimiter();
-  await fanOut(outgoing, opts.concurrency, (o) => deliver(deps, o, now, summary, limiter, opts));
+  await fanOut(spreadByChannel(outgoing), opts.concurrency, (o) => deliver(deps, o, now, summary, limiter, opts));
   return summary;
 }
 
@@ -101,19 +101,27 @@ interface ClaimRun {
   out: Outgoing[];
 }
 
+/** Targets claimed per transaction, between which the pass yields to Slack requests in flight. */
+const CLAIM_CHUNK = 25;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Claims everything `fetch` finds due, one target at a time: `claim` moves the target's due time on
- * (compare-and-set) and writes its ledger rows in one IMMEDIATE transaction, so two processes can
- * never both claim one delivery. Loops until nothing due is left.
+ * Claims everything `fetch` finds due: `claim` moves a target's due time on (compare-and-set) and
+ * writes its ledger rows inside an IMMEDIATE transaction, so two processes can never both claim one
+ * delivery. Small chunks with a yield between them keep slash commands answered during a big claim.
  */
-function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => DeliveryRow[], toOutgoing: (item: T, row: DeliveryRow) => Outgoing): void {
+async function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => DeliveryRow[], toOutgoing: (item: T, row: DeliveryRow) => Outgoing): Promise<void> {
+  const { db } = run.deps.services;
   for (let batch = fetch(); batch.length > 0; batch = fetch()) {
-    for (const item of batch) {
-      for (const row of run.deps.services.db.transaction(() => claim(item)).immediate()) {
+    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
+      const chunk = batch.slice(i, i + CLAIM_CHUNK);
+      const claimed = db.transaction(() => chunk.flatMap((item) => claim(item).map((row) => ({ item, row })))).immediate();
+      for (const { item, row } of claimed) {
         run.summary.due += 1;
         if (row.status === 'missed') run.summary.missed += 1;
         else run.out.push(toOutgoing(item, row));
       }
+      await yieldToEventLoop();
     }
   }
 }
@@ -125,9 +133,9 @@ function ledgerRow(run: ClaimRun, key: DeliveryKey, dueAt: string, graceMs: numb
   return row ? [row] : [];
 }
 
-function claimDaily(run: ClaimRun): void {
+function claimDaily(run: ClaimRun): Promise<void> {
   const { stores } = run.deps.services;
-  claimDue(
+  return claimDue(
     run,
     () => stores.subscriptions.dueDaily(run.now, run.opts.batchSize),
     (sub) => {
@@ -189,9 +197,9 @@ function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outg
   };
 }
 
-function claimWeeklyLeaderboards(run: ClaimRun): void {
+function claimWeeklyLeaderboards(run: ClaimRun): Promise<void> {
   const { stores } = run.deps.services;
-  claimDue(
+  return claimDue(
     run,
     () => stores.subscriptions.dueWeekly(run.now, run.opts.batchSize),
     (sub) => {
@@ -213,10 +221,10 @@ function weeklyLeaderboard(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRo
   };
 }
 
-function claimWeeklyNudges(run: ClaimRun): void {
+function claimWeeklyNudges(run: ClaimRun): Promise<void> {
   const { stores } = run.deps.services;
   const tzOf = (e: DueNudgeRow) => e.tz_override ?? e.slack_tz ?? run.deps.defaultTimezone;
-  claimDue(
+  return claimDue(
     run,
     () => stores.enrolments.dueNudges(run.now, run.opts.batchSize),
     (e) => {
@@ -365,6 +373,22 @@ async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<string |
     deps.logger.warn(`could not check ${row.channel} for delivery ${row.id}: ${classifySlackError(err).reason}; sending`);
     return undefined;
   }
+}
+
+/**
+ * Orders deliveries so that two for one target are far apart: a channel's quiz right behind its tip
+ * would hold a sending slot for the whole per-channel gap.
+ */
+function spreadByChannel(items: Outgoing[]): Outgoing[] {
+  const rounds: Outgoing[][] = [];
+  const seen = new Map<string, number>();
+  for (const o of items) {
+    const key = `${o.row.workspace_id}/${o.row.target}`;
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(o);
+  }
+  return rounds.flat();
 }
 
 /** Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace. */

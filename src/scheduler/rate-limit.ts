@@ -20,14 +20,16 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { perChannelIntervalMs: 1100, per
 
 /**
  * Paces chat.postMessage the way Slack limits it: per channel, per workspace, and not at all while
- * a 429's Retry-After is running for that workspace. `acquire` resolves when a post may go out.
+ * a 429's Retry-After is running for that workspace. Posts to a workspace are spaced evenly
+ * (60 s / budget) rather than let through in bursts, which is what draws 429s.
+ * `acquire` resolves when a post may go out.
  */
 export class PostRateLimiter {
   private readonly channelNext = new Map<string, number>();
-  private readonly workspaceSent = new Map<string, number[]>();
+  private readonly workspaceLast = new Map<string, number>();
   private readonly workspaceBlockedUntil = new Map<string, number>();
-  /** Learned spacing between posts to a workspace: widened by each 429, narrowed by each success. */
-  private readonly workspaceGap = new Map<string, { gapMs: number; last: number }>();
+  /** Extra spacing learned from 429s: doubled once per episode, eased off by each success. */
+  private readonly learnedGap = new Map<string, number>();
 
   constructor(
     private readonly limits: RateLimits = DEFAULT_RATE_LIMITS,
@@ -40,36 +42,33 @@ export class PostRateLimiter {
       const wait = Math.max(this.channelWait(workspace, channel, now), this.workspaceWait(workspace, now));
       if (wait <= 0) {
         this.channelNext.set(`${workspace}/${channel}`, now + this.limits.perChannelIntervalMs);
-        this.window(workspace, now).push(now);
-        const pace = this.workspaceGap.get(workspace);
-        if (pace) pace.last = now;
+        this.workspaceLast.set(workspace, now);
         return;
       }
       await this.timers.sleep(wait);
     }
   }
 
-  /**
-   * Slack answered 429: hold every post to this workspace for Retry-After seconds, and space the
-   * posts after it further apart, so that waiting senders do not all hit the limit again at once.
-   */
+  /** Slack answered 429: hold every post to this workspace for Retry-After seconds, then go slower. */
   backOff(workspace: string, retryAfterSeconds: number): void {
     const now = this.timers.now();
     const blockedUntil = this.workspaceBlockedUntil.get(workspace) ?? 0;
     this.workspaceBlockedUntil.set(workspace, Math.max(now + Math.max(1, retryAfterSeconds) * 1000, blockedUntil));
     // Posts already in flight answer 429 together: widen the spacing once per episode, not per post.
     if (now < blockedUntil) return;
-    const pace = this.workspaceGap.get(workspace) ?? { gapMs: 0, last: 0 };
-    pace.gapMs = Math.min(5000, Math.max(50, pace.gapMs * 2));
-    this.workspaceGap.set(workspace, pace);
+    this.learnedGap.set(workspace, Math.min(5000, Math.max(2 * this.baseGap(), 50, 2 * (this.learnedGap.get(workspace) ?? 0))));
   }
 
-  /** A post went through: creep back towards full speed. */
+  /** A post went through: creep back towards the configured pace. */
   succeeded(workspace: string): void {
-    const pace = this.workspaceGap.get(workspace);
-    if (!pace) return;
-    pace.gapMs *= 0.97;
-    if (pace.gapMs < 10) this.workspaceGap.delete(workspace);
+    const gap = this.learnedGap.get(workspace);
+    if (gap === undefined) return;
+    if (gap * 0.97 <= this.baseGap()) this.learnedGap.delete(workspace);
+    else this.learnedGap.set(workspace, gap * 0.97);
+  }
+
+  private baseGap(): number {
+    return 60_000 / this.limits.perWorkspacePerMinute;
   }
 
   private channelWait(workspace: string, channel: string, now: number): number {
@@ -78,20 +77,8 @@ export class PostRateLimiter {
 
   private workspaceWait(workspace: string, now: number): number {
     const blocked = (this.workspaceBlockedUntil.get(workspace) ?? 0) - now;
-    const sent = this.window(workspace, now);
-    const full = sent.length >= this.limits.perWorkspacePerMinute ? sent[0]! + 60_000 - now : 0;
-    const pace = this.workspaceGap.get(workspace);
-    const paced = pace ? pace.last + pace.gapMs - now : 0;
-    return Math.max(blocked, full, paced);
-  }
-
-  private window(workspace: string, now: number): number[] {
-    let sent = this.workspaceSent.get(workspace);
-    if (!sent) {
-      sent = [];
-      this.workspaceSent.set(workspace, sent);
-    }
-    while (sent.length > 0 && sent[0]! <= now - 60_000) sent.shift();
-    return sent;
+    const last = this.workspaceLast.get(workspace);
+    const spaced = last === undefined ? 0 : last + Math.max(this.baseGap(), this.learnedGap.get(workspace) ?? 0) - now;
+    return Math.max(blocked, spaced);
   }
 }
