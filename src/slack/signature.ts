@@ -5,7 +5,7 @@ export function slackSignature(signingSecret: string, timestamp: number | string
   return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
 }
 
-/** The check Bolt's receivers make; used where aipath verifies requests itself (the benchmarks). */
+/** The check Bolt's receivers make, kept beside the signer so tests can hold both to Slack's vector. */
 export function isValidSlackSignature(signingSecret: string, timestamp: string, rawBody: string, signature: string, nowSeconds: number): boolean {
   const ts = Number(timestamp);
   if (!Number.isInteger(ts) || Math.abs(nowSeconds - ts) > 300) return false;

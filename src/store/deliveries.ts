@@ -38,7 +38,6 @@ export function createDeliveriesStore(db: Db) {
      ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
   );
   const byId = db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
-  const byKey = db.prepare<[string, string, string, string], DeliveryRow>('SELECT * FROM deliveries WHERE workspace_id = ? AND kind = ? AND target = ? AND period = ?');
   const markSent = db.prepare("UPDATE deliveries SET status = 'sent', channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND status = 'claimed'");
   const markFailed = db.prepare("UPDATE deliveries SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'claimed'");
   const setChannel = db.prepare('UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ?');
@@ -55,7 +54,6 @@ export function createDeliveriesStore(db: Db) {
       const info = insert.run({ ...key, dueAt, status, worker, now: now.toISOString(), late: late ? 1 : 0 });
       return info.changes > 0 ? byId.get(Number(info.lastInsertRowid)) : undefined;
     },
-    get: (key: DeliveryKey): DeliveryRow | undefined => byKey.get(key.ws, key.kind, key.target, key.period),
     markSent: (id: number, channel: string, ts: string, contentId: string | null, now: Date) => markSent.run(channel, ts, contentId, now.toISOString(), id).changes > 0,
     markFailed: (id: number, error: string, now: Date) => markFailed.run(error, now.toISOString(), id).changes > 0,
     /** Where the message is about to go, so that recovery after a crash knows where to look. */
