@@ -74,6 +74,8 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
     const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
     if (Date.parse(row.claimed_at ?? row.due_at) + backoffMs > now.getTime()) continue;
     if (!stores.deliveries.reclaim(row, worker, now)) continue;
+    // A retry that goes out well after the due time says so, like any late delivery.
+    if (now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && stores.deliveries.markLate(row.id)) row.late = 1;
     const recovered = recover(deps, row);
     if (recovered) {
       outgoing.push(recovered);

@@ -39,6 +39,7 @@ export function createDeliveriesStore(db: Db) {
   );
   const byId = db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
   const markSent = db.prepare("UPDATE deliveries SET status = 'sent', channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND status = 'claimed'");
+  const markLate = db.prepare('UPDATE deliveries SET late = 1 WHERE id = ? AND late = 0');
   const markFailed = db.prepare("UPDATE deliveries SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'claimed'");
   const setChannel = db.prepare('UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ?');
   const noteAttempt = db.prepare('UPDATE deliveries SET attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ?');
@@ -55,6 +56,7 @@ export function createDeliveriesStore(db: Db) {
       return info.changes > 0 ? byId.get(Number(info.lastInsertRowid)) : undefined;
     },
     markSent: (id: number, channel: string, ts: string, contentId: string | null, now: Date) => markSent.run(channel, ts, contentId, now.toISOString(), id).changes > 0,
+    markLate: (id: number): boolean => markLate.run(id).changes > 0,
     markFailed: (id: number, error: string, now: Date) => markFailed.run(error, now.toISOString(), id).changes > 0,
     /** Where the message is about to go, so that recovery after a crash knows where to look. */
     setChannel: (id: number, channel: string, now: Date) => void setChannel.run(channel, now.toISOString(), id),

@@ -150,7 +150,33 @@ describe('exactly once', () => {
     expect(world.posts('C0LOST0001')).toHaveLength(2);
     await world.pass(new Date('2026-01-01T09:04:30Z'));
     expect(world.posts('C0LOST0001')).toHaveLength(3);
-    expect(world.ledger().map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(world.ledger().map((r) => [r.status, r.late])).toEqual([
+      ['sent', 1], // the retry went out 4½ minutes after 09:00
+      ['sent', 0],
+    ]);
+  });
+});
+
+describe('quizzes across a crash', () => {
+  it('a quiz recovered from Slack after a crash still records its timestamp and closes the one before', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0QCRASH01', 'UTC');
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    // Day 2: the process dies after Slack got both posts but before anything was recorded.
+    const { deliveries } = world.services.stores;
+    const markSent = deliveries.markSent;
+    deliveries.markSent = () => false;
+    const realPost = world.services.db.prepare('UPDATE quiz_posts SET message_ts = NULL WHERE id = (SELECT MAX(id) FROM quiz_posts)');
+    await world.pass(new Date('2026-01-02T09:00:10Z'));
+    deliveries.markSent = markSent;
+    realPost.run(); // the crash came before the timestamp was stored, too
+    world.services.db.prepare('UPDATE quiz_posts SET closed_at = NULL').run();
+    await world.pass(new Date('2026-01-02T09:05:00Z'));
+    const posts = world.services.db.prepare('SELECT message_ts, closed_at FROM quiz_posts ORDER BY id').all() as { message_ts: string | null; closed_at: string | null }[];
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.message_ts).toBeTruthy();
+    expect(posts[0]!.closed_at).toBeTruthy();
+    expect(world.posts('C0QCRASH01')).toHaveLength(4);
   });
 });
 
