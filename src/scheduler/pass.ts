@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import { hostname } from 'node:os';
 import { DAY_MS, HOUR_MS, isoWeekOf, nextDailyAt, nextWeeklyAt, utcIso } from '../core/due.js';
 import { localDate, planPosition } from '../core/plan.js';
 import { pickRotating } from '../core/rotation.js';
@@ -10,7 +9,7 @@ import { channelQuizView, closedQuizView } from '../slack/views/quiz.js';
 import { weeklyRecapView } from '../slack/views/leaderboard.js';
 import type { AppLogger } from '../log.js';
 import type { Services } from '../services.js';
-import type { DeliveryKey, DeliveryRow } from '../store/deliveries.js';
+import type { DeliveryKey, DeliveryRow, HeldClaim } from '../store/deliveries.js';
 import type { DueNudgeRow } from '../store/enrolments.js';
 import type { SubscriptionRow } from '../store/subscriptions.js';
 import type { Message } from '../slack/views/blocks.js';
@@ -19,12 +18,16 @@ import { congratulationsView, weeklyNudgeView } from '../slack/views/nudge.js';
 import { emptySummary, type PassSummary } from './cron.js';
 import { classifySlackError } from './slack-errors.js';
 import { PostRateLimiter } from './rate-limit.js';
+import { beginPass, localProbe, ownerAlive, type ClaimOwner } from './claim-owner.js';
 
 export interface PassOptions {
   /** How late a daily post may still go out; older ones are recorded as missed. */
   dailyGraceMs: number;
   weeklyGraceMs: number;
-  /** A claim older than this with no outcome belongs to a process that stopped mid-delivery. */
+  /**
+   * How long a claim's lease runs (wall-clock time) before its owner must renew it; the owner renews
+   * every quarter of it while the pass runs. Also the first retry back-off, in pass time.
+   */
   claimLeaseMs: number;
   batchSize: number;
   /** Sends in flight at once; Slack's pace is enforced by the rate limiter. */
@@ -44,13 +47,18 @@ export interface PassDeps {
   logger: AppLogger;
   defaultTimezone: string;
   options?: Partial<PassOptions>;
+  /** Names the process in the ledger's claimed_by (default: the host name). */
   worker?: string;
+  /** Wall-clock milliseconds, for leases only: a pass's `now` may be any instant (`tick --now`). */
+  wallClock?: () => number;
   /** Shared across passes so that Slack's pace holds from one minute to the next. */
   limiter?: PostRateLimiter;
 }
 
 interface Outgoing {
   row: DeliveryRow;
+  /** This pass's hold on the row: every write and the send itself check it. */
+  claim: HeldClaim;
   /** Builds the message and its target channel at send time, so content reflects the latest state. */
   compose: () => Promise<{ channel: string; message: Message; contentId: string | null } | undefined>;
   onPermanentError: (reason: string) => void;
@@ -64,40 +72,70 @@ interface Outgoing {
  */
 export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   const opts = { ...DEFAULT_PASS_OPTIONS, ...deps.options };
-  const worker = deps.worker ?? `${hostname()}:${process.pid}`;
-  const summary = emptySummary();
-  const outgoing: Outgoing[] = [];
-  const { stores } = deps.services;
+  const wall = deps.wallClock ?? Date.now;
+  const owner = beginPass(deps.worker);
+  const leaseUntil = () => new Date(wall() + opts.claimLeaseMs);
+  // The lease is renewed for as long as this pass runs, however long Slack's pace makes its queue.
+  const heartbeat = setInterval(() => renewLeases(deps, owner), Math.max(opts.claimLeaseMs / 4, 1000));
+  heartbeat.unref();
+  try {
+    const summary = emptySummary();
+    const outgoing: Outgoing[] = [];
+    const run: ClaimRun = { deps, opts, owner, leaseUntil, now, summary, out: outgoing };
+    takeOverAbandoned(run, wall());
+    await claimDaily(run);
+    await claimWeeklyNudges(run);
+    await claimWeeklyLeaderboards(run);
 
-  for (const row of stores.deliveries.staleClaims(new Date(now.getTime() - opts.claimLeaseMs), opts.batchSize)) {
+    const limiter = deps.limiter ?? new PostRateLimiter();
+    await fanOut(spreadByChannel(outgoing), opts.concurrency, (o) => deliver(run, o, limiter));
+    return summary;
+  } finally {
+    clearInterval(heartbeat);
+    owner.release();
+  }
+}
+
+function renewLeases(deps: PassDeps, owner: ClaimOwner): void {
+  try {
+    deps.services.stores.deliveries.renewAll(owner.id, new Date((deps.wallClock ?? Date.now)() + (deps.options?.claimLeaseMs ?? DEFAULT_PASS_OPTIONS.claimLeaseMs)));
+  } catch (err) {
+    // A busy database delays one renewal; the lease outlasts several.
+    deps.logger.warn(`could not renew claim leases: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Open claims whose owner has stopped (crashed, killed, or gave the claim back after a failed
+ * attempt) and whose back-off has run out, in the pass's time: taken over with a new fencing token.
+ */
+function takeOverAbandoned(run: ClaimRun, wallNow: number): void {
+  const { deps, opts, now } = run;
+  const { deliveries } = deps.services.stores;
+  const probe = localProbe(wallNow);
+  for (const row of deliveries.openClaims(new Date(now.getTime() - opts.claimLeaseMs), opts.batchSize)) {
     // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
     const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
     if (Date.parse(row.claimed_at ?? row.due_at) + backoffMs > now.getTime()) continue;
-    if (!stores.deliveries.reclaim(row, worker, now)) continue;
+    if (ownerAlive(row.claimed_by, row.lease_until, probe)) continue;
+    const fence = deliveries.reclaim(row, run.owner.id, run.leaseUntil(), now);
+    if (fence === undefined) continue;
     // A retry that goes out well after the due time says so, like any late delivery.
-    if (now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && stores.deliveries.markLate(row.id)) row.late = 1;
-    const recovered = recover(deps, row);
+    if (now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && deliveries.markLate(row.id)) row.late = 1;
+    const recovered = recover(deps, { ...row, fence, claimed_at: now.toISOString() }, now);
     if (recovered) {
-      outgoing.push(recovered);
-      summary.retried += 1;
+      run.out.push(recovered);
+      run.summary.retried += 1;
     }
   }
-
-  const run: ClaimRun = { deps, opts, worker, now, summary, out: outgoing };
-  await claimDaily(run);
-  await claimWeeklyNudges(run);
-  await claimWeeklyLeaderboards(run);
-
-  const limiter = deps.limiter ?? new PostRateLimiter();
-  await fanOut(spreadByChannel(outgoing), opts.concurrency, (o) => deliver(deps, o, now, summary, limiter, opts));
-  return summary;
 }
 
 /** A claim's context: the pass's clock and identity, and where its results go. */
 interface ClaimRun {
   deps: PassDeps;
   opts: PassOptions;
-  worker: string;
+  owner: ClaimOwner;
+  leaseUntil: () => Date;
   now: Date;
   summary: PassSummary;
   out: Outgoing[];
@@ -131,7 +169,7 @@ async function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => 
 /** One ledger row: claimed if still within the grace window, missed if older. */
 function ledgerRow(run: ClaimRun, key: DeliveryKey, dueAt: string, graceMs: number): DeliveryRow[] {
   const age = run.now.getTime() - Date.parse(dueAt);
-  const row = run.deps.services.stores.deliveries.insert(key, dueAt, age > graceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, run.worker, run.now);
+  const row = run.deps.services.stores.deliveries.insert(key, dueAt, age > graceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, run.owner.id, run.leaseUntil(), run.now);
   return row ? [row] : [];
 }
 
@@ -146,14 +184,15 @@ function claimDaily(run: ClaimRun): Promise<void> {
       const period = localDate(dueAt, sub.tz);
       return (['daily_tip', 'daily_quiz'] as const).flatMap((kind) => ledgerRow(run, { ws: sub.workspace_id, kind, target: sub.channel_id, period }, sub.next_daily_at!, run.opts.dailyGraceMs));
     },
-    (sub, row) => (row.kind === 'daily_quiz' ? dailyQuiz(run.deps, sub, row) : dailyTip(run.deps, sub, row)),
+    (sub, row) => (row.kind === 'daily_quiz' ? dailyQuiz(run.deps, sub, row, run.now) : dailyTip(run.deps, sub, row, run.now)),
   );
 }
 
-function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
+function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow, now: Date): Outgoing {
   const { content, stores } = deps.services;
   return {
     row,
+    claim: { id: row.id, fence: row.fence },
     compose: async () => {
       const pool = tipsFor(content.tips, sub.track_id);
       const tip = pickRotating(pool, stores.deliveries.contentCounts(sub.workspace_id, sub.channel_id, 'daily_tip'), `${sub.channel_id}:${row.period}`);
@@ -161,24 +200,25 @@ function dailyTip(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgo
       const services = tip.services.map((id) => content.service(id)).filter((s) => s !== undefined);
       return { channel: sub.channel_id, message: dailyTipView(tip, services, row.late === 1), contentId: tip.id };
     },
-    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
+    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, now),
   };
 }
 
-function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
+function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow, now: Date): Outgoing {
   const { content, stores } = deps.services;
   return {
     row,
+    claim: { id: row.id, fence: row.fence },
     compose: async () => {
       const pool = questionsFor(content.quiz, sub.track_id);
       const existing = stores.quiz.postCounts(sub.workspace_id, sub.channel_id);
       const q = pickRotating(pool, existing, `${sub.channel_id}:${row.period}:quiz`);
       if (!q) return undefined;
-      const post = stores.quiz.createPost(sub.workspace_id, sub.channel_id, q.id, row.id, new Date());
+      const post = stores.quiz.createPost(sub.workspace_id, sub.channel_id, q.id, row.id, now);
       const question = content.question(post.question_id) ?? q;
       return { channel: sub.channel_id, message: channelQuizView(question, post.id, 0, row.late === 1), contentId: question.id };
     },
-    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
+    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, now),
     afterSent: async (channel, ts) => {
       // Found through the ledger row, so this also runs when a crashed send is recovered.
       const post = stores.quiz.postForDelivery(row.id);
@@ -187,7 +227,7 @@ function dailyQuiz(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outg
       // A new question closes the ones before it, showing the answer and how the team did.
       for (const old of stores.quiz.openBefore(sub.workspace_id, channel, post.id)) {
         const q = content.question(old.question_id);
-        if (!stores.quiz.close(old.id, new Date()) || !q || !old.message_ts) continue;
+        if (!stores.quiz.close(old.id, now) || !q || !old.message_ts) continue;
         const closed = closedQuizView(q, stores.quiz.tally(old.id));
         try {
           await deps.client.chat.update({ channel, ts: old.message_ts, text: closed.text, blocks: closed.blocks });
@@ -210,16 +250,17 @@ function claimWeeklyLeaderboards(run: ClaimRun): Promise<void> {
       const key = { ws: sub.workspace_id, kind: 'weekly_leaderboard' as const, target: sub.channel_id, period: isoWeekOf(localDate(dueAt, sub.tz)) };
       return ledgerRow(run, key, sub.next_weekly_at!, run.opts.weeklyGraceMs);
     },
-    (sub, row) => weeklyLeaderboard(run.deps, sub, row),
+    (sub, row) => weeklyLeaderboard(run.deps, sub, row, run.now),
   );
 }
 
-function weeklyLeaderboard(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow): Outgoing {
+function weeklyLeaderboard(deps: PassDeps, sub: SubscriptionRow, row: DeliveryRow, now: Date): Outgoing {
   const { stores } = deps.services;
   return {
     row,
+    claim: { id: row.id, fence: row.fence },
     compose: async () => ({ channel: sub.channel_id, message: weeklyRecapView(weeklyRecap(stores, sub, new Date(row.due_at))), contentId: null }),
-    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, new Date()),
+    onPermanentError: (reason) => stores.subscriptions.pause(sub.workspace_id, sub.channel_id, `Slack: ${reason}`, now),
   };
 }
 
@@ -240,14 +281,15 @@ function claimWeeklyNudges(run: ClaimRun): Promise<void> {
       const key = { ws: e.workspace_id, kind: 'weekly_nudge' as const, target: e.user_id, period: isoWeekOf(localDate(dueAt, tz)) };
       return ledgerRow(run, key, e.next_nudge_at!, run.opts.weeklyGraceMs);
     },
-    (e, row) => weeklyNudge(run.deps, e, tzOf(e), row),
+    (e, row) => weeklyNudge(run.deps, e, tzOf(e), row, run.now),
   );
 }
 
-function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRow): Outgoing {
+function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRow, now: Date): Outgoing {
   const { content, stores } = deps.services;
   return {
     row,
+    claim: { id: row.id, fence: row.fence },
     compose: async () => {
       const track = content.track(e.track_id);
       if (!track) return undefined;
@@ -256,7 +298,7 @@ function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRo
       const channel = opened.channel?.id;
       if (!channel) throw Object.assign(new Error('conversations.open returned no channel'), { data: { error: 'channel_not_found' } });
       if (position.finished) {
-        stores.enrolments.setStatus(e.id, 'finished', new Date());
+        stores.enrolments.setStatus(e.id, 'finished', now);
         stores.enrolments.setNextNudge(e.id, null);
         return { channel, message: congratulationsView(track), contentId: 'finished' };
       }
@@ -271,24 +313,24 @@ function weeklyNudge(deps: PassDeps, e: DueNudgeRow, tz: string, row: DeliveryRo
       });
       return { channel, message, contentId: `week-${position.week}` };
     },
-    onPermanentError: (reason) => stores.enrolments.setStatus(e.id, 'paused', new Date(), { reason: `Slack: ${reason}` }),
+    onPermanentError: (reason) => stores.enrolments.setStatus(e.id, 'paused', now, { reason: `Slack: ${reason}` }),
   };
 }
 
 /** A claim found without an outcome: rebuild its composer from the ledger row and its target. */
-function recover(deps: PassDeps, row: DeliveryRow): Outgoing | undefined {
+function recover(deps: PassDeps, row: DeliveryRow, now: Date): Outgoing | undefined {
   const { stores } = deps.services;
   if (row.kind === 'daily_tip' || row.kind === 'daily_quiz' || row.kind === 'weekly_leaderboard') {
     const sub = stores.subscriptions.get(row.workspace_id, row.target);
     if (!sub) return undefined;
-    return row.kind === 'daily_tip' ? dailyTip(deps, sub, row) : row.kind === 'daily_quiz' ? dailyQuiz(deps, sub, row) : weeklyLeaderboard(deps, sub, row);
+    return row.kind === 'daily_tip' ? dailyTip(deps, sub, row, now) : row.kind === 'daily_quiz' ? dailyQuiz(deps, sub, row, now) : weeklyLeaderboard(deps, sub, row, now);
   }
   if (row.kind === 'weekly_nudge') {
     const enrolment = stores.enrolments.current(row.workspace_id, row.target);
     const user = stores.users.get(row.workspace_id, row.target);
     if (!enrolment || !user) return undefined;
     const tz = user.tz_override ?? user.slack_tz ?? deps.defaultTimezone;
-    return weeklyNudge(deps, { ...enrolment, tz_override: user.tz_override, slack_tz: user.slack_tz, nudge_time: user.nudge_time }, tz, row);
+    return weeklyNudge(deps, { ...enrolment, tz_override: user.tz_override, slack_tz: user.slack_tz, nudge_time: user.nudge_time }, tz, row, now);
   }
   return undefined;
 }
@@ -296,14 +338,15 @@ function recover(deps: PassDeps, row: DeliveryRow): Outgoing | undefined {
 /** Slack's copy of the message carries the delivery id, so a crash between post and record is recoverable. */
 const METADATA_TYPE = 'aipath_delivery';
 
-async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSummary, limiter: PostRateLimiter, opts: PassOptions): Promise<void> {
+async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Promise<void> {
+  const { deps, opts, now, summary } = run;
   const { deliveries } = deps.services.stores;
   const fail = (reason: string) => {
-    deliveries.markFailed(o.row.id, reason, now);
-    summary.failed += 1;
+    if (deliveries.markFailed(o.claim, reason, now)) summary.failed += 1;
   };
+  const lost = () => deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) was taken over by another process; not sending`);
   try {
-    const found = o.row.channel ? await alreadyPosted(deps, o.row) : undefined;
+    const found = o.row.channel ? await alreadyPosted(deps, o, now) : undefined;
     if (found) {
       await o.afterSent?.(o.row.channel!, found);
       summary.sent += 1;
@@ -311,9 +354,11 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
     }
     const composed = await o.compose();
     if (!composed) return fail('nothing to send');
-    deliveries.setChannel(o.row.id, composed.channel, now);
+    if (!deliveries.setChannel(o.claim, composed.channel, now)) return lost();
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire(o.row.workspace_id, composed.channel);
+      // The fencing check: a process that took this claim over may be sending it now.
+      if (!deliveries.confirm(o.claim, run.owner.id, run.leaseUntil())) return lost();
       try {
         const res = await deps.client.chat.postMessage({
           channel: composed.channel,
@@ -321,7 +366,7 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
           blocks: composed.message.blocks,
           metadata: { event_type: METADATA_TYPE, event_payload: { delivery_id: o.row.id } },
         });
-        deliveries.markSent(o.row.id, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
+        deliveries.markSent(o.claim, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
         limiter.succeeded(o.row.workspace_id);
         await o.afterSent?.(res.channel ?? composed.channel, res.ts ?? '');
         summary.sent += 1;
@@ -347,8 +392,8 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
       fail(`gave up after ${o.row.attempts + 1} attempts: ${reason}`);
       deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed ${o.row.attempts + 1} times: ${reason}`);
     } else {
-      // The claim stays open; a pass after the lease takes it up again.
-      deliveries.noteAttempt(o.row.id, null, reason, now);
+      // Given back: a pass after the back-off takes it up again.
+      deliveries.release(o.claim, null, reason, now);
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
     }
   }
@@ -358,7 +403,8 @@ async function deliver(deps: PassDeps, o: Outgoing, now: Date, summary: PassSumm
  * A claim left open by a process that stopped after choosing a channel: Slack may already have the
  * message. Look for our delivery id in the channel's recent metadata before posting again.
  */
-async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<string | undefined> {
+async function alreadyPosted(deps: PassDeps, o: Outgoing, now: Date): Promise<string | undefined> {
+  const { row } = o;
   try {
     const oldest = (Date.parse(row.claimed_at ?? row.due_at) / 1000 - 3600).toFixed(6);
     const history = await deps.client.conversations.history({ channel: row.channel!, oldest, limit: 200, include_all_metadata: true });
@@ -367,7 +413,7 @@ async function alreadyPosted(deps: PassDeps, row: DeliveryRow): Promise<string |
       return meta?.event_type === METADATA_TYPE && Number(meta.event_payload?.delivery_id) === row.id;
     });
     if (!found?.ts) return undefined;
-    deps.services.stores.deliveries.markSent(row.id, row.channel!, found.ts, row.content_id, new Date());
+    deps.services.stores.deliveries.markSent(o.claim, row.channel!, found.ts, row.content_id, now);
     deps.logger.info(`delivery ${row.id} was already in Slack (${found.ts}); recorded, not sent again`);
     return found.ts;
   } catch (err) {

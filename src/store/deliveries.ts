@@ -20,6 +20,16 @@ export interface DeliveryRow {
   message_ts: string | null;
   error: string | null;
   updated_at: string;
+  /** Wall-clock instant until which the owner's lease holds; renewed while it works. */
+  lease_until: string | null;
+  /** Fencing token: raised by every takeover, checked by the owner before it posts. */
+  fence: number;
+}
+
+/** The claim a pass holds on a delivery: its row id and the fencing token it was given. */
+export interface HeldClaim {
+  id: number;
+  fence: number;
 }
 
 export interface DeliveryKey {
@@ -33,38 +43,53 @@ export type DeliveriesStore = ReturnType<typeof createDeliveriesStore>;
 
 export function createDeliveriesStore(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, late, updated_at)
-     VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @late, @now)
+    `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
+     VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @leaseUntil, @late, @now)
      ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
   );
   const byId = db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
-  const markSent = db.prepare("UPDATE deliveries SET status = 'sent', channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND status = 'claimed'");
+  const markSent = db.prepare(
+    "UPDATE deliveries SET status = 'sent', claimed_by = NULL, channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
   const markLate = db.prepare('UPDATE deliveries SET late = 1 WHERE id = ? AND late = 0');
-  const markFailed = db.prepare("UPDATE deliveries SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'claimed'");
-  const setChannel = db.prepare('UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ?');
-  const noteAttempt = db.prepare('UPDATE deliveries SET attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ?');
-  const stale = db.prepare<[string, number], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'claimed' AND claimed_at < ? ORDER BY id LIMIT ?");
-  const reclaim = db.prepare("UPDATE deliveries SET claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ? AND status = 'claimed' AND claimed_at = ?");
+  const markFailed = db.prepare("UPDATE deliveries SET status = 'failed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const setChannel = db.prepare("UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const release = db.prepare(
+    "UPDATE deliveries SET claimed_by = NULL, attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
+  const open = db.prepare<[string, number], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'claimed' AND claimed_at < ? ORDER BY id LIMIT ?");
+  const reclaim = db.prepare(
+    "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_until = ?, fence = fence + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND fence = ?",
+  );
+  const confirm = db.prepare("UPDATE deliveries SET lease_until = ? WHERE id = ? AND fence = ? AND claimed_by = ? AND status = 'claimed'");
+  const renewAll = db.prepare("UPDATE deliveries SET lease_until = ? WHERE claimed_by = ? AND status = 'claimed'");
   const contentCounts = db.prepare<[string, string, string], { content_id: string; n: number }>(
     "SELECT content_id, COUNT(*) AS n FROM deliveries WHERE workspace_id = ? AND target = ? AND kind = ? AND status = 'sent' AND content_id IS NOT NULL GROUP BY content_id",
   );
 
   return {
-    /** Records a delivery as claimed (or missed) unless one exists for the key; returns the new row. */
-    insert(key: DeliveryKey, dueAt: string, status: 'claimed' | 'missed', late: boolean, worker: string, now: Date): DeliveryRow | undefined {
-      const info = insert.run({ ...key, dueAt, status, worker, now: now.toISOString(), late: late ? 1 : 0 });
+    /** Records a delivery as claimed by `owner` (or missed) unless one exists for the key; returns the new row. */
+    insert(key: DeliveryKey, dueAt: string, status: 'claimed' | 'missed', late: boolean, owner: string, leaseUntil: Date, now: Date): DeliveryRow | undefined {
+      const info = insert.run({ ...key, dueAt, status, worker: status === 'claimed' ? owner : null, leaseUntil: leaseUntil.toISOString(), now: now.toISOString(), late: late ? 1 : 0 });
       return info.changes > 0 ? byId.get(Number(info.lastInsertRowid)) : undefined;
     },
-    markSent: (id: number, channel: string, ts: string, contentId: string | null, now: Date) => markSent.run(channel, ts, contentId, now.toISOString(), id).changes > 0,
+    // Every write below names the fencing token: an owner whose claim was taken over writes nothing.
+    markSent: (c: HeldClaim, channel: string, ts: string, contentId: string | null, now: Date) => markSent.run(channel, ts, contentId, now.toISOString(), c.id, c.fence).changes > 0,
     markLate: (id: number): boolean => markLate.run(id).changes > 0,
-    markFailed: (id: number, error: string, now: Date) => markFailed.run(error, now.toISOString(), id).changes > 0,
+    markFailed: (c: HeldClaim, error: string, now: Date) => markFailed.run(error, now.toISOString(), c.id, c.fence).changes > 0,
     /** Where the message is about to go, so that recovery after a crash knows where to look. */
-    setChannel: (id: number, channel: string, now: Date) => void setChannel.run(channel, now.toISOString(), id),
-    noteAttempt: (id: number, contentId: string | null, error: string | null, now: Date) => void noteAttempt.run(contentId, error, now.toISOString(), id),
-    /** Claims left behind by a process that stopped mid-delivery. */
-    staleClaims: (claimedBefore: Date, limit: number): DeliveryRow[] => stale.all(claimedBefore.toISOString(), limit),
-    /** Takes over a stale claim; false if another process took it first. */
-    reclaim: (row: DeliveryRow, worker: string, now: Date): boolean => reclaim.run(worker, now.toISOString(), now.toISOString(), row.id, row.claimed_at).changes > 0,
+    setChannel: (c: HeldClaim, channel: string, now: Date) => setChannel.run(channel, now.toISOString(), c.id, c.fence).changes > 0,
+    /** Gives a claim back after a failed attempt; a later pass retries it after its back-off. */
+    release: (c: HeldClaim, contentId: string | null, error: string | null, now: Date) => void release.run(contentId, error, now.toISOString(), c.id, c.fence),
+    /** Open claims taken before `claimedBefore`, live owner or not: the caller decides which are abandoned. */
+    openClaims: (claimedBefore: Date, limit: number): DeliveryRow[] => open.all(claimedBefore.toISOString(), limit),
+    /** Takes over an abandoned claim; returns the new fencing token, or undefined if another process took it first. */
+    reclaim: (row: DeliveryRow, owner: string, leaseUntil: Date, now: Date): number | undefined =>
+      reclaim.run(owner, now.toISOString(), leaseUntil.toISOString(), now.toISOString(), row.id, row.fence).changes > 0 ? row.fence + 1 : undefined,
+    /** The fencing check right before a post: true (and the lease renewed) only while `owner` still holds the claim. */
+    confirm: (c: HeldClaim, owner: string, leaseUntil: Date): boolean => confirm.run(leaseUntil.toISOString(), c.id, c.fence, owner).changes > 0,
+    /** Extends the lease of every open claim `owner` holds. */
+    renewAll: (owner: string, leaseUntil: Date): number => renewAll.run(leaseUntil.toISOString(), owner).changes,
     contentCounts: (ws: string, target: string, kind: DeliveryKind): Map<string, number> => new Map(contentCounts.all(ws, target, kind).map((r) => [r.content_id, r.n])),
   };
 }

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ownerAlive, type LivenessProbe } from '../../src/scheduler/claim-owner.js';
+import { SchedulerWorld } from '../support/scheduler-world.js';
+
+let world: SchedulerWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const T = new Date('2026-01-01T09:00:30Z');
+const MIN = 60_000;
+const channels = (n: number) => Array.from({ length: n }, (_, i) => `C0OVER${String(i).padStart(4, '0')}`);
+
+/** Every subscribed channel got exactly its tip and its quiz. */
+function expectEachOnce(w: SchedulerWorld, chans: string[]) {
+  // Messages Slack kept, not calls: a call answered 429 posted nothing.
+  const kept = (c: string) => w.fake.messages.get(c)?.length ?? 0;
+  expect(chans.filter((c) => kept(c) !== 2).map((c) => `${c}: ${kept(c)}`)).toEqual([]);
+  expect(w.ledger("status <> 'sent'")).toEqual([]);
+}
+
+describe('claims under overlapping passes', () => {
+  it('a pass that starts 4.5 minutes later, while the first still sends, takes over nothing', { timeout: 60_000 }, async () => {
+    // 25 posts a second, as the fake Slack allows: 130 channels × 2 posts keep the first pass busy ~10 s.
+    world = await SchedulerWorld.create({ perChannelIntervalMs: 0, perWorkspacePerMinute: 25 * 60 });
+    world.fake.enforceRate('chat.postMessage', 25);
+    const chans = channels(130);
+    for (const c of chans) world.subscribe(c, 'UTC');
+    const second = world.open();
+
+    const first = world.pass(T, world.services, 'host-a');
+    await new Promise<void>((resolve) => {
+      const onCall = () => {
+        if (world!.fake.messages.size < 40) return;
+        world!.fake.off('call', onCall);
+        resolve();
+      };
+      world!.fake.on('call', onCall);
+    });
+    const overlapping = await world.pass(new Date(T.getTime() + 4.5 * MIN), second, 'host-b');
+    expect(overlapping.retried).toBe(0);
+    await first;
+    await world.pass(new Date(T.getTime() + 10 * MIN), world.open(), 'host-c');
+    expectEachOnce(world, chans);
+  });
+
+  it('a tick killed mid fan-out is taken over by the next and every post goes out once', { timeout: 90_000 }, async () => {
+    world = await SchedulerWorld.create();
+    world.fake.enforceRate('chat.postMessage', 25);
+    const chans = channels(20);
+    for (const c of chans) world.subscribe(c, 'UTC');
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SLACK_BOT_TOKEN: 'xoxb-kill', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd', SLACK_API_URL: world.fake.url, AIPATH_DB: world.dbPath, LOG_LEVEL: 'error' };
+    const tick = (at: Date) =>
+      // `node --import tsx`, not the tsx wrapper: SIGKILL must reach the process that sends.
+      spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'tick', '--now', at.toISOString()], { env, stdio: 'ignore' });
+    const exited = (child: ReturnType<typeof tick>) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+    const doomed = tick(T);
+    await new Promise<void>((resolve) => {
+      const onCall = () => {
+        if (world!.fake.messages.size < 8) return;
+        world!.fake.off('call', onCall);
+        doomed.kill('SIGKILL');
+        resolve();
+      };
+      world!.fake.on('call', onCall);
+    });
+    await exited(doomed);
+    expect(world.ledger("status = 'claimed'").length).toBeGreaterThan(0);
+    expect(await exited(tick(new Date(T.getTime() + 3 * MIN)))).toBe(0);
+    expectEachOnce(world, chans);
+  });
+});
+
+describe('who may take a claim over', () => {
+  const probe: LivenessProbe = { nowMs: Date.parse('2026-01-01T09:00:00Z'), host: 'here', processId: '100.abc', isRunningHere: (o) => o === 'here/100.abc/2', pidExists: (pid) => pid === 200 };
+  const soon = '2026-01-01T09:01:00Z';
+  const past = '2026-01-01T08:59:00Z';
+
+  it('keeps a running pass of this process, frees a finished one, and judges other processes by pid and lease', () => {
+    expect(ownerAlive('here/100.abc/2', past, probe)).toBe(true); // running here, whatever the lease says
+    expect(ownerAlive('here/100.abc/1', soon, probe)).toBe(false); // that pass has finished
+    expect(ownerAlive('here/200.xyz/1', soon, probe)).toBe(true); // same host, pid alive, lease current
+    expect(ownerAlive('here/300.xyz/1', soon, probe)).toBe(false); // same host, pid gone: crashed
+    expect(ownerAlive('there/300.xyz/1', soon, probe)).toBe(true); // another host: its lease holds
+    expect(ownerAlive('there/300.xyz/1', past, probe)).toBe(false); // …until it runs out
+    expect(ownerAlive(null, soon, probe)).toBe(false); // given back for a retry
+    expect(ownerAlive('legacy-worker', null, probe)).toBe(false); // claims from before leases
+  });
+});
