@@ -7,6 +7,7 @@ import { runPass, type PassOptions } from './scheduler/pass.js';
 import { PostRateLimiter } from './scheduler/rate-limit.js';
 import { buildServices, type Services } from './services.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
+import type { RouteHandler } from './slack/http-receiver.js';
 
 export interface StartOptions {
   clock?: () => Date;
@@ -69,10 +70,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         const body = { status: database === 'ok' ? 'ok' : 'degraded', mode: 'http', database: { path: config.dbPath, state: database }, scheduler: scheduler.state() };
         return { status: database === 'ok' ? 200 : 503, body };
       };
-      const created = createHttpApp({ botToken: mode.botToken, signingSecret: mode.signingSecret, slackApiUrl: config.slackApiUrl, logger, health });
+      const healthz: RouteHandler = (_req, res) => {
+        const { status, body } = health();
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      };
+      const created = createHttpApp({ botToken: mode.botToken, signingSecret: mode.signingSecret, slackApiUrl: config.slackApiUrl, logger, routes: { '/healthz': healthz } });
       bolt = created.app;
       registerListeners(bolt, slackDeps);
-      const server = await created.receiver.start({ port: opts.port ?? mode.port, host: opts.host ?? '0.0.0.0' });
+      const server = await created.receiver.start(opts.port ?? mode.port, opts.host ?? '0.0.0.0');
       const address = server.address();
       port = typeof address === 'object' && address ? address.port : undefined;
       logger.info(`aipath listening in HTTP mode on port ${port}: POST /slack/events, GET /healthz`);

@@ -1,10 +1,10 @@
-import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type Receiver } from '@slack/bolt';
 import type { AppLogger } from '../log.js';
 import type { SlackDeps } from './deps.js';
 import { registerAipathCommand } from './listeners/commands/aipath.js';
 import { registerButtons } from './listeners/actions/buttons.js';
 import { registerAppHome } from './listeners/events/app-home.js';
+import { SlackHttpReceiver, type RouteHandler } from './http-receiver.js';
 
 /**
  * Listener calls run inside Slack's 3-second acknowledgement window: a 429 fails fast instead of
@@ -31,27 +31,11 @@ export interface HttpAppOptions {
   signingSecret: string;
   slackApiUrl: string;
   logger: AppLogger;
-  health: () => { status: number; body: unknown };
+  routes: Record<string, RouteHandler>;
 }
 
-export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: HTTPReceiver } {
-  const receiver = new HTTPReceiver({
-    signingSecret: opts.signingSecret,
-    endpoints: '/slack/events',
-    logger: opts.logger,
-    logLevel: opts.logger.getLevel(),
-    customRoutes: [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req: IncomingMessage, res: ServerResponse) => {
-          const { status, body } = opts.health();
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        },
-      },
-    ],
-  });
+export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: SlackHttpReceiver } {
+  const receiver = new SlackHttpReceiver({ signingSecret: opts.signingSecret, logger: opts.logger, routes: opts.routes });
   const app = new App({ token: opts.botToken, receiver, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
   return { app, receiver };
 }

@@ -13,15 +13,36 @@ export const SlashCommandPayload = z.object({
 });
 export type SlashCommand = z.infer<typeof SlashCommandPayload>;
 
-export const BlockActionPayload = z.object({
-  team: z.object({ id: slackId }).nullable().optional(),
-  enterprise: z.object({ id: slackId }).nullable().optional(),
-  user: z.object({ id: slackId, team_id: slackId.optional() }),
-  channel: z.object({ id: slackId }).optional(),
-  container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).passthrough().optional(),
-  actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() })).min(1),
-});
+export const BlockActionPayload = z
+  .object({
+    team: z.object({ id: slackId }).nullable().optional(),
+    enterprise: z.object({ id: slackId }).nullable().optional(),
+    user: z.object({ id: slackId, team_id: slackId.optional() }),
+    channel: z.object({ id: slackId }).nullable().optional(),
+    container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).passthrough().optional(),
+    actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() })).min(1),
+  })
+  // Org-wide installs may send `team: null` with the team on the user; with neither, the click
+  // belongs to no workspace and is refused.
+  .transform((a, ctx) => {
+    const teamId = a.team?.id ?? a.user.team_id;
+    if (!teamId) {
+      ctx.addIssue({ code: 'custom', path: ['team'], message: 'names no workspace' });
+      return z.NEVER;
+    }
+    return { ...a, teamId };
+  });
 export type BlockAction = z.infer<typeof BlockActionPayload>;
+
+const EventCallback = z.object({ type: z.literal('event_callback'), team_id: slackId, event: z.object({ type: z.string() }).passthrough() });
+
+/** Every request body the HTTP receiver passes on: what aipath handles, in the shape Slack sends it. */
+export const InboundBody = z.union([
+  z.object({ type: z.literal('url_verification'), challenge: z.string().max(500) }),
+  EventCallback,
+  z.object({ type: z.literal('block_actions') }).and(BlockActionPayload),
+  SlashCommandPayload.extend({ command: z.string().startsWith('/') }),
+]);
 
 export const AppHomeOpenedEvent = z.object({ user: slackId, tab: z.string().optional() });
 

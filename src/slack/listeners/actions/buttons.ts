@@ -45,14 +45,13 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
     deps.logger.warn(`could not answer a button: ${(err as Error).message}`);
   }
   if (reply.refreshHome && parsed.success) {
-    await refreshHome(deps, client, workspaceKey(parsed.data.team?.id ?? parsed.data.user.team_id ?? '', parsed.data.enterprise?.id), parsed.data.user.id);
+    await refreshHome(deps, client, workspaceKey(parsed.data.teamId, parsed.data.enterprise?.id), parsed.data.user.id);
   }
 }
 
 function contextOf(deps: SlackDeps, client: WebClient, a: BlockAction) {
-  const teamId = a.team?.id ?? a.user.team_id ?? '';
   return commandContext(deps, client, {
-    workspaceId: workspaceKey(teamId, a.enterprise?.id),
+    workspaceId: workspaceKey(a.teamId, a.enterprise?.id),
     userId: a.user.id,
     channelId: a.channel?.id ?? a.container?.channel_id ?? '',
   });
