@@ -7,7 +7,11 @@ import { runPass, type PassOptions } from './scheduler/pass.js';
 import { PostRateLimiter } from './scheduler/rate-limit.js';
 import { buildServices, type Services } from './services.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
+import { ProfileFailures } from './slack/profile.js';
 import type { RouteHandler } from './slack/http-receiver.js';
+
+/** How long one statement on the request path may block the event loop waiting for a write lock. */
+const REQUEST_BUSY_TIMEOUT_MS = 50;
 
 export interface StartOptions {
   clock?: () => Date;
@@ -45,7 +49,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   if (config.mode.kind === 'console') throw new Error('startApp runs the Slack modes; console mode is started by startConsole');
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
-  const services = buildServices(config, logger, opts);
+  // Slack requests never wait on another process's write lock for long: they retry asynchronously.
+  const services = buildServices(config, logger, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
   const mode = config.mode;
   const client = deliveryClient(mode.botToken, config.slackApiUrl, logger.child('delivery'));
   const limiter = new PostRateLimiter();
@@ -54,25 +59,16 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     clock,
     logger.child('scheduler'),
   );
-  const slackDeps = { study: services.study, clock, logger };
+  const slackDeps = { study: services.study, clock, logger, database: services.watch, profileFailures: new ProfileFailures() };
 
   let bolt: App;
   let port: number | undefined;
   try {
     if (mode.kind === 'http') {
-      const health = () => {
-        let database = 'ok';
-        try {
-          services.db.prepare('SELECT 1').get();
-        } catch (err) {
-          database = `error: ${(err as Error).message}`;
-        }
-        const body = { status: database === 'ok' ? 'ok' : 'degraded', mode: 'http', database: { path: config.dbPath, state: database }, scheduler: scheduler.state() };
-        return { status: database === 'ok' ? 200 : 503, body };
-      };
       const healthz: RouteHandler = (_req, res) => {
-        const { status, body } = health();
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const db = services.watch.check();
+        const body = { status: db.ok ? 'ok' : 'failing', mode: 'http', database: { path: config.dbPath, state: db.ok ? 'ok' : 'failing', detail: db.detail }, scheduler: scheduler.state() };
+        res.writeHead(db.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       };
       const created = createHttpApp({ botToken: mode.botToken, signingSecret: mode.signingSecret, slackApiUrl: config.slackApiUrl, logger, routes: { '/healthz': healthz } });
       bolt = created.app;

@@ -2,20 +2,29 @@ import type { Config } from './config.js';
 import type { StudyDeps } from './commands/context.js';
 import { loadContent, type Content } from './content/load.js';
 import { buildLookups } from './content/lookups.js';
-import { openDatabase, type Db } from './store/db.js';
+import { DatabaseWatch, openDatabase, type Db } from './store/db.js';
 import { createStores, type Stores } from './store/index.js';
 import { migrate } from './store/migrate.js';
 import type { AppLogger } from './log.js';
 
 export interface Services {
   db: Db;
+  /** Whether the database is still the file that was opened, readable and writable. */
+  watch: DatabaseWatch;
   stores: Stores;
   content: Content;
   study: StudyDeps;
 }
 
 /** Everything below Slack: database (migrated), content (validated) and the study logic's dependencies. */
-export function buildServices(config: Config, logger: AppLogger, opts: { contentDir?: string; random?: () => number } = {}): Services {
+export interface BuildOptions {
+  contentDir?: string;
+  random?: () => number;
+  /** The write-lock wait once started (see OpenOptions); migrations always wait the full 5 s. */
+  busyTimeoutMs?: number;
+}
+
+export function buildServices(config: Config, logger: AppLogger, opts: BuildOptions = {}): Services {
   const content = loadContent(opts.contentDir);
   const db = openDatabase(config.dbPath);
   try {
@@ -25,9 +34,11 @@ export function buildServices(config: Config, logger: AppLogger, opts: { content
     db.close();
     throw err;
   }
+  if (opts.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${opts.busyTimeoutMs}`);
   const stores = createStores(db);
   return {
     db,
+    watch: new DatabaseWatch(db, config.dbPath),
     stores,
     content,
     study: {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -49,6 +49,17 @@ describe('aipath CLI', () => {
     const env = { AIPATH_DB: join(dir, 'migrate.db') };
     expect((await cli(['migrate'], env)).stdout).toContain('applied 001_init.sql');
     expect((await cli(['migrate'], env)).stdout).toContain('is up to date');
+  });
+
+  it('stops with one line naming AIPATH_DB and exit code 2 when the database cannot be used', async () => {
+    const notDb = join(dir, 'not-a-db.txt');
+    writeFileSync(notDb, 'plain text, not SQLite '.repeat(300));
+    for (const path of [notDb, join(notDb, 'below-a-file.db')]) {
+      const r = await cli(['migrate'], { AIPATH_DB: path });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^aipath: AIPATH_DB /);
+    }
   });
 
   it('stops on a bad environment value with one line and exit code 2', async () => {

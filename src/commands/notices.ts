@@ -1,9 +1,16 @@
 import type { StudyDeps } from './context.js';
 
-/** What needs an admin's attention: channels where posting stopped because of a Slack error. */
+/** What needs an admin's attention: a workspace or channels where posting stopped because of a Slack error. */
 export function adminNotices(deps: StudyDeps, workspaceId: string): string[] {
-  return deps.stores.subscriptions
+  const pause = deps.stores.workspaces.pauseOf(workspaceId);
+  const workspace = pause
+    ? [
+        `All scheduled posts and nudges in this workspace are paused since ${pause.pausedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: Slack answered \`${pause.reason}\` for aipath's token. aipath tries again every 10 minutes and resumes by itself once Slack accepts it; if the app was removed or its token revoked, reinstall it.`,
+      ]
+    : [];
+  const channels = deps.stores.subscriptions
     .inWorkspace(workspaceId)
     .filter((s) => s.status === 'paused')
     .map((s) => `Posting in <#${s.channel_id}> is paused: ${s.status_reason ?? 'no reason recorded'}. Fix it (e.g. invite aipath to the channel), then run \`/aipath subscribe\` there again.`);
+  return [...workspace, ...channels];
 }

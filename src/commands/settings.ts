@@ -47,6 +47,6 @@ export function forgetMeConfirm(): Reply {
 }
 
 export function forgetMe(deps: StudyDeps, ctx: CommandContext): Reply {
-  const removed = deps.stores.users.remove(ctx.workspaceId, ctx.userId);
+  const removed = deps.stores.users.forget(ctx.workspaceId, ctx.userId);
   return ephemeral(noticeView(removed ? 'Done: aipath no longer stores anything about you.' : 'aipath had nothing stored about you.', ':wastebasket:'));
 }

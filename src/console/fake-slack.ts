@@ -13,6 +13,8 @@ export interface ScriptedResponse {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Answer this much later, as a slow Slack would. */
+  delayMs?: number;
 }
 
 export interface PostedMessage {
@@ -130,6 +132,7 @@ export class FakeSlack extends EventEmitter {
     const call: RecordedCall = { method, params, at: Date.now() };
     this.calls.push(call);
     const scripted = this.scripted.get(method)?.shift();
+    if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
     if (scripted) return this.send(res, scripted);
     if (this.rate?.method === method) {
       const now = Date.now();

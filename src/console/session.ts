@@ -11,6 +11,7 @@ import { buildServices } from '../services.js';
 import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
 import { FakeSlack, type RecordedCall } from './fake-slack.js';
 import { ConsoleReceiver } from './receiver.js';
+import { ProfileFailures } from '../slack/profile.js';
 import { renderBlocks, mrkdwnToText, type RenderedButton } from './render.js';
 
 export interface ConsoleOptions {
@@ -56,7 +57,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   const services = buildServices(o.config, o.logger);
   const receiver = new ConsoleReceiver();
   const bolt = createReceiverApp({ botToken: 'xoxb-console-local', receiver, slackApiUrl: fake.url, logger: o.logger });
-  registerListeners(bolt, { study: services.study, clock, logger: o.logger });
+  registerListeners(bolt, { study: services.study, clock, logger: o.logger, database: services.watch, profileFailures: new ProfileFailures() });
   await bolt.start();
   const client = deliveryClient('xoxb-console-local', fake.url, o.logger);
   const limiter = new PostRateLimiter();

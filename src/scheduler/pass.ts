@@ -18,6 +18,7 @@ import { congratulationsView, weeklyNudgeView } from '../slack/views/nudge.js';
 import { emptySummary, type PassSummary } from './cron.js';
 import { classifySlackError } from './slack-errors.js';
 import { PostRateLimiter } from './rate-limit.js';
+import { retryWhileBusy } from '../store/busy.js';
 import { beginPass, localProbe, ownerAlive, type ClaimOwner } from './claim-owner.js';
 
 export interface PassOptions {
@@ -40,6 +41,8 @@ export interface PassOptions {
 
 export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500, concurrency: 16, maxRateLimitRetries: 10, maxAttempts: 8 };
 const LATE_AFTER_MS = 2 * 60_000;
+/** How often a paused workspace's deliveries try Slack again (pass time). */
+const WORKSPACE_PROBE_MS = 10 * 60_000;
 
 export interface PassDeps {
   services: Services;
@@ -72,6 +75,9 @@ interface Outgoing {
  */
 export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   const opts = { ...DEFAULT_PASS_OPTIONS, ...deps.options };
+  // Nothing is claimed into a database file that was deleted or replaced under us.
+  const lost = deps.services.watch.fileProblem();
+  if (lost) throw new Error(`scheduler pass skipped: ${lost}`);
   const wall = deps.wallClock ?? Date.now;
   const owner = beginPass(deps.worker);
   const leaseUntil = () => new Date(wall() + opts.claimLeaseMs);
@@ -82,7 +88,7 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
     const summary = emptySummary();
     const outgoing: Outgoing[] = [];
     const run: ClaimRun = { deps, opts, owner, leaseUntil, now, summary, out: outgoing };
-    takeOverAbandoned(run, wall());
+    await retryWhileBusy(() => takeOverAbandoned(run, wall()));
     await claimDaily(run);
     await claimWeeklyNudges(run);
     await claimWeeklyLeaderboards(run);
@@ -122,7 +128,8 @@ function takeOverAbandoned(run: ClaimRun, wallNow: number): void {
     if (fence === undefined) continue;
     // A retry that goes out well after the due time says so, like any late delivery.
     if (now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && deliveries.markLate(row.id)) row.late = 1;
-    const recovered = recover(deps, { ...row, fence, claimed_at: now.toISOString() }, now);
+    // The row keeps its first claim time: recovery looks for the post in Slack from then on.
+    const recovered = recover(deps, { ...row, fence }, now);
     if (recovered) {
       run.out.push(recovered);
       run.summary.retried += 1;
@@ -155,7 +162,7 @@ async function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => 
   for (let batch = fetch(); batch.length > 0; batch = fetch()) {
     for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
       const chunk = batch.slice(i, i + CLAIM_CHUNK);
-      const claimed = db.transaction(() => chunk.flatMap((item) => claim(item).map((row) => ({ item, row })))).immediate();
+      const claimed = await retryWhileBusy(() => db.transaction(() => chunk.flatMap((item) => claim(item).map((row) => ({ item, row })))).immediate());
       for (const { item, row } of claimed) {
         run.summary.due += 1;
         if (row.status === 'missed') run.summary.missed += 1;
@@ -340,11 +347,20 @@ const METADATA_TYPE = 'aipath_delivery';
 
 async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Promise<void> {
   const { deps, opts, now, summary } = run;
-  const { deliveries } = deps.services.stores;
-  const fail = (reason: string) => {
-    if (deliveries.markFailed(o.claim, reason, now)) summary.failed += 1;
+  const { deliveries, workspaces } = deps.services.stores;
+  const ws = o.row.workspace_id;
+  const fail = async (reason: string) => {
+    if (await retryWhileBusy(() => deliveries.markFailed(o.claim, reason, now))) summary.failed += 1;
   };
   const lost = () => deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) was taken over by another process; not sending`);
+  const pause = workspaces.pauseOf(ws);
+  if (pause && now.getTime() - pause.probedAt.getTime() < WORKSPACE_PROBE_MS) {
+    // The installation failed lately: wait for the next probe, or give up once too late to matter.
+    const tooLate = now.getTime() - Date.parse(o.row.due_at) > graceOf(o.row.kind, opts);
+    if (tooLate && (await retryWhileBusy(() => deliveries.markMissed(o.claim, `workspace paused: ${pause.reason}`, now)))) summary.missed += 1;
+    else if (!tooLate) await retryWhileBusy(() => deliveries.putBack(o.claim, `workspace paused: ${pause.reason}`, now));
+    return;
+  }
   try {
     const found = o.row.channel ? await alreadyPosted(deps, o, now) : undefined;
     if (found) {
@@ -353,12 +369,12 @@ async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Pr
       return;
     }
     const composed = await o.compose();
-    if (!composed) return fail('nothing to send');
-    if (!deliveries.setChannel(o.claim, composed.channel, now)) return lost();
+    if (!composed) return await fail('nothing to send');
+    if (!(await retryWhileBusy(() => deliveries.setChannel(o.claim, composed.channel, now)))) return lost();
     for (let attempt = 1; ; attempt++) {
-      await limiter.acquire(o.row.workspace_id, composed.channel);
+      await limiter.acquire(ws, composed.channel);
       // The fencing check: a process that took this claim over may be sending it now.
-      if (!deliveries.confirm(o.claim, run.owner.id, run.leaseUntil())) return lost();
+      if (!(await retryWhileBusy(() => deliveries.confirm(o.claim, run.owner.id, run.leaseUntil())))) return lost();
       try {
         const res = await deps.client.chat.postMessage({
           channel: composed.channel,
@@ -366,8 +382,9 @@ async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Pr
           blocks: composed.message.blocks,
           metadata: { event_type: METADATA_TYPE, event_payload: { delivery_id: o.row.id } },
         });
-        deliveries.markSent(o.claim, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now);
-        limiter.succeeded(o.row.workspace_id);
+        await retryWhileBusy(() => deliveries.markSent(o.claim, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now));
+        limiter.succeeded(ws);
+        if (pause && (await retryWhileBusy(() => workspaces.resume(ws)))) deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
         await o.afterSent?.(res.channel ?? composed.channel, res.ts ?? '');
         summary.sent += 1;
         if (o.row.late === 1) summary.late += 1;
@@ -375,7 +392,7 @@ async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Pr
       } catch (err) {
         const c = classifySlackError(err);
         if (c.retryAfter !== undefined && attempt < opts.maxRateLimitRetries) {
-          limiter.backOff(o.row.workspace_id, c.retryAfter);
+          limiter.backOff(ws, c.retryAfter);
           summary.rateLimited += 1;
           continue;
         }
@@ -383,21 +400,30 @@ async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Pr
       }
     }
   } catch (err) {
-    const { permanent, reason } = classifySlackError(err);
-    if (permanent) {
-      fail(reason);
+    const { permanent, installation, reason } = classifySlackError(err);
+    if (installation) {
+      // The token or its scopes, not this target: every delivery of the workspace waits for a probe.
+      await retryWhileBusy(() => {
+        workspaces.pause(ws, reason, now);
+        deliveries.putBack(o.claim, `workspace paused: ${reason}`, now);
+      });
+      deps.logger.warn(`workspace ${ws}: Slack answered ${reason}; its deliveries are paused until a later send succeeds`);
+    } else if (permanent) {
+      await fail(reason);
       o.onPermanentError(reason);
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed for good: ${reason}; target paused`);
     } else if (o.row.attempts + 1 >= opts.maxAttempts) {
-      fail(`gave up after ${o.row.attempts + 1} attempts: ${reason}`);
+      await fail(`gave up after ${o.row.attempts + 1} attempts: ${reason}`);
       deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed ${o.row.attempts + 1} times: ${reason}`);
     } else {
       // Given back: a pass after the back-off takes it up again.
-      deliveries.release(o.claim, null, reason, now);
+      await retryWhileBusy(() => deliveries.release(o.claim, null, reason, now));
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
     }
   }
 }
+
+const graceOf = (kind: DeliveryRow['kind'], opts: PassOptions) => (kind === 'daily_tip' || kind === 'daily_quiz' ? opts.dailyGraceMs : opts.weeklyGraceMs);
 
 /**
  * A claim left open by a process that stopped after choosing a channel: Slack may already have the
@@ -412,10 +438,11 @@ async function alreadyPosted(deps: PassDeps, o: Outgoing, now: Date): Promise<st
       const meta = (m as { metadata?: { event_type?: string; event_payload?: { delivery_id?: unknown } } }).metadata;
       return meta?.event_type === METADATA_TYPE && Number(meta.event_payload?.delivery_id) === row.id;
     });
-    if (!found?.ts) return undefined;
-    deps.services.stores.deliveries.markSent(o.claim, row.channel!, found.ts, row.content_id, now);
-    deps.logger.info(`delivery ${row.id} was already in Slack (${found.ts}); recorded, not sent again`);
-    return found.ts;
+    const ts = found?.ts;
+    if (!ts) return undefined;
+    await retryWhileBusy(() => deps.services.stores.deliveries.markSent(o.claim, row.channel!, ts, row.content_id, now));
+    deps.logger.info(`delivery ${row.id} was already in Slack (${ts}); recorded, not sent again`);
+    return ts;
   } catch (err) {
     // Without history access we cannot prove it was posted; sending again risks one duplicate, never a loss.
     deps.logger.warn(`could not check ${row.channel} for delivery ${row.id}: ${classifySlackError(err).reason}; sending`);

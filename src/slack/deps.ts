@@ -1,12 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 import type { CommandContext, StudyDeps } from '../commands/context.js';
 import type { AppLogger } from '../log.js';
-import { resolveProfile } from './profile.js';
+import { resolveProfile, type ProfileFailures } from './profile.js';
+import type { DatabaseGuard } from './database-guard.js';
 
 export interface SlackDeps {
   study: StudyDeps;
   clock: () => Date;
   logger: AppLogger;
+  database: DatabaseGuard;
+  profileFailures: ProfileFailures;
 }
 
 export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): CommandContext {
@@ -16,6 +19,6 @@ export function commandContext(deps: SlackDeps, client: WebClient, ids: { worksp
   return {
     ...ids,
     now,
-    profile: () => (profile ??= resolveProfile({ users: stores.users, defaultTimezone, admins, logger: deps.logger }, client, ids.workspaceId, ids.userId, now)),
+    profile: () => (profile ??= resolveProfile({ users: stores.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures }, client, ids.workspaceId, ids.userId, now)),
   };
 }

@@ -9,11 +9,35 @@ const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 /** users.info runs inside the 3-second acknowledgement window, so it gets a budget of its own. */
 export const PROFILE_TIMEOUT_MS = 1500;
 
+/** After users.info fails for a user, how long to answer from what is stored instead of asking again. */
+export const PROFILE_RETRY_AFTER_MS = 5 * 60 * 1000;
+
+/** Recent users.info failures by workspace and user, so a slow Slack costs one timeout, not one per command. */
+export class ProfileFailures {
+  private readonly failedAt = new Map<string, number>();
+
+  recent(key: string, nowMs: number): boolean {
+    const at = this.failedAt.get(key);
+    return at !== undefined && nowMs - at < PROFILE_RETRY_AFTER_MS;
+  }
+
+  record(key: string, nowMs: number): void {
+    // Bounded: a flood of failures for many users forgets the oldest rather than growing for ever.
+    if (this.failedAt.size >= 10_000) this.failedAt.delete(this.failedAt.keys().next().value!);
+    this.failedAt.set(key, nowMs);
+  }
+
+  clear(key: string): void {
+    this.failedAt.delete(key);
+  }
+}
+
 export interface ProfileDeps {
   users: UsersStore;
   defaultTimezone: string;
   admins: readonly string[];
   logger: Logger;
+  failures: ProfileFailures;
 }
 
 /**
@@ -23,7 +47,8 @@ export interface ProfileDeps {
 export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: string, userId: string, now: Date): Promise<Profile> {
   let user = deps.users.ensure(ws, userId, now);
   const stale = !user.profile_fetched_at || now.getTime() - Date.parse(user.profile_fetched_at) > PROFILE_TTL_MS;
-  if (stale) {
+  const key = `${ws}:${userId}`;
+  if (stale && !deps.failures.recent(key, now.getTime())) {
     try {
       const raw = await withTimeout(client.users.info({ user: userId }), PROFILE_TIMEOUT_MS);
       const info = UsersInfoResponse.parse(raw).user;
@@ -31,7 +56,9 @@ export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: s
       const isAdmin = !!(info?.is_admin || info?.is_owner || info?.is_primary_owner);
       deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: isAdmin }, now);
       user = deps.users.get(ws, userId) ?? user;
+      deps.failures.clear(key);
     } catch (err) {
+      deps.failures.record(key, now.getTime());
       deps.logger.warn(`users.info for ${userId} failed; using cached or default profile: ${(err as Error).message}`);
     }
   }

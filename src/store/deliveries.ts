@@ -57,6 +57,8 @@ export function createDeliveriesStore(db: Db) {
   const release = db.prepare(
     "UPDATE deliveries SET claimed_by = NULL, attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
+  const putBack = db.prepare("UPDATE deliveries SET claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const markMissed = db.prepare("UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
   const open = db.prepare<[string, number], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'claimed' AND claimed_at < ? ORDER BY id LIMIT ?");
   const reclaim = db.prepare(
     "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_until = ?, fence = fence + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND fence = ?",
@@ -81,6 +83,10 @@ export function createDeliveriesStore(db: Db) {
     setChannel: (c: HeldClaim, channel: string, now: Date) => setChannel.run(channel, now.toISOString(), c.id, c.fence).changes > 0,
     /** Gives a claim back after a failed attempt; a later pass retries it after its back-off. */
     release: (c: HeldClaim, contentId: string | null, error: string | null, now: Date) => void release.run(contentId, error, now.toISOString(), c.id, c.fence),
+    /** Gives a claim back untried (its workspace is paused): no attempt is counted. */
+    putBack: (c: HeldClaim, error: string, now: Date) => void putBack.run(error, now.toISOString(), c.id, c.fence),
+    /** Records a claim that can no longer go out in time. */
+    markMissed: (c: HeldClaim, error: string, now: Date) => markMissed.run(error, now.toISOString(), c.id, c.fence).changes > 0,
     /** Open claims taken before `claimedBefore`, live owner or not: the caller decides which are abandoned. */
     openClaims: (claimedBefore: Date, limit: number): DeliveryRow[] => open.all(claimedBefore.toISOString(), limit),
     /** Takes over an abandoned claim; returns the new fencing token, or undefined if another process took it first. */

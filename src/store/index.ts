@@ -5,6 +5,7 @@ import { createSubscriptionsStore } from './subscriptions.js';
 import { createPointsStore } from './points.js';
 import { createQuizStore } from './quiz.js';
 import { createUsersStore } from './users.js';
+import { createWorkspacesStore } from './workspaces.js';
 
 export interface Stores {
   db: Db;
@@ -14,11 +15,13 @@ export interface Stores {
   deliveries: ReturnType<typeof createDeliveriesStore>;
   quiz: ReturnType<typeof createQuizStore>;
   points: ReturnType<typeof createPointsStore>;
+  workspaces: ReturnType<typeof createWorkspacesStore>;
 }
 
 export function createStores(db: Db): Stores {
   return { db, users: createUsersStore(db), enrolments: createEnrolmentsStore(db), subscriptions: createSubscriptionsStore(db), deliveries: createDeliveriesStore(db),
     quiz: createQuizStore(db),
     points: createPointsStore(db),
+    workspaces: createWorkspacesStore(db),
   };
 }

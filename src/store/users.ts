@@ -12,6 +12,9 @@ export interface UserRow {
   created_at: string;
 }
 
+/** What stands in a row that must stay (a channel's subscription) for a user who asked to be forgotten. */
+export const FORGOTTEN_USER = 'forgotten-user';
+
 export type UsersStore = ReturnType<typeof createUsersStore>;
 
 export function createUsersStore(db: Db) {
@@ -24,6 +27,15 @@ export function createUsersStore(db: Db) {
   const setTzOverride = db.prepare('UPDATE users SET tz_override = ? WHERE workspace_id = ? AND user_id = ?');
   const setOnLeaderboard = db.prepare('UPDATE users SET on_leaderboard = ? WHERE workspace_id = ? AND user_id = ?');
   const remove = db.prepare('DELETE FROM users WHERE workspace_id = ? AND user_id = ?');
+  // DMs to the user: nothing to deliver to a forgotten learner, so the ledger keeps none of them.
+  const removeDeliveries = db.prepare("DELETE FROM deliveries WHERE workspace_id = ? AND target = ? AND kind = 'weekly_nudge'");
+  // A channel's subscription outlives the admin who made it; who made it does not.
+  const anonymiseSubscriptions = db.prepare('UPDATE subscriptions SET created_by = ? WHERE workspace_id = ? AND created_by = ?');
+  const forget = db.transaction((ws: string, user: string) => {
+    const removed = remove.run(ws, user).changes > 0;
+    const other = removeDeliveries.run(ws, user).changes + anonymiseSubscriptions.run(FORGOTTEN_USER, ws, user).changes;
+    return removed || other > 0;
+  });
 
   return {
     get: (ws: string, user: string): UserRow | undefined => get.get(ws, user),
@@ -38,7 +50,15 @@ export function createUsersStore(db: Db) {
     setNudgeTime: (ws: string, user: string, hhmm: string) => void setNudgeTime.run(hhmm, ws, user),
     setTzOverride: (ws: string, user: string, tz: string | null) => void setTzOverride.run(tz, ws, user),
     setOnLeaderboard: (ws: string, user: string, on: boolean) => void setOnLeaderboard.run(on ? 1 : 0, ws, user),
-    /** Deletes the user and, through foreign keys, everything stored about them. */
-    remove: (ws: string, user: string): boolean => remove.run(ws, user).changes > 0,
+    /**
+     * Deletes the user, everything stored about them (foreign keys cascade), their DM deliveries,
+     * and their id wherever it stays for others (subscriptions they made). secure_delete zeroes the
+     * freed bytes, and the WAL is checkpointed and truncated so no older copy of a page remains.
+     */
+    forget(ws: string, user: string): boolean {
+      const removed = forget(ws, user);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      return removed;
+    },
   };
 }

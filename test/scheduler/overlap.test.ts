@@ -90,3 +90,50 @@ describe('who may take a claim over', () => {
     expect(ownerAlive('legacy-worker', null, probe)).toBe(false); // claims from before leases
   });
 });
+
+describe('installation-level Slack errors', () => {
+  it('pause the whole workspace, not one channel, and a later successful send resumes it', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0AUTH0001', 'UTC');
+    world.subscribe('C0AUTH0002', 'UTC');
+    world.fake.script('chat.postMessage', { body: { ok: false, error: 'invalid_auth' } }, 4); // every post of the first pass
+    const { stores } = world.services;
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    expect(stores.workspaces.pauseOf('T0SCHED01')?.reason).toBe('invalid_auth');
+    expect(stores.subscriptions.inWorkspace('T0SCHED01').map((s) => s.status)).toEqual(['active', 'active']);
+    expect(world.ledger("status <> 'claimed'")).toEqual([]);
+    // Before the probe is due, nothing is tried.
+    const calls = world.fake.callsOf('chat.postMessage').length;
+    await world.pass(new Date('2026-01-01T09:05:00Z'));
+    expect(world.fake.callsOf('chat.postMessage')).toHaveLength(calls);
+    // Ten minutes on, a send probes the token; it works, so everything goes out and the pause ends.
+    await world.pass(new Date('2026-01-01T09:11:00Z'));
+    expect(stores.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
+    for (const c of ['C0AUTH0001', 'C0AUTH0002']) expect(world.fake.messages.get(c)).toHaveLength(2);
+    expect(world.ledger("status <> 'sent'")).toEqual([]);
+  });
+
+  it('still treat a missing channel as that channel’s problem', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0GONE0001', 'UTC');
+    world.fake.script('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    expect(world.services.stores.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
+    expect(world.services.stores.subscriptions.inWorkspace('T0SCHED01').map((s) => s.status)).toEqual(['paused']);
+  });
+});
+
+describe('scheduler timestamps', () => {
+  it('come from the pass’s now, not the wall clock', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0CLOCK001', 'UTC');
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    await world.pass(new Date('2026-01-02T09:00:10Z'));
+    const posts = world.services.db.prepare('SELECT posted_at, closed_at FROM quiz_posts ORDER BY id').all();
+    expect(posts).toEqual([
+      { posted_at: '2026-01-01T09:00:10.000Z', closed_at: '2026-01-02T09:00:10.000Z' },
+      { posted_at: '2026-01-02T09:00:10.000Z', closed_at: null },
+    ]);
+    expect(new Set(world.ledger().map((r) => String(r.updated_at).slice(0, 10)))).toEqual(new Set(['2026-01-01', '2026-01-02']));
+  });
+});

@@ -230,7 +230,8 @@ describe('Slack errors', () => {
     expect(world.posts('C0GONE0001')).toHaveLength(2); // the failed one and the other sent alongside it
   });
 
-  it.each(['account_inactive', 'user_not_found'])('pauses an enrolment on %s with the reason', async (error) => {
+  // account_inactive is about aipath's own token (installation-level): see overlap.test.ts.
+  it.each(['user_disabled', 'user_not_found'])('pauses an enrolment on %s with the reason', async (error) => {
     world = await SchedulerWorld.create();
     const e = world.enrol('U0LEFT0001', 'UTC');
     world.fake.script('conversations.open', { body: { ok: false, error } });

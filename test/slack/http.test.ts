@@ -88,6 +88,25 @@ describe('HTTP mode', () => {
     t.fake.reset();
   });
 
+  it('asks users.info once while it times out, and answers from the stored timezone meanwhile', async () => {
+    const user = 'U0SLOWTZ01';
+    t.fake.users.set(user, { id: user, tz: 'Asia/Tokyo' });
+    await t.commandJson('start devops', { user });
+    t.now.value = new Date(t.now.value.getTime() + 25 * 3600_000); // the cached profile is a day old
+    t.fake.script('users.info', { delayMs: 2500, body: { ok: true, user: { id: user, tz: 'Asia/Tokyo' } } }, 3);
+    const infoCalls = () => t.fake.callsOf('users.info').filter((c) => c.params.user === user).length;
+    const before = infoCalls();
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      const reply = await t.commandJson('status', { user });
+      expect(reply.text).toContain('Asia/Tokyo');
+      if (i > 0) expect(Date.now() - started).toBeLessThan(1000);
+    }
+    expect(infoCalls() - before).toBe(1);
+    expect(rows(`SELECT slack_tz FROM users WHERE user_id = '${user}'`)).toEqual([{ slack_tz: 'Asia/Tokyo' }]);
+    t.fake.reset();
+  });
+
   it('answers a Slack error body from users.info with the default profile', async () => {
     t.fake.script('users.info', { body: { ok: false, error: 'user_not_found' } });
     const reply = await t.commandJson('start practitioner', { user: 'U0GHOST01' });

@@ -10,7 +10,8 @@ import type { Command } from '../../../core/commands.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import { BlockActionPayload, workspaceKey, type BlockAction } from '../../payload.js';
-import { SORRY } from '../commands/aipath.js';
+import { SORRY, failureReply } from '../commands/aipath.js';
+import { withDatabase } from '../../database-guard.js';
 import { refreshHome } from '../events/app-home.js';
 
 /** Buttons that simply run a command as if the clicker had typed it. */
@@ -31,10 +32,10 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
     reply = SORRY;
   } else {
     try {
-      reply = await compute(parsed.data);
+      const action = parsed.data;
+      reply = await withDatabase(deps.database, deps.logger, () => compute(action));
     } catch (err) {
-      deps.logger.error('button failed', err);
-      reply = SORRY;
+      reply = failureReply(err, deps.logger, 'button');
     }
   }
   try {

@@ -5,12 +5,26 @@ import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import { SlashCommandPayload, workspaceKey } from '../../payload.js';
 import { refreshHome } from '../events/app-home.js';
+import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
 
 export const SORRY = ephemeral(noticeView('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.', ':warning:'));
+export const UNAVAILABLE = ephemeral(
+  noticeView("aipath can't read or save study data right now: its database is unavailable, so nothing was changed. Your admin can see why at /healthz.", ':warning:'),
+);
+const STILL_WORKING = ephemeral(noticeView('aipath is waiting for its database (another process is writing to it). Your answer follows here in a moment.', ':hourglass_flowing_sand:'));
+/** Past this, a slash command is acknowledged with a holding reply and answered by response_url. */
+const ACK_BUDGET_MS = 2000;
+
+/** The reply for a failure of request work: a friendly notice, with the cause in the log. */
+export function failureReply(err: unknown, logger: { error(m: string, e?: unknown): void }, what: string): Reply {
+  if (err instanceof DatabaseUnavailable) return UNAVAILABLE;
+  logger.error(`${what} failed`, err);
+  return SORRY;
+}
 
 /** `/aipath …`: parse, answer, and acknowledge with the answer itself (one round trip, well inside 3 s). */
 export function registerAipathCommand(app: App, deps: SlackDeps): void {
-  app.command('/aipath', async ({ command, ack, client, logger }) => {
+  app.command('/aipath', async ({ command, ack, client, logger, respond }) => {
     const payload = SlashCommandPayload.safeParse(command);
     if (!payload.success) {
       logger.warn(`slash command with unexpected fields: ${payload.error.issues[0]?.path.join('.')}`);
@@ -18,16 +32,22 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       return;
     }
     const p = payload.data;
-    let reply: Reply;
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
-    try {
+    const answer = withDatabase(deps.database, deps.logger, () => {
       const ctx = commandContext(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
-      reply = await handleCommandText(deps.study, ctx, p.text);
-    } catch (err) {
-      logger.error('/aipath failed', err);
-      reply = SORRY;
+      return handleCommandText(deps.study, ctx, p.text);
+    }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
+    let timer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ACK_BUDGET_MS)))]);
+    clearTimeout(timer);
+    if (early) {
+      await ack(toAck(early));
+    } else {
+      // Slack waits 3 s for the acknowledgement; the answer follows when the database is free.
+      await ack(toAck(STILL_WORKING));
+      await respond({ ...toAck(await answer), replace_original: true });
     }
-    await ack(toAck(reply));
+    const reply = await answer;
     if (reply.refreshHome) await refreshHome(deps, client, workspaceId, p.user_id);
   });
 }
