@@ -42,7 +42,8 @@ describe('aipath CLI', () => {
   it('checks the content', async () => {
     const r = await cli(['content', 'check']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^content ok: \d+ tracks, \d+ certifications, \d+ services, \d+ tips, \d+ quiz questions/);
+    expect(r.stdout).toMatch(/^content ok: \d+ tracks, \d+ certifications, \d+ services, \d+ tips, \d+ quiz questions/m);
+    expect(r.stdout).toMatch(/^AIP-C01: \d+ questions/m);
   });
 
   it('migrates a database and says so, then finds it up to date', async () => {

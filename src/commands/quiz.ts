@@ -1,5 +1,7 @@
 import type { QuizQuestion } from '../content/schema.js';
 import { POINTS } from '../core/scoring.js';
+import { answerKeyText, incompleteReason, isCorrect, type QuizResponse } from '../core/question.js';
+import type { AnswerResult } from '../store/quiz.js';
 import { noticeView } from '../slack/views/help.js';
 import { answerFeedbackView, channelQuizView, personalQuizView } from '../slack/views/quiz.js';
 import type { Message } from '../slack/views/blocks.js';
@@ -20,12 +22,16 @@ export function personalQuiz(deps: StudyDeps, ctx: CommandContext): Reply {
   return ephemeral(personalQuizView(q));
 }
 
-export async function answerPersonal(deps: StudyDeps, ctx: CommandContext, questionId: string, option: number): Promise<Reply> {
+/** A reply for an answer that cannot be scored yet; nothing is recorded. */
+const notReady = (reason: string) => ephemeral(noticeView(`${reason} Nothing was recorded yet.`, ':point_up:'));
+
+export async function answerPersonal(deps: StudyDeps, ctx: CommandContext, questionId: string, response: QuizResponse): Promise<Reply> {
   const q = deps.content.question(questionId);
-  if (!q || option >= q.options.length) return ephemeral(noticeView('That question is no longer available. Try `/aipath quiz` for a new one.'));
-  const correct = q.options[option]!.correct;
+  if (!q) return ephemeral(noticeView('That question is no longer available. Try `/aipath quiz` for a new one.'));
+  const problem = incompleteReason(q, response);
+  if (problem) return notReady(problem);
   deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, null, option, correct, ctx.now);
+  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, null, response, isCorrect(q, response), ctx.now);
   return ephemeral(await scored(deps, ctx, q, result, 'personal_quiz', q.id, null));
 }
 
@@ -35,17 +41,15 @@ export interface ChannelAnswer {
   update?: { channel: string; ts: string; message: Message };
 }
 
-export async function answerChannel(deps: StudyDeps, ctx: CommandContext, postId: number, option: number): Promise<ChannelAnswer> {
+export async function answerChannel(deps: StudyDeps, ctx: CommandContext, postId: number, response: QuizResponse): Promise<ChannelAnswer> {
   const post = deps.stores.quiz.post(postId);
   const q = post && post.workspace_id === ctx.workspaceId ? deps.content.question(post.question_id) : undefined;
-  if (!post || !q || option >= q.options.length) return { reply: ephemeral(noticeView('That quiz is no longer available.')) };
-  if (post.closed_at) {
-    const right = q.options.findIndex((o) => o.correct);
-    return { reply: ephemeral(noticeView(`This quiz has closed: the answer was *${'ABCD'[right]}. ${q.options[right]!.text}* Watch for today's question!`, ':lock:')) };
-  }
-  const correct = q.options[option]!.correct;
+  if (!post || !q) return { reply: ephemeral(noticeView('That quiz is no longer available.')) };
+  if (post.closed_at) return { reply: ephemeral(noticeView(`This quiz has closed: the answer was *${answerKeyText(q)}*. Watch for today's question!`, ':lock:')) };
+  const problem = incompleteReason(q, response);
+  if (problem) return { reply: notReady(problem) };
   deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, post, option, correct, ctx.now);
+  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, post, response, isCorrect(q, response), ctx.now);
   const reply = ephemeral(await scored(deps, ctx, q, result, 'channel_quiz', `post:${post.id}`, post.channel_id));
   if (!result.first || !post.message_ts) return { reply };
   return { reply, update: { channel: post.channel_id, ts: post.message_ts, message: channelQuizView(q, post.id, deps.stores.quiz.tally(post.id).answered) } };
@@ -55,7 +59,7 @@ async function scored(
   deps: StudyDeps,
   ctx: CommandContext,
   q: QuizQuestion,
-  result: { first: boolean; correct: boolean; optionIndex: number },
+  result: AnswerResult,
   kind: 'personal_quiz' | 'channel_quiz',
   ref: string,
   channel: string | null,
@@ -68,7 +72,7 @@ async function scored(
     points += progress.bonus;
     streak = progress.streak;
   }
-  return answerFeedbackView({ question: q, chosen: result.optionIndex, correct: result.correct, first: result.first, points, streak });
+  return answerFeedbackView({ question: q, response: result.response, correct: result.correct, first: result.first, points, streak });
 }
 
 export async function acknowledgeTip(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {

@@ -7,9 +7,18 @@ export interface RenderedButton {
   blockId?: string;
 }
 
+/** A checkbox group or menu of a quiz, answered with `:answer` in the console. */
+export interface RenderedPicker {
+  actionId: string;
+  blockId?: string;
+  kind: 'checkboxes' | 'static_select';
+  options: { label: string; value: string }[];
+}
+
 export interface Rendered {
   lines: string[];
   buttons: RenderedButton[];
+  pickers: RenderedPicker[];
 }
 
 const EMOJI: Record<string, string> = {
@@ -61,13 +70,14 @@ interface AnyBlock {
   block_id?: string;
   text?: TextObj;
   fields?: TextObj[];
-  elements?: { type: string; text?: TextObj | string; action_id?: string; value?: string }[];
+  elements?: { type: string; text?: TextObj | string; action_id?: string; value?: string; options?: { text: TextObj; value: string }[]; placeholder?: TextObj }[];
 }
 
 /** Buttons are numbered from `firstNumber` so that `:click N` can press them. */
 export function renderBlocks(blocks: unknown[], opts: { ansi: boolean; firstNumber?: number } = { ansi: false }): Rendered {
   const lines: string[] = [];
   const buttons: RenderedButton[] = [];
+  const pickers: RenderedPicker[] = [];
   const t = (s: string | undefined) => mrkdwnToText(s ?? '', opts.ansi);
   for (const raw of blocks as AnyBlock[]) {
     switch (raw.type) {
@@ -89,6 +99,13 @@ export function renderBlocks(blocks: unknown[], opts: { ansi: boolean; firstNumb
       case 'actions': {
         const labels: string[] = [];
         for (const e of raw.elements ?? []) {
+          if ((e.type === 'checkboxes' || e.type === 'static_select') && e.action_id) {
+            const options = (e.options ?? []).map((o) => ({ label: o.text.text ?? o.value, value: o.value }));
+            pickers.push({ actionId: e.action_id, blockId: raw.block_id, kind: e.type, options });
+            if (e.type === 'checkboxes') lines.push(...options.map((o) => `  ☐ ${o.label}`));
+            else lines.push(`  ▾ ${e.placeholder?.text ?? 'choose'}`);
+            continue;
+          }
           if (e.type !== 'button' || !e.action_id) continue;
           const label = typeof e.text === 'string' ? e.text : (e.text?.text ?? e.action_id);
           buttons.push({ label, actionId: e.action_id, value: e.value, blockId: raw.block_id });
@@ -101,5 +118,5 @@ export function renderBlocks(blocks: unknown[], opts: { ansi: boolean; firstNumb
         lines.push(`(${raw.type} block)`);
     }
   }
-  return { lines, buttons };
+  return { lines, buttons, pickers };
 }

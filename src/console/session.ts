@@ -12,7 +12,7 @@ import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
 import { FakeSlack, type RecordedCall } from './fake-slack.js';
 import { ConsoleReceiver } from './receiver.js';
 import { ProfileFailures } from '../slack/profile.js';
-import { renderBlocks, mrkdwnToText, type RenderedButton } from './render.js';
+import { renderBlocks, mrkdwnToText, type RenderedButton, type RenderedPicker } from './render.js';
 
 export interface ConsoleOptions {
   config: Config;
@@ -27,12 +27,15 @@ export interface ConsoleOptions {
   /** Where the fake clock starts; it then runs on in real time until `:time` moves it. */
   startAt?: Date;
   ansi?: boolean;
+  /** Which practice question `/aipath quiz` draws (tests pin it; default Math.random). */
+  random?: () => number;
 }
 
 const CONSOLE_HELP = [
   'Type /aipath commands as in Slack, e.g. /aipath help',
   'Console commands:',
   '  :click N            press button N of the last message',
+  '  :answer A C | B A D C  answer the last quiz with pickers: ticked letters, or a letter per position or item',
   '  :time <ISO-8601>    move the clock there and run what is due, e.g. :time 2026-11-23T09:00',
   '  :tick               run one scheduler pass now',
   '  :home               open the Home tab',
@@ -54,7 +57,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
 
   let offsetMs = o.startAt ? o.startAt.getTime() - Date.now() : 0;
   const clock = () => new Date(Date.now() + offsetMs);
-  const services = buildServices(o.config, o.logger);
+  const services = buildServices(o.config, o.logger, { random: o.random });
   const receiver = new ConsoleReceiver();
   const bolt = createReceiverApp({ botToken: 'xoxb-console-local', receiver, slackApiUrl: fake.url, logger: o.logger });
   registerListeners(bolt, { study: services.study, clock, logger: o.logger, database: services.watch, profileFailures: new ProfileFailures() });
@@ -64,11 +67,17 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   const scheduler = new Scheduler((now) => runPass({ services, client, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now), clock, o.logger);
 
   let buttons: RenderedButton[] = [];
+  let quiz: { pickers: RenderedPicker[]; submit: RenderedButton } | undefined;
   const show = (title: string, payload: { text?: unknown; blocks?: unknown }) => {
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
     const r = renderBlocks(blocks, { ansi });
     print(`┌ ${title}`, ...(blocks.length ? r.lines : [mrkdwnToText(String(payload.text ?? ''), ansi)]).map((l) => `│ ${l}`), '└');
     if (r.buttons.length) buttons = r.buttons;
+    const submit = r.buttons.find((b) => b.actionId.endsWith('_submit'));
+    if (r.pickers.length && submit) {
+      quiz = { pickers: r.pickers, submit };
+      print('  (answer with :answer and the letters, e.g. :answer A C, or one letter per position or item)');
+    }
   };
   fake.on('call', (call: RecordedCall) => {
     const p = call.params;
@@ -116,6 +125,28 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
             response_url: `${fake.responseUrlBase}${interactions}`,
             actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
           });
+        } else if (word === ':answer') {
+          if (!quiz) {
+            print('There is no quiz with pickers to answer yet; single-choice quizzes are answered with :click.');
+            continue;
+          }
+          const state = pickerState(quiz.pickers, args.map((a) => a.toUpperCase()));
+          if (typeof state === 'string') {
+            print(state);
+            continue;
+          }
+          const b = quiz.submit;
+          await dispatch({
+            type: 'block_actions',
+            team: { id: o.team },
+            user: { id: user, team_id: o.team },
+            channel: { id: channel },
+            api_app_id: 'A0AIPATH1',
+            trigger_id: `console.${interactions}`,
+            response_url: `${fake.responseUrlBase}${interactions}`,
+            actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
+            state,
+          });
         } else if (word === ':time' || word === ':tick') {
           if (word === ':time') {
             const target = DateTime.fromISO(args.join('T'), { zone: fake.defaultTz });
@@ -154,4 +185,28 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     await fake.stop();
     services.db.close();
   }
+}
+
+/**
+ * The pickers' state Slack would send for letters typed at the console: the ticked letters of a
+ * checkbox group, or one letter per menu in order. A string is a message for the user instead.
+ */
+function pickerState(pickers: RenderedPicker[], letters: string[]): Record<string, unknown> | string {
+  const valueOf = (p: RenderedPicker, letter: string) => p.options.find((o) => o.label.startsWith(`${letter}.`))?.value;
+  const values: Record<string, Record<string, unknown>> = {};
+  const put = (p: RenderedPicker, state: unknown) => ((values[p.blockId ?? 'b'] ??= {})[p.actionId] = state);
+  const [first] = pickers;
+  if (first?.kind === 'checkboxes') {
+    const chosen = letters.map((l) => valueOf(first, l));
+    if (letters.length === 0 || chosen.includes(undefined)) return `Tick options by letter, e.g. :answer A C (letters ${first.options.map((o) => o.label[0]).join(' ')}).`;
+    put(first, { type: 'checkboxes', selected_options: chosen.map((value) => ({ value })) });
+    return { values };
+  }
+  if (letters.length !== pickers.length) return `Give one letter for each of the ${pickers.length} menus, in order, e.g. :answer ${pickers.map((_, i) => 'ABCDE'[i]).join(' ')}.`;
+  for (const [i, p] of pickers.entries()) {
+    const value = valueOf(p, letters[i]!);
+    if (value === undefined) return `There is no ${letters[i]} to choose; use the letters shown above the menus.`;
+    put(p, { type: 'static_select', selected_option: { value } });
+  }
+  return { values };
 }

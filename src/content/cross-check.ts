@@ -1,4 +1,9 @@
 import type { Content, ContentIssue } from './load.js';
+import type { QuizQuestion } from './schema.js';
+
+/** The exams the bank is built for: their questions carry the guide's task statement. */
+export const TASK_TAGGED_EXAMS = new Set(['aif-c01', 'mla-c02', 'aip-c01']);
+const CHOOSE_WORDS: Record<number, string> = { 2: 'two', 3: 'three' };
 
 const normalizeAlias = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
 
@@ -53,12 +58,15 @@ export function crossCheck(c: Content): ContentIssue[] {
   }
 
   for (const q of c.quiz) {
-    const correct = q.options.filter((o) => o.correct).length;
-    need(correct === 1, 'question', q.id, 'options', `must have exactly one correct option (has ${correct})`);
-    const texts = new Set(q.options.map((o) => o.text.toLowerCase()));
-    need(texts.size === q.options.length, 'question', q.id, 'options', 'has two options with the same text');
-    need(!!c.certification(q.cert), 'question', q.id, 'cert', `names unknown certification "${q.cert}"`);
-    if (q.domain !== undefined && c.certification(q.cert)) need(certHasDomain(q.cert, q.domain), 'question', q.id, 'domain', `${q.cert} has no domain ${q.domain}`);
+    for (const issue of questionShapeIssues(q)) need(false, 'question', q.id, issue.field, issue.message);
+    const cert = c.certification(q.cert);
+    need(!!cert, 'question', q.id, 'cert', `names unknown certification "${q.cert}"`);
+    if (q.domain !== undefined && cert) need(certHasDomain(q.cert, q.domain), 'question', q.id, 'domain', `${q.cert} has no domain ${q.domain}`);
+    if (TASK_TAGGED_EXAMS.has(q.cert)) {
+      need(q.domain !== undefined, 'question', q.id, 'domain', `is required for ${q.cert}`);
+      need(q.task !== undefined, 'question', q.id, 'task', `is required for ${q.cert} (the exam guide's task statement, e.g. "2.3")`);
+    }
+    if (q.task !== undefined) need(q.task.split('.')[0] === String(q.domain), 'question', q.id, 'task', `task ${q.task} is not in domain ${q.domain ?? '(none)'}`);
     q.tracks.forEach((tr, i) => need(!!c.track(tr), 'question', q.id, `tracks.${i}`, `names unknown track "${tr}"`));
     q.services.forEach((s, i) => need(!!c.service(s), 'question', q.id, `services.${i}`, `names unknown service "${s}"`));
   }
@@ -84,4 +92,36 @@ function checkNamesUnique(
       else owner.set(name, r.id);
     }
   }
+}
+
+const distinct = (values: string[]) => new Set(values.map((v) => v.toLowerCase())).size === values.length;
+
+/** Rules a single question must meet on its own, by type. */
+function questionShapeIssues(q: QuizQuestion): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  switch (q.type) {
+    case 'single':
+    case 'multiple': {
+      const correct = q.options.filter((o) => o.correct).length;
+      if (q.type === 'single' && correct !== 1) out.push({ field: 'options', message: `must have exactly one correct option (has ${correct})` });
+      if (q.type === 'multiple') {
+        const word = CHOOSE_WORDS[correct];
+        if (!word) out.push({ field: 'options', message: `must have 2 or 3 correct options (has ${correct})` });
+        else if (!q.question.includes(`(Choose ${word}.)`)) out.push({ field: 'question', message: `must end with "(Choose ${word}.)"` });
+      }
+      if (!distinct(q.options.map((o) => o.text))) out.push({ field: 'options', message: 'has two options with the same text' });
+      q.options.forEach((o, i) => {
+        if (!o.correct && !o.why) out.push({ field: `options.${i}.why`, message: 'must say why this wrong option is wrong' });
+      });
+      break;
+    }
+    case 'ordering':
+      if (!distinct(q.steps)) out.push({ field: 'steps', message: 'has two steps with the same text' });
+      break;
+    case 'matching':
+      if (!distinct(q.pairs.map((p) => p.item))) out.push({ field: 'pairs', message: 'has two items with the same text' });
+      if (!distinct(q.pairs.map((p) => p.match))) out.push({ field: 'pairs', message: 'has two matches with the same text' });
+      break;
+  }
+  return out;
 }

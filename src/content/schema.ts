@@ -9,6 +9,7 @@ export const LIMITS = {
   question: 400,
   option: 150,
   explanation: 500,
+  why: 200,
   paragraph: 600,
 } as const;
 
@@ -60,8 +61,18 @@ export const CertificationSchema = z
     level: z.enum(CERT_LEVELS),
     status: z.enum(CERT_STATUSES),
     available: isoDate.optional(),
-    retired: z.object({ lastExamDate: isoDate, successor: id.optional() }).strict().optional(),
+    retired: z
+      .object({
+        lastExamDate: isoDate,
+        successor: id.optional(),
+        /** Said instead when AWS named no successor: what to consider, in one sentence. */
+        note: text(LIMITS.item).optional(),
+      })
+      .strict()
+      .optional(),
     renamed: z.object({ from: text(LIMITS.title), date: isoDate }).strict().optional(),
+    /** The day status, dates and successor were last checked against AWS. */
+    verified: isoDate.optional(),
     audience: text(LIMITS.paragraph),
     experience: text(LIMITS.paragraph),
     domains: z.array(z.object({ number: z.number().int().min(1), name: text(LIMITS.title), weight: z.number().positive() }).strict()).min(1),
@@ -83,6 +94,9 @@ export const CertificationSchema = z
   .superRefine((c, ctx) => {
     if ((c.status === 'retired' || c.status === 'retiring') && !c.retired) {
       ctx.addIssue({ code: 'custom', path: ['retired'], message: `is required when status is ${c.status}` });
+    }
+    if (c.status !== 'active' && !c.verified) {
+      ctx.addIssue({ code: 'custom', path: ['verified'], message: `is required when status is ${c.status}: the day this was last checked` });
     }
     if ((c.status === 'beta' || c.status === 'upcoming') && !c.available) {
       ctx.addIssue({ code: 'custom', path: ['available'], message: `is required when status is ${c.status}` });
@@ -121,7 +135,10 @@ export const ServiceSchema = z
     related: z.array(id).default([]),
     docs: httpsUrl,
     status: z.enum(SERVICE_STATUSES),
-    statusNote: z.object({ date: isoDate, replacement: id.optional(), note: text(LIMITS.item) }).strict().optional(),
+    statusNote: z
+      .object({ date: isoDate, replacement: id.optional(), note: text(LIMITS.item), verified: isoDate, source: httpsUrl })
+      .strict()
+      .optional(),
     sources,
   })
   .strict()
@@ -146,22 +163,48 @@ export const TipSchema = z
   })
   .strict();
 
-export const QuizQuestionSchema = z
+export const QUESTION_TYPES = ['single', 'multiple', 'ordering', 'matching'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+const taskStatement = z.string().regex(/^\d+\.\d+$/, 'must be a task statement like "2.3"');
+const questionBase = {
+  id,
+  question: text(LIMITS.question),
+  explanation: text(LIMITS.explanation),
+  cert: id,
+  domain: z.number().int().min(1).optional(),
+  task: taskStatement.optional(),
+  tracks: z.array(id).default([]),
+  services: z.array(id).default([]),
+  sources: z.array(httpsUrl).min(1, 'must cite at least one https source'),
+};
+const choice = z.object({ text: text(LIMITS.option), correct: z.boolean().default(false), why: text(LIMITS.why).optional() }).strict();
+
+const SingleQuestionSchema = z
+  .object({ ...questionBase, type: z.literal('single'), options: z.array(choice).min(3, 'must have 3 or 4 options').max(4, 'must have 3 or 4 options') })
+  .strict();
+const MultipleQuestionSchema = z
+  .object({ ...questionBase, type: z.literal('multiple'), options: z.array(choice).min(5, 'must have 5 or 6 options').max(6, 'must have 5 or 6 options') })
+  .strict();
+const OrderingQuestionSchema = z
+  .object({ ...questionBase, type: z.literal('ordering'), steps: z.array(text(LIMITS.option)).min(3, 'must have 3 to 5 steps').max(5, 'must have 3 to 5 steps') })
+  .strict();
+const MatchingQuestionSchema = z
   .object({
-    id,
-    question: text(LIMITS.question),
-    options: z
-      .array(z.object({ text: text(LIMITS.option), correct: z.boolean().default(false) }).strict())
-      .min(3, 'must have 3 or 4 options')
-      .max(4, 'must have 3 or 4 options'),
-    explanation: text(LIMITS.explanation),
-    cert: id,
-    domain: z.number().int().min(1).optional(),
-    tracks: z.array(id).default([]),
-    services: z.array(id).default([]),
-    sources,
+    ...questionBase,
+    type: z.literal('matching'),
+    pairs: z
+      .array(z.object({ item: text(LIMITS.option), match: text(LIMITS.option) }).strict())
+      .min(3, 'must have 3 to 5 pairs')
+      .max(5, 'must have 3 to 5 pairs'),
   })
   .strict();
+
+/** `type` may be left out for the common single-choice question. */
+export const QuizQuestionSchema = z.preprocess(
+  (raw) => (raw && typeof raw === 'object' && !Array.isArray(raw) && !('type' in raw) ? { ...raw, type: 'single' } : raw),
+  z.discriminatedUnion('type', [SingleQuestionSchema, MultipleQuestionSchema, OrderingQuestionSchema, MatchingQuestionSchema]),
+);
 
 export type Track = z.infer<typeof TrackSchema>;
 export type Week = Track['weeks'][number];
@@ -169,3 +212,5 @@ export type Certification = z.infer<typeof CertificationSchema>;
 export type Service = z.infer<typeof ServiceSchema>;
 export type Tip = z.infer<typeof TipSchema>;
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
+export type ChoiceQuestion = Extract<QuizQuestion, { type: 'single' | 'multiple' }>;
+export type SingleQuestion = Extract<QuizQuestion, { type: 'single' }>;

@@ -13,6 +13,11 @@ export const SlashCommandPayload = z.object({
 });
 export type SlashCommand = z.infer<typeof SlashCommandPayload>;
 
+const PickerState = z.object({
+  selected_options: z.array(z.object({ value: z.string() })).optional(),
+  selected_option: z.object({ value: z.string() }).nullable().optional(),
+});
+
 export const BlockActionPayload = z
   .object({
     team: z.object({ id: slackId }).nullable().optional(),
@@ -21,6 +26,8 @@ export const BlockActionPayload = z
     channel: z.object({ id: slackId }).nullable().optional(),
     container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).passthrough().optional(),
     actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() })).min(1),
+    // The message's pickers as the clicker left them (checkboxes, menus): Slack sends them with every click.
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), PickerState)) }).optional(),
   })
   // Org-wide installs may send `team: null` with the team on the user; with neither, the click
   // belongs to no workspace and is refused.
@@ -60,4 +67,18 @@ export const UsersInfoResponse = z.object({
 /** Team IDs repeat across Enterprise Grid orgs only with the enterprise prefix, so both form the key. */
 export function workspaceKey(teamId: string, enterpriseId?: string | null): string {
   return enterpriseId ? `${enterpriseId}:${teamId}` : teamId;
+}
+
+/** What each quiz picker (checkboxes or a menu, by slot) holds as the clicker left it: option indices. */
+export function quizPicksFromState(state: BlockAction['state'], pickAction: RegExp): Map<number, number[]> {
+  const picks = new Map<number, number[]>();
+  for (const block of Object.values(state?.values ?? {})) {
+    for (const [actionId, picker] of Object.entries(block)) {
+      const slot = pickAction.exec(actionId)?.[1];
+      if (slot === undefined) continue;
+      const chosen = picker.selected_options ?? (picker.selected_option ? [picker.selected_option] : []);
+      picks.set(Number(slot), chosen.map((o) => Number(o.value)).filter((n) => Number.isInteger(n) && n >= 0));
+    }
+  }
+  return picks;
 }

@@ -15,7 +15,8 @@ export interface AnswerResult {
   /** True when this click was the learner's first (and only scored) answer. */
   first: boolean;
   correct: boolean;
-  optionIndex: number;
+  /** The answer that counts: this one if first, else the learner's earlier one. */
+  response: number[];
 }
 
 export type QuizStore = ReturnType<typeof createQuizStore>;
@@ -30,27 +31,30 @@ export function createQuizStore(db: Db) {
   );
   const close = db.prepare('UPDATE quiz_posts SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
   const insertAnswer = db.prepare(
-    `INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, correct, answered_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, response, correct, answered_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const joinTeam = db.prepare('INSERT INTO quiz_team (workspace_id, channel_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-  const postAnswer = db.prepare<[number, string], { option_index: number; correct: number }>('SELECT option_index, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?');
-  const personalAnswer = db.prepare<[string, string, string], { option_index: number; correct: number }>(
-    'SELECT option_index, correct FROM quiz_answers WHERE workspace_id = ? AND user_id = ? AND question_id = ? AND quiz_post_id IS NULL',
+  type StoredAnswer = { option_index: number; response: string | null; correct: number };
+  const postAnswer = db.prepare<[number, string], StoredAnswer>('SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?');
+  const personalAnswer = db.prepare<[string, string, string], StoredAnswer>(
+    'SELECT option_index, response, correct FROM quiz_answers WHERE workspace_id = ? AND user_id = ? AND question_id = ? AND quiz_post_id IS NULL',
   );
+  const storedResponse = (a: StoredAnswer): number[] => (a.response ? (JSON.parse(a.response) as number[]) : [a.option_index]);
   const tally = db.prepare<[number], { answered: number; correct: number }>('SELECT COUNT(*) AS answered, COALESCE(SUM(correct), 0) AS correct FROM quiz_answers WHERE quiz_post_id = ?');
   const answeredQuestions = db.prepare<[string, string], { question_id: string }>('SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = ? AND user_id = ?');
   const postCounts = db.prepare<[string, string], { question_id: string; n: number }>(
     'SELECT question_id, COUNT(*) AS n FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? GROUP BY question_id',
   );
 
-  const answer = (ws: string, user: string, questionId: string, post: QuizPostRow | null, optionIndex: number, correct: boolean, now: Date): AnswerResult => {
+  const answer = (ws: string, user: string, questionId: string, post: QuizPostRow | null, response: readonly number[], correct: boolean, now: Date): AnswerResult => {
     const postId = post?.id ?? null;
-    const inserted = insertAnswer.run(ws, user, questionId, postId, optionIndex, correct ? 1 : 0, now.toISOString()).changes > 0;
+    const whole = response.length === 1 ? null : JSON.stringify(response);
+    const inserted = insertAnswer.run(ws, user, questionId, postId, response[0] ?? 0, whole, correct ? 1 : 0, now.toISOString()).changes > 0;
     if (post) joinTeam.run(ws, post.channel_id, user);
-    if (inserted) return { first: true, correct, optionIndex };
+    if (inserted) return { first: true, correct, response: [...response] };
     const earlier = postId === null ? personalAnswer.get(ws, user, questionId) : postAnswer.get(postId, user);
-    return { first: false, correct: earlier?.correct === 1, optionIndex: earlier?.option_index ?? optionIndex };
+    return { first: false, correct: earlier?.correct === 1, response: earlier ? storedResponse(earlier) : [...response] };
   };
 
   return {

@@ -6,13 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { runConsole } from '../../src/console/session.js';
 import { createLogger } from '../../src/log.js';
+import { loadContent } from '../../src/content/load.js';
+import { questionsFor } from '../../src/commands/quiz.js';
+import { shownOrder } from '../../src/core/question.js';
+import { rightResponse } from '../support/quiz-answers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z')): Promise<string> {
+async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z'), random?: () => number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'aipath-console-'));
   dirs.push(dir);
   const output = new PassThrough();
@@ -28,9 +32,26 @@ async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z
     channel: 'C0STUDY01',
     admin: true,
     startAt,
+    random,
   });
   return text;
 }
+
+describe('console quizzes of every type', () => {
+  const pool = questionsFor(loadContent().quiz, 'devops');
+  it.each(['multiple', 'ordering', 'matching'] as const)('shows a %s question with its pickers and takes :answer', async (type) => {
+    const index = pool.findIndex((q) => q.type === type);
+    const q = pool[index]!;
+    const right = rightResponse(q);
+    // Letters as shown: options keep their letters; steps and answers are shown shuffled.
+    const shown = q.type === 'multiple' ? [] : shownOrder(q);
+    const letters = q.type === 'multiple' ? right.map((i) => 'ABCDEF'[i]) : right.map((orig) => 'ABCDEF'[shown.indexOf(orig)]);
+    const out = await session(['/aipath start devops', '/aipath quiz', `:answer ${letters.join(' ')}`], undefined, () => (index + 0.5) / pool.length);
+    expect(out).toContain(q.question.slice(0, 40));
+    expect(out).toContain(':answer');
+    expect(out).toMatch(/Right!/);
+  });
+});
 
 describe('console mode', () => {
   it('runs a scripted session through the real listeners and ends at end of input', async () => {

@@ -41,11 +41,12 @@ describe('the content', () => {
     expect(weeks).toBeLessThanOrEqual(21);
   });
 
-  it('marks MLS-C01 retired with a last exam date and a successor that exists', () => {
+  it('marks MLS-C01 retired with a last exam date, and says AWS named no successor rather than invent one', () => {
     const mls = content.certification('mls-c01')!;
     expect(mls.status).toBe('retired');
     expect(mls.retired?.lastExamDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(content.certification(mls.retired!.successor!)).toBeDefined();
+    expect(mls.retired?.successor).toBeUndefined();
+    expect(mls.retired?.note).toContain('no successor');
   });
 
   it('records a dated note and a source for every service that is not plainly active', () => {
@@ -79,15 +80,17 @@ describe('the content loader', () => {
     const bad = [
       '- id: q-dup-a',
       '  question: Which one?',
-      '  options: [{ text: A, correct: true }, { text: B, correct: true }, { text: C }]',
+      '  options: [{ text: A, correct: true }, { text: B, correct: true }, { text: C, why: Not it. }]',
       '  explanation: Both cannot be right.',
       '  cert: nope-c01',
       '  services: [not-a-service]',
+      '  sources: ["https://docs.aws.amazon.com/"]',
       `- id: ${content.quiz[0]!.id}`,
       '  question: Duplicate id?',
-      '  options: [{ text: A, correct: true }, { text: B }, { text: C }]',
+      '  options: [{ text: A, correct: true }, { text: B, why: No. }, { text: C, why: No. }]',
       '  explanation: Duplicate.',
       '  cert: aif-c01',
+      '  sources: ["https://docs.aws.amazon.com/"]',
     ].join('\n');
     const messages = withFile('quiz/zz-refs.yaml', bad).issues.map((i) => `${i.id} ${i.field}: ${i.message}`);
     expect(messages).toEqual(

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET, TEAM, startTestApp, type TestApp } from '../support/harness.js';
 import { actionBody, postSigned } from '../support/signed.js';
+import { answerAction, rightResponse, wrongResponse } from '../support/quiz-answers.js';
+import type { QuizQuestion } from '../../src/content/schema.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -20,8 +22,8 @@ const query = (sql: string, ...params: unknown[]) => {
   }
 };
 
-/** Clicks an answer button on a message the way Slack sends it. */
-const click = (user: string, actionId: string, value: string, team = TEAM) =>
+/** Clicks an answer button on a message the way Slack sends it (with the pickers' state for Submit). */
+const click = (user: string, actionId: string, value: string, team = TEAM, state?: unknown) =>
   postSigned(
     `${t.baseUrl}/slack/events`,
     actionBody({
@@ -33,6 +35,7 @@ const click = (user: string, actionId: string, value: string, team = TEAM) =>
       trigger_id: '1.2.3',
       response_url: `${t.fake.responseUrlBase}${user}`,
       actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+      ...(state ? { state } : {}),
     }),
     'application/x-www-form-urlencoded',
     { secret: SECRET },
@@ -41,7 +44,11 @@ const click = (user: string, actionId: string, value: string, team = TEAM) =>
 
 describe('channel quiz', () => {
   let postId = 0;
-  let right = 0;
+  let question: QuizQuestion;
+  const answerAs = (user: string, right: boolean, team = TEAM) => {
+    const a = answerAction(question, 'cquiz', postId, right ? rightResponse(question) : wrongResponse(question));
+    return click(user, a.actionId, a.value, team, a.state);
+  };
 
   it('is posted with the daily tip, with answer buttons and a count', async () => {
     await t.commandJson('subscribe 09:00 UTC', { user: 'U0ADMIN001', channel: 'C0QUIZ0001' }).catch(() => undefined);
@@ -57,17 +64,16 @@ describe('channel quiz', () => {
     postId = post!.id as number;
     expect(post).toMatchObject({ channel_id: 'C0QUIZ0001', closed_at: null });
     expect(post!.message_ts).toBeTruthy();
-    const question = (await import('../../src/content/load.js')).loadContent().question(String(post!.question_id))!;
-    right = question.options.findIndex((o) => o.correct);
-    expect(JSON.stringify(quizPost.params.blocks)).toContain(`"value":"${postId}:${right}"`);
+    question = (await import('../../src/content/load.js')).loadContent().question(String(post!.question_id))!;
+    expect(JSON.stringify(quizPost.params.blocks)).toContain(`"value":"${answerAction(question, 'cquiz', postId, rightResponse(question)).value}"`);
   });
 
   it('scores a first right answer once, however often it is clicked, and tells only the clicker', async () => {
     t.now.value = new Date('2026-11-24T10:00:00Z');
     const before = t.fake.callsOf('response_url').length;
-    await click('U0ANSWER01', `cquiz:${right}`, `${postId}:${right}`);
-    await click('U0ANSWER01', `cquiz:${right}`, `${postId}:${right}`);
-    await click('U0ANSWER01', `cquiz:${(right + 1) % 3}`, `${postId}:${(right + 1) % 3}`);
+    await answerAs('U0ANSWER01', true);
+    await answerAs('U0ANSWER01', true);
+    await answerAs('U0ANSWER01', false);
     await expect.poll(() => t.fake.callsOf('response_url').length - before).toBe(3);
     const replies = t.fake.callsOf('response_url').slice(before);
     expect(replies.every((r) => r.params.response_type === 'ephemeral')).toBe(true);
@@ -78,14 +84,14 @@ describe('channel quiz', () => {
   });
 
   it('scores nothing for a wrong first answer, and updates the channel count', async () => {
-    await click('U0ANSWER02', `cquiz:${(right + 1) % 3}`, `${postId}:${(right + 1) % 3}`);
+    await answerAs('U0ANSWER02', false);
     await expect.poll(() => t.fake.callsOf('chat.update').length).toBeGreaterThanOrEqual(2);
     expect(query("SELECT COUNT(*) AS n FROM points WHERE user_id = 'U0ANSWER02'")).toEqual([{ n: 0 }]);
     expect(JSON.stringify(t.fake.callsOf('chat.update').at(-1)!.params.blocks)).toContain('2 learners have answered');
   });
 
   it('ignores a click that claims another workspace', async () => {
-    await click('U0ANSWER03', `cquiz:${right}`, `${postId}:${right}`, 'T0OTHER01');
+    await answerAs('U0ANSWER03', true, 'T0OTHER01');
     await expect.poll(() => t.fake.callsOf('response_url').filter((c) => String(c.params.text).includes('no longer available')).length).toBe(1);
     expect(query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0ANSWER03'")).toEqual([{ n: 0 }]);
   });
@@ -96,7 +102,7 @@ describe('channel quiz', () => {
     expect(query('SELECT closed_at FROM quiz_posts WHERE id = ?', postId)[0]!.closed_at).toBeTruthy();
     const closed = t.fake.callsOf('chat.update').slice(updatesBefore).find((c) => String(c.params.text).startsWith('Closed quiz'))!;
     expect(String(closed.params.text)).toContain('1 of 2 got it right (50%)');
-    await click('U0ANSWER04', `cquiz:${right}`, `${postId}:${right}`);
+    await answerAs('U0ANSWER04', true);
     await expect.poll(() => t.fake.callsOf('response_url').filter((c) => String(c.params.text).includes('This quiz has closed')).length).toBe(1);
   });
 });
@@ -105,17 +111,17 @@ describe('personal quiz, points and leaderboards', () => {
   it('gives a question the learner has not answered, scores 5 once, and never repeats it', async () => {
     await t.commandJson('start devops', { user: 'U0SOLO0001' });
     const reply = await t.commandJson('quiz', { user: 'U0SOLO0001' });
-    const value = /"value":"([a-z0-9-]+):(\d)"/.exec(JSON.stringify(reply.blocks))!;
-    const questionId = value[1]!;
+    const questionId = /"value":"([a-z0-9-]+)(:\d)?"/.exec(JSON.stringify(reply.blocks))![1]!;
     const { loadContent } = await import('../../src/content/load.js');
-    const right = loadContent().question(questionId)!.options.findIndex((o) => o.correct);
-    await click('U0SOLO0001', `pquiz:${right}`, `${questionId}:${right}`);
-    await click('U0SOLO0001', `pquiz:${right}`, `${questionId}:${right}`);
+    const q = loadContent().question(questionId)!;
+    const a = answerAction(q, 'pquiz', questionId, rightResponse(q));
+    await click('U0SOLO0001', a.actionId, a.value, TEAM, a.state);
+    await click('U0SOLO0001', a.actionId, a.value, TEAM, a.state);
     await expect.poll(() => query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0SOLO0001'")[0]!.n).toBe(1);
     expect(query("SELECT kind, points FROM points WHERE user_id = 'U0SOLO0001'")).toEqual([{ kind: 'personal_quiz', points: 5 }]);
     for (let i = 0; i < 20; i++) {
       const next = await t.commandJson('quiz', { user: 'U0SOLO0001' });
-      expect(JSON.stringify(next.blocks)).not.toContain(`"value":"${questionId}:`);
+      expect(JSON.stringify(next.blocks)).not.toMatch(new RegExp(`"value":"${questionId}(:\\d)?"`));
     }
   });
 

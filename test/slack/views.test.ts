@@ -11,6 +11,8 @@ import { enrolledView, tracksView } from '../../src/slack/views/tracks.js';
 import { weeklyNudgeView } from '../../src/slack/views/nudge.js';
 import { message, section, BLOCK_LIMITS } from '../../src/slack/views/blocks.js';
 import { blockLimitViolations, truncatedTexts } from '../support/block-limits.js';
+import { answerFeedbackView, channelQuizView, closedQuizView, personalQuizView } from '../../src/slack/views/quiz.js';
+import { rightResponse, wrongResponse } from '../support/quiz-answers.js';
 
 const content = loadContent();
 const deps = { content, lookups: buildLookups(content) } as unknown as StudyDeps;
@@ -24,6 +26,19 @@ function fits(m: { text: string; blocks: unknown[] }, max?: number) {
 describe('views render every content record inside the Block Kit limits, uncut', () => {
   it('service cards', () => {
     for (const s of content.services) fits(serviceCardByRecord(deps, s.id)!);
+  });
+
+  it('quiz questions of every type, open, personal, closed and answered', () => {
+    for (const q of content.quiz) {
+      for (const m of [channelQuizView(q, 12345, 3, true), personalQuizView(q), closedQuizView(q, { answered: 9, correct: 4 })]) {
+        expect(blockLimitViolations(m.blocks), q.id).toEqual([]);
+        // Menu labels may be cut to 75 characters; the message body always carries the whole text.
+        const bodyText = JSON.stringify(m.blocks.filter((b) => b.type === 'section'));
+        expect(truncatedTexts(JSON.parse(bodyText) as unknown[]), q.id).toEqual([]);
+      }
+      fits(answerFeedbackView({ question: q, response: rightResponse(q), correct: true, first: true, points: 5, streak: 3 }));
+      fits(answerFeedbackView({ question: q, response: wrongResponse(q), correct: false, first: true, points: 0, streak: 1 }));
+    }
   });
 
   it('certification cards', () => {

@@ -40,7 +40,7 @@ const CERT_STATUS_LABEL: Record<Certification['status'], string> = {
 };
 
 export function certLifecycle(c: Certification, status: Certification['status'], successor: Certification | undefined): string | undefined {
-  const next = successor ? ` Take *${successor.code}* (${successor.name}) instead: \`/aipath cert ${successor.id}\`.` : '';
+  const next = successor ? ` Take *${successor.code}* (${successor.name}) instead: \`/aipath cert ${successor.id}\`.` : c.retired?.note ? ` ${c.retired.note}` : '';
   switch (status) {
     case 'retired':
       return `*Retired:* the last exam date was ${c.retired!.lastExamDate}.${next}`;

@@ -1,33 +1,86 @@
+import type { ActionsBlock, Checkboxes, PlainTextOption, StaticSelect } from '@slack/types';
 import type { QuizQuestion } from '../../content/schema.js';
-import { actions, context, header, message, section, type Block, type Message } from './blocks.js';
+import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../core/question.js';
+import { truncate } from '../../core/text.js';
+import { actions, button, context, header, message, section, type Block, type Message } from './blocks.js';
 
-const LETTERS = ['A', 'B', 'C', 'D'];
+/** Action ids of the answer controls: letter buttons for one choice, pickers and a submit button for the rest. */
+export const PICK_ACTION = /^qpick:(\d+)$/;
+const pickAction = (slot: number) => `qpick:${slot}`;
+const SUBMIT = { cquiz: 'cquiz_submit', pquiz: 'pquiz_submit' } as const;
+/** Block Kit option text is at most 75 characters. */
+const OPTION_TEXT = 75;
+const ORDINALS = ['1st', '2nd', '3rd', '4th', '5th'];
 
-const optionLines = (q: QuizQuestion, mark?: (i: number) => string) => q.options.map((o, i) => `${mark ? mark(i) : ''}*${LETTERS[i]}.* ${o.text}`).join('\n');
-const tag = (q: QuizQuestion) => `${q.cert.toUpperCase()}${q.domain ? ` · domain ${q.domain}` : ''}`;
+const tag = (q: QuizQuestion) => `${q.cert.toUpperCase()}${q.domain ? ` · domain ${q.domain}` : ''}${q.type === 'single' ? '' : ` · ${q.type === 'multiple' ? 'multiple response' : q.type}`}`;
 
-/** Answer buttons carry the post (or question) and the option, so a click needs no server state. */
-function answerButtons(prefix: 'cquiz' | 'pquiz', key: string | number, q: QuizQuestion): Block {
-  return actions(q.options.map((_, i) => ({ text: LETTERS[i]!, actionId: `${prefix}:${i}`, value: `${key}:${i}` })));
+/** The question as the learner reads it: the stem, then the lettered options, steps or answers. */
+function body(q: QuizQuestion, mark?: (i: number) => string): string {
+  switch (q.type) {
+    case 'single':
+    case 'multiple':
+      return `${q.question}\n\n${q.options.map((o, i) => `${mark ? mark(i) : ''}*${LETTERS[i]}.* ${o.text}`).join('\n')}`;
+    case 'ordering':
+      return `${q.question}\n\n${shownOrder(q)
+        .map((step, i) => `*${LETTERS[i]}.* ${q.steps[step]}`)
+        .join('\n')}`;
+    case 'matching': {
+      const items = q.pairs.map((p, i) => `*${i + 1}.* ${p.item}`).join('\n');
+      const answers = shownOrder(q)
+        .map((m, i) => `*${LETTERS[i]}.* ${q.pairs[m]!.match}`)
+        .join('\n');
+      return `${q.question}\n\n${items}\n\n_Answers:_\n${answers}`;
+    }
+  }
+}
+
+const option = (label: string, text: string, value: number): PlainTextOption => ({
+  text: { type: 'plain_text', text: truncate(`${label}. ${text}`, OPTION_TEXT), emoji: true },
+  value: String(value),
+});
+
+/** Pickers for the question's answer: checkboxes for multiple response, a menu per position or item. */
+function pickers(q: Exclude<QuizQuestion, { type: 'single' }>): ActionsBlock {
+  if (q.type === 'multiple') {
+    const boxes: Checkboxes = { type: 'checkboxes', action_id: pickAction(0), options: q.options.map((o, i) => option(LETTERS[i]!, o.text, i)) };
+    return { type: 'actions', block_id: 'qpick', elements: [boxes] };
+  }
+  const order = shownOrder(q);
+  const choices = order.map((orig, i) => option(LETTERS[i]!, q.type === 'ordering' ? q.steps[orig]! : q.pairs[orig]!.match, orig));
+  const menus: StaticSelect[] = order.map((_, slot) => ({
+    type: 'static_select',
+    action_id: pickAction(slot),
+    placeholder: { type: 'plain_text', text: q.type === 'ordering' ? `${ORDINALS[slot]} step` : `Answer for ${slot + 1}` },
+    options: choices,
+  }));
+  return { type: 'actions', block_id: 'qpick', elements: menus };
+}
+
+/** Answer controls that carry the post (or question) id, so reading an answer needs no server state. */
+function answerControls(prefix: 'cquiz' | 'pquiz', key: string | number, q: QuizQuestion): Block[] {
+  if (q.type === 'single') return [actions(q.options.map((_, i) => ({ text: LETTERS[i]!, actionId: `${prefix}:${i}`, value: `${key}:${i}` })))];
+  const hint = q.type === 'multiple' ? `Tick ${correctCount(q)}, then submit.` : q.type === 'ordering' ? 'Pick the step for each position, then submit.' : 'Pick the answer for each item, then submit.';
+  return [pickers(q), { type: 'actions', elements: [button({ text: 'Submit answer', actionId: SUBMIT[prefix], value: String(key), style: 'primary' })] }, context(hint)];
 }
 
 export function channelQuizView(q: QuizQuestion, postId: number, answered: number, late = false): Message {
   return message(`Quiz of the day: ${q.question}`, [
     header(':question: Quiz of the day'),
-    section(`${q.question}\n\n${optionLines(q)}`),
-    answerButtons('cquiz', postId, q),
+    section(body(q)),
+    ...answerControls('cquiz', postId, q),
     context(`${tag(q)} · ${answered === 1 ? '1 learner has' : `${answered} learners have`} answered · only you see your result${late ? ' · _sent late: aipath was offline when this was due_' : ''}`),
   ]);
 }
 
 export function closedQuizView(q: QuizQuestion, tally: { answered: number; correct: number }): Message {
-  const right = q.options.findIndex((o) => o.correct);
   const share = tally.answered ? Math.round((tally.correct / tally.answered) * 100) : 0;
   const result = tally.answered ? `${tally.correct} of ${tally.answered} got it right (${share}%)` : 'Nobody answered this one';
-  return message(`Closed quiz: ${q.question} Answer: ${LETTERS[right]}. ${result}.`, [
+  const key = answerKeyText(q);
+  const right = (i: number) => (q.type === 'single' || q.type === 'multiple') && q.options[i]!.correct;
+  return message(`Closed quiz: ${q.question} Answer: ${key}. ${result}.`, [
     header(':lock: Quiz closed'),
-    section(`${q.question}\n\n${optionLines(q, (i) => (i === right ? ':white_check_mark: ' : ''))}`),
-    section(`*Answer: ${LETTERS[right]}.* ${q.explanation}`),
+    section(body(q, (i) => (right(i) ? ':white_check_mark: ' : ''))),
+    section(`*Answer:* ${key}\n${q.explanation}`),
     context(`${tag(q)} · ${result}`),
   ]);
 }
@@ -35,36 +88,45 @@ export function closedQuizView(q: QuizQuestion, tally: { answered: number; corre
 export function personalQuizView(q: QuizQuestion): Message {
   return message(`Your quiz: ${q.question}`, [
     header(':dart: Your practice question'),
-    section(`${q.question}\n\n${optionLines(q)}`),
-    answerButtons('pquiz', q.id, q),
+    section(body(q)),
+    ...answerControls('pquiz', q.id, q),
     context(`${tag(q)} · a first right answer earns 5 points`),
   ]);
 }
 
 export interface FeedbackInput {
   question: QuizQuestion;
-  chosen: number;
+  response: QuizResponse;
   correct: boolean;
   first: boolean;
   points: number;
   streak: number;
 }
 
+/** Why each wrong option is wrong, for choice questions; the explanation covers the rest. */
+function whyLines(q: QuizQuestion, response: QuizResponse): string[] {
+  if (q.type !== 'single' && q.type !== 'multiple') return [];
+  return q.options.flatMap((o, i) => (!o.correct && o.why && response.includes(i) ? [`*${LETTERS[i]}* is not it: ${o.why}`] : []));
+}
+
 export function answerFeedbackView(f: FeedbackInput): Message {
-  const right = f.question.options.findIndex((o) => o.correct);
+  const q = f.question;
+  const yours = responseText(q, f.response);
+  const key = answerKeyText(q);
   const verdict = !f.first
-    ? `You already answered this one (${LETTERS[f.chosen]}); only the first answer counts.`
+    ? `You already answered this one (${yours}); only the first answer counts.`
     : f.correct
-      ? `:white_check_mark: *Right!* ${LETTERS[right]} it is.${f.points ? ` +${f.points} points.` : ''}`
-      : `:x: *Not quite.* You chose ${LETTERS[f.chosen]}; the answer is ${LETTERS[right]}.`;
+      ? `:white_check_mark: *Right!*${q.type === 'single' ? ` ${yours} it is.` : ''}${f.points ? ` +${f.points} points.` : ''}`
+      : `:x: *Not quite.* You answered ${yours}. The answer: ${key}.`;
   return message(verdict.replace(/[*]|:[a-z_]+: /g, ''), [
     section(verdict),
-    section(f.question.explanation),
+    section([q.explanation, ...whyLines(q, f.response)].join('\n')),
     ...(f.first && f.streak > 1 ? [context(`:fire: ${f.streak}-day study streak`)] : []),
   ]);
 }
 
+/** A letter button's value: the post or question it answers and the option chosen. */
 export function parseAnswerValue(value: string | undefined): { key: string; option: number } | undefined {
-  const m = /^([a-z0-9-]+):([0-3])$/.exec(value ?? '');
+  const m = /^([a-z0-9-]+):([0-5])$/.exec(value ?? '');
   return m ? { key: m[1]!, option: Number(m[2]) } : undefined;
 }

@@ -5,11 +5,13 @@ import { ephemeral, type Reply } from '../../../commands/context.js';
 import { certCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
 import { forgetMe } from '../../../commands/settings.js';
 import { acknowledgeTip, answerChannel, answerPersonal, type ChannelAnswer } from '../../../commands/quiz.js';
-import { parseAnswerValue } from '../../views/quiz.js';
+import { PICK_ACTION, parseAnswerValue } from '../../views/quiz.js';
+import { responseFromPicks, type QuizResponse } from '../../../core/question.js';
+import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../core/commands.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
-import { BlockActionPayload, workspaceKey, type BlockAction } from '../../payload.js';
+import { BlockActionPayload, quizPicksFromState, workspaceKey, type BlockAction } from '../../payload.js';
 import { SORRY, failureReply } from '../commands/aipath.js';
 import { withDatabase } from '../../database-guard.js';
 import { refreshHome } from '../events/app-home.js';
@@ -50,6 +52,25 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
   }
 }
 
+const UNREADABLE = ephemeral(noticeView('That answer could not be read.'));
+
+/**
+ * The post or question a click answers, and the answer: the letter on a single-choice button, or the
+ * pickers' state when the learner pressed Submit.
+ */
+function readAnswer(a: BlockAction, questionOf: (key: string) => QuizQuestion | undefined): { key: string; response: QuizResponse } | undefined {
+  const action = a.actions[0]!;
+  if (!action.action_id.endsWith('_submit')) {
+    const v = parseAnswerValue(action.value);
+    return v && { key: v.key, response: [v.option] };
+  }
+  const key = action.value ?? '';
+  if (!/^[a-z0-9-]+$/.test(key)) return undefined;
+  const q = questionOf(key);
+  // A question gone from the content still gets its "no longer available" reply from the service.
+  return { key, response: q ? responseFromPicks(q, quizPicksFromState(a.state, PICK_ACTION)) : [] };
+}
+
 function contextOf(deps: SlackDeps, client: WebClient, a: BlockAction) {
   return commandContext(deps, client, {
     workspaceId: workspaceKey(a.teamId, a.enterprise?.id),
@@ -74,21 +95,29 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     });
   });
 
-  app.action<BoltBlockAction>(/^pquiz:[0-3]$/, async ({ ack, body, client, respond }) => {
+  // Ticking a box or choosing in a menu only changes what the clicker sees until they submit.
+  app.action<BoltBlockAction>(PICK_ACTION, async ({ ack }) => {
+    await ack();
+  });
+
+  app.action<BoltBlockAction>(/^pquiz(:[0-5]|_submit)$/, async ({ ack, body, client, respond }) => {
     await ack();
     await answer(deps, client, body, respond, (a) => {
-      const v = parseAnswerValue(a.actions[0]!.value);
-      return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.option) : ephemeral(noticeView('That answer could not be read.'));
+      const v = readAnswer(a, (key) => deps.study.content.question(key));
+      return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response) : UNREADABLE;
     });
   });
 
-  app.action<BoltBlockAction>(/^cquiz:[0-3]$/, async ({ ack, body, client, respond }) => {
+  app.action<BoltBlockAction>(/^cquiz(:[0-5]|_submit)$/, async ({ ack, body, client, respond }) => {
     await ack();
     let update: ChannelAnswer['update'];
     await answer(deps, client, body, respond, async (a) => {
-      const v = parseAnswerValue(a.actions[0]!.value);
-      if (!v) return ephemeral(noticeView('That answer could not be read.'));
-      const result = await answerChannel(deps.study, contextOf(deps, client, a), Number(v.key), v.option);
+      const v = readAnswer(a, (key) => {
+        const post = deps.study.stores.quiz.post(Number(key));
+        return post ? deps.study.content.question(post.question_id) : undefined;
+      });
+      if (!v) return UNREADABLE;
+      const result = await answerChannel(deps.study, contextOf(deps, client, a), Number(v.key), v.response);
       update = result.update;
       return result.reply;
     });

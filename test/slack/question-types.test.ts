@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.js';
+import type { QuizQuestion } from '../../src/content/schema.js';
+import { SECRET, TEAM, startTestApp, type TestApp } from '../support/harness.js';
+import { answerAction, pickerState, rightResponse, wrongResponse } from '../support/quiz-answers.js';
+import { actionBody, postSigned } from '../support/signed.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const content = loadContent();
+const firstOf = (type: QuizQuestion['type']) => content.quiz.find((q) => q.type === type)!;
+const answers = (user: string) => {
+  const db = new Database(t.dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT question_id, option_index, response, correct FROM quiz_answers WHERE user_id = ?').all(user);
+  } finally {
+    db.close();
+  }
+};
+
+/** Presses an answer control as Slack sends it, and returns the reply that comes by response_url. */
+async function press(user: string, actionId: string, value: string, state?: unknown): Promise<string> {
+  const before = t.fake.callsOf('response_url').length;
+  const res = await postSigned(
+    `${t.baseUrl}/slack/events`,
+    actionBody({
+      type: 'block_actions',
+      team: { id: TEAM },
+      user: { id: user, team_id: TEAM },
+      channel: { id: 'C0TYPES001' },
+      api_app_id: 'A0TEST',
+      trigger_id: '1.2.3',
+      response_url: `${t.fake.responseUrlBase}${user}`,
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+      ...(state ? { state } : {}),
+    }),
+    'application/x-www-form-urlencoded',
+    { secret: SECRET },
+  );
+  expect(res.status).toBe(200);
+  await expect.poll(() => t.fake.callsOf('response_url').length).toBe(before + 1);
+  return String(t.fake.callsOf('response_url').at(-1)!.params.text);
+}
+
+describe.each(['multiple', 'ordering', 'matching'] as const)('%s questions through Slack', (type) => {
+  const q = firstOf(type);
+
+  it('show pickers and a submit button, and score a right answer once', async () => {
+    const user = `U0RIGHT${type.slice(0, 3).toUpperCase()}`;
+    const a = answerAction(q, 'pquiz', q.id, rightResponse(q));
+    expect(a.actionId).toBe('pquiz_submit');
+    expect(await press(user, a.actionId, a.value, a.state)).toMatch(/^Right!/);
+    expect(await press(user, a.actionId, a.value, a.state)).toMatch(/already answered/);
+    expect(answers(user)).toEqual([{ question_id: q.id, option_index: rightResponse(q)[0], response: JSON.stringify(rightResponse(q)), correct: 1 }]);
+  });
+
+  it('mark a wrong answer wrong and show the whole answer', async () => {
+    const user = `U0WRONG${type.slice(0, 3).toUpperCase()}`;
+    const a = answerAction(q, 'pquiz', q.id, wrongResponse(q));
+    const reply = await press(user, a.actionId, a.value, a.state);
+    expect(reply).toMatch(/^Not quite/);
+    expect(reply).toContain('The answer:');
+    expect(answers(user)).toMatchObject([{ correct: 0 }]);
+  });
+
+  it('record nothing for an incomplete answer, and say what is missing', async () => {
+    const user = `U0HALF${type.slice(0, 3).toUpperCase()}`;
+    const partial = type === 'multiple' ? rightResponse(q).slice(0, 1) : rightResponse(q).map((v, i) => (i === 0 ? -1 : v));
+    const reply = await press(user, 'pquiz_submit', q.id, pickerState(q, partial));
+    expect(reply).toMatch(/Choose exactly|Pick (a step|an answer)/);
+    expect(reply).toContain('Nothing was recorded yet');
+    expect(answers(user)).toEqual([]);
+  });
+});
+
+describe('pickers', () => {
+  it('are acknowledged quietly while the learner ticks and chooses', async () => {
+    const before = t.fake.callsOf('response_url').length;
+    const res = await postSigned(
+      `${t.baseUrl}/slack/events`,
+      actionBody({
+        type: 'block_actions',
+        team: { id: TEAM },
+        user: { id: 'U0PICKER01', team_id: TEAM },
+        api_app_id: 'A0TEST',
+        trigger_id: '1.2.3',
+        response_url: `${t.fake.responseUrlBase}picker`,
+        actions: [{ type: 'static_select', action_id: 'qpick:1', block_id: 'qpick', action_ts: '1' }],
+      }),
+      'application/x-www-form-urlencoded',
+      { secret: SECRET },
+    );
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.fake.callsOf('response_url').length).toBe(before);
+  });
+});
