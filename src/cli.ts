@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { deliveryClient, startApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
-import { bankIssues, coverageTable } from './content/bank-quality.js';
+import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
 import { createLogger, type AppLogger } from './log.js';
 import { formatSummary } from './scheduler/cron.js';
 import { runPass } from './scheduler/pass.js';
@@ -111,7 +111,7 @@ function migrateCommand(cfg: Config): number {
 function contentCheckCommand(): number {
   const c = loadContent();
   process.stdout.write(`${coverageTable(c)}\n`);
-  const problems = bankIssues(c);
+  const problems = [...bankIssues(c), ...lifecycleIssues(c, new Date().toISOString().slice(0, 10))];
   if (problems.length) throw new ContentError(problems);
   process.stdout.write(
     `content ok: ${c.tracks.length} tracks, ${c.certifications.length} certifications, ${c.services.length} services, ${c.tips.length} tips, ${c.quiz.length} quiz questions\n`,

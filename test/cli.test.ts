@@ -73,7 +73,7 @@ describe('aipath CLI', () => {
   it('prints the help when `npm start` gets /aipath help on stdin with no tokens, and exits 0', async () => {
     const r = await cli(['start'], { AIPATH_DB: join(dir, 'console.db') }, '/aipath help\n');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('/aipath service <name>');
+    expect(r.stdout).toContain('/aipath service <name or topic>');
   });
 
   it('runs exactly one scheduler pass with tick --now and prints a summary', async () => {

@@ -1,7 +1,7 @@
 import type { LookupResult } from '../content/lookup.js';
 import type { Tip } from '../content/schema.js';
 import { certStatusOn } from '../core/lifecycle.js';
-import { didYouMeanView, certCardView, serviceCardView } from '../slack/views/lookup.js';
+import { didYouMeanView, certCardView, conceptView, serviceCardView } from '../slack/views/lookup.js';
 import { tipView } from '../slack/views/tip.js';
 import { noticeView } from '../slack/views/help.js';
 import { tracksView } from '../slack/views/tracks.js';
@@ -14,8 +14,16 @@ function options<T extends { id: string }>(result: LookupResult<T>, label: (t: T
 
 export function service(deps: StudyDeps, query: string): Reply {
   const found = deps.lookups.services.find(query);
-  if (found.kind !== 'found') return ephemeral(didYouMeanView('service', query, options(found, (s) => s.name)));
-  return ephemeral(serviceCardByRecord(deps, found.item.id)!);
+  if (found.kind === 'service') return ephemeral(serviceCardByRecord(deps, found.service.id)!);
+  if (found.kind === 'concept') return ephemeral(conceptView(found.concept, found.services));
+  const items = found.kind === 'ambiguous' ? found.candidates : found.suggestions;
+  return ephemeral(didYouMeanView('service', query, items.map((f) => ({ id: f.id, label: f.name, kind: f.kind }))));
+}
+
+/** A concept's card by id, for its "did you mean" button. */
+export function conceptCardByRecord(deps: StudyDeps, id: string) {
+  const concept = deps.content.concepts.find((c) => c.id === id);
+  return concept && conceptView(concept, concept.services.map((s) => deps.content.service(s)).filter((s) => s !== undefined));
 }
 
 export function serviceCardByRecord(deps: StudyDeps, id: string) {

@@ -77,6 +77,18 @@ export function examCoverage(c: Content, certId: string): ExamCoverage | undefin
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/**
+ * Lifecycle facts that a date can make stale: a service recorded as closed, unsupported or retired
+ * before the day that happens. (Certification statuses are read from their dates, so they cannot go stale.)
+ */
+export function lifecycleIssues(c: Content, today: string): ContentIssue[] {
+  return c.services.flatMap((s) =>
+    s.status !== 'active' && s.statusNote && s.statusNote.date > today
+      ? [{ file: c.origin.get(`service:${s.id}`) ?? 'content/services', id: s.id, field: 'status', message: `is ${s.status} from ${s.statusNote.date}, after today (${today}): keep it active with a dated note until then` }]
+      : [],
+  );
+}
+
 /** The bank-wide rules: counts, domain spread, question types and answer tells, per exam. */
 export function bankIssues(c: Content): ContentIssue[] {
   const issues: ContentIssue[] = [];

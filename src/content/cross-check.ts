@@ -71,10 +71,16 @@ export function crossCheck(c: Content): ContentIssue[] {
     q.services.forEach((s, i) => need(!!c.service(s), 'question', q.id, `services.${i}`, `names unknown service "${s}"`));
   }
 
+  for (const k of c.concepts) {
+    k.services.forEach((s, i) => need(!!c.service(s), 'concept', k.id, `services.${i}`, `names unknown service "${s}"`));
+  }
+
   checkNamesUnique(c.tracks.map((t) => ({ id: t.id, names: [t.id, ...t.aliases] })), 'track', fileOf, issues);
   // Exam versions of one certification share its name (MLA-C01, MLA-C02), so names are not checked here.
   checkNamesUnique(c.certifications.map((x) => ({ id: x.id, names: [x.id, ...x.aliases] })), 'certification', fileOf, issues);
   checkNamesUnique(c.services.map((s) => ({ id: s.id, names: [s.id, s.name, ...s.aliases] })), 'service', fileOf, issues);
+  // A concept may share a word with a service ("guardrails"); the lookup prefers the service then.
+  checkNamesUnique(c.concepts.map((k) => ({ id: k.id, names: [k.id, k.name, ...k.aliases] })), 'concept', fileOf, issues);
   return issues;
 }
 

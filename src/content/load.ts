@@ -5,11 +5,13 @@ import { load as parseYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import {
   CertificationSchema,
+  ConceptSchema,
   QuizQuestionSchema,
   ServiceSchema,
   TipSchema,
   TrackSchema,
   type Certification,
+  type Concept,
   type QuizQuestion,
   type Service,
   type Tip,
@@ -44,6 +46,7 @@ export interface Content {
   services: Service[];
   tips: Tip[];
   quiz: QuizQuestion[];
+  concepts: Concept[];
   /** Where each record came from, for error messages: `${kind}:${id}` → file. */
   origin: Map<string, string>;
   track(id: string): Track | undefined;
@@ -52,7 +55,7 @@ export interface Content {
   question(id: string): QuizQuestion | undefined;
 }
 
-type Kind = 'track' | 'certification' | 'service' | 'tip' | 'question';
+type Kind = 'track' | 'certification' | 'service' | 'tip' | 'question' | 'concept';
 
 function readYaml(path: string, file: string, issues: ContentIssue[]): unknown {
   try {
@@ -118,6 +121,8 @@ export function loadContent(dir: string = CONTENT_DIR): Content {
   const services = collect('service', ServiceSchema, yamlFiles(join(dir, 'services')), false);
   const tips = collect('tip', TipSchema, yamlFiles(join(dir, 'tips')), false);
   const quiz = collect('question', QuizQuestionSchema, yamlFiles(join(dir, 'quiz')), false);
+  const conceptsPath = join(dir, 'concepts.yaml');
+  const concepts = collect('concept', ConceptSchema, existsSync(conceptsPath) ? [conceptsPath] : [], false);
 
   const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => [i.id, i]));
   const trackMap = byId(tracks);
@@ -130,6 +135,7 @@ export function loadContent(dir: string = CONTENT_DIR): Content {
     services,
     tips,
     quiz,
+    concepts,
     origin,
     track: (id) => trackMap.get(id),
     certification: (id) => certMap.get(id),

@@ -1,9 +1,10 @@
 import type { Content } from './load.js';
 import { Lookup } from './lookup.js';
-import type { Certification, Service, Track } from './schema.js';
+import type { Certification, Track } from './schema.js';
+import { ServiceFinder } from './service-finder.js';
 
 export interface Lookups {
-  services: Lookup<Service>;
+  services: ServiceFinder;
   certs: Lookup<Certification>;
   tracks: Lookup<Track>;
 }
@@ -13,8 +14,8 @@ const CERT_PREFERENCE: Record<Certification['status'], number> = { active: 0, be
 
 export function buildLookups(content: Content): Lookups {
   return {
-    services: new Lookup(content.services, (s) => [s.id, s.name, ...s.aliases], (s) => (s.status === 'active' ? 0 : 1)),
+    services: new ServiceFinder(content),
     certs: new Lookup(content.certifications, (c) => [c.id, c.code, c.name, ...c.aliases], (c) => CERT_PREFERENCE[c.status]),
-    tracks: new Lookup(content.tracks, (t) => [t.id, t.title, ...t.aliases]),
+    tracks: new Lookup(content.tracks, (t) => [t.id, t.title, ...t.aliases], () => 0, (t) => t.audience),
   };
 }

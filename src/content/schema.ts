@@ -148,6 +148,17 @@ export const ServiceSchema = z
     }
   });
 
+/** Something learners search for by idea rather than by product ("vector database"), and the services that do it. */
+export const ConceptSchema = z
+  .object({
+    id,
+    name: text(LIMITS.title),
+    aliases: z.array(text(60)).default([]),
+    description: text(LIMITS.line),
+    services: z.array(id).min(1).max(6),
+  })
+  .strict();
+
 export const TIP_KINDS = ['exam-trap', 'memory-hook', 'decision-boundary', 'quick-note', 'project', 'career'] as const;
 
 export const TipSchema = z
@@ -211,6 +222,7 @@ export type Week = Track['weeks'][number];
 export type Certification = z.infer<typeof CertificationSchema>;
 export type Service = z.infer<typeof ServiceSchema>;
 export type Tip = z.infer<typeof TipSchema>;
+export type Concept = z.infer<typeof ConceptSchema>;
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 export type ChoiceQuestion = Extract<QuizQuestion, { type: 'single' | 'multiple' }>;
 export type SingleQuestion = Extract<QuizQuestion, { type: 'single' }>;

@@ -21,7 +21,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'pause', usage: 'pause [days]', example: '/aipath pause 7', summary: 'Pause your nudges, for good or for some days' },
   { name: 'resume', usage: 'resume', example: '/aipath resume', summary: 'Resume your nudges' },
   { name: 'stop', usage: 'stop', example: '/aipath stop', summary: 'Leave your track (history is kept)' },
-  { name: 'service', usage: 'service <name>', example: '/aipath service bedrock', summary: 'An AWS service card: when to pick it, exam relevance, docs' },
+  { name: 'service', usage: 'service <name or topic>', example: '/aipath service vector database', summary: 'An AWS service card (when to pick it, exam relevance, docs), or the services behind a topic such as RAG' },
   { name: 'cert', usage: 'cert <exam>', example: '/aipath cert aip-c01', summary: 'A certification card: domains, format, status, prep' },
   { name: 'tip', usage: 'tip', example: '/aipath tip', summary: 'An exam tip for your track' },
   { name: 'quiz', usage: 'quiz', example: '/aipath quiz', summary: 'A practice question just for you' },

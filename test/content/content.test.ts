@@ -5,6 +5,7 @@ import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTENT_DIR, ContentError, loadContent } from '../../src/content/load.js';
 import { buildLookups } from '../../src/content/lookups.js';
+import { bankIssues, examCoverage, lifecycleIssues } from '../../src/content/bank-quality.js';
 import { TIP_KINDS } from '../../src/content/schema.js';
 
 const content = loadContent();
@@ -117,13 +118,18 @@ describe('the content loader', () => {
 
 describe('service and certification lookup', () => {
   const lookups = buildLookups(content);
+  const foundId = (r: { kind: string; item?: { id: string } }) => (r.kind === 'found' ? r.item?.id : undefined);
+  const serviceFound = (q: string) => {
+    const r = lookups.services.find(q);
+    return r.kind === 'service' ? r.service.id : undefined;
+  };
   const set = load(readFileSync(join(import.meta.dirname, 'lookup-queries.yaml'), 'utf8')) as { services: { q: string; expect: string }[]; certs: { q: string; expect: string }[] };
 
   it('resolves at least 95% of the test queries to the right record (top 1)', () => {
     const misses: string[] = [];
     const check = (kind: 'services' | 'certs', q: string, expected: string) => {
-      const r = lookups[kind].find(q);
-      if (r.kind !== 'found' || r.item.id !== expected) misses.push(`${kind}: "${q}" → ${r.kind === 'found' ? r.item.id : r.kind} (want ${expected})`);
+      const got = kind === 'services' ? serviceFound(q) : foundId(lookups.certs.find(q));
+      if (got !== expected) misses.push(`${kind}: "${q}" → ${got ?? 'no single answer'} (want ${expected})`);
     };
     for (const { q, expect: e } of set.services) check('services', q, e);
     for (const { q, expect: e } of set.certs) check('certs', q, e);
@@ -133,17 +139,59 @@ describe('service and certification lookup', () => {
     expect(accuracy, misses.join('\n')).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.each(['sagemkaer', 'step function', 'secret manager', 'aip c01'])('resolves "%s" from the issue', (q) => {
-    const r = q.startsWith('aip') ? lookups.certs.find(q) : lookups.services.find(q);
-    expect(r.kind).toBe('found');
+  it.each([
+    ['sagemkaer', 'sagemaker-ai'],
+    ['step function', 'step-functions'],
+    ['secret manager', 'secrets-manager'],
+    ['ssm', 'systems-manager'],
+    ['mlflow', 'sagemaker-mlflow'],
+    ['what is bedrock', 'bedrock'],
+    ['trainium', 'trainium'],
+  ])('resolves "%s" to its service', (q, id) => {
+    expect(serviceFound(q)).toBe(id);
+  });
+
+  it.each([
+    ['rag', 'rag', 'bedrock-knowledge-bases'],
+    ['vector db', 'vector-database', 'opensearch-serverless'],
+    ['fine tuning', 'fine-tuning', 'bedrock-model-customization'],
+  ])('answers the concept "%s" with its services, not near-spellings', (q, concept, service) => {
+    const r = lookups.services.find(q);
+    expect(r).toMatchObject({ kind: 'concept', concept: { id: concept } });
+    expect(r.kind === 'concept' && r.services.map((s) => s.id)).toContain(service);
+  });
+
+  it('resolves "aip c01" and "start data scientist"', () => {
+    expect(foundId(lookups.certs.find('aip c01'))).toBe('aip-c01');
+    expect(foundId(lookups.tracks.find('data scientist'))).toBe('ml');
   });
 
   it('offers choices for an ambiguous query and nothing for gibberish, without throwing', () => {
-    const code = lookups.services.find('code');
-    expect(code.kind).toBe('ambiguous');
     expect(lookups.services.find('amazon q')).toMatchObject({ kind: 'ambiguous' });
     expect(lookups.services.find('zzzzqqqq')).toEqual({ kind: 'none', suggestions: [] });
     expect(lookups.services.find('')).toEqual({ kind: 'none', suggestions: [] });
     expect(lookups.certs.find('machine learning engineer associate')).toMatchObject({ kind: 'found', item: { id: 'mla-c02' } });
+  });
+});
+
+describe('bank rules and dated facts', () => {
+  it('holds at least 100 questions per exam, every domain at 80% of its weight, and no answer tells', () => {
+    expect(bankIssues(content)).toEqual([]);
+    for (const cert of ['aif-c01', 'mla-c02', 'aip-c01']) {
+      const cov = examCoverage(content, cert)!;
+      const others = (cov.byType.multiple + cov.byType.ordering + cov.byType.matching) / cov.questions;
+      expect(others, cert).toBeGreaterThanOrEqual(0.15);
+    }
+  });
+
+  it('catches a bank that leans on one answer position or on the longest option', () => {
+    const skewed = { ...content, quiz: content.quiz.map((q) => (q.type === 'single' && q.cert === 'aif-c01' ? { ...q, options: [...q.options].sort((a, b) => Number(b.correct) - Number(a.correct)) } : q)) };
+    expect(bankIssues(skewed).some((i) => i.id === 'aif-c01' && /right answer is A in 100%/.test(i.message))).toBe(true);
+  });
+
+  it('flags a service recorded as closed before the day it closes', () => {
+    expect(lifecycleIssues(content, '2026-12-01')).toEqual([]);
+    const kendra = content.service('kendra')!;
+    expect(lifecycleIssues(content, '2026-01-01').some((i) => i.id === 'kendra' && /after today/.test(i.message)), kendra.statusNote!.date).toBe(true);
   });
 });

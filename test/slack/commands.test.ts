@@ -65,9 +65,12 @@ describe('every /aipath command through signed HTTP requests', () => {
     await t.commandJson('start devops', me);
   });
 
-  it('service and cert: cards with lifecycle first, did-you-mean for ambiguity', async () => {
+  it('service and cert: cards led by the name, then the lifecycle; concepts; did-you-mean for ambiguity', async () => {
     const kendra = await t.commandJson('service kendra', me);
-    expect(kendra.text).toMatch(/^Closed to new customers \(2026-07-30\)/);
+    expect(kendra.text).toMatch(/^Amazon Kendra: Closed to new customers \(2026-07-30\)/);
+    const rag = await t.commandJson('service what is rag?', me);
+    expect(rag.text).toMatch(/^Retrieval-augmented generation \(RAG\): Amazon Bedrock Knowledge Bases/);
+    expect(blocksOf(rag)).toContain('lookup_service:bedrock-knowledge-bases');
     const mls = await t.commandJson('cert mls-c01', me);
     expect(mls.text).toMatch(/^Retired: the last exam date was 2026-03-31/);
     expect(blocksOf(await t.commandJson('cert aip c01', me))).toContain('AIP-C01');
@@ -112,7 +115,7 @@ describe('every /aipath command through signed HTTP requests', () => {
   it('an unknown subcommand suggests the closest one and shows the help', async () => {
     const r = await t.commandJson('stauts', me);
     expect(r.text).toContain('Did you mean /aipath status?');
-    expect(blocksOf(r)).toContain('/aipath service <name>');
+    expect(blocksOf(r)).toContain('/aipath service <name or topic>');
   });
 
   it('forget-me asks first, and cancel deletes nothing', async () => {

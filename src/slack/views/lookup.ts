@@ -1,4 +1,4 @@
-import type { Certification, Service, Track } from '../../content/schema.js';
+import type { Certification, Concept, Service, Track } from '../../content/schema.js';
 import { actions, context, escapeMrkdwn, fields, header, link, message, section, type Block, type Message } from './blocks.js';
 
 const SERVICE_STATUS_LABEL: Record<Service['status'], string> = {
@@ -27,7 +27,8 @@ export function serviceCardView(s: Service, related: Service[], replacement: Ser
   f.push(`*Docs*\n${link(s.docs, 'Official documentation')}`);
   blocks.push(fields(f));
   blocks.push(context(`Category: ${s.category} · Status: ${SERVICE_STATUS_LABEL[s.status]}`));
-  const text = `${lifecycleText ? `${lifecycleText.replace(/\*/g, '')} ` : ''}${s.name}: ${s.description}`;
+  // Notifications show only this text: the service's name comes first.
+  const text = `${s.name}: ${lifecycleText ? `${lifecycleText.replace(/\*/g, '')} ` : ''}${s.description}`;
   return message(text, blocks);
 }
 
@@ -80,13 +81,25 @@ export function certCardView(c: Certification, status: Certification['status'], 
 }
 
 const KIND_HINT = {
-  service: { noun: 'service', hint: 'Try a service name such as `bedrock`, `sagemaker` or `step functions`.' },
+  service: { noun: 'service or topic', hint: 'Try a service name such as `bedrock` or `step functions`, or a topic such as `rag` or `vector database`.' },
   cert: { noun: 'certification', hint: 'Try an exam code such as `aif-c01`, `mla-c02` or `aip-c01`.' },
   track: { noun: 'track', hint: 'See `/aipath tracks` for all of them.' },
 } as const;
 
+/** A concept answers with the services that implement it, each one a button to its card. */
+export function conceptView(concept: Concept, services: Service[]): Message {
+  const lines = services.map((s) => `• *${s.name}*${s.status === 'active' ? '' : ` _(${SERVICE_STATUS_LABEL[s.status].toLowerCase()})_`}: ${s.description}`);
+  return message(`${concept.name}: ${services.map((s) => s.name).join(', ')}`, [
+    header(concept.name),
+    section(concept.description),
+    section(`*Services that do it on AWS*\n${lines.join('\n')}`),
+    actions(services.map((s) => ({ text: s.name, actionId: `lookup_service:${s.id}`, value: s.id }))),
+    context('Open a card for when to pick each one, and how the exams test it.'),
+  ]);
+}
+
 /** "Did you mean" buttons: each one runs the command again for that exact record. */
-export function didYouMeanView(kind: keyof typeof KIND_HINT, query: string, options: { id: string; label: string }[]): Message {
+export function didYouMeanView(kind: keyof typeof KIND_HINT, query: string, options: { id: string; label: string; kind?: 'service' | 'concept' }[]): Message {
   const q = escapeMrkdwn(query.slice(0, 80));
   if (options.length === 0) {
     const { noun, hint } = KIND_HINT[kind];
@@ -94,7 +107,7 @@ export function didYouMeanView(kind: keyof typeof KIND_HINT, query: string, opti
   }
   return message(`Did you mean: ${options.map((o) => o.label).join(', ')}?`, [
     section(`:mag: *${q}* could be more than one thing. Did you mean:`),
-    actions(options.map((o) => ({ text: o.label, actionId: `lookup_${kind}:${o.id}`, value: o.id }))),
+    actions(options.map((o) => ({ text: o.label, actionId: `lookup_${o.kind ?? kind}:${o.id}`, value: o.id }))),
   ]);
 }
 

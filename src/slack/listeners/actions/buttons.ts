@@ -2,7 +2,7 @@ import type { App, BlockAction as BoltBlockAction, RespondFn } from '@slack/bolt
 import type { WebClient } from '@slack/web-api';
 import { runCommand } from '../../../commands/index.js';
 import { ephemeral, type Reply } from '../../../commands/context.js';
-import { certCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
+import { certCardByRecord, conceptCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
 import { forgetMe } from '../../../commands/settings.js';
 import { acknowledgeTip, answerChannel, answerPersonal, type ChannelAnswer } from '../../../commands/quiz.js';
 import { PICK_ACTION, parseAnswerValue } from '../../views/quiz.js';
@@ -85,12 +85,12 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     await answer(deps, client, body, respond, (a) => runCommand(deps.study, contextOf(deps, client, a), BUTTON_COMMANDS[action.action_id]!));
   });
 
-  app.action<BoltBlockAction>(/^lookup_(service|cert|track):/, async ({ ack, body, client, respond, action }) => {
+  app.action<BoltBlockAction>(/^lookup_(service|cert|track|concept):/, async ({ ack, body, client, respond, action }) => {
     await ack();
     await answer(deps, client, body, respond, async (a) => {
       const [kind, id = ''] = a.actions[0]!.action_id.replace(/^lookup_/, '').split(':');
       if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
-      const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : certCardByRecord(deps.study, id, deps.clock());
+      const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : kind === 'concept' ? conceptCardByRecord(deps.study, id) : certCardByRecord(deps.study, id, deps.clock());
       return ephemeral(card ?? noticeView('That entry no longer exists.'));
     });
   });
