@@ -75,7 +75,8 @@ export const CertificationSchema = z
     verified: isoDate.optional(),
     audience: text(LIMITS.paragraph),
     experience: text(LIMITS.paragraph),
-    domains: z.array(z.object({ number: z.number().int().min(1), name: text(LIMITS.title), weight: z.number().positive() }).strict()).min(1),
+    /** Empty only while the exam guide's domains could not be verified; the card says so. */
+    domains: z.array(z.object({ number: z.number().int().min(1), name: text(LIMITS.title), weight: z.number().positive() }).strict()).default([]),
     format: z
       .object({
         questions: z.number().int().positive().optional(),

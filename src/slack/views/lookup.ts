@@ -63,7 +63,13 @@ export function certCardView(c: Certification, status: Certification['status'], 
   if (c.renamed) blocks.push(context(`Formerly ${c.renamed.from} (renamed ${c.renamed.date}).`));
   blocks.push(fields([`*Level*\n${c.level[0]!.toUpperCase()}${c.level.slice(1)}`, `*Status*\n${CERT_STATUS_LABEL[status]}`]));
   blocks.push(section(`*Who it is for*\n${c.audience}\n_${c.experience}_`));
-  blocks.push(section(`*Domains*\n${c.domains.map((d) => `${d.number}. ${d.name}: *${d.weight}%*`).join('\n')}`));
+  blocks.push(
+    section(
+      c.domains.length > 0
+        ? `*Domains*\n${c.domains.map((d) => `${d.number}. ${d.name}: *${d.weight}%*`).join('\n')}`
+        : '*Domains*\nNot confirmed here yet: see the exam guide below for the domains and their weights.',
+    ),
+  );
   const fmt = c.format;
   if (fmt) {
     const parts = [
@@ -77,7 +83,7 @@ export function certCardView(c: Certification, status: Certification['status'], 
   if (c.resources.length > 0) blocks.push(section(`*Prepare*\n${c.resources.map((r) => `• ${link(r.url, r.title)}`).join('\n')}`));
   if (tracks.length > 0) blocks.push(context(`Tracks that lead here: ${tracks.map((t) => `\`${t.id}\``).join(', ')}`));
   blocks.push(context(link(c.url, 'Certification page')));
-  return message(`${lifecycle ? `${lifecycle.replace(/\*/g, '')} ` : ''}${c.code} ${c.name}: ${c.domains.map((d) => `${d.name} ${d.weight}%`).join('; ')}`, blocks);
+  return message(`${lifecycle ? `${lifecycle.replace(/\*/g, '')} ` : ''}${c.code} ${c.name}${c.domains.length ? `: ${c.domains.map((d) => `${d.name} ${d.weight}%`).join('; ')}` : ''}`, blocks);
 }
 
 const KIND_HINT = {
