@@ -12,6 +12,7 @@ import { buildServices } from './services.js';
 import { openDatabase } from './store/db.js';
 import { migrate, MigrationError } from './store/migrate.js';
 import { runConsole } from './console/session.js';
+import { isIanaZone } from './core/timezone.js';
 
 const USAGE = `aipath: a Slack study companion from cloud roles to AI/ML roles on AWS
 
@@ -60,7 +61,7 @@ async function consoleCommand(args: string[], cfg: Config, logger: AppLogger): P
   if (!/^[UW][A-Z0-9]{2,}$/.test(user)) throw new UsageError(`--user must be a Slack user ID such as U0CONSOLE1 (got "${user}")`);
   if (!/^[CG][A-Z0-9]{2,}$/.test(channel)) throw new UsageError(`--channel must be a channel ID such as C0STUDY01 (got "${channel}")`);
   const tz = values.tz ?? cfg.defaultTimezone;
-  if (!DateTime.local().setZone(tz).isValid) throw new UsageError(`--tz must be an IANA timezone such as Europe/London (got "${tz}")`);
+  if (!isIanaZone(tz)) throw new UsageError(`--tz must be an IANA timezone such as Europe/London (got "${tz}")`);
   const startAt = values.at ? DateTime.fromISO(values.at, { zone: tz }) : undefined;
   if (startAt && !startAt.isValid) throw new UsageError(`--at must be an ISO-8601 time such as 2026-11-23T09:00 (got "${values.at}")`);
   await runConsole({

@@ -96,6 +96,14 @@ describe('aipath CLI', () => {
     expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(3);
   });
 
+  it('refuses a console --tz that the configuration would refuse too (offsets, made-up zones)', async () => {
+    for (const tz of ['+05:30', 'UTC+2', 'Mars/Olympus']) {
+      const r = await cli(['console', '--tz', tz], { AIPATH_DB: join(dir, 'console-tz.db') }, '/aipath help\n');
+      expect(r.status, tz).toBe(2);
+      expect(r.stderr).toContain('--tz must be an IANA timezone');
+    }
+  });
+
   it('rejects a malformed --now', async () => {
     const r = await cli(['tick', '--now', 'tomorrow'], { SLACK_BOT_TOKEN: 'xoxb-t', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd' });
     expect(r.status).toBe(2);

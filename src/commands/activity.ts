@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { localDate } from '../core/plan.js';
-import { currentStreak, POINTS, STREAK_BONUSES } from '../core/scoring.js';
+import { POINTS, STREAK_BONUSES, streakRun } from '../core/scoring.js';
 import type { Stores } from '../store/index.js';
 import type { CommandContext, StudyDeps } from './context.js';
 
@@ -10,13 +10,16 @@ export interface StudyProgress {
   bonus: number;
 }
 
-/** How far back streaks are read: beyond the longest bonus, so a 30-day run is always seen whole. */
-const STREAK_WINDOW_DAYS = 45;
-
-export function streakOf(stores: Stores, ws: string, user: string, tz: string, now: Date): number {
-  const today = localDate(now, tz);
-  const since = DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: 400 }).toISODate()!;
-  return currentStreak(stores.points.studyDays(ws, user, since), stores.points.excusedDays(ws, since), today);
+/**
+ * The learner's current streak, however long: read in windows that grow until the run is seen to
+ * end, so a 60- or 600-day streak is counted whole. Every screen that shows a streak uses this.
+ */
+export function streakOf(stores: Stores, ws: string, user: string, today: string): number {
+  for (let window = 64; ; window *= 8) {
+    const since = DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: window + 1 }).toISODate()!;
+    const run = streakRun(stores.points.studyDays(ws, user, since), stores.points.excusedDays(ws, since), today, window);
+    if (!run.unbroken || window > 40_000) return run.days;
+  }
 }
 
 /** A quiz answered, a milestone done or a tip acknowledged: marks the local day and pays streak bonuses. */
@@ -24,8 +27,7 @@ export function recordStudyAction(stores: Stores, ws: string, user: string, tz: 
   stores.users.ensure(ws, user, now);
   const today = localDate(now, tz);
   stores.points.markStudyDay(ws, user, today);
-  const since = DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: STREAK_WINDOW_DAYS }).toISODate()!;
-  const streak = currentStreak(stores.points.studyDays(ws, user, since), stores.points.excusedDays(ws, since), today);
+  const streak = streakOf(stores, ws, user, today);
   let bonus = 0;
   for (const b of STREAK_BONUSES) {
     // Keyed by the day the length was reached: a later run that reaches it again earns it again.
@@ -36,5 +38,5 @@ export function recordStudyAction(stores: Stores, ws: string, user: string, tz: 
 
 /** Streak, all-time points and workspace rank, for status and the Home tab. */
 export function standing(deps: StudyDeps, ctx: CommandContext, tz: string): { streak: number; points: number; rank: number | undefined } {
-  return { streak: streakOf(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now), ...deps.stores.points.standing(ctx.workspaceId, ctx.userId) };
+  return { streak: streakOf(deps.stores, ctx.workspaceId, ctx.userId, localDate(ctx.now, tz)), ...deps.stores.points.standing(ctx.workspaceId, ctx.userId) };
 }

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { formatLocal, nextWeeklyAt, utcIso } from '../core/due.js';
 import { localDate, planPosition } from '../core/plan.js';
 import { POINTS } from '../core/scoring.js';
-import { recordStudyAction, standing } from './activity.js';
+import { recordStudyAction } from './activity.js';
+import { learnerProgress, nextNudgeText } from './progress.js';
 import { adminNotices } from './notices.js';
 import { section } from '../slack/views/blocks.js';
 import type { EnrolmentRow } from '../store/enrolments.js';
@@ -12,17 +13,6 @@ import { statusView, notEnrolledView } from '../slack/views/status.js';
 import { enrolledView } from '../slack/views/tracks.js';
 import { didYouMeanView } from '../slack/views/lookup.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
-
-function nextNudge(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: EnrolmentRow | undefined): string {
-  if (!enrolment || enrolment.status === 'stopped' || enrolment.status === 'finished') return 'none';
-  const user = deps.stores.users.get(ctx.workspaceId, ctx.userId);
-  let from = ctx.now;
-  if (enrolment.status === 'paused') {
-    if (!enrolment.paused_until) return 'paused until you resume';
-    from = new Date(Math.max(ctx.now.getTime(), Date.parse(enrolment.paused_until)));
-  }
-  return formatLocal(nextWeeklyAt(from, tz, user?.nudge_time ?? '09:00'));
-}
 
 export async function start(deps: StudyDeps, ctx: CommandContext, query: string): Promise<Reply> {
   const found = deps.lookups.tracks.find(query);
@@ -46,7 +36,7 @@ export async function start(deps: StudyDeps, ctx: CommandContext, query: string)
       week: position.week,
       resumed,
       alreadyCurrent,
-      nextNudge: nextNudge(deps, ctx, tz, enrolment),
+      nextNudge: nextNudgeText(deps, ctx, tz, enrolment),
     }),
   );
 }
@@ -74,26 +64,9 @@ export async function status(deps: StudyDeps, ctx: CommandContext): Promise<Repl
 async function learnerStatus(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
   const cur = currentOrReply(deps, ctx);
   if ('reply' in cur) return cur.reply;
-  const { enrolment, track } = cur;
   const { tz } = await ctx.profile();
-  const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
-  const done = deps.stores.enrolments.doneWeeks(enrolment.id);
-  const pausedNote = enrolment.status === 'paused' ? (enrolment.paused_until ? `until ${formatLocal(DateTime.fromISO(enrolment.paused_until, { zone: tz }))}` : 'until you resume') : undefined;
-  return ephemeral(
-    statusView({
-      track,
-      week: position.week,
-      milestone: position.milestone!,
-      weekDone: done.includes(position.week),
-      doneCount: done.length,
-      status: position.finished && enrolment.status === 'active' ? 'finished' : enrolment.status,
-      statusNote: pausedNote ?? enrolment.status_reason ?? undefined,
-      nextNudge: nextNudge(deps, ctx, tz, enrolment),
-      ...standing(deps, ctx, tz),
-    }),
-  );
+  return ephemeral(statusView(learnerProgress(deps, ctx, tz, cur.enrolment, cur.track)));
 }
-
 
 export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
   const cur = currentOrReply(deps, ctx);
@@ -128,11 +101,15 @@ export async function resume(deps: StudyDeps, ctx: CommandContext): Promise<Repl
   const cur = currentOrReply(deps, ctx);
   if ('reply' in cur) return cur.reply;
   const { enrolment, track } = cur;
-  if (enrolment.status !== 'paused' && enrolment.status !== 'stopped') return ephemeral(noticeView(`Your nudges for *${track.title}* are already on.`));
+  if (enrolment.status === 'stopped') {
+    // Leaving a track is undone by choosing it again, so that nobody restarts it by accident.
+    return ephemeral(noticeView(`You left *${track.title}*, so there are no nudges to resume. Rejoin it with \`/aipath start ${track.id}\`: your progress is kept.`));
+  }
+  if (enrolment.status !== 'paused') return ephemeral(noticeView(`Your nudges for *${track.title}* are already on.`));
   deps.stores.enrolments.setStatus(enrolment.id, 'active', ctx.now);
   const { tz } = await ctx.profile();
   scheduleNudges(deps, ctx, enrolment.id, tz);
-  return ephemeral(noticeView(`Welcome back to *${track.title}*. Next nudge: ${nextNudge(deps, ctx, tz, { ...enrolment, status: 'active' })}.`, ':arrow_forward:'));
+  return ephemeral(noticeView(`Welcome back to *${track.title}*. Next nudge: ${nextNudgeText(deps, ctx, tz, { ...enrolment, status: 'active' })}.`, ':arrow_forward:'));
 }
 
 export function stop(deps: StudyDeps, ctx: CommandContext): Reply {

@@ -1,3 +1,4 @@
+import { localDate } from '../core/plan.js';
 import { periodBounds } from '../core/due.js';
 import type { Stores } from '../store/index.js';
 import type { SubscriptionRow } from '../store/subscriptions.js';
@@ -24,7 +25,7 @@ export function weeklyRecap(stores: Stores, sub: SubscriptionRow, at: Date): Wee
   // and reading every member's days would make a large team's Monday post slow.
   let longestStreak: WeeklyRecapInput['longestStreak'];
   for (const { item: r } of top.slice(0, STREAK_CANDIDATES)) {
-    const days = streakOf(stores, sub.workspace_id, r.userId, sub.tz, at);
+    const days = streakOf(stores, sub.workspace_id, r.userId, localDate(at, sub.tz));
     if (days > 1 && (!longestStreak || days > longestStreak.days)) longestStreak = { userId: r.userId, days };
   }
   return {

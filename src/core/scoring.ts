@@ -19,18 +19,22 @@ export const STREAK_BONUSES: readonly { days: number; kind: PointsKind }[] = [
 const previousDay = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
 
 /**
- * Consecutive local days with a study action, ending today (or yesterday, since today is not over).
- * Days on which aipath itself missed a delivery neither count nor break the streak.
+ * Consecutive local days with a study action, ending today (or yesterday, since today is not over),
+ * looking back at most `maxDays`. Days on which aipath itself missed a delivery neither count nor
+ * break the streak. `unbroken` says the run went past `maxDays`: look further back to see it whole.
  */
-export function currentStreak(activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>, today: string, maxDays = 400): number {
+export function streakRun(activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>, today: string, maxDays: number): { days: number; unbroken: boolean } {
   let day = activeDays.has(today) ? today : previousDay(today);
   let streak = 0;
   for (let i = 0; i < maxDays; i++, day = previousDay(day)) {
     if (activeDays.has(day)) streak += 1;
-    else if (!excusedDays.has(day)) break;
+    else if (!excusedDays.has(day)) return { days: streak, unbroken: false };
   }
-  return streak;
+  return { days: streak, unbroken: true };
 }
+
+export const currentStreak = (activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>, today: string, maxDays = 400): number =>
+  streakRun(activeDays, excusedDays, today, maxDays).days;
 
 /** The longest run in a set of days, with the same excuse rule. */
 export function longestStreak(activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>): number {

@@ -1,21 +1,12 @@
-import type { Track, Week } from '../../content/schema.js';
+import type { Track } from '../../content/schema.js';
+import type { LearnerProgress } from '../../commands/progress.js';
+import { nudgeButtons } from './status.js';
 import { progressBar } from '../../core/plan.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, divider, fields, header, section, BLOCK_LIMITS, type Block } from './blocks.js';
 
 export interface HomeInput {
-  enrolment?: {
-    track: Track;
-    week: number;
-    milestone: Week;
-    doneCount: number;
-    weekDone: boolean;
-    status: string;
-    nextNudge: string;
-    streak: number;
-    points: number;
-    rank: number | undefined;
-  };
+  enrolment?: LearnerProgress;
   tracks: Track[];
   notices: string[];
 }
@@ -44,7 +35,7 @@ export function homeView(h: HomeInput): HomeView {
         `*Progress*\n${progressBar(e.doneCount, total)}`,
         `*Streak*\n${e.streak} day${e.streak === 1 ? '' : 's'}`,
         `*Points*\n${e.points}${e.rank ? ` (rank ${e.rank})` : ''}`,
-        `*State*\n${e.status}`,
+        `*State*\n${e.status}${e.statusNote ? ` (${e.statusNote})` : ''}`,
         `*Next nudge*\n${e.nextNudge}`,
       ]),
     );
@@ -52,7 +43,7 @@ export function homeView(h: HomeInput): HomeView {
     blocks.push(
       actions([
         ...(e.weekDone ? [] : [{ text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' as const }]),
-        e.status === 'paused' ? { text: 'Resume nudges', actionId: 'resume_nudges' } : { text: 'Pause nudges', actionId: 'pause_nudges' },
+        ...nudgeButtons(e.status),
         { text: 'Switch track', actionId: 'show_tracks' },
       ]),
     );

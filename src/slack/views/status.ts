@@ -1,20 +1,14 @@
-import type { Track, Week } from '../../content/schema.js';
+import type { LearnerProgress } from '../../commands/progress.js';
 import { progressBar } from '../../core/plan.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, fields, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
 
-export interface StatusInput {
-  track: Track;
-  week: number;
-  milestone: Week;
-  weekDone: boolean;
-  doneCount: number;
-  status: 'active' | 'paused' | 'stopped' | 'finished';
-  statusNote?: string;
-  nextNudge: string;
-  streak: number;
-  points: number;
-  rank: number | undefined;
+export type StatusInput = LearnerProgress;
+
+/** Pause or resume, only where there are nudges to pause or resume: never on a finished or stopped track. */
+export function nudgeButtons(status: LearnerProgress['status']): ButtonSpec[] {
+  if (status === 'paused') return [{ text: 'Resume nudges', actionId: 'resume_nudges' }];
+  return status === 'active' ? [{ text: 'Pause nudges', actionId: 'pause_nudges' }] : [];
 }
 
 export function statusView(s: StatusInput): Message {
@@ -37,7 +31,7 @@ export function statusView(s: StatusInput): Message {
   if (s.weekDone) blocks.push(context(":white_check_mark: This week's milestone is done."));
   const buttons: ButtonSpec[] = [];
   if (!s.weekDone && s.status !== 'finished') buttons.push({ text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' });
-  buttons.push(s.status === 'paused' ? { text: 'Resume nudges', actionId: 'resume_nudges' } : { text: 'Pause nudges', actionId: 'pause_nudges' });
+  buttons.push(...nudgeButtons(s.status));
   blocks.push(actions(buttons));
   return message(`${s.track.title}: week ${s.week} of ${total}, ${s.milestone.title}. Progress ${bar}. Next nudge ${s.nextNudge}.`, blocks);
 }
