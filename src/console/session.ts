@@ -192,19 +192,21 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
  * checkbox group, or one letter per menu in order. A string is a message for the user instead.
  */
 function pickerState(pickers: RenderedPicker[], letters: string[]): Record<string, unknown> | string {
-  const valueOf = (p: RenderedPicker, letter: string) => p.options.find((o) => o.label.startsWith(`${letter}.`))?.value;
+  const optionValue = (p: RenderedPicker, letter: string) => p.options.find((o) => o.label.startsWith(`${letter}.`))?.value;
   const values: Record<string, Record<string, unknown>> = {};
-  const put = (p: RenderedPicker, state: unknown) => ((values[p.blockId ?? 'b'] ??= {})[p.actionId] = state);
+  const put = (p: RenderedPicker, state: unknown) => {
+    values[p.blockId ?? 'b'] = { ...values[p.blockId ?? 'b'], [p.actionId]: state };
+  };
   const [first] = pickers;
   if (first?.kind === 'checkboxes') {
-    const chosen = letters.map((l) => valueOf(first, l));
+    const chosen = letters.map((l) => optionValue(first, l));
     if (letters.length === 0 || chosen.includes(undefined)) return `Tick options by letter, e.g. :answer A C (letters ${first.options.map((o) => o.label[0]).join(' ')}).`;
     put(first, { type: 'checkboxes', selected_options: chosen.map((value) => ({ value })) });
     return { values };
   }
   if (letters.length !== pickers.length) return `Give one letter for each of the ${pickers.length} menus, in order, e.g. :answer ${pickers.map((_, i) => 'ABCDE'[i]).join(' ')}.`;
   for (const [i, p] of pickers.entries()) {
-    const value = valueOf(p, letters[i]!);
+    const value = optionValue(p, letters[i]!);
     if (value === undefined) return `There is no ${letters[i]} to choose; use the letters shown above the menus.`;
     put(p, { type: 'static_select', selected_option: { value } });
   }

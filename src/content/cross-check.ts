@@ -17,7 +17,9 @@ export function crossCheck(c: Content): ContentIssue[] {
   const certHasDomain = (certId: string, domain: number) => c.certification(certId)?.domains.some((d) => d.number === domain) ?? false;
 
   for (const t of c.tracks) {
-    t.certifications.forEach((cert, i) => need(!!c.certification(cert), 'track', t.id, `certifications.${i}`, `names unknown certification "${cert}"`));
+    t.certifications.forEach((cert, i) => {
+      need(!!c.certification(cert), 'track', t.id, `certifications.${i}`, `names unknown certification "${cert}"`);
+    });
     t.weeks.forEach((w, i) => {
       need(w.week === i + 1, 'track', t.id, `weeks.${i}.week`, `must be ${i + 1}: weeks are numbered 1, 2, 3, … without gaps`);
       if (w.cert) need(!!c.certification(w.cert), 'track', t.id, `weeks.${i}.cert`, `names unknown certification "${w.cert}"`);
@@ -31,26 +33,38 @@ export function crossCheck(c: Content): ContentIssue[] {
   for (const cert of c.certifications) {
     const sum = cert.domains.reduce((s, d) => s + d.weight, 0);
     if (cert.domains.length > 0 || TASK_TAGGED_EXAMS.has(cert.id)) need(Math.abs(sum - 100) < 1e-9, 'certification', cert.id, 'domains', `weights must sum to 100 (they sum to ${sum})`);
-    cert.domains.forEach((d, i) => need(d.number === i + 1, 'certification', cert.id, `domains.${i}.number`, `must be ${i + 1}`));
+    cert.domains.forEach((d, i) => {
+      need(d.number === i + 1, 'certification', cert.id, `domains.${i}.number`, `must be ${i + 1}`);
+    });
     need(cert.id === cert.code.toLowerCase(), 'certification', cert.id, 'id', `must be the exam code in lower case (${cert.code.toLowerCase()})`);
     const successor = cert.retired?.successor;
     if (successor) need(!!c.certification(successor), 'certification', cert.id, 'retired.successor', `names unknown certification "${successor}"`);
   }
 
   for (const s of c.services) {
-    s.related.forEach((r, i) => need(!!c.service(r) && r !== s.id, 'service', s.id, `related.${i}`, `names unknown service "${r}"`));
+    s.related.forEach((r, i) => {
+      need(!!c.service(r) && r !== s.id, 'service', s.id, `related.${i}`, `names unknown service "${r}"`);
+    });
     s.exams.forEach((e, i) => {
       need(!!c.certification(e.cert), 'service', s.id, `exams.${i}.cert`, `names unknown certification "${e.cert}"`);
-      e.domains.forEach((d) => need(!c.certification(e.cert) || certHasDomain(e.cert, d), 'service', s.id, `exams.${i}.domains`, `${e.cert} has no domain ${d}`));
+      e.domains.forEach((d) => {
+        need(!c.certification(e.cert) || certHasDomain(e.cert, d), 'service', s.id, `exams.${i}.domains`, `${e.cert} has no domain ${d}`);
+      });
     });
     const replacement = s.statusNote?.replacement;
     if (replacement) need(!!c.service(replacement), 'service', s.id, 'statusNote.replacement', `names unknown service "${replacement}"`);
   }
 
   for (const t of c.tips) {
-    t.certs.forEach((cert, i) => need(!!c.certification(cert), 'tip', t.id, `certs.${i}`, `names unknown certification "${cert}"`));
-    t.tracks.forEach((tr, i) => need(!!c.track(tr), 'tip', t.id, `tracks.${i}`, `names unknown track "${tr}"`));
-    t.services.forEach((s, i) => need(!!c.service(s), 'tip', t.id, `services.${i}`, `names unknown service "${s}"`));
+    t.certs.forEach((cert, i) => {
+      need(!!c.certification(cert), 'tip', t.id, `certs.${i}`, `names unknown certification "${cert}"`);
+    });
+    t.tracks.forEach((tr, i) => {
+      need(!!c.track(tr), 'tip', t.id, `tracks.${i}`, `names unknown track "${tr}"`);
+    });
+    t.services.forEach((s, i) => {
+      need(!!c.service(s), 'tip', t.id, `services.${i}`, `names unknown service "${s}"`);
+    });
     if (t.domain !== undefined) {
       const first = t.certs[0];
       need(!!first && certHasDomain(first, t.domain), 'tip', t.id, 'domain', first ? `${first} has no domain ${t.domain}` : 'needs a certification in certs');
@@ -67,12 +81,18 @@ export function crossCheck(c: Content): ContentIssue[] {
       need(q.task !== undefined, 'question', q.id, 'task', `is required for ${q.cert} (the exam guide's task statement, e.g. "2.3")`);
     }
     if (q.task !== undefined) need(q.task.split('.')[0] === String(q.domain), 'question', q.id, 'task', `task ${q.task} is not in domain ${q.domain ?? '(none)'}`);
-    q.tracks.forEach((tr, i) => need(!!c.track(tr), 'question', q.id, `tracks.${i}`, `names unknown track "${tr}"`));
-    q.services.forEach((s, i) => need(!!c.service(s), 'question', q.id, `services.${i}`, `names unknown service "${s}"`));
+    q.tracks.forEach((tr, i) => {
+      need(!!c.track(tr), 'question', q.id, `tracks.${i}`, `names unknown track "${tr}"`);
+    });
+    q.services.forEach((s, i) => {
+      need(!!c.service(s), 'question', q.id, `services.${i}`, `names unknown service "${s}"`);
+    });
   }
 
   for (const k of c.concepts) {
-    k.services.forEach((s, i) => need(!!c.service(s), 'concept', k.id, `services.${i}`, `names unknown service "${s}"`));
+    k.services.forEach((s, i) => {
+      need(!!c.service(s), 'concept', k.id, `services.${i}`, `names unknown service "${s}"`);
+    });
   }
 
   checkNamesUnique(c.tracks.map((t) => ({ id: t.id, names: [t.id, ...t.aliases] })), 'track', fileOf, issues);

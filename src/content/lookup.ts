@@ -42,8 +42,6 @@ export function normalizeQuery(s: string): string {
 /** Words that share their first five letters are one word here: "labels", "labelling"; "detect", "detection". */
 const stem = (word: string) => word.slice(0, 5);
 
-const compact = (s: string) => normalizeQuery(s).replace(/ /g, '');
-
 interface Entry<T> {
   item: T;
   names: string[];

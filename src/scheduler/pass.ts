@@ -461,7 +461,7 @@ function spreadByChannel(items: Outgoing[]): Outgoing[] {
     const key = `${o.row.workspace_id}/${o.row.target}`;
     const round = seen.get(key) ?? 0;
     seen.set(key, round + 1);
-    (rounds[round] ??= []).push(o);
+    rounds[round] = [...(rounds[round] ?? []), o];
   }
   return rounds.flat();
 }

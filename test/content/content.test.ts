@@ -10,7 +10,9 @@ import { TIP_KINDS } from '../../src/content/schema.js';
 
 const content = loadContent();
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A copy of content/ with one file replaced, to see how the loader reports the problem. */
 function withFile(relPath: string, text: string) {

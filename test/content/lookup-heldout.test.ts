@@ -10,7 +10,7 @@ const queries = load(readFileSync(join(import.meta.dirname, 'lookup-heldout.yaml
 const lookups = buildLookups(loadContent());
 
 /** What a learner sees first: the card, the concept's list, or the first "did you mean". */
-export function firstAnswer(command: 'service' | 'cert' | 'start', query: string): string | undefined {
+function firstAnswer(command: 'service' | 'cert' | 'start', query: string): string | undefined {
   if (command === 'service') {
     const r = lookups.services.find(query);
     if (r.kind === 'service') return `service:${r.service.id}`;

@@ -48,7 +48,9 @@ describe('weekly nudges', () => {
   it("arrive on each learner's local Monday at their nudge time, once a week, in every timezone", async () => {
     world = await SchedulerWorld.create();
     const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata'];
-    zones.forEach((tz, i) => world.enrol(`U0NUDGE00${i}`, tz, 'devops', '2026-10-19', new Date('2026-10-19T00:00:00Z'), i % 2 ? '08:30' : '09:00'));
+    zones.forEach((tz, i) => {
+      world.enrol(`U0NUDGE00${i}`, tz, 'devops', '2026-10-19', new Date('2026-10-19T00:00:00Z'), i % 2 ? '08:30' : '09:00');
+    });
     // Three weeks that include London's and New York's autumn changes.
     await runEvery(world, '2026-10-19T00:00:00Z', '2026-11-09T23:59:00Z', 10);
     let total = 0;

@@ -98,10 +98,15 @@ describe('/healthz tells the truth about the database', () => {
   });
 });
 
+const writtenFile = (path: string, text: string) => {
+  writeFileSync(path, text);
+  return path;
+};
+
 describe('AIPATH_DB that cannot be used', () => {
   it.each([
-    ['a file that is not a database', (d: string) => (writeFileSync(join(d, 'notes.txt'), 'hello, not sqlite '.repeat(400)), join(d, 'notes.txt')), /is not a SQLite database/],
-    ['a path below a file', (d: string) => (writeFileSync(join(d, 'plain'), 'x'), join(d, 'plain', 'aipath.db')), /cannot be opened or created/],
+    ['a file that is not a database', (d: string) => writtenFile(join(d, 'notes.txt'), 'hello, not sqlite '.repeat(400)), /is not a SQLite database/],
+    ['a path below a file', (d: string) => join(writtenFile(join(d, 'plain'), 'x'), 'aipath.db'), /cannot be opened or created/],
   ])('%s is a configuration error naming AIPATH_DB', (_, make, message) => {
     const path = make(tempDir());
     let caught: unknown;

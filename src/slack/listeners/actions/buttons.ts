@@ -85,7 +85,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     await answer(deps, client, body, respond, (a) => runCommand(deps.study, contextOf(deps, client, a), BUTTON_COMMANDS[action.action_id]!));
   });
 
-  app.action<BoltBlockAction>(/^lookup_(service|cert|track|concept):/, async ({ ack, body, client, respond, action }) => {
+  app.action<BoltBlockAction>(/^lookup_(service|cert|track|concept):/, async ({ ack, body, client, respond }) => {
     await ack();
     await answer(deps, client, body, respond, async (a) => {
       const [kind, id = ''] = a.actions[0]!.action_id.replace(/^lookup_/, '').split(':');
