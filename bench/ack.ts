@@ -33,10 +33,26 @@ async function load(url: string, text: string, total: number, concurrency: numbe
   const worker = async () => {
     while (sent < total) {
       const i = sent++;
-      const body = new URLSearchParams({ command: '/aipath', text, team_id: WS, user_id: `U${String(i % 2000).padStart(8, '0')}`, channel_id: 'C0ACKBNCH1', response_url: 'http://127.0.0.1:9/r', trigger_id: 't' }).toString();
+      const body = new URLSearchParams({
+        command: '/aipath',
+        text,
+        team_id: WS,
+        user_id: `U${String(i % 2000).padStart(8, '0')}`,
+        channel_id: 'C0ACKBNCH1',
+        response_url: 'http://127.0.0.1:9/r',
+        trigger_id: 't',
+      }).toString();
       const ts = Math.floor(Date.now() / 1000);
       const t0 = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, body) }, body });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': slackSignature(SECRET, ts, body),
+        },
+        body,
+      });
       await res.text();
       latencies.push(performance.now() - t0);
       if (res.status !== 200) throw new Error(`HTTP ${res.status} for "${text}"`);

@@ -6,7 +6,16 @@ const { App, HTTPReceiver, LogLevel } = bolt;
 const receiver = new HTTPReceiver({
   signingSecret: process.env.SLACK_SIGNING_SECRET,
   logLevel: LogLevel.ERROR,
-  customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"ok"}'); } }],
+  customRoutes: [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ok"}');
+      },
+    },
+  ],
 });
 const app = new App({ token: process.env.SLACK_BOT_TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: process.env.SLACK_API_URL } });
 app.command('/aipath', async ({ ack }) => {

@@ -69,15 +69,24 @@ function ledger(dbPath: string): LedgerState {
   const db = openDatabase(dbPath);
   try {
     const statuses: Record<string, number> = {};
-    for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status').all() as { status: string; n: number }[]) statuses[r.status] = r.n;
+    for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status').all() as { status: string; n: number }[])
+      statuses[r.status] = r.n;
     const ids = (db.prepare("SELECT id FROM deliveries WHERE status <> 'missed'").all() as { id: number }[]).map((r) => r.id);
-    const claimedWithChannel = (db.prepare("SELECT id FROM deliveries WHERE status = 'claimed' AND channel IS NOT NULL").all() as { id: number }[]).map((r) => r.id);
+    const claimedWithChannel = (db.prepare("SELECT id FROM deliveries WHERE status = 'claimed' AND channel IS NOT NULL").all() as { id: number }[]).map(
+      (r) => r.id,
+    );
     const claimedNoChannel = (db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'claimed' AND channel IS NULL").get() as { n: number }).n;
     let quizWithoutTs = 0;
     let quizRecomposed = 0;
     try {
-      quizWithoutTs = (db.prepare("SELECT COUNT(*) AS n FROM quiz_posts q JOIN deliveries d ON d.id = q.delivery_id WHERE d.status = 'sent' AND q.message_ts IS NULL").get() as { n: number }).n;
-      quizRecomposed = (db.prepare('SELECT COUNT(*) AS n FROM (SELECT delivery_id FROM quiz_posts GROUP BY delivery_id HAVING COUNT(*) > 1)').get() as { n: number }).n;
+      quizWithoutTs = (
+        db
+          .prepare("SELECT COUNT(*) AS n FROM quiz_posts q JOIN deliveries d ON d.id = q.delivery_id WHERE d.status = 'sent' AND q.message_ts IS NULL")
+          .get() as { n: number }
+      ).n;
+      quizRecomposed = (
+        db.prepare('SELECT COUNT(*) AS n FROM (SELECT delivery_id FROM quiz_posts GROUP BY delivery_id HAVING COUNT(*) > 1)').get() as { n: number }
+      ).n;
     } catch {
       // no quiz tables in this version of the schema
     }
@@ -180,7 +189,12 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
  * posted twice. The five rounds are independent (own database, fake Slack and processes) and run
  * side by side, because the tick's own pacing makes each one last about a minute.
  */
-export async function benchCrash(rounds = 5, deliveries = 2_000, workspaces = 40, seed = Number(process.env.BENCH_SEED ?? Date.now() % 2 ** 31)): Promise<string[]> {
+export async function benchCrash(
+  rounds = 5,
+  deliveries = 2_000,
+  workspaces = 40,
+  seed = Number(process.env.BENCH_SEED ?? Date.now() % 2 ** 31),
+): Promise<string[]> {
   const random = mulberry32(seed);
   const probe = await deliveriesPerSubscription();
   const subscriptions = Math.ceil(deliveries / Math.max(1, probe.perSubscription));

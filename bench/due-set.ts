@@ -14,11 +14,36 @@ import { median, percentile } from './support.js';
 
 /** 30 IANA zones whose local Monday 09:00 falls at 30 distinct UTC instants in late November 2026. */
 export const ZONES = [
-  'Pacific/Kiritimati', 'Pacific/Auckland', 'Pacific/Fiji', 'Pacific/Noumea', 'Australia/Adelaide', 'Australia/Brisbane',
-  'Australia/Darwin', 'Asia/Tokyo', 'Asia/Shanghai', 'Asia/Bangkok', 'Asia/Yangon', 'Asia/Dhaka', 'Asia/Kathmandu',
-  'Asia/Kolkata', 'Asia/Karachi', 'Asia/Kabul', 'Asia/Dubai', 'Asia/Tehran', 'Europe/Moscow', 'Africa/Cairo', 'Europe/Berlin',
-  'Europe/London', 'America/Sao_Paulo', 'America/St_Johns', 'America/Halifax', 'America/New_York', 'America/Chicago',
-  'America/Denver', 'America/Los_Angeles', 'America/Anchorage',
+  'Pacific/Kiritimati',
+  'Pacific/Auckland',
+  'Pacific/Fiji',
+  'Pacific/Noumea',
+  'Australia/Adelaide',
+  'Australia/Brisbane',
+  'Australia/Darwin',
+  'Asia/Tokyo',
+  'Asia/Shanghai',
+  'Asia/Bangkok',
+  'Asia/Yangon',
+  'Asia/Dhaka',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Asia/Karachi',
+  'Asia/Kabul',
+  'Asia/Dubai',
+  'Asia/Tehran',
+  'Europe/Moscow',
+  'Africa/Cairo',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/Sao_Paulo',
+  'America/St_Johns',
+  'America/Halifax',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Anchorage',
 ];
 const TRACKS = ['architect', 'cloud-engineer', 'developer', 'devops', 'ml', 'platform', 'practitioner', 'support'];
 const STARTED_ON = ['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16'];
@@ -83,7 +108,17 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
     );
 
     const quietTimes: number[] = [];
-    const rows: { claim: number; total: number; blocked: number; queryLoop: number; queryCalls: number; one500: number; all: number; summary: string; posts: number }[] = [];
+    const rows: {
+      claim: number;
+      total: number;
+      blocked: number;
+      queryLoop: number;
+      queryCalls: number;
+      one500: number;
+      all: number;
+      summary: string;
+      posts: number;
+    }[] = [];
     for (let r = 0; r < rounds; r++) {
       // Each round works on a fresh copy: the due pass advances next_nudge_at and fills the ledger.
       const roundPath = join(dir, `round-${r}.db`);
@@ -150,7 +185,8 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
         const claim = lastInsert - t;
         store.dueNudges = realDue;
         ledger.insert = realInsert;
-        if (summary.due !== expectedDue || summary.sent !== expectedDue) throw new Error(`due pass: due ${summary.due}, sent ${summary.sent}, expected ${expectedDue}`);
+        if (summary.due !== expectedDue || summary.sent !== expectedDue)
+          throw new Error(`due pass: due ${summary.due}, sent ${summary.sent}, expected ${expectedDue}`);
         rows.push({
           claim,
           total,
@@ -175,10 +211,13 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
       `  (a) nothing due      pass ${ms(median(quietTimes))} median, p95 ${ms(percentile(quietTimes, 95))} (${quietTimes.length} passes over ${rounds} copies)`,
       `  (b) ${expectedDue.toLocaleString('en')} fall due (medians of ${rounds} rounds, each on a fresh copy of the seeded file):`,
       `      due query only    dueNudges(now, 500) ${ms(m((x) => x.one500))} a call; all ${expectedDue.toLocaleString('en')} rows in one call ${ms(m((x) => x.all))}`,
-      `      claim phase       ${ms(m((x) => x.claim))} (${(m((x) => x.claim) / expectedDue * 1000).toFixed(0)} µs a learner), of which the due-query loop ${ms(m((x) => x.queryLoop))} over ${rows[0]!.queryCalls} calls`,
+      `      claim phase       ${ms(m((x) => x.claim))} (${((m((x) => x.claim) / expectedDue) * 1000).toFixed(0)} µs a learner), of which the due-query loop ${ms(m((x) => x.queryLoop))} over ${rows[0]!.queryCalls} calls`,
       `      full pass         ${ms(m((x) => x.total))} with delivery to the fake Slack (conversations.open + chat.postMessage each; ${rows[0]!.posts} posts), limiter out of the way`,
       `      event loop        blocked for up to ${ms(m((x) => x.blocked))} at a stretch during the pass (longest delay seen by monitorEventLoopDelay)`,
-      ...rows.map((x, i) => `      round ${i + 1}: claim ${ms(x.claim)} (query loop ${ms(x.queryLoop)}), full ${ms(x.total)}, event loop blocked up to ${ms(x.blocked)}; ${x.summary}`),
+      ...rows.map(
+        (x, i) =>
+          `      round ${i + 1}: claim ${ms(x.claim)} (query loop ${ms(x.queryLoop)}), full ${ms(x.total)}, event loop blocked up to ${ms(x.blocked)}; ${x.summary}`,
+      ),
     );
     return lines;
   } finally {

@@ -36,7 +36,16 @@ export function seedSubscriptions(services: Services, count: number, perWorkspac
       const ws = `T0W${String(Math.floor(i / perWorkspace)).padStart(5, '0')}`;
       const channel = `C0K${String(i).padStart(7, '0')}`;
       subscriptions.upsert(
-        { ws, channel, time: '09:00', tz: 'UTC', track: null, by: 'U0ADMIN001', nextDaily: due.toISOString(), nextWeekly: new Date(due.getTime() + 6 * 86_400_000).toISOString() },
+        {
+          ws,
+          channel,
+          time: '09:00',
+          tz: 'UTC',
+          track: null,
+          by: 'U0ADMIN001',
+          nextDaily: due.toISOString(),
+          nextWeekly: new Date(due.getTime() + 6 * 86_400_000).toISOString(),
+        },
         new Date(due.getTime() - 3_600_000),
       );
     }
@@ -146,7 +155,9 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     const { posts, ids } = postedDeliveries(fake);
     const dupIds = [...ids.values()].filter((n) => n > 1).length;
     const ledgerRows = (services.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number }).n;
-    const statuses = (services.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status ORDER BY status').all() as { status: string; n: number }[])
+    const statuses = (
+      services.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status ORDER BY status').all() as { status: string; n: number }[]
+    )
       .map((r) => `${r.status} ${r.n}`)
       .join(', ');
     const rate = posts / elapsedS;

@@ -31,7 +31,9 @@ export async function benchLeaderboard(learners = 100_000, answers = 5_000_000, 
     }
   })();
   // Answers: each day's post is answered by a different slice of learners; 60% are right.
-  const answer = db.prepare('INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const answer = db.prepare(
+    'INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const points = db.prepare("INSERT INTO points (workspace_id, user_id, kind, ref, points, channel_id, earned_at) VALUES (?, ?, 'channel_quiz', ?, 10, ?, ?)");
   const perDay = Math.ceil(answers / days);
   let written = 0;

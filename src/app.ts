@@ -67,10 +67,21 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     if (mode.kind === 'http') {
       const healthz: RouteHandler = (_req, res) => {
         const db = services.watch.check();
-        const body = { status: db.ok ? 'ok' : 'failing', mode: 'http', database: { path: config.dbPath, state: db.ok ? 'ok' : 'failing', detail: db.detail }, scheduler: scheduler.state() };
+        const body = {
+          status: db.ok ? 'ok' : 'failing',
+          mode: 'http',
+          database: { path: config.dbPath, state: db.ok ? 'ok' : 'failing', detail: db.detail },
+          scheduler: scheduler.state(),
+        };
         res.writeHead(db.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       };
-      const created = createHttpApp({ botToken: mode.botToken, signingSecret: mode.signingSecret, slackApiUrl: config.slackApiUrl, logger, routes: { '/healthz': healthz } });
+      const created = createHttpApp({
+        botToken: mode.botToken,
+        signingSecret: mode.signingSecret,
+        slackApiUrl: config.slackApiUrl,
+        logger,
+        routes: { '/healthz': healthz },
+      });
       bolt = created.app;
       registerListeners(bolt, slackDeps);
       const server = await created.receiver.start(opts.port ?? mode.port, opts.host ?? '0.0.0.0');

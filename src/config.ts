@@ -7,8 +7,7 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalSecret = (pattern: RegExp, expects: string) =>
-  z.preprocess(blankToUndefined, z.string().regex(pattern, { message: expects }).optional());
+const optionalSecret = (pattern: RegExp, expects: string) => z.preprocess(blankToUndefined, z.string().regex(pattern, { message: expects }).optional());
 
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optionalSecret(/^xoxb-[A-Za-z0-9-]+$/, 'a bot token starting with xoxb-'),
@@ -41,7 +40,12 @@ const EnvSchema = z.object({
     blankToUndefined,
     z
       .string()
-      .transform((s) => s.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
       .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'comma-separated Slack user IDs such as U012ABCDEF,U034GHIJKL' })))
       .default([]),
   ),

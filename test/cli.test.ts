@@ -113,11 +113,28 @@ describe('aipath CLI', () => {
   it('shuts down cleanly on SIGTERM in HTTP mode', async () => {
     const port = await freePort();
     const child = spawn(TSX, ['src/cli.ts', 'start'], {
-      env: { ...clean, AIPATH_DB: join(dir, 'http.db'), SLACK_BOT_TOKEN: 'xoxb-sig', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd', SLACK_API_URL: fake.url, PORT: String(port), LOG_LEVEL: 'info' },
+      env: {
+        ...clean,
+        AIPATH_DB: join(dir, 'http.db'),
+        SLACK_BOT_TOKEN: 'xoxb-sig',
+        SLACK_SIGNING_SECRET: 'abcdef0123456789abcd',
+        SLACK_API_URL: fake.url,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+      },
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)), { timeout: 15_000 }).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          await fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(200);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -40,7 +40,10 @@ describe('loadConfig', () => {
   });
 
   it('rejects a malformed bot token without printing it', () => {
-    const message = expectConfigError({ SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+    const message = expectConfigError(
+      { SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_APP_TOKEN: 'xapp-1' },
+      /^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/,
+    );
     expect(message).not.toContain('secret-user-token');
   });
 

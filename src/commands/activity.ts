@@ -16,7 +16,9 @@ export interface StudyProgress {
  */
 export function streakOf(stores: Stores, ws: string, user: string, today: string): number {
   for (let window = 64; ; window *= 8) {
-    const since = DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: window + 1 }).toISODate()!;
+    const since = DateTime.fromISO(today, { zone: 'UTC' })
+      .minus({ days: window + 1 })
+      .toISODate()!;
     const run = streakRun(stores.points.studyDays(ws, user, since), stores.points.excusedDays(ws, since), today, window);
     if (!run.unbroken || window > 40_000) return run.days;
   }

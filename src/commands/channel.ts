@@ -15,7 +15,8 @@ export async function subscribe(deps: StudyDeps, ctx: CommandContext, args: { ti
   let trackId: string | null = null;
   if (args.track) {
     const found = deps.lookups.tracks.find(args.track);
-    if (found.kind !== 'found') return ephemeral(noticeView(`There is no track called \`${args.track}\`. Tracks: ${deps.content.tracks.map((t) => `\`${t.id}\``).join(', ')}.`, ':mag:'));
+    if (found.kind !== 'found')
+      return ephemeral(noticeView(`There is no track called \`${args.track}\`. Tracks: ${deps.content.tracks.map((t) => `\`${t.id}\``).join(', ')}.`, ':mag:'));
     trackId = found.item.id;
   }
   const existing = deps.stores.subscriptions.get(ctx.workspaceId, ctx.channelId);
@@ -23,7 +24,16 @@ export async function subscribe(deps: StudyDeps, ctx: CommandContext, args: { ti
   const tz = args.tz ?? existing?.tz ?? deps.defaultTimezone;
   const nextDaily = nextDailyAt(ctx.now, tz, time);
   deps.stores.subscriptions.upsert(
-    { ws: ctx.workspaceId, channel: ctx.channelId, time, tz, track: trackId, by: ctx.userId, nextDaily: utcIso(nextDaily), nextWeekly: utcIso(nextWeeklyAt(ctx.now, tz, time)) },
+    {
+      ws: ctx.workspaceId,
+      channel: ctx.channelId,
+      time,
+      tz,
+      track: trackId,
+      by: ctx.userId,
+      nextDaily: utcIso(nextDaily),
+      nextWeekly: utcIso(nextWeeklyAt(ctx.now, tz, time)),
+    },
     ctx.now,
   );
   const what = trackId ? `tips for the *${deps.content.track(trackId)!.title}* track` : 'tips from every track';

@@ -18,7 +18,13 @@ export async function start(deps: StudyDeps, ctx: CommandContext, query: string)
   const found = deps.lookups.tracks.find(query);
   if (found.kind !== 'found') {
     const options = found.kind === 'ambiguous' ? found.candidates : [];
-    return ephemeral(didYouMeanView('track', query, options.map((t) => ({ id: t.id, label: t.title }))));
+    return ephemeral(
+      didYouMeanView(
+        'track',
+        query,
+        options.map((t) => ({ id: t.id, label: t.title })),
+      ),
+    );
   }
   const track = found.item;
   const { tz } = await ctx.profile();
@@ -26,7 +32,9 @@ export async function start(deps: StudyDeps, ctx: CommandContext, query: string)
   const current = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
   const alreadyCurrent = current?.track_id === track.id && current.status !== 'stopped';
   const today = localDate(ctx.now, tz);
-  const { enrolment, resumed } = alreadyCurrent ? { enrolment: current, resumed: false } : deps.stores.enrolments.switchTo(ctx.workspaceId, ctx.userId, track.id, today, ctx.now);
+  const { enrolment, resumed } = alreadyCurrent
+    ? { enrolment: current, resumed: false }
+    : deps.stores.enrolments.switchTo(ctx.workspaceId, ctx.userId, track.id, today, ctx.now);
   if (!alreadyCurrent) scheduleNudges(deps, ctx, enrolment.id, tz);
   const position = planPosition(track, enrolment.started_on, today);
   return ephemeral(
@@ -78,10 +86,17 @@ export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply>
   const recorded = deps.stores.enrolments.markDone(enrolment.id, position.week, ctx.now);
   const title = position.milestone!.title;
   if (!recorded) return ephemeral(noticeView(`Week ${position.week} (*${title}*) was already marked done. Nothing changed.`, ':white_check_mark:'));
-  const earned = deps.stores.points.award(ctx.workspaceId, ctx.userId, 'milestone', `${enrolment.id}:${position.week}`, POINTS.milestone, ctx.now) ? POINTS.milestone : 0;
+  const earned = deps.stores.points.award(ctx.workspaceId, ctx.userId, 'milestone', `${enrolment.id}:${position.week}`, POINTS.milestone, ctx.now)
+    ? POINTS.milestone
+    : 0;
   const { streak, bonus } = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now);
   const extras = [earned + bonus ? `+${earned + bonus} points` : '', streak > 1 ? `${streak}-day streak` : ''].filter(Boolean).join(', ');
-  return ephemeral(noticeView(`Week ${position.week} done: *${title}*. Nice work!${extras ? ` (${extras})` : ''} See \`/aipath status\` for what's next.`, ':white_check_mark:'));
+  return ephemeral(
+    noticeView(
+      `Week ${position.week} done: *${title}*. Nice work!${extras ? ` (${extras})` : ''} See \`/aipath status\` for what's next.`,
+      ':white_check_mark:',
+    ),
+  );
 }
 
 export async function pause(deps: StudyDeps, ctx: CommandContext, days: number | undefined): Promise<Reply> {
@@ -91,9 +106,17 @@ export async function pause(deps: StudyDeps, ctx: CommandContext, days: number |
   if (enrolment.status === 'stopped' || enrolment.status === 'finished') return ephemeral(noticeView(`There are no nudges to pause on *${track.title}*.`));
   const { tz } = await ctx.profile();
   const until = days ? DateTime.fromJSDate(ctx.now).plus({ days }) : undefined;
-  deps.stores.enrolments.setStatus(enrolment.id, 'paused', ctx.now, { pausedUntil: until?.toUTC().toISO() ?? null, reason: days ? `for ${days} day${days === 1 ? '' : 's'}` : 'by you' });
+  deps.stores.enrolments.setStatus(enrolment.id, 'paused', ctx.now, {
+    pausedUntil: until?.toUTC().toISO() ?? null,
+    reason: days ? `for ${days} day${days === 1 ? '' : 's'}` : 'by you',
+  });
   return ephemeral(
-    noticeView(until ? `Nudges paused until ${formatLocal(until.setZone(tz))}. \`/aipath resume\` brings them back sooner.` : 'Nudges paused until you `/aipath resume`.', ':double_vertical_bar:'),
+    noticeView(
+      until
+        ? `Nudges paused until ${formatLocal(until.setZone(tz))}. \`/aipath resume\` brings them back sooner.`
+        : 'Nudges paused until you `/aipath resume`.',
+      ':double_vertical_bar:',
+    ),
   );
 }
 
@@ -103,13 +126,17 @@ export async function resume(deps: StudyDeps, ctx: CommandContext): Promise<Repl
   const { enrolment, track } = cur;
   if (enrolment.status === 'stopped') {
     // Leaving a track is undone by choosing it again, so that nobody restarts it by accident.
-    return ephemeral(noticeView(`You left *${track.title}*, so there are no nudges to resume. Rejoin it with \`/aipath start ${track.id}\`: your progress is kept.`));
+    return ephemeral(
+      noticeView(`You left *${track.title}*, so there are no nudges to resume. Rejoin it with \`/aipath start ${track.id}\`: your progress is kept.`),
+    );
   }
   if (enrolment.status !== 'paused') return ephemeral(noticeView(`Your nudges for *${track.title}* are already on.`));
   deps.stores.enrolments.setStatus(enrolment.id, 'active', ctx.now);
   const { tz } = await ctx.profile();
   scheduleNudges(deps, ctx, enrolment.id, tz);
-  return ephemeral(noticeView(`Welcome back to *${track.title}*. Next nudge: ${nextNudgeText(deps, ctx, tz, { ...enrolment, status: 'active' })}.`, ':arrow_forward:'));
+  return ephemeral(
+    noticeView(`Welcome back to *${track.title}*. Next nudge: ${nextNudgeText(deps, ctx, tz, { ...enrolment, status: 'active' })}.`, ':arrow_forward:'),
+  );
 }
 
 export function stop(deps: StudyDeps, ctx: CommandContext): Reply {

@@ -17,13 +17,25 @@ export function service(deps: StudyDeps, query: string): Reply {
   if (found.kind === 'service') return ephemeral(serviceCardByRecord(deps, found.service.id)!);
   if (found.kind === 'concept') return ephemeral(conceptView(found.concept, found.services));
   const items = found.kind === 'ambiguous' ? found.candidates : found.suggestions;
-  return ephemeral(didYouMeanView('service', query, items.map((f) => ({ id: f.id, label: f.name, kind: f.kind }))));
+  return ephemeral(
+    didYouMeanView(
+      'service',
+      query,
+      items.map((f) => ({ id: f.id, label: f.name, kind: f.kind })),
+    ),
+  );
 }
 
 /** A concept's card by id, for its "did you mean" button. */
 export function conceptCardByRecord(deps: StudyDeps, id: string) {
   const concept = deps.content.concepts.find((c) => c.id === id);
-  return concept && conceptView(concept, concept.services.map((s) => deps.content.service(s)).filter((s) => s !== undefined));
+  return (
+    concept &&
+    conceptView(
+      concept,
+      concept.services.map((s) => deps.content.service(s)).filter((s) => s !== undefined),
+    )
+  );
 }
 
 export function serviceCardByRecord(deps: StudyDeps, id: string) {
@@ -36,7 +48,14 @@ export function serviceCardByRecord(deps: StudyDeps, id: string) {
 
 export function cert(deps: StudyDeps, query: string, now: Date): Reply {
   const found = deps.lookups.certs.find(query);
-  if (found.kind !== 'found') return ephemeral(didYouMeanView('cert', query, options(found, (c) => `${c.code} ${c.name.replace(/^AWS Certified /, '')}`)));
+  if (found.kind !== 'found')
+    return ephemeral(
+      didYouMeanView(
+        'cert',
+        query,
+        options(found, (c) => `${c.code} ${c.name.replace(/^AWS Certified /, '')}`),
+      ),
+    );
   return ephemeral(certCardByRecord(deps, found.item.id, now)!);
 }
 
@@ -46,7 +65,12 @@ export function certCardByRecord(deps: StudyDeps, id: string, now: Date) {
   if (!c) return undefined;
   const successor = c.retired?.successor ? deps.content.certification(c.retired.successor) : undefined;
   const status = certStatusOn(c, now.toISOString().slice(0, 10));
-  return certCardView(c, status, successor, deps.content.tracks.filter((t) => t.certifications.includes(c.id)));
+  return certCardView(
+    c,
+    status,
+    successor,
+    deps.content.tracks.filter((t) => t.certifications.includes(c.id)),
+  );
 }
 
 export function tracks(deps: StudyDeps): Reply {
@@ -63,5 +87,10 @@ export function tip(deps: StudyDeps, ctx: CommandContext): Reply {
   const pool = tipsFor(deps.content.tips, trackId);
   const chosen = pool[Math.floor(deps.random() * pool.length)];
   if (!chosen) return ephemeral(noticeView('There are no tips for your track yet.'));
-  return ephemeral(tipView(chosen, chosen.services.map((id) => deps.content.service(id)).filter((s) => s !== undefined)));
+  return ephemeral(
+    tipView(
+      chosen,
+      chosen.services.map((id) => deps.content.service(id)).filter((s) => s !== undefined),
+    ),
+  );
 }

@@ -11,6 +11,9 @@ export function adminNotices(deps: StudyDeps, workspaceId: string): string[] {
   const channels = deps.stores.subscriptions
     .inWorkspace(workspaceId)
     .filter((s) => s.status === 'paused')
-    .map((s) => `Posting in <#${s.channel_id}> is paused: ${s.status_reason ?? 'no reason recorded'}. Fix it (e.g. invite aipath to the channel), then run \`/aipath subscribe\` there again.`);
+    .map(
+      (s) =>
+        `Posting in <#${s.channel_id}> is paused: ${s.status_reason ?? 'no reason recorded'}. Fix it (e.g. invite aipath to the channel), then run \`/aipath subscribe\` there again.`,
+    );
   return [...workspace, ...channels];
 }

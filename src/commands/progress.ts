@@ -37,7 +37,11 @@ export function learnerProgress(deps: StudyDeps, ctx: CommandContext, tz: string
   const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
   const done = deps.stores.enrolments.doneWeeks(enrolment.id);
   const pausedNote =
-    enrolment.status === 'paused' ? (enrolment.paused_until ? `until ${formatLocal(DateTime.fromISO(enrolment.paused_until, { zone: tz }))}` : 'until you resume') : undefined;
+    enrolment.status === 'paused'
+      ? enrolment.paused_until
+        ? `until ${formatLocal(DateTime.fromISO(enrolment.paused_until, { zone: tz }))}`
+        : 'until you resume'
+      : undefined;
   return {
     track,
     week: position.week,

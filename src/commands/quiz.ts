@@ -45,7 +45,8 @@ export async function answerChannel(deps: StudyDeps, ctx: CommandContext, postId
   const post = deps.stores.quiz.post(postId);
   const q = post && post.workspace_id === ctx.workspaceId ? deps.content.question(post.question_id) : undefined;
   if (!post || !q) return { reply: ephemeral(noticeView('That quiz is no longer available.')) };
-  if (post.closed_at) return { reply: ephemeral(noticeView(`This quiz has closed: the answer was *${answerKeyText(q)}*. Watch for today's question!`, ':lock:')) };
+  if (post.closed_at)
+    return { reply: ephemeral(noticeView(`This quiz has closed: the answer was *${answerKeyText(q)}*. Watch for today's question!`, ':lock:')) };
   const problem = incompleteReason(q, response);
   if (problem) return { reply: notReady(problem) };
   deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);

@@ -162,7 +162,15 @@ export class FakeSlack extends EventEmitter {
   private answer(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://aipath-local.slack.com/', team: 'aipath local', user: 'aipath', team_id: this.teamId, user_id: 'U0AIPATHBOT', bot_id: 'B0AIPATHBOT' };
+        return {
+          ok: true,
+          url: 'https://aipath-local.slack.com/',
+          team: 'aipath local',
+          user: 'aipath',
+          team_id: this.teamId,
+          user_id: 'U0AIPATHBOT',
+          bot_id: 'B0AIPATHBOT',
+        };
       case 'chat.postMessage': {
         const channel = String(p.channel ?? '');
         const message: PostedMessage = { ts: this.nextTs(), channel, text: String(p.text ?? ''), metadata: p.metadata as PostedMessage['metadata'] };
@@ -174,7 +182,11 @@ export class FakeSlack extends EventEmitter {
       case 'conversations.history': {
         const list = this.messages.get(String(p.channel ?? '')) ?? [];
         const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
-        return { ok: true, messages: [...list].reverse().map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })), has_more: false };
+        return {
+          ok: true,
+          messages: [...list].reverse().map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })),
+          has_more: false,
+        };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };

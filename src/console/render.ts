@@ -70,7 +70,14 @@ interface AnyBlock {
   block_id?: string;
   text?: TextObj;
   fields?: TextObj[];
-  elements?: { type: string; text?: TextObj | string; action_id?: string; value?: string; options?: { text: TextObj; value: string }[]; placeholder?: TextObj }[];
+  elements?: {
+    type: string;
+    text?: TextObj | string;
+    action_id?: string;
+    value?: string;
+    options?: { text: TextObj; value: string }[];
+    placeholder?: TextObj;
+  }[];
 }
 
 /** Buttons are numbered from `firstNumber` so that `:click N` can press them. */

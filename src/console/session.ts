@@ -64,7 +64,11 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   await bolt.start();
   const client = deliveryClient('xoxb-console-local', fake.url, o.logger);
   const limiter = new PostRateLimiter();
-  const scheduler = new Scheduler((now) => runPass({ services, client, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now), clock, o.logger);
+  const scheduler = new Scheduler(
+    (now) => runPass({ services, client, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now),
+    clock,
+    o.logger,
+  );
 
   let buttons: RenderedButton[] = [];
   let quiz: { pickers: RenderedPicker[]; submit: RenderedButton } | undefined;
@@ -107,7 +111,14 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
       try {
         if (word === '/aipath') {
           const text = line.slice('/aipath'.length).trim();
-          await dispatch({ ...ids(), command: '/aipath', text, response_url: `${fake.responseUrlBase}${interactions}`, trigger_id: `console.${interactions}`, api_app_id: 'A0AIPATH1' });
+          await dispatch({
+            ...ids(),
+            command: '/aipath',
+            text,
+            response_url: `${fake.responseUrlBase}${interactions}`,
+            trigger_id: `console.${interactions}`,
+            api_app_id: 'A0AIPATH1',
+          });
         } else if (word === ':click') {
           const n = Number(args[0]);
           const b = buttons[n - 1];
@@ -130,7 +141,10 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
             print('There is no quiz with pickers to answer yet; single-choice quizzes are answered with :click.');
             continue;
           }
-          const state = pickerState(quiz.pickers, args.map((a) => a.toUpperCase()));
+          const state = pickerState(
+            quiz.pickers,
+            args.map((a) => a.toUpperCase()),
+          );
           if (typeof state === 'string') {
             print(state);
             continue;
@@ -160,7 +174,14 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
           const summary = await scheduler.tick(clock());
           print(`scheduler: ${formatSummary(summary)}`);
         } else if (word === ':home') {
-          await dispatch({ type: 'event_callback', team_id: o.team, api_app_id: 'A0AIPATH1', event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1' }, event_id: `Ev${interactions}`, event_time: 1 });
+          await dispatch({
+            type: 'event_callback',
+            team_id: o.team,
+            api_app_id: 'A0AIPATH1',
+            event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1' },
+            event_id: `Ev${interactions}`,
+            event_time: 1,
+          });
         } else if (word === ':user' && /^[UW][A-Z0-9]{2,}$/.test(args[0] ?? '')) {
           user = args[0]!;
           fake.users.set(user, { id: user, is_admin: args[1] === 'admin' });
@@ -200,11 +221,13 @@ function pickerState(pickers: RenderedPicker[], letters: string[]): Record<strin
   const [first] = pickers;
   if (first?.kind === 'checkboxes') {
     const chosen = letters.map((l) => optionValue(first, l));
-    if (letters.length === 0 || chosen.includes(undefined)) return `Tick options by letter, e.g. :answer A C (letters ${first.options.map((o) => o.label[0]).join(' ')}).`;
+    if (letters.length === 0 || chosen.includes(undefined))
+      return `Tick options by letter, e.g. :answer A C (letters ${first.options.map((o) => o.label[0]).join(' ')}).`;
     put(first, { type: 'checkboxes', selected_options: chosen.map((value) => ({ value })) });
     return { values };
   }
-  if (letters.length !== pickers.length) return `Give one letter for each of the ${pickers.length} menus, in order, e.g. :answer ${pickers.map((_, i) => 'ABCDE'[i]).join(' ')}.`;
+  if (letters.length !== pickers.length)
+    return `Give one letter for each of the ${pickers.length} menus, in order, e.g. :answer ${pickers.map((_, i) => 'ABCDE'[i]).join(' ')}.`;
   for (const [i, p] of pickers.entries()) {
     const value = optionValue(p, letters[i]!);
     if (value === undefined) return `There is no ${letters[i]} to choose; use the letters shown above the menus.`;

@@ -84,7 +84,14 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 export function lifecycleIssues(c: Content, today: string): ContentIssue[] {
   return c.services.flatMap((s) =>
     s.status !== 'active' && s.statusNote && s.statusNote.date > today
-      ? [{ file: c.origin.get(`service:${s.id}`) ?? 'content/services', id: s.id, field: 'status', message: `is ${s.status} from ${s.statusNote.date}, after today (${today}): keep it active with a dated note until then` }]
+      ? [
+          {
+            file: c.origin.get(`service:${s.id}`) ?? 'content/services',
+            id: s.id,
+            field: 'status',
+            message: `is ${s.status} from ${s.statusNote.date}, after today (${today}): keep it active with a dated note until then`,
+          },
+        ]
       : [],
   );
 }
@@ -102,13 +109,17 @@ export function bankIssues(c: Content): ContentIssue[] {
     }
     const others = (cov.byType.multiple + cov.byType.ordering + cov.byType.matching) / Math.max(cov.questions, 1);
     const { min, max } = BANK_GOALS.otherTypesShare;
-    if (others < min || others > max) at(`multiple, ordering and matching questions are ${pct(others)} of the exam's; keep them between ${pct(min)} and ${pct(max)}`);
+    if (others < min || others > max)
+      at(`multiple, ordering and matching questions are ${pct(others)} of the exam's; keep them between ${pct(min)} and ${pct(max)}`);
     cov.positionShares.forEach((share, i) => {
       if (share < BANK_GOALS.positionShare.min || share > BANK_GOALS.positionShare.max) {
-        at(`the right answer is ${LETTERS[i]} in ${pct(share)} of single-choice questions; keep each position between ${pct(BANK_GOALS.positionShare.min)} and ${pct(BANK_GOALS.positionShare.max)}`);
+        at(
+          `the right answer is ${LETTERS[i]} in ${pct(share)} of single-choice questions; keep each position between ${pct(BANK_GOALS.positionShare.min)} and ${pct(BANK_GOALS.positionShare.max)}`,
+        );
       }
     });
-    if (cov.longestTellShare > BANK_GOALS.longestTell) at(`the right option is the uniquely longest in ${pct(cov.longestTellShare)} of choice questions; at most a third is allowed`);
+    if (cov.longestTellShare > BANK_GOALS.longestTell)
+      at(`the right option is the uniquely longest in ${pct(cov.longestTellShare)} of choice questions; at most a third is allowed`);
   }
   return issues;
 }
@@ -125,7 +136,9 @@ export function coverageTable(c: Content): string {
     );
     lines.push('  domain  weight  questions  needed  tips  name');
     for (const d of cov.domains) {
-      lines.push(`  ${String(d.domain).padEnd(6)}  ${`${d.weight}%`.padEnd(6)}  ${String(d.questions).padEnd(9)}  ${String(d.needed).padEnd(6)}  ${String(d.tips).padEnd(4)}  ${d.name}`);
+      lines.push(
+        `  ${String(d.domain).padEnd(6)}  ${`${d.weight}%`.padEnd(6)}  ${String(d.questions).padEnd(9)}  ${String(d.needed).padEnd(6)}  ${String(d.tips).padEnd(4)}  ${d.name}`,
+      );
     }
   }
   return lines.join('\n');

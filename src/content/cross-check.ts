@@ -5,7 +5,11 @@ import type { QuizQuestion } from './schema.js';
 export const TASK_TAGGED_EXAMS = new Set(['aif-c01', 'mla-c02', 'aip-c01']);
 const CHOOSE_WORDS: Record<number, string> = { 2: 'two', 3: 'three' };
 
-const normalizeAlias = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+const normalizeAlias = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 
 /** Checks that span records: references resolve, weights add up, names are unambiguous. */
 export function crossCheck(c: Content): ContentIssue[] {
@@ -32,7 +36,8 @@ export function crossCheck(c: Content): ContentIssue[] {
 
   for (const cert of c.certifications) {
     const sum = cert.domains.reduce((s, d) => s + d.weight, 0);
-    if (cert.domains.length > 0 || TASK_TAGGED_EXAMS.has(cert.id)) need(Math.abs(sum - 100) < 1e-9, 'certification', cert.id, 'domains', `weights must sum to 100 (they sum to ${sum})`);
+    if (cert.domains.length > 0 || TASK_TAGGED_EXAMS.has(cert.id))
+      need(Math.abs(sum - 100) < 1e-9, 'certification', cert.id, 'domains', `weights must sum to 100 (they sum to ${sum})`);
     cert.domains.forEach((d, i) => {
       need(d.number === i + 1, 'certification', cert.id, `domains.${i}.number`, `must be ${i + 1}`);
     });
@@ -80,7 +85,8 @@ export function crossCheck(c: Content): ContentIssue[] {
       need(q.domain !== undefined, 'question', q.id, 'domain', `is required for ${q.cert}`);
       need(q.task !== undefined, 'question', q.id, 'task', `is required for ${q.cert} (the exam guide's task statement, e.g. "2.3")`);
     }
-    if (q.task !== undefined) need(q.task.split('.')[0] === String(q.domain), 'question', q.id, 'task', `task ${q.task} is not in domain ${q.domain ?? '(none)'}`);
+    if (q.task !== undefined)
+      need(q.task.split('.')[0] === String(q.domain), 'question', q.id, 'task', `task ${q.task} is not in domain ${q.domain ?? '(none)'}`);
     q.tracks.forEach((tr, i) => {
       need(!!c.track(tr), 'question', q.id, `tracks.${i}`, `names unknown track "${tr}"`);
     });
@@ -95,12 +101,32 @@ export function crossCheck(c: Content): ContentIssue[] {
     });
   }
 
-  checkNamesUnique(c.tracks.map((t) => ({ id: t.id, names: [t.id, ...t.aliases] })), 'track', fileOf, issues);
+  checkNamesUnique(
+    c.tracks.map((t) => ({ id: t.id, names: [t.id, ...t.aliases] })),
+    'track',
+    fileOf,
+    issues,
+  );
   // Exam versions of one certification share its name (MLA-C01, MLA-C02), so names are not checked here.
-  checkNamesUnique(c.certifications.map((x) => ({ id: x.id, names: [x.id, ...x.aliases] })), 'certification', fileOf, issues);
-  checkNamesUnique(c.services.map((s) => ({ id: s.id, names: [s.id, s.name, ...s.aliases] })), 'service', fileOf, issues);
+  checkNamesUnique(
+    c.certifications.map((x) => ({ id: x.id, names: [x.id, ...x.aliases] })),
+    'certification',
+    fileOf,
+    issues,
+  );
+  checkNamesUnique(
+    c.services.map((s) => ({ id: s.id, names: [s.id, s.name, ...s.aliases] })),
+    'service',
+    fileOf,
+    issues,
+  );
   // A concept may share a word with a service ("guardrails"); the lookup prefers the service then.
-  checkNamesUnique(c.concepts.map((k) => ({ id: k.id, names: [k.id, k.name, ...k.aliases] })), 'concept', fileOf, issues);
+  checkNamesUnique(
+    c.concepts.map((k) => ({ id: k.id, names: [k.id, k.name, ...k.aliases] })),
+    'concept',
+    fileOf,
+    issues,
+  );
   return issues;
 }
 
@@ -114,7 +140,8 @@ function checkNamesUnique(
   for (const r of records) {
     for (const name of new Set(r.names.map(normalizeAlias))) {
       const other = owner.get(name);
-      if (other && other !== r.id) issues.push({ file: fileOf(kind, r.id), id: r.id, field: 'aliases', message: `"${name}" is also a name or alias of ${kind} ${other}` });
+      if (other && other !== r.id)
+        issues.push({ file: fileOf(kind, r.id), id: r.id, field: 'aliases', message: `"${name}" is also a name or alias of ${kind} ${other}` });
       else owner.set(name, r.id);
     }
   }

@@ -61,7 +61,8 @@ function readYaml(path: string, file: string, issues: ContentIssue[]): unknown {
   try {
     return parseYaml(readFileSync(path, 'utf8'), { filename: file });
   } catch (err) {
-    const message = err instanceof YAMLException ? `${err.reason}${err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : ''}` : String(err);
+    const message =
+      err instanceof YAMLException ? `${err.reason}${err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : ''}` : String(err);
     issues.push({ file, message: `is not valid YAML: ${message}` });
     return undefined;
   }
@@ -79,7 +80,10 @@ function validate<S extends z.ZodType>(schema: S, raw: unknown, file: string, is
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** Loads, validates and cross-checks everything under content/. Throws ContentError listing every problem. */

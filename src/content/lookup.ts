@@ -1,10 +1,7 @@
 import Fuse from 'fuse.js';
 import { editDistance } from '../core/text.js';
 
-export type LookupResult<T> =
-  | { kind: 'found'; item: T }
-  | { kind: 'ambiguous'; candidates: T[] }
-  | { kind: 'none'; suggestions: T[] };
+export type LookupResult<T> = { kind: 'found'; item: T } | { kind: 'ambiguous'; candidates: T[] } | { kind: 'none'; suggestions: T[] };
 
 const NOISE_WORDS = /\b(amazon|aws|certified|certification|exam|service|services|the|a|an|on|in|for|of|to|with|my|me|i|is|are|do|does|can|use|using)\b/g;
 
@@ -12,7 +9,8 @@ const NOISE_WORDS = /\b(amazon|aws|certified|certification|exam|service|services
  * How people ask rather than name: "what is bedrock?", "how do I detect PII", "which service labels
  * data". The question words go; what is asked about stays.
  */
-const QUESTION = /^(what\s+is|what's|whats|what\s+are|what\s+does|who\s+is|tell\s+me\s+about|define|how\s+do\s+i|how\s+can\s+i|how\s+to|how\s+does|where\s+do\s+i|which|what|is\s+there|i\s+need|i\s+want|help\s+me|help\s+with|show\s+me|find)\b\s*/;
+const QUESTION =
+  /^(what\s+is|what's|whats|what\s+are|what\s+does|who\s+is|tell\s+me\s+about|define|how\s+do\s+i|how\s+can\s+i|how\s+to|how\s+does|where\s+do\s+i|which|what|is\s+there|i\s+need|i\s+want|help\s+me|help\s+with|show\s+me|find)\b\s*/;
 
 /** "labels" and "label", "bases" and "base": a plural s does not make another name. */
 const singular = (word: string) => (word.length > 3 && word.endsWith('s') && !/(ss|us|is)$/.test(word) ? word.slice(0, -1) : word);
@@ -65,7 +63,17 @@ export class Lookup<T> {
   constructor(items: readonly T[], namesOf: (item: T) => string[], preferenceOf: (item: T) => number = () => 0, describe: (item: T) => string = () => '') {
     const rows: { entry: Entry<T>; name: string }[] = [];
     for (const item of items) {
-      const entry: Entry<T> = { item, names: [...new Set(namesOf(item).map(normalizeQuery).filter((n) => n !== ''))], preference: preferenceOf(item) };
+      const entry: Entry<T> = {
+        item,
+        names: [
+          ...new Set(
+            namesOf(item)
+              .map(normalizeQuery)
+              .filter((n) => n !== ''),
+          ),
+        ],
+        preference: preferenceOf(item),
+      };
       this.entries.push(entry);
       for (const name of entry.names) {
         const key = name.replace(/ /g, '');
@@ -77,7 +85,12 @@ export class Lookup<T> {
     }
     for (const entry of this.entries) {
       const names = new Set(entry.names.flatMap((n) => n.split(' ')).map(stem));
-      const described = new Set(normalizeQuery(describe(entry.item)).split(' ').filter((w) => w !== '').map(stem));
+      const described = new Set(
+        normalizeQuery(describe(entry.item))
+          .split(' ')
+          .filter((w) => w !== '')
+          .map(stem),
+      );
       this.wordIndex.set(entry, { names, described });
       for (const w of new Set([...names, ...described])) this.wordDocs.set(w, (this.wordDocs.get(w) ?? 0) + 1);
     }

@@ -15,7 +15,16 @@ const CERT_PREFERENCE: Record<Certification['status'], number> = { active: 0, be
 export function buildLookups(content: Content): Lookups {
   return {
     services: new ServiceFinder(content),
-    certs: new Lookup(content.certifications, (c) => [c.id, c.code, c.name, ...c.aliases], (c) => CERT_PREFERENCE[c.status]),
-    tracks: new Lookup(content.tracks, (t) => [t.id, t.title, ...t.aliases], () => 0, (t) => t.audience),
+    certs: new Lookup(
+      content.certifications,
+      (c) => [c.id, c.code, c.name, ...c.aliases],
+      (c) => CERT_PREFERENCE[c.status],
+    ),
+    tracks: new Lookup(
+      content.tracks,
+      (t) => [t.id, t.title, ...t.aliases],
+      () => 0,
+      (t) => t.audience,
+    ),
   };
 }

@@ -70,7 +70,10 @@ export const CertificationSchema = z
       })
       .strict()
       .optional(),
-    renamed: z.object({ from: text(LIMITS.title), date: isoDate }).strict().optional(),
+    renamed: z
+      .object({ from: text(LIMITS.title), date: isoDate })
+      .strict()
+      .optional(),
     /** The day status, dates and successor were last checked against AWS. */
     verified: isoDate.optional(),
     audience: text(LIMITS.paragraph),
@@ -199,7 +202,11 @@ const MultipleQuestionSchema = z
   .object({ ...questionBase, type: z.literal('multiple'), options: z.array(choice).min(5, 'must have 5 or 6 options').max(6, 'must have 5 or 6 options') })
   .strict();
 const OrderingQuestionSchema = z
-  .object({ ...questionBase, type: z.literal('ordering'), steps: z.array(text(LIMITS.option)).min(3, 'must have 3 to 5 steps').max(5, 'must have 3 to 5 steps') })
+  .object({
+    ...questionBase,
+    type: z.literal('ordering'),
+    steps: z.array(text(LIMITS.option)).min(3, 'must have 3 to 5 steps').max(5, 'must have 3 to 5 steps'),
+  })
   .strict();
 const MatchingQuestionSchema = z
   .object({

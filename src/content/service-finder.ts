@@ -26,7 +26,8 @@ export class ServiceFinder {
     ];
     this.lookup = new Lookup(
       items,
-      (f) => (f.kind === 'service' ? [f.service.id, f.service.name, ...f.service.aliases] : [f.concept.name, ...f.concept.aliases, f.concept.id.replace(/-/g, ' ')]),
+      (f) =>
+        f.kind === 'service' ? [f.service.id, f.service.name, ...f.service.aliases] : [f.concept.name, ...f.concept.aliases, f.concept.id.replace(/-/g, ' ')],
       (f) => (f.kind === 'concept' ? 1 : f.service.status === 'active' ? 0 : 2),
       (f) => (f.kind === 'concept' ? f.concept.description : `${f.service.description} ${f.service.pickWhen.join(' ')}`),
     );

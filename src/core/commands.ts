@@ -21,14 +21,30 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'pause', usage: 'pause [days]', example: '/aipath pause 7', summary: 'Pause your nudges, for good or for some days' },
   { name: 'resume', usage: 'resume', example: '/aipath resume', summary: 'Resume your nudges' },
   { name: 'stop', usage: 'stop', example: '/aipath stop', summary: 'Leave your track (history is kept)' },
-  { name: 'service', usage: 'service <name or topic>', example: '/aipath service vector database', summary: 'An AWS service card (when to pick it, exam relevance, docs), or the services behind a topic such as RAG' },
+  {
+    name: 'service',
+    usage: 'service <name or topic>',
+    example: '/aipath service vector database',
+    summary: 'An AWS service card (when to pick it, exam relevance, docs), or the services behind a topic such as RAG',
+  },
   { name: 'cert', usage: 'cert <exam>', example: '/aipath cert aip-c01', summary: 'A certification card: domains, format, status, prep' },
   { name: 'tip', usage: 'tip', example: '/aipath tip', summary: 'An exam tip for your track' },
   { name: 'quiz', usage: 'quiz', example: '/aipath quiz', summary: 'A practice question just for you' },
   { name: 'leaderboard', usage: 'leaderboard [week|month|all]', example: '/aipath leaderboard week', summary: "This channel's study leaderboard" },
-  { name: 'subscribe', usage: 'subscribe [HH:MM] [Area/City] [track]', example: '/aipath subscribe 09:30 Europe/London devops', summary: 'Daily tip and quiz in this channel', admin: true },
+  {
+    name: 'subscribe',
+    usage: 'subscribe [HH:MM] [Area/City] [track]',
+    example: '/aipath subscribe 09:30 Europe/London devops',
+    summary: 'Daily tip and quiz in this channel',
+    admin: true,
+  },
   { name: 'unsubscribe', usage: 'unsubscribe', example: '/aipath unsubscribe', summary: 'Stop posting in this channel', admin: true },
-  { name: 'settings', usage: 'settings time HH:MM | tz <Area/City> | leaderboard on|off', example: '/aipath settings tz America/New_York', summary: 'Your nudge time, timezone and leaderboard visibility' },
+  {
+    name: 'settings',
+    usage: 'settings time HH:MM | tz <Area/City> | leaderboard on|off',
+    example: '/aipath settings tz America/New_York',
+    summary: 'Your nudge time, timezone and leaderboard visibility',
+  },
   { name: 'forget-me', usage: 'forget-me', example: '/aipath forget-me', summary: 'Delete everything aipath stores about you' },
 ];
 
@@ -70,7 +86,8 @@ const daysArg = z.coerce.number().int().min(1).max(365);
 /** Turns the text after `/aipath` into a command, or a friendly reason it is not one. */
 export function parseCommand(raw: string): ParseResult {
   const text = raw.replace(/[\u200B-\u200D\uFEFF]/g, '').trim();
-  if (text.length > MAX_TEXT) return { ok: false, message: `That is a very long command (${text.length} characters). Commands are short; try \`/aipath help\`.` };
+  if (text.length > MAX_TEXT)
+    return { ok: false, message: `That is a very long command (${text.length} characters). Commands are short; try \`/aipath help\`.` };
   const [head = '', ...rest] = text.split(/\s+/);
   const sub = head.toLowerCase();
   const args = rest;
@@ -100,18 +117,21 @@ export function parseCommand(raw: string): ParseResult {
     case 'service':
     case 'cert': {
       const query = queryArg.safeParse(argText);
-      if (!query.success) return fail(sub, sub === 'service' ? 'Which service? For example `/aipath service bedrock`.' : 'Which exam? For example `/aipath cert aip-c01`.');
+      if (!query.success)
+        return fail(sub, sub === 'service' ? 'Which service? For example `/aipath service bedrock`.' : 'Which exam? For example `/aipath cert aip-c01`.');
       return { ok: true, command: { name: sub, query: query.data } };
     }
     case 'pause': {
       if (args.length === 0) return { ok: true, command: { name: 'pause' } };
       const days = daysArg.safeParse(args.length === 1 ? args[0]!.replace(/d(ays?)?$/i, '') : 'x');
-      if (!days.success) return fail('pause', 'Pause takes a number of days from 1 to 365, for example `/aipath pause 7`, or nothing to pause until you resume.');
+      if (!days.success)
+        return fail('pause', 'Pause takes a number of days from 1 to 365, for example `/aipath pause 7`, or nothing to pause until you resume.');
       return { ok: true, command: { name: 'pause', days: days.data } };
     }
     case 'leaderboard': {
       const period = (args[0] ?? 'week').toLowerCase();
-      if (args.length > 1 || !['week', 'month', 'all'].includes(period)) return fail('leaderboard', 'Choose `week`, `month` or `all`, for example `/aipath leaderboard month`.');
+      if (args.length > 1 || !['week', 'month', 'all'].includes(period))
+        return fail('leaderboard', 'Choose `week`, `month` or `all`, for example `/aipath leaderboard month`.');
       return { ok: true, command: { name: 'leaderboard', period: period as Period } };
     }
     case 'subscribe':
@@ -119,7 +139,10 @@ export function parseCommand(raw: string): ParseResult {
     case 'settings':
       return parseSettings(args);
     default: {
-      const suggestion = closest(sub, COMMANDS.map((c) => c.name));
+      const suggestion = closest(
+        sub,
+        COMMANDS.map((c) => c.name),
+      );
       return {
         ok: false,
         message: suggestion ? `I don't know \`${head.slice(0, 40)}\`. Did you mean \`/aipath ${suggestion}\`?` : `I don't know \`${head.slice(0, 40)}\`.`,
@@ -143,7 +166,10 @@ function parseSubscribe(args: string[]): ParseResult {
     } else if (/^[a-z0-9-]{1,40}$/i.test(arg) && !command.track) {
       command.track = arg.toLowerCase();
     } else {
-      return fail('subscribe', `I can't read \`${arg.slice(0, 60)}\`. Give a time, a timezone and a track in any order, for example \`/aipath subscribe 09:30 Europe/London devops\`.`);
+      return fail(
+        'subscribe',
+        `I can't read \`${arg.slice(0, 60)}\`. Give a time, a timezone and a track in any order, for example \`/aipath subscribe 09:30 Europe/London devops\`.`,
+      );
     }
   }
   return { ok: true, command };
@@ -155,12 +181,16 @@ function parseSettings(args: string[]): ParseResult {
   switch (setting.toLowerCase()) {
     case 'time': {
       const time = parseClockTime(value);
-      return time ? { ok: true, command: { name: 'settings', setting: 'time', value: time } } : fail('settings', `That is not a time I can use. ${TIME_EXAMPLE}`);
+      return time
+        ? { ok: true, command: { name: 'settings', setting: 'time', value: time } }
+        : fail('settings', `That is not a time I can use. ${TIME_EXAMPLE}`);
     }
     case 'tz':
     case 'timezone': {
       const tz = /^utc$/i.test(value) ? 'UTC' : value;
-      return isIanaZone(tz) ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } } : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
+      return isIanaZone(tz)
+        ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } }
+        : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
     }
     case 'leaderboard': {
       const v = value.toLowerCase();

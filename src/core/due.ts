@@ -40,7 +40,9 @@ export type PeriodName = 'week' | 'month' | 'all';
 export function periodBounds(period: PeriodName, now: Date, tz: string, back = 0): { from: string; to: string; label: string } {
   if (period === 'all') return { from: '0000-01-01T00:00:00.000Z', to: '9999-12-31T23:59:59.999Z', label: 'all time' };
   const unit = period === 'week' ? 'week' : 'month';
-  const start = DateTime.fromJSDate(now, { zone: tz }).startOf(unit).minus({ [unit + 's']: back });
+  const start = DateTime.fromJSDate(now, { zone: tz })
+    .startOf(unit)
+    .minus({ [unit + 's']: back });
   const end = start.plus({ [unit + 's']: 1 });
   const label = period === 'week' ? `week ${start.toFormat("kkkk-'W'WW")} (from ${start.toFormat('d LLL')})` : start.toFormat('LLLL yyyy');
   return { from: utcIso(start), to: utcIso(end), label };

@@ -23,7 +23,12 @@ const previousDay = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).mi
  * looking back at most `maxDays`. Days on which aipath itself missed a delivery neither count nor
  * break the streak. `unbroken` says the run went past `maxDays`: look further back to see it whole.
  */
-export function streakRun(activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>, today: string, maxDays: number): { days: number; unbroken: boolean } {
+export function streakRun(
+  activeDays: ReadonlySet<string>,
+  excusedDays: ReadonlySet<string>,
+  today: string,
+  maxDays: number,
+): { days: number; unbroken: boolean } {
   let day = activeDays.has(today) ? today : previousDay(today);
   let streak = 0;
   for (let i = 0; i < maxDays; i++, day = previousDay(day)) {

@@ -39,7 +39,15 @@ export interface PassOptions {
   maxAttempts: number;
 }
 
-export const DEFAULT_PASS_OPTIONS: PassOptions = { dailyGraceMs: 6 * HOUR_MS, weeklyGraceMs: 2 * DAY_MS, claimLeaseMs: 2 * 60_000, batchSize: 500, concurrency: 16, maxRateLimitRetries: 10, maxAttempts: 8 };
+export const DEFAULT_PASS_OPTIONS: PassOptions = {
+  dailyGraceMs: 6 * HOUR_MS,
+  weeklyGraceMs: 2 * DAY_MS,
+  claimLeaseMs: 2 * 60_000,
+  batchSize: 500,
+  concurrency: 16,
+  maxRateLimitRetries: 10,
+  maxAttempts: 8,
+};
 const LATE_AFTER_MS = 2 * 60_000;
 /** How often a paused workspace's deliveries try Slack again (pass time). */
 const WORKSPACE_PROBE_MS = 10 * 60_000;
@@ -104,7 +112,10 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
 
 function renewLeases(deps: PassDeps, owner: ClaimOwner): void {
   try {
-    deps.services.stores.deliveries.renewAll(owner.id, new Date((deps.wallClock ?? Date.now)() + (deps.options?.claimLeaseMs ?? DEFAULT_PASS_OPTIONS.claimLeaseMs)));
+    deps.services.stores.deliveries.renewAll(
+      owner.id,
+      new Date((deps.wallClock ?? Date.now)() + (deps.options?.claimLeaseMs ?? DEFAULT_PASS_OPTIONS.claimLeaseMs)),
+    );
   } catch (err) {
     // A busy database delays one renewal; the lease outlasts several.
     deps.logger.warn(`could not renew claim leases: ${(err as Error).message}`);
@@ -157,7 +168,12 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * writes its ledger rows inside an IMMEDIATE transaction, so two processes can never both claim one
  * delivery. Small chunks with a yield between them keep slash commands answered during a big claim.
  */
-async function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => DeliveryRow[], toOutgoing: (item: T, row: DeliveryRow) => Outgoing): Promise<void> {
+async function claimDue<T>(
+  run: ClaimRun,
+  fetch: () => T[],
+  claim: (item: T) => DeliveryRow[],
+  toOutgoing: (item: T, row: DeliveryRow) => Outgoing,
+): Promise<void> {
   const { db } = run.deps.services;
   for (let batch = fetch(); batch.length > 0; batch = fetch()) {
     for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
@@ -176,7 +192,15 @@ async function claimDue<T>(run: ClaimRun, fetch: () => T[], claim: (item: T) => 
 /** One ledger row: claimed if still within the grace window, missed if older. */
 function ledgerRow(run: ClaimRun, key: DeliveryKey, dueAt: string, graceMs: number): DeliveryRow[] {
   const age = run.now.getTime() - Date.parse(dueAt);
-  const row = run.deps.services.stores.deliveries.insert(key, dueAt, age > graceMs ? 'missed' : 'claimed', age > LATE_AFTER_MS, run.owner.id, run.leaseUntil(), run.now);
+  const row = run.deps.services.stores.deliveries.insert(
+    key,
+    dueAt,
+    age > graceMs ? 'missed' : 'claimed',
+    age > LATE_AFTER_MS,
+    run.owner.id,
+    run.leaseUntil(),
+    run.now,
+  );
   return row ? [row] : [];
 }
 
@@ -189,7 +213,9 @@ function claimDaily(run: ClaimRun): Promise<void> {
       const dueAt = new Date(sub.next_daily_at!);
       if (!stores.subscriptions.advanceDaily(sub, utcIso(nextDailyAt(dueAt, sub.tz, sub.post_time)))) return [];
       const period = localDate(dueAt, sub.tz);
-      return (['daily_tip', 'daily_quiz'] as const).flatMap((kind) => ledgerRow(run, { ws: sub.workspace_id, kind, target: sub.channel_id, period }, sub.next_daily_at!, run.opts.dailyGraceMs));
+      return (['daily_tip', 'daily_quiz'] as const).flatMap((kind) =>
+        ledgerRow(run, { ws: sub.workspace_id, kind, target: sub.channel_id, period }, sub.next_daily_at!, run.opts.dailyGraceMs),
+      );
     },
     (sub, row) => (row.kind === 'daily_quiz' ? dailyQuiz(run.deps, sub, row, run.now) : dailyTip(run.deps, sub, row, run.now)),
   );
@@ -330,7 +356,11 @@ function recover(deps: PassDeps, row: DeliveryRow, now: Date): Outgoing | undefi
   if (row.kind === 'daily_tip' || row.kind === 'daily_quiz' || row.kind === 'weekly_leaderboard') {
     const sub = stores.subscriptions.get(row.workspace_id, row.target);
     if (!sub) return undefined;
-    return row.kind === 'daily_tip' ? dailyTip(deps, sub, row, now) : row.kind === 'daily_quiz' ? dailyQuiz(deps, sub, row, now) : weeklyLeaderboard(deps, sub, row, now);
+    return row.kind === 'daily_tip'
+      ? dailyTip(deps, sub, row, now)
+      : row.kind === 'daily_quiz'
+        ? dailyQuiz(deps, sub, row, now)
+        : weeklyLeaderboard(deps, sub, row, now);
   }
   if (row.kind === 'weekly_nudge') {
     const enrolment = stores.enrolments.current(row.workspace_id, row.target);
@@ -384,7 +414,8 @@ async function deliver(run: ClaimRun, o: Outgoing, limiter: PostRateLimiter): Pr
         });
         await retryWhileBusy(() => deliveries.markSent(o.claim, res.channel ?? composed.channel, res.ts ?? '', composed.contentId, now));
         limiter.succeeded(ws);
-        if (pause && (await retryWhileBusy(() => workspaces.resume(ws)))) deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
+        if (pause && (await retryWhileBusy(() => workspaces.resume(ws))))
+          deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
         await o.afterSent?.(res.channel ?? composed.channel, res.ts ?? '');
         summary.sent += 1;
         if (o.row.late === 1) summary.late += 1;

@@ -1,8 +1,26 @@
 /** Slack errors about one target that no retry will fix: the target is paused with the reason until someone acts. */
-export const PERMANENT_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'user_not_found', 'user_disabled', 'cannot_dm_bot', 'messages_tab_disabled', 'restricted_action']);
+export const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+  'restricted_action',
+]);
 
 /** Slack errors about the installation (its token or scopes): they pause the whole workspace, never one target. */
-export const INSTALLATION_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_access_not_granted', 'missing_scope', 'no_permission']);
+export const INSTALLATION_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'team_access_not_granted',
+  'missing_scope',
+  'no_permission',
+]);
 
 export interface ClassifiedError {
   permanent: boolean;

@@ -36,14 +36,33 @@ export interface HttpAppOptions {
 
 export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: SlackHttpReceiver } {
   const receiver = new SlackHttpReceiver({ signingSecret: opts.signingSecret, logger: opts.logger, routes: opts.routes });
-  const app = new App({ token: opts.botToken, receiver, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
+  const app = new App({
+    token: opts.botToken,
+    receiver,
+    logger: opts.logger,
+    logLevel: opts.logger.getLevel(),
+    clientOptions: interactiveClientOptions(opts.slackApiUrl),
+  });
   return { app, receiver };
 }
 
 export function createSocketApp(opts: { botToken: string; appToken: string; slackApiUrl: string; logger: AppLogger }): App {
-  return new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
+  return new App({
+    token: opts.botToken,
+    appToken: opts.appToken,
+    socketMode: true,
+    logger: opts.logger,
+    logLevel: opts.logger.getLevel(),
+    clientOptions: interactiveClientOptions(opts.slackApiUrl),
+  });
 }
 
 export function createReceiverApp(opts: { botToken: string; receiver: Receiver; slackApiUrl: string; logger: AppLogger }): App {
-  return new App({ token: opts.botToken, receiver: opts.receiver, logger: opts.logger, logLevel: opts.logger.getLevel(), clientOptions: interactiveClientOptions(opts.slackApiUrl) });
+  return new App({
+    token: opts.botToken,
+    receiver: opts.receiver,
+    logger: opts.logger,
+    logLevel: opts.logger.getLevel(),
+    clientOptions: interactiveClientOptions(opts.slackApiUrl),
+  });
 }

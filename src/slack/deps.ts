@@ -19,6 +19,13 @@ export function commandContext(deps: SlackDeps, client: WebClient, ids: { worksp
   return {
     ...ids,
     now,
-    profile: () => (profile ??= resolveProfile({ users: stores.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures }, client, ids.workspaceId, ids.userId, now)),
+    profile: () =>
+      (profile ??= resolveProfile(
+        { users: stores.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures },
+        client,
+        ids.workspaceId,
+        ids.userId,
+        now,
+      )),
   };
 }

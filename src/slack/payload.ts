@@ -77,7 +77,10 @@ export function quizPicksFromState(state: BlockAction['state'], pickAction: RegE
       const slot = pickAction.exec(actionId)?.[1];
       if (slot === undefined) continue;
       const chosen = picker.selected_options ?? (picker.selected_option ? [picker.selected_option] : []);
-      picks.set(Number(slot), chosen.map((o) => Number(o.value)).filter((n) => Number.isInteger(n) && n >= 0));
+      picks.set(
+        Number(slot),
+        chosen.map((o) => Number(o.value)).filter((n) => Number.isInteger(n) && n >= 0),
+      );
     }
   }
   return picks;

@@ -52,7 +52,8 @@ function describeOpenError(err: unknown, path: string): string {
   const where = JSON.stringify(path);
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return `${where} is not a SQLite database (or is damaged)`;
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return `${where} is read-only: aipath needs to write to it and its folder`;
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') return `${where} cannot be opened or created (${code})`;
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST')
+    return `${where} cannot be opened or created (${code})`;
   if (code === 'SQLITE_BUSY') return `${where} is locked by another process`;
   return `${where} could not be opened: ${(err as Error).message}`;
 }
@@ -78,7 +79,8 @@ export class DatabaseWatch {
     if (!this.identity) return undefined;
     const now = identityOf(this.path);
     if (!now) return `the database file ${this.path} was deleted while aipath was running; restore it (or restart to start empty)`;
-    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino) return `the database file ${this.path} was replaced while aipath was running; restart aipath to open it`;
+    if (now.dev !== this.identity.dev || now.ino !== this.identity.ino)
+      return `the database file ${this.path} was replaced while aipath was running; restart aipath to open it`;
     return undefined;
   }
 

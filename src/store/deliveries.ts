@@ -52,13 +52,17 @@ export function createDeliveriesStore(db: Db) {
     "UPDATE deliveries SET status = 'sent', claimed_by = NULL, channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
   const markLate = db.prepare('UPDATE deliveries SET late = 1 WHERE id = ? AND late = 0');
-  const markFailed = db.prepare("UPDATE deliveries SET status = 'failed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const markFailed = db.prepare(
+    "UPDATE deliveries SET status = 'failed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
   const setChannel = db.prepare("UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
   const release = db.prepare(
     "UPDATE deliveries SET claimed_by = NULL, attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
   const putBack = db.prepare("UPDATE deliveries SET claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
-  const markMissed = db.prepare("UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const markMissed = db.prepare(
+    "UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
   const open = db.prepare<[string, number], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'claimed' AND claimed_at < ? ORDER BY id LIMIT ?");
   const reclaim = db.prepare(
     "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_until = ?, fence = fence + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND fence = ?",
@@ -72,11 +76,20 @@ export function createDeliveriesStore(db: Db) {
   return {
     /** Records a delivery as claimed by `owner` (or missed) unless one exists for the key; returns the new row. */
     insert(key: DeliveryKey, dueAt: string, status: 'claimed' | 'missed', late: boolean, owner: string, leaseUntil: Date, now: Date): DeliveryRow | undefined {
-      const info = insert.run({ ...key, dueAt, status, worker: status === 'claimed' ? owner : null, leaseUntil: leaseUntil.toISOString(), now: now.toISOString(), late: late ? 1 : 0 });
+      const info = insert.run({
+        ...key,
+        dueAt,
+        status,
+        worker: status === 'claimed' ? owner : null,
+        leaseUntil: leaseUntil.toISOString(),
+        now: now.toISOString(),
+        late: late ? 1 : 0,
+      });
       return info.changes > 0 ? byId.get(Number(info.lastInsertRowid)) : undefined;
     },
     // Every write below names the fencing token: an owner whose claim was taken over writes nothing.
-    markSent: (c: HeldClaim, channel: string, ts: string, contentId: string | null, now: Date) => markSent.run(channel, ts, contentId, now.toISOString(), c.id, c.fence).changes > 0,
+    markSent: (c: HeldClaim, channel: string, ts: string, contentId: string | null, now: Date) =>
+      markSent.run(channel, ts, contentId, now.toISOString(), c.id, c.fence).changes > 0,
     markLate: (id: number): boolean => markLate.run(id).changes > 0,
     markFailed: (c: HeldClaim, error: string, now: Date) => markFailed.run(error, now.toISOString(), c.id, c.fence).changes > 0,
     /** Where the message is about to go, so that recovery after a crash knows where to look. */
@@ -96,6 +109,7 @@ export function createDeliveriesStore(db: Db) {
     confirm: (c: HeldClaim, owner: string, leaseUntil: Date): boolean => confirm.run(leaseUntil.toISOString(), c.id, c.fence, owner).changes > 0,
     /** Extends the lease of every open claim `owner` holds. */
     renewAll: (owner: string, leaseUntil: Date): number => renewAll.run(leaseUntil.toISOString(), owner).changes,
-    contentCounts: (ws: string, target: string, kind: DeliveryKind): Map<string, number> => new Map(contentCounts.all(ws, target, kind).map((r) => [r.content_id, r.n])),
+    contentCounts: (ws: string, target: string, kind: DeliveryKind): Map<string, number> =>
+      new Map(contentCounts.all(ws, target, kind).map((r) => [r.content_id, r.n])),
   };
 }

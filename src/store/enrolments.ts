@@ -49,16 +49,18 @@ export function createEnrolmentsStore(db: Db) {
   const doneWeeks = db.prepare<[number], { week: number }>('SELECT week FROM milestones_done WHERE enrolment_id = ? ORDER BY week');
 
   /** Makes `trackId` the learner's current track; an earlier enrolment in it resumes with its progress. */
-  const switchTo = db.transaction((ws: string, user: string, trackId: string, startedOn: string, now: string): { enrolment: EnrolmentRow; resumed: boolean } => {
-    clearCurrent.run(now, ws, user);
-    const earlier = byTrack.get(ws, user, trackId);
-    if (earlier) {
-      reactivate.run(now, earlier.id);
-      return { enrolment: byTrack.get(ws, user, trackId)!, resumed: true };
-    }
-    insert.run(ws, user, trackId, startedOn, now, now);
-    return { enrolment: byTrack.get(ws, user, trackId)!, resumed: false };
-  });
+  const switchTo = db.transaction(
+    (ws: string, user: string, trackId: string, startedOn: string, now: string): { enrolment: EnrolmentRow; resumed: boolean } => {
+      clearCurrent.run(now, ws, user);
+      const earlier = byTrack.get(ws, user, trackId);
+      if (earlier) {
+        reactivate.run(now, earlier.id);
+        return { enrolment: byTrack.get(ws, user, trackId)!, resumed: true };
+      }
+      insert.run(ws, user, trackId, startedOn, now, now);
+      return { enrolment: byTrack.get(ws, user, trackId)!, resumed: false };
+    },
+  );
 
   return {
     current: (ws: string, user: string): EnrolmentRow | undefined => current.get(ws, user),

@@ -19,7 +19,12 @@ export interface Stores {
 }
 
 export function createStores(db: Db): Stores {
-  return { db, users: createUsersStore(db), enrolments: createEnrolmentsStore(db), subscriptions: createSubscriptionsStore(db), deliveries: createDeliveriesStore(db),
+  return {
+    db,
+    users: createUsersStore(db),
+    enrolments: createEnrolmentsStore(db),
+    subscriptions: createSubscriptionsStore(db),
+    deliveries: createDeliveriesStore(db),
     quiz: createQuizStore(db),
     points: createPointsStore(db),
     workspaces: createWorkspacesStore(db),

@@ -24,7 +24,9 @@ export interface MigrationResult {
 }
 
 export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const seen = new Map<number, string>();
   return files.map((name) => {
     const match = /^(\d{3,})_[a-z0-9_]+\.sql$/.exec(name);
@@ -78,7 +80,9 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
   const orphans = db.prepare('SELECT name FROM schema_migrations ORDER BY version').all() as { name: string }[];
   const missing = orphans.filter((o) => !known.has(Number(o.name.slice(0, o.name.indexOf('_')))));
   if (missing.length > 0) {
-    throw new MigrationError(`the database has migrations this version of aipath does not know (${missing.map((m) => m.name).join(', ')}): run a newer aipath or restore a backup`);
+    throw new MigrationError(
+      `the database has migrations this version of aipath does not know (${missing.map((m) => m.name).join(', ')}): run a newer aipath or restore a backup`,
+    );
   }
   return { applied, alreadyApplied };
 }

@@ -32,10 +32,16 @@ export function createPointsStore(db: Db) {
     addTotal.run(points, ws, user);
     return true;
   });
-  const total = db.prepare<[string, string], { points_total: number; on_leaderboard: number }>('SELECT points_total, on_leaderboard FROM users WHERE workspace_id = ? AND user_id = ?');
-  const ahead = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > ?');
+  const total = db.prepare<[string, string], { points_total: number; on_leaderboard: number }>(
+    'SELECT points_total, on_leaderboard FROM users WHERE workspace_id = ? AND user_id = ?',
+  );
+  const ahead = db.prepare<[string, number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > ?',
+  );
   const markDay = db.prepare('INSERT INTO study_days (workspace_id, user_id, local_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-  const days = db.prepare<[string, string, string], { local_date: string }>('SELECT local_date FROM study_days WHERE workspace_id = ? AND user_id = ? AND local_date >= ?');
+  const days = db.prepare<[string, string, string], { local_date: string }>(
+    'SELECT local_date FROM study_days WHERE workspace_id = ? AND user_id = ? AND local_date >= ?',
+  );
   const missedDays = db.prepare<[string, string], { period: string }>(
     "SELECT DISTINCT period FROM deliveries WHERE workspace_id = ? AND status = 'missed' AND kind IN ('daily_tip', 'daily_quiz') AND period >= ?",
   );
@@ -89,10 +95,15 @@ export function createPointsStore(db: Db) {
       return { points: row.points_total, rank: visible ? ahead.get(ws, row.points_total)!.n + 1 : undefined };
     },
     /** Every visible learner of a channel's team with points in [from, to): the Monday recap's input. */
-    teamScores: (ws: string, channel: string, period: { from: string; to: string }): ScoreRow[] => teamPeriodScores.all(ws, period.from, period.to, ws, channel),
+    teamScores: (ws: string, channel: string, period: { from: string; to: string }): ScoreRow[] =>
+      teamPeriodScores.all(ws, period.from, period.to, ws, channel),
     userPoints: (ws: string, user: string, from: string, to: string): number => userPeriodPoints.get(ws, user, from, to)?.points ?? 0,
     /** The top `limit` ranks (ties share a rank) and the caller's own row if they show on boards and scored. */
-    board(ws: string, period: { from: string; to: string } | 'all', opts: { channel?: string; me: string; limit: number }): { top: BoardRow[]; me: BoardRow | undefined } {
+    board(
+      ws: string,
+      period: { from: string; to: string } | 'all',
+      opts: { channel?: string; me: string; limit: number },
+    ): { top: BoardRow[]; me: BoardRow | undefined } {
       const params: BoardParams = { ws, from: '', to: '', channel: opts.channel ?? null, me: opts.me, limit: opts.limit };
       const rows = period === 'all' ? allTimeBoard.all(params) : periodBoard.all({ ...params, from: period.from, to: period.to });
       return { top: rows.filter((r) => r.rank <= opts.limit), me: rows.find((r) => r.user_id === opts.me) };

@@ -36,18 +36,32 @@ export function createQuizStore(db: Db) {
   );
   const joinTeam = db.prepare('INSERT INTO quiz_team (workspace_id, channel_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   type StoredAnswer = { option_index: number; response: string | null; correct: number };
-  const postAnswer = db.prepare<[number, string], StoredAnswer>('SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?');
+  const postAnswer = db.prepare<[number, string], StoredAnswer>(
+    'SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?',
+  );
   const personalAnswer = db.prepare<[string, string, string], StoredAnswer>(
     'SELECT option_index, response, correct FROM quiz_answers WHERE workspace_id = ? AND user_id = ? AND question_id = ? AND quiz_post_id IS NULL',
   );
   const storedResponse = (a: StoredAnswer): number[] => (a.response ? (JSON.parse(a.response) as number[]) : [a.option_index]);
-  const tally = db.prepare<[number], { answered: number; correct: number }>('SELECT COUNT(*) AS answered, COALESCE(SUM(correct), 0) AS correct FROM quiz_answers WHERE quiz_post_id = ?');
-  const answeredQuestions = db.prepare<[string, string], { question_id: string }>('SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = ? AND user_id = ?');
+  const tally = db.prepare<[number], { answered: number; correct: number }>(
+    'SELECT COUNT(*) AS answered, COALESCE(SUM(correct), 0) AS correct FROM quiz_answers WHERE quiz_post_id = ?',
+  );
+  const answeredQuestions = db.prepare<[string, string], { question_id: string }>(
+    'SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = ? AND user_id = ?',
+  );
   const postCounts = db.prepare<[string, string], { question_id: string; n: number }>(
     'SELECT question_id, COUNT(*) AS n FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? GROUP BY question_id',
   );
 
-  const answer = (ws: string, user: string, questionId: string, post: QuizPostRow | null, response: readonly number[], correct: boolean, now: Date): AnswerResult => {
+  const answer = (
+    ws: string,
+    user: string,
+    questionId: string,
+    post: QuizPostRow | null,
+    response: readonly number[],
+    correct: boolean,
+    now: Date,
+  ): AnswerResult => {
     const postId = post?.id ?? null;
     const whole = response.length === 1 ? null : JSON.stringify(response);
     const inserted = insertAnswer.run(ws, user, questionId, postId, response[0] ?? 0, whole, correct ? 1 : 0, now.toISOString()).changes > 0;

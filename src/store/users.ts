@@ -20,9 +20,7 @@ export type UsersStore = ReturnType<typeof createUsersStore>;
 export function createUsersStore(db: Db) {
   const get = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE workspace_id = ? AND user_id = ?');
   const ensure = db.prepare('INSERT INTO users (workspace_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-  const setProfile = db.prepare(
-    'UPDATE users SET slack_tz = ?, is_workspace_admin = ?, profile_fetched_at = ? WHERE workspace_id = ? AND user_id = ?',
-  );
+  const setProfile = db.prepare('UPDATE users SET slack_tz = ?, is_workspace_admin = ?, profile_fetched_at = ? WHERE workspace_id = ? AND user_id = ?');
   const setNudgeTime = db.prepare('UPDATE users SET nudge_time = ? WHERE workspace_id = ? AND user_id = ?');
   const setTzOverride = db.prepare('UPDATE users SET tz_override = ? WHERE workspace_id = ? AND user_id = ?');
   const setOnLeaderboard = db.prepare('UPDATE users SET on_leaderboard = ? WHERE workspace_id = ? AND user_id = ?');

@@ -9,7 +9,9 @@ export interface WorkspacePause {
 export type WorkspacesStore = ReturnType<typeof createWorkspacesStore>;
 
 export function createWorkspacesStore(db: Db) {
-  const get = db.prepare<[string], { reason: string; paused_at: string; probed_at: string }>('SELECT reason, paused_at, probed_at FROM workspace_pauses WHERE workspace_id = ?');
+  const get = db.prepare<[string], { reason: string; paused_at: string; probed_at: string }>(
+    'SELECT reason, paused_at, probed_at FROM workspace_pauses WHERE workspace_id = ?',
+  );
   const pause = db.prepare(
     `INSERT INTO workspace_pauses (workspace_id, reason, paused_at, probed_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (workspace_id) DO UPDATE SET reason = excluded.reason, probed_at = excluded.probed_at`,

@@ -55,14 +55,7 @@ describe('console quizzes of every type', () => {
 
 describe('console mode', () => {
   it('runs a scripted session through the real listeners and ends at end of input', async () => {
-    const out = await session([
-      '/aipath help',
-      '/aipath start devops',
-      ':click 1',
-      '/aipath status',
-      '/aipath service sagemkaer',
-      '/aipath nonsense',
-    ]);
+    const out = await session(['/aipath help', '/aipath start devops', ':click 1', '/aipath status', '/aipath service sagemkaer', '/aipath nonsense']);
     expect(out).toContain('/aipath start <track>');
     expect(out).toContain("You're on DevOps engineer");
     expect(out).toMatch(/\[1\] Mark this week done\s+\[2\] My status/);

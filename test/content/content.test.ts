@@ -113,7 +113,10 @@ describe('the content loader', () => {
   });
 
   it('catches an alias claimed by two services', () => {
-    const err = withFile('services/zz-dupe.yaml', readFileSync(join(CONTENT_DIR, 'services', 'platform-compute.yaml'), 'utf8').replace(/^- id: (\S+)/gm, '- id: copy-$1'));
+    const err = withFile(
+      'services/zz-dupe.yaml',
+      readFileSync(join(CONTENT_DIR, 'services', 'platform-compute.yaml'), 'utf8').replace(/^- id: (\S+)/gm, '- id: copy-$1'),
+    );
     expect(err.issues.some((i) => i.field === 'aliases' && /is also a name or alias of service/.test(i.message))).toBe(true);
   });
 });
@@ -125,7 +128,10 @@ describe('service and certification lookup', () => {
     const r = lookups.services.find(q);
     return r.kind === 'service' ? r.service.id : undefined;
   };
-  const set = load(readFileSync(join(import.meta.dirname, 'lookup-queries.yaml'), 'utf8')) as { services: { q: string; expect: string }[]; certs: { q: string; expect: string }[] };
+  const set = load(readFileSync(join(import.meta.dirname, 'lookup-queries.yaml'), 'utf8')) as {
+    services: { q: string; expect: string }[];
+    certs: { q: string; expect: string }[];
+  };
 
   it('resolves at least 95% of the test queries to the right record (top 1)', () => {
     const misses: string[] = [];
@@ -187,13 +193,21 @@ describe('bank rules and dated facts', () => {
   });
 
   it('catches a bank that leans on one answer position or on the longest option', () => {
-    const skewed = { ...content, quiz: content.quiz.map((q) => (q.type === 'single' && q.cert === 'aif-c01' ? { ...q, options: [...q.options].sort((a, b) => Number(b.correct) - Number(a.correct)) } : q)) };
+    const skewed = {
+      ...content,
+      quiz: content.quiz.map((q) =>
+        q.type === 'single' && q.cert === 'aif-c01' ? { ...q, options: [...q.options].sort((a, b) => Number(b.correct) - Number(a.correct)) } : q,
+      ),
+    };
     expect(bankIssues(skewed).some((i) => i.id === 'aif-c01' && /right answer is A in 100%/.test(i.message))).toBe(true);
   });
 
   it('flags a service recorded as closed before the day it closes', () => {
     expect(lifecycleIssues(content, '2026-12-01')).toEqual([]);
     const kendra = content.service('kendra')!;
-    expect(lifecycleIssues(content, '2026-01-01').some((i) => i.id === 'kendra' && /after today/.test(i.message)), kendra.statusNote!.date).toBe(true);
+    expect(
+      lifecycleIssues(content, '2026-01-01').some((i) => i.id === 'kendra' && /after today/.test(i.message)),
+      kendra.statusNote!.date,
+    ).toBe(true);
   });
 });

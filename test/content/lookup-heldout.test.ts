@@ -6,7 +6,11 @@ import { loadContent } from '../../src/content/load.js';
 import { buildLookups } from '../../src/content/lookups.js';
 
 /** The held-out set: written by someone who never saw the lookup code (see the file's header). */
-const queries = load(readFileSync(join(import.meta.dirname, 'lookup-heldout.yaml'), 'utf8')) as { command: 'service' | 'cert' | 'start'; query: string; expect: string[] }[];
+const queries = load(readFileSync(join(import.meta.dirname, 'lookup-heldout.yaml'), 'utf8')) as {
+  command: 'service' | 'cert' | 'start';
+  query: string;
+  expect: string[];
+}[];
 const lookups = buildLookups(loadContent());
 
 /** What a learner sees first: the card, the concept's list, or the first "did you mean". */
@@ -25,9 +29,13 @@ function firstAnswer(command: 'service' | 'cert' | 'start', query: string): stri
 
 describe('lookup on the held-out query set', () => {
   it('answers at least 95% of the queries right first', () => {
-    const misses = queries.filter((q) => !q.expect.includes(firstAnswer(q.command, q.query) ?? 'nothing')).map((q) => `${q.command} "${q.query}" → ${firstAnswer(q.command, q.query) ?? 'nothing'} (want ${q.expect.join(' or ')})`);
+    const misses = queries
+      .filter((q) => !q.expect.includes(firstAnswer(q.command, q.query) ?? 'nothing'))
+      .map((q) => `${q.command} "${q.query}" → ${firstAnswer(q.command, q.query) ?? 'nothing'} (want ${q.expect.join(' or ')})`);
     const accuracy = 1 - misses.length / queries.length;
-    console.log(`held-out lookup: ${queries.length - misses.length} of ${queries.length} right first (${(accuracy * 100).toFixed(1)}%)${misses.length ? `\n  ${misses.join('\n  ')}` : ''}`);
+    console.log(
+      `held-out lookup: ${queries.length - misses.length} of ${queries.length} right first (${(accuracy * 100).toFixed(1)}%)${misses.length ? `\n  ${misses.join('\n  ')}` : ''}`,
+    );
     expect(queries.length).toBeGreaterThanOrEqual(300);
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });

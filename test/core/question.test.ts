@@ -9,10 +9,26 @@ const multiple: QuizQuestion = {
   id: 'q-multi',
   type: 'multiple',
   question: 'Which two? (Choose two.)',
-  options: [{ text: 'a', correct: true }, { text: 'b', correct: false, why: 'no' }, { text: 'c', correct: true }, { text: 'd', correct: false, why: 'no' }, { text: 'e', correct: false, why: 'no' }],
+  options: [
+    { text: 'a', correct: true },
+    { text: 'b', correct: false, why: 'no' },
+    { text: 'c', correct: true },
+    { text: 'd', correct: false, why: 'no' },
+    { text: 'e', correct: false, why: 'no' },
+  ],
 };
 const ordering: QuizQuestion = { ...base, id: 'q-order', type: 'ordering', question: 'Order them.', steps: ['first', 'second', 'third', 'fourth'] };
-const matching: QuizQuestion = { ...base, id: 'q-match', type: 'matching', question: 'Match them.', pairs: [{ item: 'x', match: '1' }, { item: 'y', match: '2' }, { item: 'z', match: '3' }] };
+const matching: QuizQuestion = {
+  ...base,
+  id: 'q-match',
+  type: 'matching',
+  question: 'Match them.',
+  pairs: [
+    { item: 'x', match: '1' },
+    { item: 'y', match: '2' },
+    { item: 'z', match: '3' },
+  ],
+};
 
 describe('scoring is all or nothing, as on the exams', () => {
   it('multiple response needs exactly the right set', () => {
@@ -39,7 +55,15 @@ describe('scoring is all or nothing, as on the exams', () => {
 
   it('reads pickers: ticked boxes ascending, one menu per slot', () => {
     expect(responseFromPicks(multiple, new Map([[0, [2, 0]]]))).toEqual([0, 2]);
-    expect(responseFromPicks(ordering, new Map([[0, [3]], [2, [1]]]))).toEqual([3, -1, 1, -1]);
+    expect(
+      responseFromPicks(
+        ordering,
+        new Map([
+          [0, [3]],
+          [2, [1]],
+        ]),
+      ),
+    ).toEqual([3, -1, 1, -1]);
   });
 });
 
@@ -49,7 +73,10 @@ describe('the shown order of steps and answers', () => {
     for (const q of questions) {
       const order = shownOrder(q);
       expect([...order].sort()).toEqual(order.map((_, i) => i));
-      expect(order.every((v, i) => v === i), q.id).toBe(false);
+      expect(
+        order.every((v, i) => v === i),
+        q.id,
+      ).toBe(false);
       expect(shownOrder(q)).toEqual(order);
     }
   });

@@ -26,7 +26,15 @@ describe('streaks', () => {
 
 describe('ranking', () => {
   it('lets ties share a rank and skips the next (1, 1, 3)', () => {
-    const ranked = rankByScore([{ u: 'a', p: 10 }, { u: 'b', p: 30 }, { u: 'c', p: 30 }, { u: 'd', p: 5 }], (x) => x.p);
+    const ranked = rankByScore(
+      [
+        { u: 'a', p: 10 },
+        { u: 'b', p: 30 },
+        { u: 'c', p: 30 },
+        { u: 'd', p: 5 },
+      ],
+      (x) => x.p,
+    );
     expect(ranked.map((r) => [r.item.u, r.rank])).toEqual([
       ['b', 1],
       ['c', 1],

@@ -51,7 +51,15 @@ describe('claims under overlapping passes', () => {
     world.fake.enforceRate('chat.postMessage', 25);
     const chans = channels(20);
     for (const c of chans) world.subscribe(c, 'UTC');
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SLACK_BOT_TOKEN: 'xoxb-kill', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd', SLACK_API_URL: world.fake.url, AIPATH_DB: world.dbPath, LOG_LEVEL: 'error' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SLACK_BOT_TOKEN: 'xoxb-kill',
+      SLACK_SIGNING_SECRET: 'abcdef0123456789abcd',
+      SLACK_API_URL: world.fake.url,
+      AIPATH_DB: world.dbPath,
+      LOG_LEVEL: 'error',
+    };
     const tick = (at: Date) =>
       // `node --import tsx`, not the tsx wrapper: SIGKILL must reach the process that sends.
       spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'tick', '--now', at.toISOString()], { env, stdio: 'ignore' });
@@ -75,7 +83,13 @@ describe('claims under overlapping passes', () => {
 });
 
 describe('who may take a claim over', () => {
-  const probe: LivenessProbe = { nowMs: Date.parse('2026-01-01T09:00:00Z'), host: 'here', processId: '100.abc', isRunningHere: (o) => o === 'here/100.abc/2', pidExists: (pid) => pid === 200 };
+  const probe: LivenessProbe = {
+    nowMs: Date.parse('2026-01-01T09:00:00Z'),
+    host: 'here',
+    processId: '100.abc',
+    isRunningHere: (o) => o === 'here/100.abc/2',
+    pidExists: (pid) => pid === 200,
+  };
   const soon = '2026-01-01T09:01:00Z';
   const past = '2026-01-01T08:59:00Z';
 

@@ -15,7 +15,9 @@ async function runEvery(w: SchedulerWorld, from: string, to: string, stepMin: nu
 }
 
 const localTimesOf = (w: SchedulerWorld, channel: string, tz: string) =>
-  w.ledger(`target = '${channel}' AND kind = 'daily_tip' AND status = 'sent'`).map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd HH:mm'));
+  w
+    .ledger(`target = '${channel}' AND kind = 'daily_tip' AND status = 'sent'`)
+    .map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd HH:mm'));
 
 describe('daily posts at local time across daylight-saving changes', () => {
   // 2026 transitions: New York Mar 8 / Nov 1, London Mar 29 / Oct 25, Sydney Apr 5 / Oct 4; Kolkata has none.
@@ -60,9 +62,12 @@ describe('weekly nudges', () => {
       const expected: string[] = [];
       for (let d = DateTime.fromISO('2026-10-19', { zone: tz }); d < DateTime.fromISO('2026-11-10', { zone: tz }); d = d.plus({ weeks: 1 })) {
         const due = DateTime.fromISO(`${d.toISODate()}T${time}`, { zone: tz });
-        if (due.toMillis() >= Date.parse('2026-10-19T00:00:00Z') && due.toMillis() <= Date.parse('2026-11-09T23:59:00Z')) expected.push(due.toFormat('yyyy-MM-dd ccc HH:mm'));
+        if (due.toMillis() >= Date.parse('2026-10-19T00:00:00Z') && due.toMillis() <= Date.parse('2026-11-09T23:59:00Z'))
+          expected.push(due.toFormat('yyyy-MM-dd ccc HH:mm'));
       }
-      const sent = world.ledger(`target = 'U0NUDGE00${i}' AND status = 'sent'`).map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd ccc HH:mm'));
+      const sent = world
+        .ledger(`target = 'U0NUDGE00${i}' AND status = 'sent'`)
+        .map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd ccc HH:mm'));
       expect(sent, tz).toEqual(expected);
       expect(expected.length).toBeGreaterThanOrEqual(3);
       total += sent.length;
@@ -138,7 +143,12 @@ describe('exactly once', () => {
     expect(world.fake.callsOf('conversations.history')).toHaveLength(2);
     expect(world.posts('C0CRASH001')).toHaveLength(2);
     expect(world.ledger().map((r) => r.status)).toEqual(['sent', 'sent']);
-    expect(world.ledger().map((r) => r.message_ts).sort()).toEqual(slackTs.sort());
+    expect(
+      world
+        .ledger()
+        .map((r) => r.message_ts)
+        .sort(),
+    ).toEqual(slackTs.sort());
   });
 
   it('recovers a claim left open before Slack got the message: posted once', async () => {
@@ -174,7 +184,10 @@ describe('quizzes across a crash', () => {
     realPost.run(); // the crash came before the timestamp was stored, too
     world.services.db.prepare('UPDATE quiz_posts SET closed_at = NULL').run();
     await world.pass(new Date('2026-01-02T09:05:00Z'));
-    const posts = world.services.db.prepare('SELECT message_ts, closed_at FROM quiz_posts ORDER BY id').all() as { message_ts: string | null; closed_at: string | null }[];
+    const posts = world.services.db.prepare('SELECT message_ts, closed_at FROM quiz_posts ORDER BY id').all() as {
+      message_ts: string | null;
+      closed_at: string | null;
+    }[];
     expect(posts).toHaveLength(2);
     expect(posts[1]!.message_ts).toBeTruthy();
     expect(posts[0]!.closed_at).toBeTruthy();

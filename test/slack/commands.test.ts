@@ -25,7 +25,8 @@ const blocksOf = (r: { blocks: unknown[] }) => JSON.stringify(r.blocks);
 describe('every /aipath command through signed HTTP requests', () => {
   it('tracks: lists every track with its length and exams, changing nothing', async () => {
     const r = await t.commandJson('tracks', me);
-    for (const id of ['devops', 'architect', 'developer', 'support', 'cloud-engineer', 'platform', 'ml', 'practitioner']) expect(blocksOf(r)).toContain(`\`${id}\``);
+    for (const id of ['devops', 'architect', 'developer', 'support', 'cloud-engineer', 'platform', 'ml', 'practitioner'])
+      expect(blocksOf(r)).toContain(`\`${id}\``);
     expect(row("SELECT COUNT(*) AS n FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ n: 0 });
   });
 
@@ -45,7 +46,9 @@ describe('every /aipath command through signed HTTP requests', () => {
     expect(row("SELECT track_id FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ track_id: 'ml' });
     const back = await t.commandJson('start devops', me);
     expect(back.text).toContain('Welcome back');
-    expect(row("SELECT COUNT(*) AS n FROM milestones_done m JOIN enrolments e ON e.id = m.enrolment_id WHERE e.user_id = 'U0CMD00001' AND e.track_id = 'devops'")).toEqual({ n: 1 });
+    expect(
+      row("SELECT COUNT(*) AS n FROM milestones_done m JOIN enrolments e ON e.id = m.enrolment_id WHERE e.user_id = 'U0CMD00001' AND e.track_id = 'devops'"),
+    ).toEqual({ n: 1 });
   });
 
   it('start: an unknown track gets a helpful answer and changes nothing', async () => {
@@ -56,7 +59,10 @@ describe('every /aipath command through signed HTTP requests', () => {
 
   it('pause, resume and stop change the enrolment and say what happens next', async () => {
     expect((await t.commandJson('pause 7', me)).text).toContain('Nudges paused until');
-    expect(row("SELECT status, paused_until FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ status: 'paused', paused_until: '2026-11-30T03:00:00.000Z' });
+    expect(row("SELECT status, paused_until FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({
+      status: 'paused',
+      paused_until: '2026-11-30T03:00:00.000Z',
+    });
     expect((await t.commandJson('resume', me)).text).toContain('Welcome back');
     expect(row("SELECT status FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ status: 'active' });
     expect((await t.commandJson('pause 0', me)).text).toContain('1 to 365');
@@ -79,7 +85,7 @@ describe('every /aipath command through signed HTTP requests', () => {
     expect(blocksOf(code)).toContain('lookup_service:');
   });
 
-  it('tip: a tip for the caller\'s track', async () => {
+  it("tip: a tip for the caller's track", async () => {
     const r = await t.commandJson('tip', me);
     expect(r.text.length).toBeGreaterThan(20);
   });
@@ -90,7 +96,11 @@ describe('every /aipath command through signed HTTP requests', () => {
     expect(row("SELECT COUNT(*) AS n FROM subscriptions WHERE channel_id = 'C0CMDCHAN1'")).toEqual({ n: 0 });
     const ok = await t.commandJson('subscribe 08:15 Asia/Kolkata ml', { user: 'U0BOSS0001', channel: 'C0CMDCHAN1' });
     expect(ok.response_type).toBe('in_channel');
-    expect(row("SELECT post_time, tz, track_id FROM subscriptions WHERE channel_id = 'C0CMDCHAN1'")).toEqual({ post_time: '08:15', tz: 'Asia/Kolkata', track_id: 'ml' });
+    expect(row("SELECT post_time, tz, track_id FROM subscriptions WHERE channel_id = 'C0CMDCHAN1'")).toEqual({
+      post_time: '08:15',
+      tz: 'Asia/Kolkata',
+      track_id: 'ml',
+    });
     const defaults = await t.commandJson('subscribe', { user: 'U0BOSS0001', channel: 'C0CMDCHAN2' });
     expect(defaults.text).toContain('09:00 Europe/London');
     const bad = await t.commandJson('subscribe 25:00', { user: 'U0BOSS0001', channel: 'C0CMDCHAN3' });
@@ -128,6 +138,6 @@ describe('every /aipath command through signed HTTP requests', () => {
 
   it('keeps workspaces apart: the same user ID in another workspace has no track', async () => {
     const r = await t.commandJson('status', { user: 'U0CMD00001', team: 'T0SOMEWHR1' });
-    expect(r.text).toContain("not on a track");
+    expect(r.text).toContain('not on a track');
   });
 });

@@ -45,7 +45,13 @@ describe('HTTP mode', () => {
 
   it('rejects a correctly signed request older than five minutes with 401 and changes nothing', async () => {
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
-    const body = commandBody({ text: 'start devops', team_id: TEAM, user_id: 'U0STALE01', channel_id: 'C0STUDY01', response_url: `${t.fake.responseUrlBase}x` });
+    const body = commandBody({
+      text: 'start devops',
+      team_id: TEAM,
+      user_id: 'U0STALE01',
+      channel_id: 'C0STUDY01',
+      response_url: `${t.fake.responseUrlBase}x`,
+    });
     const res = await postSigned(`${t.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET, timestamp: old });
     expect(res.status).toBe(401);
     expect(rows("SELECT * FROM enrolments WHERE user_id = 'U0STALE01'")).toEqual([]);
@@ -84,7 +90,7 @@ describe('HTTP mode', () => {
     const started = Date.now();
     const again = await t.commandJson('status', { user: 'U0FLAKY02' });
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(again.text).toContain("not on a track");
+    expect(again.text).toContain('not on a track');
     t.fake.reset();
   });
 

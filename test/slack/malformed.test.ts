@@ -86,7 +86,8 @@ describe('signed requests with bodies Slack never sends', () => {
 });
 
 describe('request timestamps', () => {
-  const body = () => commandBody({ text: 'start devops', team_id: TEAM, user_id: 'U0FUTURE1', channel_id: 'C0STUDY01', response_url: `${t.fake.responseUrlBase}x` });
+  const body = () =>
+    commandBody({ text: 'start devops', team_id: TEAM, user_id: 'U0FUTURE1', channel_id: 'C0STUDY01', response_url: `${t.fake.responseUrlBase}x` });
   it.each([
     ['six minutes ahead', 6 * 60],
     ['a day ahead', 86_400],

@@ -13,9 +13,26 @@ afterAll(async () => {
 /** Opens the user's Home tab and returns what was published, as text. */
 async function home(user: string): Promise<string> {
   const before = t.fake.callsOf('views.publish').filter((c) => c.params.user_id === user).length;
-  await postSigned(`${t.baseUrl}/slack/events`, JSON.stringify({ type: 'event_callback', team_id: TEAM, api_app_id: 'A0TEST', event: { type: 'app_home_opened', user, tab: 'home' }, event_id: `Ev${user}${before}`, event_time: 1 }), 'application/json', { secret: SECRET });
+  await postSigned(
+    `${t.baseUrl}/slack/events`,
+    JSON.stringify({
+      type: 'event_callback',
+      team_id: TEAM,
+      api_app_id: 'A0TEST',
+      event: { type: 'app_home_opened', user, tab: 'home' },
+      event_id: `Ev${user}${before}`,
+      event_time: 1,
+    }),
+    'application/json',
+    { secret: SECRET },
+  );
   await expect.poll(() => t.fake.callsOf('views.publish').filter((c) => c.params.user_id === user).length).toBeGreaterThan(before);
-  return JSON.stringify(t.fake.callsOf('views.publish').filter((c) => c.params.user_id === user).at(-1)!.params.view);
+  return JSON.stringify(
+    t.fake
+      .callsOf('views.publish')
+      .filter((c) => c.params.user_id === user)
+      .at(-1)!.params.view,
+  );
 }
 const field = (text: string, name: string) => new RegExp(`\\*${name}\\*\\\\n([^"]*?)"`).exec(text)?.[1];
 

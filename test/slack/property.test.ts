@@ -42,7 +42,28 @@ const fragments = fc.constantFrom(
   'x'.repeat(4000),
   '',
 );
-const subcommands = fc.constantFrom('', 'help', 'start', 'status', 'done', 'pause', 'service', 'cert', 'tip', 'settings', 'subscribe', 'leaderboard', 'forget-me', 'stat', 'strat', 'servise', 'cret', 'settings tz', 'settings time', 'pause -3');
+const subcommands = fc.constantFrom(
+  '',
+  'help',
+  'start',
+  'status',
+  'done',
+  'pause',
+  'service',
+  'cert',
+  'tip',
+  'settings',
+  'subscribe',
+  'leaderboard',
+  'forget-me',
+  'stat',
+  'strat',
+  'servise',
+  'cret',
+  'settings tz',
+  'settings time',
+  'pause -3',
+);
 const commandText = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),

@@ -41,7 +41,6 @@ const click = (user: string, actionId: string, value: string, team = TEAM, state
     { secret: SECRET },
   );
 
-
 describe('channel quiz', () => {
   let postId = 0;
   let question: QuizQuestion;
@@ -100,7 +99,10 @@ describe('channel quiz', () => {
     const updatesBefore = t.fake.callsOf('chat.update').length;
     await t.app.scheduler.tick(new Date('2026-11-25T09:00:20Z'));
     expect(query('SELECT closed_at FROM quiz_posts WHERE id = ?', postId)[0]!.closed_at).toBeTruthy();
-    const closed = t.fake.callsOf('chat.update').slice(updatesBefore).find((c) => String(c.params.text).startsWith('Closed quiz'))!;
+    const closed = t.fake
+      .callsOf('chat.update')
+      .slice(updatesBefore)
+      .find((c) => String(c.params.text).startsWith('Closed quiz'))!;
     expect(String(closed.params.text)).toContain('1 of 2 got it right (50%)');
     await answerAs('U0ANSWER04', true);
     await expect.poll(() => t.fake.callsOf('response_url').filter((c) => String(c.params.text).includes('This quiz has closed')).length).toBe(1);
@@ -175,7 +177,10 @@ describe('the Monday post', () => {
   it("shows last week's top learners, highlights and team totals", async () => {
     const before = t.fake.callsOf('chat.postMessage').length;
     await t.app.scheduler.tick(new Date('2026-11-30T09:00:20Z'));
-    const recap = t.fake.callsOf('chat.postMessage').slice(before).find((c) => String(c.params.text).startsWith("Last week's study leaderboard"))!;
+    const recap = t.fake
+      .callsOf('chat.postMessage')
+      .slice(before)
+      .find((c) => String(c.params.text).startsWith("Last week's study leaderboard"))!;
     expect(recap.params.channel).toBe('C0QUIZ0001');
     const text = JSON.stringify(recap.params.blocks);
     expect(text).toContain('<@U0ANSWER01>: 10 pts');

@@ -55,7 +55,13 @@ describe('views render every content record inside the Block Kit limits, uncut',
   });
 
   it('tips', () => {
-    for (const t of content.tips) fits(tipView(t, t.services.map((id) => content.service(id)!)));
+    for (const t of content.tips)
+      fits(
+        tipView(
+          t,
+          t.services.map((id) => content.service(id)!),
+        ),
+      );
   });
 
   it('every week of every track, in the enrolment reply, status, nudge and Home tab', () => {
@@ -64,9 +70,26 @@ describe('views render every content record inside the Block Kit limits, uncut',
       track.weeks.forEach((milestone, i) => {
         const week = i + 1;
         fits(enrolledView({ track, certs, week, resumed: false, alreadyCurrent: false, nextNudge: 'Mon 23 Nov, 09:00 Europe/London' }));
-        fits(statusView({ track, week, milestone, weekDone: false, doneCount: i, status: 'active', nextNudge: 'Mon 23 Nov, 09:00 UTC', streak: 12, points: 1234, rank: 3 }));
+        fits(
+          statusView({
+            track,
+            week,
+            milestone,
+            weekDone: false,
+            doneCount: i,
+            status: 'active',
+            nextNudge: 'Mon 23 Nov, 09:00 UTC',
+            streak: 12,
+            points: 1234,
+            rank: 3,
+          }),
+        );
         fits(weeklyNudgeView({ track, week, milestone, lastWeekDone: false, doneCount: i, late: true }));
-        const home = homeView({ tracks: content.tracks, notices: [], enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, points: 120, rank: 2 } });
+        const home = homeView({
+          tracks: content.tracks,
+          notices: [],
+          enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, points: 120, rank: 2 },
+        });
         expect(blockLimitViolations(home.blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
       });
     }
@@ -81,7 +104,10 @@ describe('views render every content record inside the Block Kit limits, uncut',
 
 describe('message()', () => {
   it('trims a message past 50 blocks with a pointer instead of letting Slack reject it', () => {
-    const m = message('long', Array.from({ length: 80 }, (_, i) => section(`row ${i}`)));
+    const m = message(
+      'long',
+      Array.from({ length: 80 }, (_, i) => section(`row ${i}`)),
+    );
     expect(m.blocks).toHaveLength(50);
     expect(JSON.stringify(m.blocks.at(-1))).toContain('more than fits here');
   });

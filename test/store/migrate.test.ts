@@ -19,10 +19,17 @@ describe('migrate', () => {
   it('applies every migration to a fresh database, with WAL and foreign keys on', () => {
     const db = openDatabase(join(tempDir(), 'a.db'));
     const result = migrate(db);
-    expect(result.applied).toEqual(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort());
+    expect(result.applied).toEqual(
+      readdirSync(MIGRATIONS_DIR)
+        .filter((f) => f.endsWith('.sql'))
+        .sort(),
+    );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => (r as { name: string }).name);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((r) => (r as { name: string }).name);
     expect(tables).toEqual(expect.arrayContaining(['users', 'enrolments', 'subscriptions', 'deliveries', 'schema_migrations']));
     db.close();
   });

@@ -47,7 +47,13 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
   const command: TestApp['command'] = (text, o = {}) =>
     postSigned(
       `${baseUrl}/slack/events`,
-      commandBody({ text, team_id: o.team ?? TEAM, user_id: o.user ?? 'U0LEARNER1', channel_id: o.channel ?? 'C0STUDY01', response_url: `${fake.responseUrlBase}cmd` }),
+      commandBody({
+        text,
+        team_id: o.team ?? TEAM,
+        user_id: o.user ?? 'U0LEARNER1',
+        channel_id: o.channel ?? 'C0STUDY01',
+        response_url: `${fake.responseUrlBase}cmd`,
+      }),
       'application/x-www-form-urlencoded',
       { secret: SECRET, ...o },
     );

@@ -20,7 +20,11 @@ export function wrongResponse(q: QuizQuestion): number[] {
 /** The pickers' state Slack sends with a Submit click, for a response. */
 export function pickerState(q: QuizQuestion, response: number[]) {
   if (q.type === 'multiple') return { values: { qpick: { 'qpick:0': { type: 'checkboxes', selected_options: response.map((v) => ({ value: String(v) })) } } } };
-  return { values: { qpick: Object.fromEntries(response.map((v, slot) => [`qpick:${slot}`, { type: 'static_select', selected_option: v < 0 ? null : { value: String(v) } }])) } };
+  return {
+    values: {
+      qpick: Object.fromEntries(response.map((v, slot) => [`qpick:${slot}`, { type: 'static_select', selected_option: v < 0 ? null : { value: String(v) } }])),
+    },
+  };
 }
 
 /** The action a learner's click sends for a response: a letter button, or Submit with the pickers' state. */

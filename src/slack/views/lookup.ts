@@ -21,7 +21,8 @@ export function serviceCardView(s: Service, related: Service[], replacement: Ser
   blocks.push(section(s.description));
   blocks.push(section(`*When to pick it*\n${s.pickWhen.map((p) => `• ${p}`).join('\n')}`));
   const f: string[] = [];
-  if (s.exams.length > 0) f.push(`*On the exams*\n${s.exams.map((e) => `${e.cert.toUpperCase()}${e.domains.length ? ` (domain ${e.domains.join(', ')})` : ''}`).join('\n')}`);
+  if (s.exams.length > 0)
+    f.push(`*On the exams*\n${s.exams.map((e) => `${e.cert.toUpperCase()}${e.domains.length ? ` (domain ${e.domains.join(', ')})` : ''}`).join('\n')}`);
   if (s.memoryHook) f.push(`*Memory hook*\n${s.memoryHook}`);
   if (related.length > 0) f.push(`*Related*\n${related.map((r) => r.name).join(', ')}`);
   f.push(`*Docs*\n${link(s.docs, 'Official documentation')}`);
@@ -41,7 +42,11 @@ const CERT_STATUS_LABEL: Record<Certification['status'], string> = {
 };
 
 export function certLifecycle(c: Certification, status: Certification['status'], successor: Certification | undefined): string | undefined {
-  const next = successor ? ` Take *${successor.code}* (${successor.name}) instead: \`/aipath cert ${successor.id}\`.` : c.retired?.note ? ` ${c.retired.note}` : '';
+  const next = successor
+    ? ` Take *${successor.code}* (${successor.name}) instead: \`/aipath cert ${successor.id}\`.`
+    : c.retired?.note
+      ? ` ${c.retired.note}`
+      : '';
   switch (status) {
     case 'retired':
       return `*Retired:* the last exam date was ${c.retired!.lastExamDate}.${next}`;
@@ -78,12 +83,16 @@ export function certCardView(c: Certification, status: Certification['status'], 
       fmt.passingScore ? `pass at ${fmt.passingScore}/1000` : '',
       fmt.priceUsd ? `USD ${fmt.priceUsd}` : '',
     ].filter(Boolean);
-    if (parts.length || fmt.questionTypes?.length) blocks.push(section(`*Format*\n${parts.join(' · ')}${fmt.questionTypes?.length ? `\n${fmt.questionTypes.join(', ')}` : ''}`));
+    if (parts.length || fmt.questionTypes?.length)
+      blocks.push(section(`*Format*\n${parts.join(' · ')}${fmt.questionTypes?.length ? `\n${fmt.questionTypes.join(', ')}` : ''}`));
   }
   if (c.resources.length > 0) blocks.push(section(`*Prepare*\n${c.resources.map((r) => `• ${link(r.url, r.title)}`).join('\n')}`));
   if (tracks.length > 0) blocks.push(context(`Tracks that lead here: ${tracks.map((t) => `\`${t.id}\``).join(', ')}`));
   blocks.push(context(link(c.url, 'Certification page')));
-  return message(`${lifecycle ? `${lifecycle.replace(/\*/g, '')} ` : ''}${c.code} ${c.name}${c.domains.length ? `: ${c.domains.map((d) => `${d.name} ${d.weight}%`).join('; ')}` : ''}`, blocks);
+  return message(
+    `${lifecycle ? `${lifecycle.replace(/\*/g, '')} ` : ''}${c.code} ${c.name}${c.domains.length ? `: ${c.domains.map((d) => `${d.name} ${d.weight}%`).join('; ')}` : ''}`,
+    blocks,
+  );
 }
 
 const KIND_HINT = {
@@ -116,4 +125,3 @@ export function didYouMeanView(kind: keyof typeof KIND_HINT, query: string, opti
     actions(options.map((o) => ({ text: o.label, actionId: `lookup_${o.kind ?? kind}:${o.id}`, value: o.id }))),
   ]);
 }
-

@@ -15,7 +15,11 @@ export interface NudgeInput {
 export function weeklyNudgeView(n: NudgeInput): Message {
   const total = n.track.weeks.length;
   const last =
-    n.lastWeekDone === undefined ? 'This is your first week. Welcome!' : n.lastWeekDone ? ':white_check_mark: Last week: milestone done. Keep it up!' : ':hourglass: Last week: milestone not marked done. It still counts if you catch up.';
+    n.lastWeekDone === undefined
+      ? 'This is your first week. Welcome!'
+      : n.lastWeekDone
+        ? ':white_check_mark: Last week: milestone done. Keep it up!'
+        : ':hourglass: Last week: milestone not marked done. It still counts if you catch up.';
   return message(`Week ${n.week} of ${total} on ${n.track.title}: ${n.milestone.title}`, [
     header(`Week ${n.week}: ${n.milestone.title}`),
     section(`${last}\n*Progress* ${progressBar(n.doneCount, total)} (${n.doneCount}/${total} milestones)`),

@@ -12,7 +12,8 @@ const SUBMIT = { cquiz: 'cquiz_submit', pquiz: 'pquiz_submit' } as const;
 const OPTION_TEXT = 75;
 const ORDINALS = ['1st', '2nd', '3rd', '4th', '5th'];
 
-const tag = (q: QuizQuestion) => `${q.cert.toUpperCase()}${q.domain ? ` · domain ${q.domain}` : ''}${q.type === 'single' ? '' : ` · ${q.type === 'multiple' ? 'multiple response' : q.type}`}`;
+const tag = (q: QuizQuestion) =>
+  `${q.cert.toUpperCase()}${q.domain ? ` · domain ${q.domain}` : ''}${q.type === 'single' ? '' : ` · ${q.type === 'multiple' ? 'multiple response' : q.type}`}`;
 
 /** The question as the learner reads it: the stem, then the lettered options, steps or answers. */
 function body(q: QuizQuestion, mark?: (i: number) => string): string {
@@ -59,8 +60,17 @@ function pickers(q: Exclude<QuizQuestion, { type: 'single' }>): ActionsBlock {
 /** Answer controls that carry the post (or question) id, so reading an answer needs no server state. */
 function answerControls(prefix: 'cquiz' | 'pquiz', key: string | number, q: QuizQuestion): Block[] {
   if (q.type === 'single') return [actions(q.options.map((_, i) => ({ text: LETTERS[i]!, actionId: `${prefix}:${i}`, value: `${key}:${i}` })))];
-  const hint = q.type === 'multiple' ? `Tick ${correctCount(q)}, then submit.` : q.type === 'ordering' ? 'Pick the step for each position, then submit.' : 'Pick the answer for each item, then submit.';
-  return [pickers(q), { type: 'actions', elements: [button({ text: 'Submit answer', actionId: SUBMIT[prefix], value: String(key), style: 'primary' })] }, context(hint)];
+  const hint =
+    q.type === 'multiple'
+      ? `Tick ${correctCount(q)}, then submit.`
+      : q.type === 'ordering'
+        ? 'Pick the step for each position, then submit.'
+        : 'Pick the answer for each item, then submit.';
+  return [
+    pickers(q),
+    { type: 'actions', elements: [button({ text: 'Submit answer', actionId: SUBMIT[prefix], value: String(key), style: 'primary' })] },
+    context(hint),
+  ];
 }
 
 export function channelQuizView(q: QuizQuestion, postId: number, answered: number, late = false): Message {
@@ -68,7 +78,9 @@ export function channelQuizView(q: QuizQuestion, postId: number, answered: numbe
     header(':question: Quiz of the day'),
     section(body(q)),
     ...answerControls('cquiz', postId, q),
-    context(`${tag(q)} · ${answered === 1 ? '1 learner has' : `${answered} learners have`} answered · only you see your result${late ? ' · _sent late: aipath was offline when this was due_' : ''}`),
+    context(
+      `${tag(q)} · ${answered === 1 ? '1 learner has' : `${answered} learners have`} answered · only you see your result${late ? ' · _sent late: aipath was offline when this was due_' : ''}`,
+    ),
   ]);
 }
 

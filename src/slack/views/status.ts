@@ -15,7 +15,13 @@ export function statusView(s: StatusInput): Message {
   const total = s.track.weeks.length;
   const bar = progressBar(s.doneCount, total);
   const state =
-    s.status === 'paused' ? `:double_vertical_bar: Paused${s.statusNote ? ` ${s.statusNote}` : ''}` : s.status === 'finished' ? ':tada: Track finished' : s.status === 'stopped' ? 'Stopped' : ':large_green_circle: Active';
+    s.status === 'paused'
+      ? `:double_vertical_bar: Paused${s.statusNote ? ` ${s.statusNote}` : ''}`
+      : s.status === 'finished'
+        ? ':tada: Track finished'
+        : s.status === 'stopped'
+          ? 'Stopped'
+          : ':large_green_circle: Active';
   const blocks: Block[] = [
     header(`${s.track.title}`),
     fields([

@@ -1,17 +1,17 @@
 import type { Certification, Track, Week } from '../../content/schema.js';
 import { actions, context, divider, fields, header, link, message, section, type Block, type Message } from './blocks.js';
 
-export const certLabel = (certs: (Certification | undefined)[]) => certs.filter((c): c is Certification => !!c).map((c) => c.code).join(' → ');
+export const certLabel = (certs: (Certification | undefined)[]) =>
+  certs
+    .filter((c): c is Certification => !!c)
+    .map((c) => c.code)
+    .join(' → ');
 
 export function tracksView(tracks: Track[], certOf: (id: string) => Certification | undefined): Message {
   const blocks: Block[] = [header('Study tracks'), section('Join one with `/aipath start <track>`. Switching later keeps your progress.')];
   for (const t of tracks) {
     blocks.push(divider());
-    blocks.push(
-      section(
-        `*${t.title}*  \`${t.id}\`\n${t.audience}\n_${t.weeks.length} weeks · ${certLabel(t.certifications.map(certOf))}_`,
-      ),
-    );
+    blocks.push(section(`*${t.title}*  \`${t.id}\`\n${t.audience}\n_${t.weeks.length} weeks · ${certLabel(t.certifications.map(certOf))}_`));
   }
   return message(`aipath tracks: ${tracks.map((t) => t.id).join(', ')}`, blocks);
 }

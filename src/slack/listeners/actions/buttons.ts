@@ -42,7 +42,8 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
   }
   try {
     // Buttons on the Home tab come without a response_url: the answer goes to the app's DM instead.
-    if ((body as { response_url?: string }).response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+    if ((body as { response_url?: string }).response_url)
+      await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
     else if (parsed.success) await client.chat.postMessage({ channel: parsed.data.user.id, text: reply.text, blocks: reply.blocks });
   } catch (err) {
     deps.logger.warn(`could not answer a button: ${(err as Error).message}`);
@@ -90,7 +91,12 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     await answer(deps, client, body, respond, async (a) => {
       const [kind, id = ''] = a.actions[0]!.action_id.replace(/^lookup_/, '').split(':');
       if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
-      const card = kind === 'service' ? serviceCardByRecord(deps.study, id) : kind === 'concept' ? conceptCardByRecord(deps.study, id) : certCardByRecord(deps.study, id, deps.clock());
+      const card =
+        kind === 'service'
+          ? serviceCardByRecord(deps.study, id)
+          : kind === 'concept'
+            ? conceptCardByRecord(deps.study, id)
+            : certCardByRecord(deps.study, id, deps.clock());
       return ephemeral(card ?? noticeView('That entry no longer exists.'));
     });
   });

@@ -9,9 +9,14 @@ import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
 
 export const SORRY = ephemeral(noticeView('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.', ':warning:'));
 export const UNAVAILABLE = ephemeral(
-  noticeView("aipath can't read or save study data right now: its database is unavailable, so nothing was changed. Your admin can see why at /healthz.", ':warning:'),
+  noticeView(
+    "aipath can't read or save study data right now: its database is unavailable, so nothing was changed. Your admin can see why at /healthz.",
+    ':warning:',
+  ),
 );
-const STILL_WORKING = ephemeral(noticeView('aipath is waiting for its database (another process is writing to it). Your answer follows here in a moment.', ':hourglass_flowing_sand:'));
+const STILL_WORKING = ephemeral(
+  noticeView('aipath is waiting for its database (another process is writing to it). Your answer follows here in a moment.', ':hourglass_flowing_sand:'),
+);
 /** Past this, a slash command is acknowledged with a holding reply and answered by response_url. */
 const ACK_BUDGET_MS = 2000;
 
