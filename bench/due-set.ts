@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { deliveryClient } from '../src/app.js';
+import { deliveryGateway } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { FakeSlack } from '../src/console/fake-slack.js';
 import { nextWeeklyAt, utcIso } from '../src/core/due.js';
@@ -125,9 +125,9 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
       copyFileSync(seedPath, roundPath);
       const services = open(roundPath);
       fake.reset();
-      const client = deliveryClient('xoxb-bench', fake.url, quiet);
+      const slack = deliveryGateway('xoxb-bench', fake.url, quiet);
       const limiter = new PostRateLimiter({ perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
-      const pass = (now: Date) => runPass({ services, client, limiter, logger: quiet, defaultTimezone: 'UTC' }, now);
+      const pass = (now: Date) => runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, now);
       try {
         // (a) nothing due, a few seconds before London's 09:00
         await pass(quietAt); // warm the statements and page cache

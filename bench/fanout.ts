@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryClient } from '../src/app.js';
+import { deliveryGateway } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { FakeSlack } from '../src/console/fake-slack.js';
 import { createLogger } from '../src/log.js';
@@ -62,9 +62,9 @@ export async function deliveriesPerSubscription(): Promise<{ perSubscription: nu
   const services = buildServices(loadConfig({ AIPATH_DB: join(dir, 'probe.db') }), quiet);
   try {
     seedSubscriptions(services, 1, 1);
-    const client = deliveryClient('xoxb-bench', fake.url, quiet);
+    const slack = deliveryGateway('xoxb-bench', fake.url, quiet);
     const limiter = new PostRateLimiter({ perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000 });
-    const summary = await runPass({ services, client, limiter, logger: quiet, defaultTimezone: 'UTC' }, DAILY_DUE);
+    const summary = await runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, DAILY_DUE);
     const kinds = (services.db.prepare('SELECT kind FROM deliveries ORDER BY id').all() as { kind: string }[]).map((r) => r.kind);
     return { perSubscription: summary.due, kinds };
   } finally {
@@ -134,7 +134,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     fake.on('call', (c: { method: string; at: number }) => {
       if (c.method === 'chat.postMessage') accepted.push(c.at);
     });
-    const client = deliveryClient('xoxb-bench', fake.url, quiet);
+    const slack = deliveryGateway('xoxb-bench', fake.url, quiet);
     const limiter = new PostRateLimiter({ perChannelIntervalMs: 1100, perWorkspacePerMinute: allowedPerSecond * 60 });
     // How long deliveries sit in limiter.acquire (each holds one of the pass's 16 sending slots meanwhile).
     const acquire = limiter.acquire.bind(limiter);
@@ -147,7 +147,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
 
     const started = performance.now();
     const startedAt = Date.now();
-    const summary = await runPass({ services, client, limiter, logger: quiet, defaultTimezone: 'UTC' }, due);
+    const summary = await runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, due);
     const elapsedS = (performance.now() - started) / 1000;
 
     const calls = fake.callsOf('chat.postMessage').length;
@@ -187,7 +187,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
       if (open === 0) break;
       at += 2 * 60_000 * 2 ** k;
       const t = performance.now();
-      const later = await runPass({ services, client, limiter, logger: quiet, defaultTimezone: 'UTC' }, new Date(at));
+      const later = await runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, new Date(at));
       const after = postedDeliveries(fake);
       lines.push(
         `  follow-up pass ${k} at ${new Date(at).toISOString()} (${open} still claimed): ${((performance.now() - t) / 1000).toFixed(1)} s; ${formatSummary(later)}; now ${after.posts} messages, ${after.ids.size} distinct ids`,

@@ -8,6 +8,7 @@ import { PostRateLimiter } from './scheduler/rate-limit.js';
 import { buildServices, type Services } from './services.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
 import { ProfileFailures } from './slack/profile.js';
+import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 
 /** How long one statement on the request path may block the event loop waiting for a write lock. */
@@ -36,12 +37,12 @@ export interface RunningApp {
 }
 
 /**
- * The Web API client for scheduled sends. It never retries by itself: a blind retry of
+ * The Slack gateway for scheduled sends. Its client never retries by itself: a blind retry of
  * chat.postMessage can post twice, so every retry goes through the pass, which first looks for
  * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
  */
-export function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): WebClient {
-  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+export function deliveryGateway(token: string, slackApiUrl: string, logger: AppLogger): SlackGateway {
+  return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
 }
 
 /** The composition root for Slack modes: config → db → content → services → Bolt → listeners → scheduler. */
@@ -52,10 +53,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   // Slack requests never wait on another process's write lock for long: they retry asynchronously.
   const services = buildServices(config, logger, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
   const mode = config.mode;
-  const client = deliveryClient(mode.botToken, config.slackApiUrl, logger.child('delivery'));
+  const slack = deliveryGateway(mode.botToken, config.slackApiUrl, logger.child('delivery'));
   const limiter = new PostRateLimiter();
   const scheduler = new Scheduler(
-    (now) => runPass({ services, client, limiter, logger: logger.child('scheduler'), defaultTimezone: config.defaultTimezone, options: opts.passOptions }, now),
+    (now) => runPass({ services, slack, limiter, logger: logger.child('scheduler'), defaultTimezone: config.defaultTimezone, options: opts.passOptions }, now),
     clock,
     logger.child('scheduler'),
   );

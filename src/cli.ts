@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { deliveryClient, startApp } from './app.js';
+import { deliveryGateway, startApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
 import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
@@ -87,8 +87,8 @@ async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Prom
   if (cfg.mode.kind === 'console') throw new UsageError('tick sends to Slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) first');
   const services = buildServices(cfg, logger);
   try {
-    const client = deliveryClient(cfg.mode.botToken, cfg.slackApiUrl, logger);
-    const summary = await runPass({ services, client, logger, defaultTimezone: cfg.defaultTimezone }, now);
+    const slack = deliveryGateway(cfg.mode.botToken, cfg.slackApiUrl, logger);
+    const summary = await runPass({ services, slack, logger, defaultTimezone: cfg.defaultTimezone }, now);
     process.stdout.write(`tick ${now.toISOString()}: ${formatSummary(summary)}\n`);
   } finally {
     services.db.close();

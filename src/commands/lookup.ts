@@ -1,6 +1,6 @@
 import type { LookupResult } from '../content/lookup.js';
-import type { Tip } from '../content/schema.js';
 import { certStatusOn } from '../core/lifecycle.js';
+import { forTrack } from '../core/pools.js';
 import { didYouMeanView, certCardView, conceptView, serviceCardView } from '../slack/views/lookup.js';
 import { tipView } from '../slack/views/tip.js';
 import { noticeView } from '../slack/views/help.js';
@@ -78,13 +78,9 @@ export function tracks(deps: StudyDeps): Reply {
 }
 
 /** Tips for a track are those tagged with it plus the untagged ones meant for everyone. */
-export function tipsFor(tips: readonly Tip[], trackId: string | null | undefined): Tip[] {
-  return trackId ? tips.filter((t) => t.tracks.length === 0 || t.tracks.includes(trackId)) : [...tips];
-}
-
 export function tip(deps: StudyDeps, ctx: CommandContext): Reply {
   const trackId = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId)?.track_id;
-  const pool = tipsFor(deps.content.tips, trackId);
+  const pool = forTrack(deps.content.tips, trackId);
   const chosen = pool[Math.floor(deps.random() * pool.length)];
   if (!chosen) return ephemeral(noticeView('There are no tips for your track yet.'));
   return ephemeral(

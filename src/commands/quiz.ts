@@ -1,5 +1,6 @@
 import type { QuizQuestion } from '../content/schema.js';
 import { POINTS } from '../core/scoring.js';
+import { forTrack } from '../core/pools.js';
 import { answerKeyText, incompleteReason, isCorrect, type QuizResponse } from '../core/question.js';
 import type { AnswerResult } from '../store/quiz.js';
 import { noticeView } from '../slack/views/help.js';
@@ -8,15 +9,10 @@ import type { Message } from '../slack/views/blocks.js';
 import { recordStudyAction } from './activity.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
-/** Questions for a track are those tagged with it plus the untagged ones meant for everyone. */
-export function questionsFor(quiz: readonly QuizQuestion[], trackId: string | null | undefined): QuizQuestion[] {
-  return trackId ? quiz.filter((q) => q.tracks.length === 0 || q.tracks.includes(trackId)) : [...quiz];
-}
-
 export function personalQuiz(deps: StudyDeps, ctx: CommandContext): Reply {
   const trackId = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId)?.track_id;
   const answered = deps.stores.quiz.answeredQuestions(ctx.workspaceId, ctx.userId);
-  const fresh = questionsFor(deps.content.quiz, trackId).filter((q) => !answered.has(q.id));
+  const fresh = forTrack(deps.content.quiz, trackId).filter((q) => !answered.has(q.id));
   const q = fresh[Math.floor(deps.random() * fresh.length)];
   if (!q) return ephemeral(noticeView("You've answered every practice question for your track. Impressive! New ones arrive with content updates.", ':trophy:'));
   return ephemeral(personalQuizView(q));

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { AppLogger } from '../log.js';
-import { deliveryClient } from '../app.js';
+import { deliveryGateway } from '../app.js';
 import { Scheduler, formatSummary } from '../scheduler/cron.js';
 import { runPass } from '../scheduler/pass.js';
 import { PostRateLimiter } from '../scheduler/rate-limit.js';
@@ -62,10 +62,10 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   const bolt = createReceiverApp({ botToken: 'xoxb-console-local', receiver, slackApiUrl: fake.url, logger: o.logger });
   registerListeners(bolt, { study: services.study, clock, logger: o.logger, database: services.watch, profileFailures: new ProfileFailures() });
   await bolt.start();
-  const client = deliveryClient('xoxb-console-local', fake.url, o.logger);
+  const slack = deliveryGateway('xoxb-console-local', fake.url, o.logger);
   const limiter = new PostRateLimiter();
   const scheduler = new Scheduler(
-    (now) => runPass({ services, client, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now),
+    (now) => runPass({ services, slack, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now),
     clock,
     o.logger,
   );

@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 
-export type DeliveryKind = 'daily_tip' | 'daily_quiz' | 'weekly_nudge' | 'weekly_leaderboard';
+/** A kind registered in src/scheduler/kinds/index.ts. */
+export type DeliveryKind = string;
 export type DeliveryStatus = 'claimed' | 'sent' | 'missed' | 'failed';
 
 export interface DeliveryRow {

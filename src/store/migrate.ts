@@ -69,11 +69,21 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): MigrationResult {
         return false;
       }
       db.exec(file.sql);
+      const broken = db.prepare('PRAGMA foreign_key_check').all();
+      if (broken.length > 0) throw new MigrationError(`migration ${file.name} would leave ${broken.length} rows with broken references`);
       record.run(file.version, file.name, file.checksum, new Date().toISOString());
       return true;
     });
-    if (applyOne.immediate()) applied.push(file.name);
-    else alreadyApplied += 1;
+    // A file that rebuilds a table others reference runs with foreign keys off (they cannot change
+    // inside a transaction), as SQLite's procedure for such changes says, and is checked before commit.
+    const keysOff = file.sql.startsWith('-- aipath:foreign-keys-off');
+    if (keysOff) db.pragma('foreign_keys = OFF');
+    try {
+      if (applyOne.immediate()) applied.push(file.name);
+      else alreadyApplied += 1;
+    } finally {
+      if (keysOff) db.pragma('foreign_keys = ON');
+    }
   }
 
   const known = new Set(files.map((f) => f.version));

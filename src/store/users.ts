@@ -10,6 +10,7 @@ export interface UserRow {
   is_workspace_admin: number;
   profile_fetched_at: string | null;
   created_at: string;
+  dm_channel: string | null;
 }
 
 /** What stands in a row that must stay (a channel's subscription) for a user who asked to be forgotten. */
@@ -23,6 +24,7 @@ export function createUsersStore(db: Db) {
   const setProfile = db.prepare('UPDATE users SET slack_tz = ?, is_workspace_admin = ?, profile_fetched_at = ? WHERE workspace_id = ? AND user_id = ?');
   const setNudgeTime = db.prepare('UPDATE users SET nudge_time = ? WHERE workspace_id = ? AND user_id = ?');
   const setTzOverride = db.prepare('UPDATE users SET tz_override = ? WHERE workspace_id = ? AND user_id = ?');
+  const setDmChannel = db.prepare('UPDATE users SET dm_channel = ? WHERE workspace_id = ? AND user_id = ? AND dm_channel IS NOT ?');
   const setOnLeaderboard = db.prepare('UPDATE users SET on_leaderboard = ? WHERE workspace_id = ? AND user_id = ?');
   const remove = db.prepare('DELETE FROM users WHERE workspace_id = ? AND user_id = ?');
   // DMs to the user: nothing to deliver to a forgotten learner, so the ledger keeps none of them.
@@ -47,6 +49,7 @@ export function createUsersStore(db: Db) {
     },
     setNudgeTime: (ws: string, user: string, hhmm: string) => void setNudgeTime.run(hhmm, ws, user),
     setTzOverride: (ws: string, user: string, tz: string | null) => void setTzOverride.run(tz, ws, user),
+    setDmChannel: (ws: string, user: string, channel: string) => void setDmChannel.run(channel, ws, user, channel),
     setOnLeaderboard: (ws: string, user: string, on: boolean) => void setOnLeaderboard.run(on ? 1 : 0, ws, user),
     /**
      * Deletes the user, everything stored about them (foreign keys cascade), their DM deliveries,

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { runConsole } from '../../src/console/session.js';
 import { createLogger } from '../../src/log.js';
 import { loadContent } from '../../src/content/load.js';
-import { questionsFor } from '../../src/commands/quiz.js';
+import { forTrack } from '../../src/core/pools.js';
 import { shownOrder } from '../../src/core/question.js';
 import { rightResponse } from '../support/quiz-answers.js';
 
@@ -38,7 +38,7 @@ async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z
 }
 
 describe('console quizzes of every type', () => {
-  const pool = questionsFor(loadContent().quiz, 'devops');
+  const pool = forTrack(loadContent().quiz, 'devops');
   it.each(['multiple', 'ordering', 'matching'] as const)('shows a %s question with its pickers and takes :answer', async (type) => {
     const index = pool.findIndex((q) => q.type === type);
     const q = pool[index]!;

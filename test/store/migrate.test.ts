@@ -79,3 +79,35 @@ describe('migrate', () => {
     b.close();
   });
 });
+
+describe('the ledger takes new delivery kinds without a table rebuild', () => {
+  it('keeps existing deliveries and the quiz posts that point at them through 007, and then accepts any kind', () => {
+    const before = tempDir();
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '007')) cpSync(join(MIGRATIONS_DIR, f), join(before, f));
+    const db = openDatabase(join(tempDir(), 'kinds.db'));
+    migrate(db, before);
+    const now = '2026-11-30T09:00:00.000Z';
+    db.prepare(
+      "INSERT INTO deliveries (id, workspace_id, kind, target, period, due_at, status, updated_at) VALUES (7, 'T1', 'daily_quiz', 'C1', '2026-11-30', ?, 'sent', ?)",
+    ).run(now, now);
+    db.prepare("INSERT INTO quiz_posts (workspace_id, channel_id, question_id, delivery_id, posted_at) VALUES ('T1', 'C1', 'q-x', 7, ?)").run(now);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, updated_at) VALUES ('T1', 'review_reminder', 'U1', 'x', ?, 'sent', ?)",
+        )
+        .run(now, now),
+    ).toThrow(/CHECK/);
+
+    expect(migrate(db).applied).toContain('007_open_delivery_kinds.sql');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT d.kind, q.question_id FROM quiz_posts q JOIN deliveries d ON d.id = q.delivery_id').all()).toEqual([
+      { kind: 'daily_quiz', question_id: 'q-x' },
+    ]);
+    db.prepare(
+      "INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, updated_at) VALUES ('T1', 'review_reminder', 'U1', 'x', ?, 'sent', ?)",
+    ).run(now, now);
+    expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    db.close();
+  });
+});

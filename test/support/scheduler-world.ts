@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryClient } from '../../src/app.js';
+import { deliveryGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { nextDailyAt, nextWeeklyAt, utcIso } from '../../src/core/due.js';
 import { createLogger } from '../../src/log.js';
@@ -41,8 +41,8 @@ export class SchedulerWorld {
   }
 
   pass(now: Date, services: Services = this.services, worker?: string) {
-    const client = deliveryClient('xoxb-sched', this.fake.url, createLogger('error'));
-    return runPass({ services, client, limiter: this.limiter, logger: createLogger('error'), defaultTimezone: 'UTC', options: this.options, worker }, now);
+    const slack = deliveryGateway('xoxb-sched', this.fake.url, createLogger('error'));
+    return runPass({ services, slack, limiter: this.limiter, logger: createLogger('error'), defaultTimezone: 'UTC', options: this.options, worker }, now);
   }
 
   subscribe(channel: string, tz: string, time = '09:00', from: Date = new Date('2026-01-01T00:00:00Z'), track: string | null = null) {

@@ -1,0 +1,124 @@
+import { classifySlackError } from '../slack/errors.js';
+import { errorMessage } from '../shared/errors.js';
+import { retryWhileBusy } from '../store/busy.js';
+import type { DeliveryRow, HeldClaim } from '../store/deliveries.js';
+import type { Bound, KindContext } from './kinds/kind.js';
+import type { PassRun } from './pass.js';
+import type { PostRateLimiter } from './rate-limit.js';
+
+/** One claimed delivery on its way out. */
+export interface Outgoing {
+  row: DeliveryRow;
+  /** This pass's hold on the row: every write and the send itself check it. */
+  claim: HeldClaim;
+  bound: Bound;
+  /** How late it may still go out. */
+  graceMs: number;
+}
+
+/** How often a paused workspace's deliveries try Slack again (pass time). */
+const WORKSPACE_PROBE_MS = 10 * 60_000;
+
+/**
+ * Sends one delivery exactly once: a message Slack already has (after a crash) is recorded, not
+ * sent again; the claim is checked right before posting (fencing); 429s are waited out at the
+ * workspace's pace; a target Slack refuses for good is paused, a workspace whose token fails is
+ * paused as a whole, and anything else is given back to be retried with a growing back-off.
+ */
+export async function deliver(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Promise<void> {
+  const { deps, opts, now, summary } = run;
+  const { deliveries, workspaces } = deps.services.stores;
+  const ws = o.row.workspace_id;
+  const slack = deps.slack.forWorkspace(ws);
+  const ctx: KindContext = { services: deps.services, slack, logger: deps.logger, now };
+  const fail = async (reason: string) => {
+    if (await retryWhileBusy(() => deliveries.markFailed(o.claim, reason, now))) summary.failed += 1;
+  };
+  const lost = () => deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) was taken over by another process; not sending`);
+  const pause = workspaces.pauseOf(ws);
+  if (pause && now.getTime() - pause.probedAt.getTime() < WORKSPACE_PROBE_MS) {
+    // The installation failed lately: wait for the next probe, or give up once too late to matter.
+    const tooLate = now.getTime() - Date.parse(o.row.due_at) > o.graceMs;
+    if (tooLate && (await retryWhileBusy(() => deliveries.markMissed(o.claim, `workspace paused: ${pause.reason}`, now)))) summary.missed += 1;
+    else if (!tooLate) await retryWhileBusy(() => deliveries.putBack(o.claim, `workspace paused: ${pause.reason}`, now));
+    return;
+  }
+  try {
+    const found = o.row.channel ? await alreadyPosted(run, o) : undefined;
+    if (found) {
+      await o.bound.afterSent(ctx, o.row, { channel: o.row.channel!, ts: found, contentId: o.row.content_id });
+      summary.sent += 1;
+      return;
+    }
+    const composed = await o.bound.compose(ctx, o.row);
+    if (!composed) return await fail('nothing to send');
+    if (!(await retryWhileBusy(() => deliveries.setChannel(o.claim, composed.channel, now)))) return lost();
+    for (let attempt = 1; ; attempt++) {
+      await limiter.acquire(ws, composed.channel);
+      // The fencing check: a process that took this claim over may be sending it now.
+      if (!(await retryWhileBusy(() => deliveries.confirm(o.claim, run.owner.id, run.leaseUntil())))) return lost();
+      try {
+        const sent = await slack.post(composed.channel, composed.message, o.row.id);
+        await retryWhileBusy(() => deliveries.markSent(o.claim, sent.channel, sent.ts, composed.contentId, now));
+        limiter.succeeded(ws);
+        if (pause && (await retryWhileBusy(() => workspaces.resume(ws))))
+          deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
+        await o.bound.afterSent(ctx, o.row, { ...sent, contentId: composed.contentId });
+        summary.sent += 1;
+        if (o.row.late === 1) summary.late += 1;
+        return;
+      } catch (err) {
+        const failure = classifySlackError(err);
+        if (failure.kind === 'rate-limited' && attempt < opts.maxRateLimitRetries) {
+          limiter.backOff(ws, failure.retryAfter);
+          summary.rateLimited += 1;
+          continue;
+        }
+        throw err;
+      }
+    }
+  } catch (err) {
+    const failure = classifySlackError(err);
+    const { reason } = failure;
+    if (failure.kind === 'installation') {
+      // The token or its scopes, not this target: every delivery of the workspace waits for a probe.
+      await retryWhileBusy(() => {
+        workspaces.pause(ws, reason, now);
+        deliveries.putBack(o.claim, `workspace paused: ${reason}`, now);
+      });
+      deps.logger.warn(`workspace ${ws}: Slack answered ${reason}; its deliveries are paused until a later send succeeds`);
+    } else if (failure.kind === 'target') {
+      await fail(reason);
+      o.bound.onTargetError(ctx, reason);
+      deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed for good: ${reason}; target paused`);
+    } else if (o.row.attempts + 1 >= opts.maxAttempts) {
+      await fail(`gave up after ${o.row.attempts + 1} attempts: ${reason}`);
+      deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed ${o.row.attempts + 1} times: ${reason}`);
+    } else {
+      // Given back: a pass after the back-off takes it up again.
+      await retryWhileBusy(() => deliveries.release(o.claim, null, reason, now));
+      deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
+    }
+  }
+}
+
+/**
+ * A claim left open by a process that stopped after choosing a channel: Slack may already have the
+ * message. Look for our delivery id in the channel's recent metadata before posting again.
+ */
+async function alreadyPosted(run: PassRun, o: Outgoing): Promise<string | undefined> {
+  const { deps, now } = run;
+  const { row } = o;
+  try {
+    const since = new Date(Date.parse(row.claimed_at ?? row.due_at) - 3600_000);
+    const ts = await deps.slack.forWorkspace(row.workspace_id).findDelivery(row.channel!, row.id, since);
+    if (!ts) return undefined;
+    await retryWhileBusy(() => deps.services.stores.deliveries.markSent(o.claim, row.channel!, ts, row.content_id, now));
+    deps.logger.info(`delivery ${row.id} was already in Slack (${ts}); recorded, not sent again`);
+    return ts;
+  } catch (err) {
+    // Without history access we cannot prove it was posted; sending again risks one duplicate, never a loss.
+    deps.logger.warn(`could not check ${row.channel} for delivery ${row.id}: ${errorMessage(err)}; sending`);
+    return undefined;
+  }
+}

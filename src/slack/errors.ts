@@ -1,0 +1,57 @@
+import { ErrorCode } from '@slack/web-api';
+import { errorMessage } from '../shared/errors.js';
+
+/** Slack errors about one target (a channel, a user) that no retry will fix. */
+const TARGET_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+  'restricted_action',
+]);
+
+/** Slack errors about the installation itself (its token or scopes): they concern every target of the workspace. */
+const INSTALLATION_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'team_access_not_granted',
+  'missing_scope',
+  'no_permission',
+]);
+
+/**
+ * What a failed Web API call means for the caller:
+ * - `target`: this channel or user cannot be reached; pause it with the reason;
+ * - `installation`: the workspace's token or scopes; pause the workspace;
+ * - `rate-limited`: wait `retryAfter` seconds;
+ * - `transient`: try again later (network, 5xx, anything unknown).
+ */
+export type SlackFailure =
+  | { kind: 'target'; reason: string }
+  | { kind: 'installation'; reason: string }
+  | { kind: 'rate-limited'; reason: 'rate_limited'; retryAfter: number }
+  | { kind: 'transient'; reason: string };
+
+/** Reads @slack/web-api's typed errors by their ErrorCode; anything else is transient. */
+export function classifySlackError(err: unknown): SlackFailure {
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number };
+  switch (e?.code) {
+    case ErrorCode.RateLimitedError:
+      return { kind: 'rate-limited', reason: 'rate_limited', retryAfter: e.retryAfter ?? 1 };
+    case ErrorCode.PlatformError: {
+      const reason = e.data?.error ?? 'unknown_error';
+      if (INSTALLATION_ERRORS.has(reason)) return { kind: 'installation', reason };
+      return { kind: TARGET_ERRORS.has(reason) ? 'target' : 'transient', reason };
+    }
+    case ErrorCode.HTTPError:
+      return { kind: 'transient', reason: `http_${e.statusCode ?? 'error'}` };
+    default:
+      return { kind: 'transient', reason: errorMessage(err).slice(0, 200) || 'unknown error' };
+  }
+}
