@@ -28,10 +28,16 @@ export interface ActionDef<V> {
   /** The `action_id` of a button carrying this value. */
   actionId(value: V): string;
   /** The button's `action_id` and encoded `value`; throws on a value the codec refuses or beyond Block Kit's limits. */
-  ref(...value: V extends undefined ? [] : [value: V]): ButtonRef;
+  ref(value: V): ButtonRef;
   /** A click's `value`, decoded and checked: `{ ok: false }` when it does not decode. */
   decode(value: string | undefined): Decoded<V>;
   matches(actionId: string): boolean;
+}
+
+/** A button without a value: `ref()` takes nothing. */
+export interface FixedActionDef extends ActionDef<undefined> {
+  readonly matcher: string;
+  ref(): ButtonRef;
 }
 
 function define<V>(matcher: string | RegExp, codec: ValueCodec<V>, actionId: (value: V) => string): ActionDef<V> {
@@ -41,8 +47,7 @@ function define<V>(matcher: string | RegExp, codec: ValueCodec<V>, actionId: (va
     codec,
     actionId,
     matches,
-    ref: (...args) => {
-      const value = (args as unknown[])[0] as V;
+    ref: (value) => {
       const id = actionId(value);
       const encoded = z.encode(codec, value);
       if (!matches(id) || id.length > ACTION_ID_MAX) throw new Error(`action id out of range: ${id.slice(0, 80)}`);
@@ -58,7 +63,10 @@ function define<V>(matcher: string | RegExp, codec: ValueCodec<V>, actionId: (va
 
 /** A button that carries no value: any value on a click is refused. */
 const NoValue: ValueCodec<undefined> = z.undefined();
-const fixed = (id: string) => define(id, NoValue, () => id);
+function fixed(id: string): FixedActionDef {
+  const def = define(id, NoValue, () => id);
+  return { ...def, matcher: id, ref: () => def.ref(undefined) };
+}
 
 /** A content record id (service, certification, track, concept, question), as the content schema writes them. */
 export const RecordId = z

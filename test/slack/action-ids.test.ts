@@ -1,41 +1,85 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTION_ID_MAX, ACTIONS, type ActionDef, LOOKUP_ACTIONS, QUIZ_CONTROLS, QUIZ_PICK, VALUE_MAX, isQuizSubmit } from '../../src/slack/action-ids.js';
+import {
+  ACTION_ID_MAX,
+  ACTIONS,
+  type ActionDef,
+  type ButtonRef,
+  LOOKUP_ACTIONS,
+  QUIZ_CONTROLS,
+  QUIZ_PICK,
+  VALUE_MAX,
+  isQuizSubmit,
+} from '../../src/slack/action-ids.js';
 
 const recordId = fc.stringMatching(/^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,4}$/);
 const postId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const option = fc.integer({ min: 0, max: 5 });
 
-/** Each action with values it carries, and values that must not decode. */
-const CASES: { name: string; def: ActionDef<never>; good: fc.Arbitrary<unknown>; bad: (string | undefined)[] }[] = [
-  ...(['milestoneDone', 'showStatus', 'showTracks', 'pauseNudges', 'resumeNudges', 'snoozeWeek', 'tipAck', 'forgetMeConfirm', 'forgetMeCancel'] as const).map(
-    (name) => ({ name, def: ACTIONS[name] as ActionDef<never>, good: fc.constant(undefined), bad: ['', 'x', '1'] }),
-  ),
-  {
-    name: 'channelQuizLetter',
-    def: ACTIONS.channelQuizLetter as ActionDef<never>,
-    good: fc.record({ key: postId, option }),
-    bad: [undefined, '', '12', '12:6', '12:-1', 'abc:1', '1.5:1', '12:1:1', ':1', '99999999999999999:0', '9007199254740992:0'],
-  },
-  {
-    name: 'personalQuizLetter',
-    def: ACTIONS.personalQuizLetter as ActionDef<never>,
-    good: fc.record({ key: recordId, option }),
-    bad: [undefined, '', 'aif-q1', 'aif-q1:9', 'AIF-Q1:0', 'aif q1:0', '-aif:0', `${'a'.repeat(201)}:0`],
-  },
-  { name: 'channelQuizSubmit', def: ACTIONS.channelQuizSubmit as ActionDef<never>, good: postId, bad: [undefined, '', 'x', '-1', '1.5', '1e3', ' 12'] },
-  {
-    name: 'personalQuizSubmit',
-    def: ACTIONS.personalQuizSubmit as ActionDef<never>,
-    good: recordId,
-    bad: [undefined, '', 'A', 'a b', 'a:1', 'a--b', '<script>'],
-  },
-  ...(['lookupService', 'lookupCert', 'lookupTrack', 'lookupConcept'] as const).map((name) => ({
+interface Case {
+  name: string;
+  matches: (actionId: string) => boolean;
+  /** Builds the button for a value drawn from `good`, and decodes a click's value. */
+  roundTrip: fc.Arbitrary<{ value: unknown; ref: ButtonRef; decoded: unknown }>;
+  decode: (value: string | undefined) => unknown;
+  bad: (string | undefined)[];
+}
+
+/** An action with the values it carries, and values that must not decode. */
+function kase<V>(name: keyof typeof ACTIONS, def: ActionDef<V>, good: fc.Arbitrary<V>, bad: (string | undefined)[]): Case {
+  return {
     name,
-    def: ACTIONS[name] as ActionDef<never>,
-    good: recordId,
-    bad: [undefined, '', 'Bedrock', 'bedrock knowledge', 'x'.repeat(2001), '../etc'],
-  })),
+    matches: (id) => def.matches(id),
+    roundTrip: good.map((value) => {
+      const ref = def.ref(value);
+      return { value, ref, decoded: def.decode(ref.value) };
+    }),
+    decode: (v) => def.decode(v),
+    bad,
+  };
+}
+
+const FIXED = [
+  'milestoneDone',
+  'showStatus',
+  'showTracks',
+  'pauseNudges',
+  'resumeNudges',
+  'snoozeWeek',
+  'tipAck',
+  'forgetMeConfirm',
+  'forgetMeCancel',
+] as const;
+const LOOKUPS = ['lookupService', 'lookupCert', 'lookupTrack', 'lookupConcept'] as const;
+
+const CASES: Case[] = [
+  ...FIXED.map((name) => kase(name, ACTIONS[name], fc.constant(undefined), ['', 'x', '1'])),
+  kase('channelQuizLetter', ACTIONS.channelQuizLetter, fc.record({ key: postId, option }), [
+    undefined,
+    '',
+    '12',
+    '12:6',
+    '12:-1',
+    'abc:1',
+    '1.5:1',
+    '12:1:1',
+    ':1',
+    '99999999999999999:0',
+    '9007199254740992:0',
+  ]),
+  kase('personalQuizLetter', ACTIONS.personalQuizLetter, fc.record({ key: recordId, option }), [
+    undefined,
+    '',
+    'aif-q1',
+    'aif-q1:9',
+    'AIF-Q1:0',
+    'aif q1:0',
+    '-aif:0',
+    `${'a'.repeat(201)}:0`,
+  ]),
+  kase('channelQuizSubmit', ACTIONS.channelQuizSubmit, postId, [undefined, '', 'x', '-1', '1.5', '1e3', ' 12']),
+  kase('personalQuizSubmit', ACTIONS.personalQuizSubmit, recordId, [undefined, '', 'A', 'a b', 'a:1', 'a--b', '<script>']),
+  ...LOOKUPS.map((name) => kase(name, ACTIONS[name], recordId, [undefined, '', 'Bedrock', 'bedrock knowledge', 'x'.repeat(2001), '../etc'])),
 ];
 
 describe('action ids', () => {
@@ -43,20 +87,19 @@ describe('action ids', () => {
     expect(CASES.map((c) => c.name).sort()).toEqual(Object.keys(ACTIONS).sort());
   });
 
-  it.each(CASES)('$name: every value round-trips through its button, inside the Block Kit limits', ({ def, good }) => {
+  it.each(CASES)('$name: every value round-trips through its button, inside the Block Kit limits', ({ matches, roundTrip }) => {
     fc.assert(
-      fc.property(good, (value) => {
-        const ref = (def.ref as (v?: unknown) => { actionId: string; value?: string })(value);
+      fc.property(roundTrip, ({ value, ref, decoded }) => {
         expect(ref.actionId.length).toBeLessThanOrEqual(ACTION_ID_MAX);
         expect((ref.value ?? '').length).toBeLessThanOrEqual(VALUE_MAX);
-        expect(def.matches(ref.actionId)).toBe(true);
-        expect(def.decode(ref.value)).toEqual({ ok: true, value });
+        expect(matches(ref.actionId)).toBe(true);
+        expect(decoded).toEqual({ ok: true, value });
       }),
     );
   });
 
-  it.each(CASES)('$name: values it never sends do not decode', ({ def, bad }) => {
-    for (const v of bad) expect(def.decode(v), String(v)).toEqual({ ok: false });
+  it.each(CASES)('$name: values it never sends do not decode', ({ decode, bad }) => {
+    for (const v of bad) expect(decode(v), String(v)).toEqual({ ok: false });
   });
 
   it('keep the ids already posted in Slack', () => {
@@ -91,10 +134,7 @@ describe('action ids', () => {
   });
 
   it('each click reaches exactly one action', () => {
-    const samples = [
-      ...CASES.map(({ def, good }) => (def.ref as (v?: unknown) => { actionId: string })(fc.sample(good, 1)[0]).actionId),
-      QUIZ_PICK.actionId(0),
-    ];
+    const samples = [...CASES.flatMap(({ roundTrip }) => fc.sample(roundTrip, 3).map((r) => r.ref.actionId)), QUIZ_PICK.actionId(0)];
     for (const id of samples) {
       const owners = Object.values(ACTIONS).filter((d) => d.matches(id));
       expect(owners.length + (QUIZ_PICK.slot(id) === undefined ? 0 : 1), id).toBe(1);
