@@ -1,4 +1,5 @@
 import { noticeView } from '../slack/views/help.js';
+import { ACTIONS } from '../slack/action-ids.js';
 import { message, section, actions } from '../slack/views/blocks.js';
 import { scheduleNudges } from './learner.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
@@ -39,8 +40,8 @@ export function forgetMeConfirm(): Reply {
     message('Delete everything aipath stores about you? This cannot be undone.', [
       section(':warning: *Delete everything aipath stores about you?* Your tracks, progress, settings and answers go, and this cannot be undone.'),
       actions([
-        { text: 'Yes, delete my data', actionId: 'forget_me_confirm', style: 'danger' },
-        { text: 'Cancel', actionId: 'forget_me_cancel' },
+        { text: 'Yes, delete my data', ...ACTIONS.forgetMeConfirm.ref(), style: 'danger' },
+        { text: 'Cancel', ...ACTIONS.forgetMeCancel.ref() },
       ]),
     ]),
   );

@@ -12,6 +12,7 @@ import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
 import { FakeSlack, type RecordedCall } from './fake-slack.js';
 import { ConsoleReceiver } from './receiver.js';
 import { ProfileFailures } from '../slack/profile.js';
+import { isQuizSubmit } from '../slack/action-ids.js';
 import { renderBlocks, mrkdwnToText, type RenderedButton, type RenderedPicker } from './render.js';
 
 export interface ConsoleOptions {
@@ -77,7 +78,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     const r = renderBlocks(blocks, { ansi });
     print(`┌ ${title}`, ...(blocks.length ? r.lines : [mrkdwnToText(String(payload.text ?? ''), ansi)]).map((l) => `│ ${l}`), '└');
     if (r.buttons.length) buttons = r.buttons;
-    const submit = r.buttons.find((b) => b.actionId.endsWith('_submit'));
+    const submit = r.buttons.find((b) => isQuizSubmit(b.actionId));
     if (r.pickers.length && submit) {
       quiz = { pickers: r.pickers, submit };
       print('  (answer with :answer and the letters, e.g. :answer A C, or one letter per position or item)');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_ID_MAX, QUIZ_PICK, VALUE_MAX } from './action-ids.js';
 
 /** The fields of Slack payloads that aipath relies on; anything else Slack sends is ignored. */
 const slackId = z.string().regex(/^[A-Z0-9]{2,}$/);
@@ -25,7 +26,7 @@ export const BlockActionPayload = z
     user: z.object({ id: slackId, team_id: slackId.optional() }),
     channel: z.object({ id: slackId }).nullable().optional(),
     container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).passthrough().optional(),
-    actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() })).min(1),
+    actions: z.array(z.object({ action_id: z.string().max(ACTION_ID_MAX), value: z.string().max(VALUE_MAX).optional() })).min(1),
     // The message's pickers as the clicker left them (checkboxes, menus): Slack sends them with every click.
     state: z.object({ values: z.record(z.string(), z.record(z.string(), PickerState)) }).optional(),
   })
@@ -70,16 +71,17 @@ export function workspaceKey(teamId: string, enterpriseId?: string | null): stri
 }
 
 /** What each quiz picker (checkboxes or a menu, by slot) holds as the clicker left it: option indices. */
-export function quizPicksFromState(state: BlockAction['state'], pickAction: RegExp): Map<number, number[]> {
+export function quizPicksFromState(state: BlockAction['state']): Map<number, number[]> {
   const picks = new Map<number, number[]>();
   for (const block of Object.values(state?.values ?? {})) {
     for (const [actionId, picker] of Object.entries(block)) {
-      const slot = pickAction.exec(actionId)?.[1];
+      const slot = QUIZ_PICK.slot(actionId);
       if (slot === undefined) continue;
       const chosen = picker.selected_options ?? (picker.selected_option ? [picker.selected_option] : []);
+      // An option value that does not decode is left out: the answer then reads as incomplete or wrong.
       picks.set(
-        Number(slot),
-        chosen.map((o) => Number(o.value)).filter((n) => Number.isInteger(n) && n >= 0),
+        slot,
+        chosen.map((o) => QUIZ_PICK.decodeOption(o.value)).filter((n) => n !== undefined),
       );
     }
   }

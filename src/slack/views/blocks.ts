@@ -1,5 +1,6 @@
 import type { KnownBlock, Button } from '@slack/types';
 import { truncate } from '../../core/text.js';
+import { ACTION_ID_MAX, VALUE_MAX } from '../action-ids.js';
 
 /** Slack's Block Kit limits (DESIGN.md): beyond them Slack rejects the whole message. */
 export const BLOCK_LIMITS = {
@@ -10,8 +11,8 @@ export const BLOCK_LIMITS = {
   fields: 10,
   fieldText: 2000,
   buttonText: 75,
-  actionId: 255,
-  buttonValue: 2000,
+  actionId: ACTION_ID_MAX,
+  buttonValue: VALUE_MAX,
   contextElements: 10,
   fallbackText: 3000,
 } as const;

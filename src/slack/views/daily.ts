@@ -1,4 +1,5 @@
 import type { Service, Tip } from '../../content/schema.js';
+import { ACTIONS } from '../action-ids.js';
 import { tipView } from './tip.js';
 import { actions, context, message, type Message } from './blocks.js';
 
@@ -6,7 +7,7 @@ export function dailyTipView(tip: Tip, services: Service[], late: boolean): Mess
   const base = tipView(tip, services);
   return message(`Daily tip. ${base.text}`, [
     ...base.blocks,
-    actions([{ text: 'Got it (counts for my streak)', actionId: 'tip_ack' }]),
+    actions([{ text: 'Got it (counts for my streak)', ...ACTIONS.tipAck.ref() }]),
     ...(late ? [context('_Sent late: aipath was offline when this was due._')] : []),
   ]);
 }

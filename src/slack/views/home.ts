@@ -1,5 +1,6 @@
 import type { Track } from '../../content/schema.js';
 import type { LearnerProgress } from '../../commands/progress.js';
+import { ACTIONS } from '../action-ids.js';
 import { nudgeButtons } from './status.js';
 import { progressBar } from '../../core/plan.js';
 import { milestoneBlocks } from './tracks.js';
@@ -24,7 +25,7 @@ export function homeView(h: HomeInput): HomeView {
     blocks.push(section("You're not on a track yet. Pick the one closest to your role:"));
     for (const t of h.tracks) {
       blocks.push(section(`*${t.title}*\n${t.audience}`));
-      blocks.push(actions([{ text: `Start ${t.id}`, actionId: `lookup_track:${t.id}`, value: t.id }]));
+      blocks.push(actions([{ text: `Start ${t.id}`, ...ACTIONS.lookupTrack.ref(t.id) }]));
     }
   } else {
     const total = e.track.weeks.length;
@@ -42,9 +43,9 @@ export function homeView(h: HomeInput): HomeView {
     blocks.push(divider(), ...milestoneBlocks(e.milestone, e.week, total));
     blocks.push(
       actions([
-        ...(e.weekDone ? [] : [{ text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' as const }]),
+        ...(e.weekDone ? [] : [{ text: 'Mark this week done', ...ACTIONS.milestoneDone.ref(), style: 'primary' as const }]),
         ...nudgeButtons(e.status),
-        { text: 'Switch track', actionId: 'show_tracks' },
+        { text: 'Switch track', ...ACTIONS.showTracks.ref() },
       ]),
     );
   }

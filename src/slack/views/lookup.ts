@@ -1,4 +1,5 @@
 import type { Certification, Concept, Service, Track } from '../../content/schema.js';
+import { ACTIONS, LOOKUP_ACTIONS } from '../action-ids.js';
 import { actions, context, escapeMrkdwn, fields, header, link, message, section, type Block, type Message } from './blocks.js';
 
 const SERVICE_STATUS_LABEL: Record<Service['status'], string> = {
@@ -108,7 +109,7 @@ export function conceptView(concept: Concept, services: Service[]): Message {
     header(concept.name),
     section(concept.description),
     section(`*Services that do it on AWS*\n${lines.join('\n')}`),
-    actions(services.map((s) => ({ text: s.name, actionId: `lookup_service:${s.id}`, value: s.id }))),
+    actions(services.map((s) => ({ text: s.name, ...ACTIONS.lookupService.ref(s.id) }))),
     context('Open a card for when to pick each one, and how the exams test it.'),
   ]);
 }
@@ -122,6 +123,6 @@ export function didYouMeanView(kind: keyof typeof KIND_HINT, query: string, opti
   }
   return message(`Did you mean: ${options.map((o) => o.label).join(', ')}?`, [
     section(`:mag: *${q}* could be more than one thing. Did you mean:`),
-    actions(options.map((o) => ({ text: o.label, actionId: `lookup_${o.kind ?? kind}:${o.id}`, value: o.id }))),
+    actions(options.map((o) => ({ text: o.label, ...LOOKUP_ACTIONS[o.kind ?? kind].ref(o.id) }))),
   ]);
 }

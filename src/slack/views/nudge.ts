@@ -1,5 +1,6 @@
 import type { Track, Week } from '../../content/schema.js';
 import { progressBar } from '../../core/plan.js';
+import { ACTIONS } from '../action-ids.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, header, message, section, type Message } from './blocks.js';
 
@@ -25,8 +26,8 @@ export function weeklyNudgeView(n: NudgeInput): Message {
     section(`${last}\n*Progress* ${progressBar(n.doneCount, total)} (${n.doneCount}/${total} milestones)`),
     ...milestoneBlocks(n.milestone, n.week, total),
     actions([
-      { text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' },
-      { text: 'Snooze a week', actionId: 'snooze_week' },
+      { text: 'Mark this week done', ...ACTIONS.milestoneDone.ref(), style: 'primary' },
+      { text: 'Snooze a week', ...ACTIONS.snoozeWeek.ref() },
     ]),
     ...(n.late ? [context('_Sent late: aipath was offline when this was due._')] : []),
   ]);

@@ -2,12 +2,9 @@ import type { ActionsBlock, Checkboxes, PlainTextOption, StaticSelect } from '@s
 import type { QuizQuestion } from '../../content/schema.js';
 import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../core/question.js';
 import { truncate } from '../../core/text.js';
+import { QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
 import { actions, button, context, header, message, section, type Block, type Message } from './blocks.js';
 
-/** Action ids of the answer controls: letter buttons for one choice, pickers and a submit button for the rest. */
-export const PICK_ACTION = /^qpick:(\d+)$/;
-const pickAction = (slot: number) => `qpick:${slot}`;
-const SUBMIT = { cquiz: 'cquiz_submit', pquiz: 'pquiz_submit' } as const;
 /** Block Kit option text is at most 75 characters. */
 const OPTION_TEXT = 75;
 const ORDINALS = ['1st', '2nd', '3rd', '4th', '5th'];
@@ -37,47 +34,46 @@ function body(q: QuizQuestion, mark?: (i: number) => string): string {
 
 const option = (label: string, text: string, value: number): PlainTextOption => ({
   text: { type: 'plain_text', text: truncate(`${label}. ${text}`, OPTION_TEXT), emoji: true },
-  value: String(value),
+  value: QUIZ_PICK.encodeOption(value),
 });
 
 /** Pickers for the question's answer: checkboxes for multiple response, a menu per position or item. */
 function pickers(q: Exclude<QuizQuestion, { type: 'single' }>): ActionsBlock {
   if (q.type === 'multiple') {
-    const boxes: Checkboxes = { type: 'checkboxes', action_id: pickAction(0), options: q.options.map((o, i) => option(LETTERS[i]!, o.text, i)) };
-    return { type: 'actions', block_id: 'qpick', elements: [boxes] };
+    const boxes: Checkboxes = { type: 'checkboxes', action_id: QUIZ_PICK.actionId(0), options: q.options.map((o, i) => option(LETTERS[i]!, o.text, i)) };
+    return { type: 'actions', block_id: QUIZ_PICK.blockId, elements: [boxes] };
   }
   const order = shownOrder(q);
   const choices = order.map((orig, i) => option(LETTERS[i]!, q.type === 'ordering' ? q.steps[orig]! : q.pairs[orig]!.match, orig));
   const menus: StaticSelect[] = order.map((_, slot) => ({
     type: 'static_select',
-    action_id: pickAction(slot),
+    action_id: QUIZ_PICK.actionId(slot),
     placeholder: { type: 'plain_text', text: q.type === 'ordering' ? `${ORDINALS[slot]} step` : `Answer for ${slot + 1}` },
     options: choices,
   }));
-  return { type: 'actions', block_id: 'qpick', elements: menus };
+  return { type: 'actions', block_id: QUIZ_PICK.blockId, elements: menus };
 }
 
-/** Answer controls that carry the post (or question) id, so reading an answer needs no server state. */
-function answerControls(prefix: 'cquiz' | 'pquiz', key: string | number, q: QuizQuestion): Block[] {
-  if (q.type === 'single') return [actions(q.options.map((_, i) => ({ text: LETTERS[i]!, actionId: `${prefix}:${i}`, value: `${key}:${i}` })))];
+/**
+ * Answer controls (letter buttons for one choice, pickers and a submit button for the rest) that carry the post
+ * (or question) id, so reading an answer needs no server state.
+ */
+function answerControls<K>(controls: QuizControls<K>, key: K, q: QuizQuestion): Block[] {
+  if (q.type === 'single') return [actions(q.options.map((_, i) => ({ text: LETTERS[i]!, ...controls.letter.ref({ key, option: i }) })))];
   const hint =
     q.type === 'multiple'
       ? `Tick ${correctCount(q)}, then submit.`
       : q.type === 'ordering'
         ? 'Pick the step for each position, then submit.'
         : 'Pick the answer for each item, then submit.';
-  return [
-    pickers(q),
-    { type: 'actions', elements: [button({ text: 'Submit answer', actionId: SUBMIT[prefix], value: String(key), style: 'primary' })] },
-    context(hint),
-  ];
+  return [pickers(q), { type: 'actions', elements: [button({ text: 'Submit answer', ...controls.submit.ref(key), style: 'primary' })] }, context(hint)];
 }
 
 export function channelQuizView(q: QuizQuestion, postId: number, answered: number, late = false): Message {
   return message(`Quiz of the day: ${q.question}`, [
     header(':question: Quiz of the day'),
     section(body(q)),
-    ...answerControls('cquiz', postId, q),
+    ...answerControls(QUIZ_CONTROLS.channel, postId, q),
     context(
       `${tag(q)} · ${answered === 1 ? '1 learner has' : `${answered} learners have`} answered · only you see your result${late ? ' · _sent late: aipath was offline when this was due_' : ''}`,
     ),
@@ -101,7 +97,7 @@ export function personalQuizView(q: QuizQuestion): Message {
   return message(`Your quiz: ${q.question}`, [
     header(':dart: Your practice question'),
     section(body(q)),
-    ...answerControls('pquiz', q.id, q),
+    ...answerControls(QUIZ_CONTROLS.personal, q.id, q),
     context(`${tag(q)} · a first right answer earns 5 points`),
   ]);
 }
@@ -135,10 +131,4 @@ export function answerFeedbackView(f: FeedbackInput): Message {
     section([q.explanation, ...whyLines(q, f.response)].join('\n')),
     ...(f.first && f.streak > 1 ? [context(`:fire: ${f.streak}-day study streak`)] : []),
   ]);
-}
-
-/** A letter button's value: the post or question it answers and the option chosen. */
-export function parseAnswerValue(value: string | undefined): { key: string; option: number } | undefined {
-  const m = /^([a-z0-9-]+):([0-5])$/.exec(value ?? '');
-  return m ? { key: m[1]!, option: Number(m[2]) } : undefined;
 }

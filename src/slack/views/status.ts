@@ -1,5 +1,6 @@
 import type { LearnerProgress } from '../../commands/progress.js';
 import { progressBar } from '../../core/plan.js';
+import { ACTIONS } from '../action-ids.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, fields, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
 
@@ -7,8 +8,8 @@ export type StatusInput = LearnerProgress;
 
 /** Pause or resume, only where there are nudges to pause or resume: never on a finished or stopped track. */
 export function nudgeButtons(status: LearnerProgress['status']): ButtonSpec[] {
-  if (status === 'paused') return [{ text: 'Resume nudges', actionId: 'resume_nudges' }];
-  return status === 'active' ? [{ text: 'Pause nudges', actionId: 'pause_nudges' }] : [];
+  if (status === 'paused') return [{ text: 'Resume nudges', ...ACTIONS.resumeNudges.ref() }];
+  return status === 'active' ? [{ text: 'Pause nudges', ...ACTIONS.pauseNudges.ref() }] : [];
 }
 
 export function statusView(s: StatusInput): Message {
@@ -36,7 +37,7 @@ export function statusView(s: StatusInput): Message {
   ];
   if (s.weekDone) blocks.push(context(":white_check_mark: This week's milestone is done."));
   const buttons: ButtonSpec[] = [];
-  if (!s.weekDone && s.status !== 'finished') buttons.push({ text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' });
+  if (!s.weekDone && s.status !== 'finished') buttons.push({ text: 'Mark this week done', ...ACTIONS.milestoneDone.ref(), style: 'primary' });
   buttons.push(...nudgeButtons(s.status));
   blocks.push(actions(buttons));
   return message(`${s.track.title}: week ${s.week} of ${total}, ${s.milestone.title}. Progress ${bar}. Next nudge ${s.nextNudge}.`, blocks);
@@ -45,6 +46,6 @@ export function statusView(s: StatusInput): Message {
 export function notEnrolledView(): Message {
   return message("You're not on a track yet. See /aipath tracks, then /aipath start <track>.", [
     section(":wave: You're not on a track yet. Pick one with `/aipath start <track>`, for example `/aipath start devops`."),
-    actions([{ text: 'Show tracks', actionId: 'show_tracks' }]),
+    actions([{ text: 'Show tracks', ...ACTIONS.showTracks.ref() }]),
   ]);
 }

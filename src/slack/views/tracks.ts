@@ -1,4 +1,5 @@
 import type { Certification, Track, Week } from '../../content/schema.js';
+import { ACTIONS } from '../action-ids.js';
 import { actions, context, divider, fields, header, link, message, section, type Block, type Message } from './blocks.js';
 
 export const certLabel = (certs: (Certification | undefined)[]) =>
@@ -49,8 +50,8 @@ export function enrolledView(v: EnrolledViewInput): Message {
     ...milestoneBlocks(milestone, v.week, track.weeks.length),
     context(`Next nudge: ${v.nextNudge}`),
     actions([
-      { text: 'Mark this week done', actionId: 'milestone_done', style: 'primary' },
-      { text: 'My status', actionId: 'show_status' },
+      { text: 'Mark this week done', ...ACTIONS.milestoneDone.ref(), style: 'primary' },
+      { text: 'My status', ...ACTIONS.showStatus.ref() },
     ]),
   ]);
 }

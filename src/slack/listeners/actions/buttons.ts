@@ -5,26 +5,35 @@ import { ephemeral, type Reply } from '../../../commands/context.js';
 import { certCardByRecord, conceptCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
 import { forgetMe } from '../../../commands/settings.js';
 import { acknowledgeTip, answerChannel, answerPersonal, type ChannelAnswer } from '../../../commands/quiz.js';
-import { PICK_ACTION, parseAnswerValue } from '../../views/quiz.js';
 import { responseFromPicks, type QuizResponse } from '../../../core/question.js';
 import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../core/commands.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
+import {
+  ACTIONS,
+  LOOKUP_ACTIONS,
+  QUIZ_CONTROLS,
+  QUIZ_PICK,
+  type ActionDef,
+  type FixedActionDef,
+  type LookupKind,
+  type QuizControls,
+} from '../../action-ids.js';
 import { BlockActionPayload, quizPicksFromState, workspaceKey, type BlockAction } from '../../payload.js';
 import { SORRY, failureReply } from '../commands/aipath.js';
 import { withDatabase } from '../../database-guard.js';
 import { refreshHome } from '../events/app-home.js';
 
 /** Buttons that simply run a command as if the clicker had typed it. */
-const BUTTON_COMMANDS: Record<string, Command> = {
-  milestone_done: { name: 'done' },
-  show_status: { name: 'status' },
-  show_tracks: { name: 'tracks' },
-  pause_nudges: { name: 'pause' },
-  resume_nudges: { name: 'resume' },
-  snooze_week: { name: 'pause', days: 7 },
-};
+const BUTTON_COMMANDS: [FixedActionDef, Command][] = [
+  [ACTIONS.milestoneDone, { name: 'done' }],
+  [ACTIONS.showStatus, { name: 'status' }],
+  [ACTIONS.showTracks, { name: 'tracks' }],
+  [ACTIONS.pauseNudges, { name: 'pause' }],
+  [ACTIONS.resumeNudges, { name: 'resume' }],
+  [ACTIONS.snoozeWeek, { name: 'pause', days: 7 }],
+];
 
 async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply) {
   const parsed = BlockActionPayload.safeParse(body);
@@ -53,23 +62,34 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
   }
 }
 
-const UNREADABLE = ephemeral(noticeView('That answer could not be read.'));
+const UNREADABLE_ANSWER = ephemeral(noticeView('That answer could not be read.'));
+const UNREADABLE_BUTTON = ephemeral(noticeView('That button could not be read.'));
+
+/** Runs `then` with the clicked button's value, decoded; a value that does not decode changes nothing. */
+function withValue<V>(def: ActionDef<V>, a: BlockAction, then: (value: V) => Promise<Reply> | Reply): Promise<Reply> | Reply {
+  const v = def.decode(a.actions[0]!.value);
+  return v.ok ? then(v.value) : UNREADABLE_BUTTON;
+}
 
 /**
  * The post or question a click answers, and the answer: the letter on a single-choice button, or the
  * pickers' state when the learner pressed Submit.
  */
-function readAnswer(a: BlockAction, questionOf: (key: string) => QuizQuestion | undefined): { key: string; response: QuizResponse } | undefined {
+function readAnswer<K>(
+  a: BlockAction,
+  controls: QuizControls<K>,
+  questionOf: (key: K) => QuizQuestion | undefined,
+): { key: K; response: QuizResponse } | undefined {
   const action = a.actions[0]!;
-  if (!action.action_id.endsWith('_submit')) {
-    const v = parseAnswerValue(action.value);
-    return v && { key: v.key, response: [v.option] };
+  if (controls.letter.matches(action.action_id)) {
+    const v = controls.letter.decode(action.value);
+    return v.ok ? { key: v.value.key, response: [v.value.option] } : undefined;
   }
-  const key = action.value ?? '';
-  if (!/^[a-z0-9-]+$/.test(key)) return undefined;
-  const q = questionOf(key);
+  const key = controls.submit.decode(action.value);
+  if (!key.ok) return undefined;
+  const q = questionOf(key.value);
   // A question gone from the content still gets its "no longer available" reply from the service.
-  return { key, response: q ? responseFromPicks(q, quizPicksFromState(a.state, PICK_ACTION)) : [] };
+  return { key: key.value, response: q ? responseFromPicks(q, quizPicksFromState(a.state)) : [] };
 }
 
 function contextOf(deps: SlackDeps, client: WebClient, a: BlockAction) {
@@ -81,72 +101,84 @@ function contextOf(deps: SlackDeps, client: WebClient, a: BlockAction) {
 }
 
 export function registerButtons(app: App, deps: SlackDeps): void {
-  app.action<BoltBlockAction>(new RegExp(`^(${Object.keys(BUTTON_COMMANDS).join('|')})$`), async ({ ack, body, client, respond, action }) => {
-    await ack();
-    await answer(deps, client, body, respond, (a) => runCommand(deps.study, contextOf(deps, client, a), BUTTON_COMMANDS[action.action_id]!));
-  });
-
-  app.action<BoltBlockAction>(/^lookup_(service|cert|track|concept):/, async ({ ack, body, client, respond }) => {
-    await ack();
-    await answer(deps, client, body, respond, async (a) => {
-      const [kind, id = ''] = a.actions[0]!.action_id.replace(/^lookup_/, '').split(':');
-      if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
-      const card =
-        kind === 'service'
-          ? serviceCardByRecord(deps.study, id)
-          : kind === 'concept'
-            ? conceptCardByRecord(deps.study, id)
-            : certCardByRecord(deps.study, id, deps.clock());
-      return ephemeral(card ?? noticeView('That entry no longer exists.'));
+  for (const [def, command] of BUTTON_COMMANDS) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, (a) => withValue(def, a, () => runCommand(deps.study, contextOf(deps, client, a), command)));
     });
-  });
+  }
+
+  for (const kind of Object.keys(LOOKUP_ACTIONS) as LookupKind[]) {
+    const def = LOOKUP_ACTIONS[kind];
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, (a) =>
+        withValue(def, a, (id) => {
+          if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
+          const card =
+            kind === 'service'
+              ? serviceCardByRecord(deps.study, id)
+              : kind === 'concept'
+                ? conceptCardByRecord(deps.study, id)
+                : certCardByRecord(deps.study, id, deps.clock());
+          return ephemeral(card ?? noticeView('That entry no longer exists.'));
+        }),
+      );
+    });
+  }
 
   // Ticking a box or choosing in a menu only changes what the clicker sees until they submit.
-  app.action<BoltBlockAction>(PICK_ACTION, async ({ ack }) => {
+  app.action<BoltBlockAction>(QUIZ_PICK.matcher, async ({ ack }) => {
     await ack();
   });
 
-  app.action<BoltBlockAction>(/^pquiz(:[0-5]|_submit)$/, async ({ ack, body, client, respond }) => {
-    await ack();
-    await answer(deps, client, body, respond, (a) => {
-      const v = readAnswer(a, (key) => deps.study.content.question(key));
-      return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response) : UNREADABLE;
-    });
-  });
-
-  app.action<BoltBlockAction>(/^cquiz(:[0-5]|_submit)$/, async ({ ack, body, client, respond }) => {
-    await ack();
-    let update: ChannelAnswer['update'];
-    await answer(deps, client, body, respond, async (a) => {
-      const v = readAnswer(a, (key) => {
-        const post = deps.study.stores.quiz.post(Number(key));
-        return post ? deps.study.content.question(post.question_id) : undefined;
+  const personal = QUIZ_CONTROLS.personal;
+  for (const def of [personal.letter, personal.submit]) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, (a) => {
+        const v = readAnswer(a, personal, (key) => deps.study.content.question(key));
+        return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response) : UNREADABLE_ANSWER;
       });
-      if (!v) return UNREADABLE;
-      const result = await answerChannel(deps.study, contextOf(deps, client, a), Number(v.key), v.response);
-      update = result.update;
-      return result.reply;
     });
-    if (!update) return;
-    try {
-      await client.chat.update({ channel: update.channel, ts: update.ts, text: update.message.text, blocks: update.message.blocks });
-    } catch (err) {
-      deps.logger.warn(`could not update the quiz count in ${update.channel}: ${(err as Error).message}`);
-    }
+  }
+
+  const channel = QUIZ_CONTROLS.channel;
+  for (const def of [channel.letter, channel.submit]) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      let update: ChannelAnswer['update'];
+      await answer(deps, client, body, respond, async (a) => {
+        const v = readAnswer(a, channel, (key) => {
+          const post = deps.study.stores.quiz.post(key);
+          return post ? deps.study.content.question(post.question_id) : undefined;
+        });
+        if (!v) return UNREADABLE_ANSWER;
+        const result = await answerChannel(deps.study, contextOf(deps, client, a), v.key, v.response);
+        update = result.update;
+        return result.reply;
+      });
+      if (!update) return;
+      try {
+        await client.chat.update({ channel: update.channel, ts: update.ts, text: update.message.text, blocks: update.message.blocks });
+      } catch (err) {
+        deps.logger.warn(`could not update the quiz count in ${update.channel}: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  app.action<BoltBlockAction>(ACTIONS.tipAck.matcher, async ({ ack, body, client, respond }) => {
+    await ack();
+    await answer(deps, client, body, respond, (a) => withValue(ACTIONS.tipAck, a, () => acknowledgeTip(deps.study, contextOf(deps, client, a))));
   });
 
-  app.action<BoltBlockAction>('tip_ack', async ({ ack, body, client, respond }) => {
+  app.action<BoltBlockAction>(ACTIONS.forgetMeConfirm.matcher, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) => acknowledgeTip(deps.study, contextOf(deps, client, a)));
+    await answer(deps, client, body, respond, (a) => withValue(ACTIONS.forgetMeConfirm, a, () => forgetMe(deps.study, contextOf(deps, client, a))));
   });
 
-  app.action<BoltBlockAction>('forget_me_confirm', async ({ ack, body, client, respond }) => {
+  app.action<BoltBlockAction>(ACTIONS.forgetMeCancel.matcher, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) => forgetMe(deps.study, contextOf(deps, client, a)));
-  });
-
-  app.action<BoltBlockAction>('forget_me_cancel', async ({ ack, body, client, respond }) => {
-    await ack();
-    await answer(deps, client, body, respond, () => ephemeral(noticeView('Nothing was deleted.')));
+    await answer(deps, client, body, respond, (a) => withValue(ACTIONS.forgetMeCancel, a, () => ephemeral(noticeView('Nothing was deleted.'))));
   });
 }
