@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { deliveryGateway } from '../src/app.js';
+import { deliveryGateway } from '../src/container.js';
 import { loadConfig } from '../src/config.js';
 import { FakeSlack } from '../src/console/fake-slack.js';
 import { nextWeeklyAt, utcIso } from '../src/core/due.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryGateway } from '../src/app.js';
+import { deliveryGateway } from '../src/container.js';
 import { loadConfig } from '../src/config.js';
 import { FakeSlack } from '../src/console/fake-slack.js';
 import { createLogger } from '../src/log.js';

@@ -1,14 +1,12 @@
-import { WebClient } from '@slack/web-api';
 import type { App } from '@slack/bolt';
 import type { Config } from './config.js';
-import { createLogger, type AppLogger } from './log.js';
-import { Scheduler } from './scheduler/cron.js';
-import { runPass, type PassOptions } from './scheduler/pass.js';
-import { PostRateLimiter } from './scheduler/rate-limit.js';
-import { buildServices, type Services } from './services.js';
+import { buildContainer } from './container.js';
+import type { AppLogger } from './log.js';
+import type { Scheduler } from './scheduler/cron.js';
+import type { PassOptions } from './scheduler/pass.js';
+import type { Services } from './services.js';
+import { errorMessage } from './shared/errors.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
-import { ProfileFailures } from './slack/profile.js';
-import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 
 /** How long one statement on the request path may block the event loop waiting for a write lock. */
@@ -36,31 +34,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/**
- * The Slack gateway for scheduled sends. Its client never retries by itself: a blind retry of
- * chat.postMessage can post twice, so every retry goes through the pass, which first looks for
- * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
- */
-export function deliveryGateway(token: string, slackApiUrl: string, logger: AppLogger): SlackGateway {
-  return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
-}
-
-/** The composition root for Slack modes: config → db → content → services → Bolt → listeners → scheduler. */
+/** Slack modes: the container, then Bolt with its receiver and listeners, then cron. */
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
   if (config.mode.kind === 'console') throw new Error('startApp runs the Slack modes; console mode is started by startConsole');
-  const logger = opts.logger ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? (() => new Date());
   // Slack requests never wait on another process's write lock for long: they retry asynchronously.
-  const services = buildServices(config, logger, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
+  const container = buildContainer(config, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
+  const { logger, services, scheduler, slackDeps } = container;
   const mode = config.mode;
-  const slack = deliveryGateway(mode.botToken, config.slackApiUrl, logger.child('delivery'));
-  const limiter = new PostRateLimiter();
-  const scheduler = new Scheduler(
-    (now) => runPass({ services, slack, limiter, logger: logger.child('scheduler'), defaultTimezone: config.defaultTimezone, options: opts.passOptions }, now),
-    clock,
-    logger.child('scheduler'),
-  );
-  const slackDeps = { study: services.study, clock, logger, database: services.watch, profileFailures: new ProfileFailures() };
 
   let bolt: App;
   let port: number | undefined;
@@ -96,7 +76,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger.info('aipath connected in Socket Mode');
     }
   } catch (err) {
-    services.db.close();
+    container.close();
     throw err;
   }
   if (opts.startCron !== false) scheduler.start();
@@ -105,9 +85,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests, finishing deliveries');
-      await bolt.stop().catch((err: unknown) => logger.warn(`stopping Bolt: ${(err as Error).message}`));
+      await bolt.stop().catch((err: unknown) => logger.warn(`stopping Bolt: ${errorMessage(err)}`));
       await scheduler.stop();
-      services.db.close();
+      container.close();
       logger.info('stopped');
     })());
   return { mode: mode.kind, port, services, scheduler, bolt, stop };

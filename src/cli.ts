@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { deliveryGateway, startApp } from './app.js';
+import { startApp } from './app.js';
+import { buildContainer } from './container.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { ContentError, loadContent } from './content/load.js';
 import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
 import { createLogger, type AppLogger } from './log.js';
 import { formatSummary } from './scheduler/cron.js';
-import { runPass } from './scheduler/pass.js';
-import { buildServices } from './services.js';
 import { openDatabase } from './store/db.js';
 import { migrate, MigrationError } from './store/migrate.js';
 import { runConsole } from './console/session.js';
@@ -85,13 +84,12 @@ async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Prom
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T09:00:00Z (got "${values.now}")`);
   if (cfg.mode.kind === 'console') throw new UsageError('tick sends to Slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) first');
-  const services = buildServices(cfg, logger);
+  const container = buildContainer(cfg, { logger });
   try {
-    const slack = deliveryGateway(cfg.mode.botToken, cfg.slackApiUrl, logger);
-    const summary = await runPass({ services, slack, logger, defaultTimezone: cfg.defaultTimezone }, now);
+    const summary = await container.runPass(now);
     process.stdout.write(`tick ${now.toISOString()}: ${formatSummary(summary)}\n`);
   } finally {
-    services.db.close();
+    container.close();
   }
   return 0;
 }

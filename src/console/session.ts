@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { AppLogger } from '../log.js';
-import { deliveryGateway } from '../app.js';
+import { deliveryGateway } from '../container.js';
 import { Scheduler, formatSummary } from '../scheduler/cron.js';
 import { runPass } from '../scheduler/pass.js';
 import { PostRateLimiter } from '../scheduler/rate-limit.js';

@@ -1,0 +1,85 @@
+import { WebClient } from '@slack/web-api';
+import type { Config } from './config.js';
+import { createLogger, type AppLogger } from './log.js';
+import { Scheduler } from './scheduler/cron.js';
+import { runPass, type PassOptions } from './scheduler/pass.js';
+import { PostRateLimiter, type RateLimits } from './scheduler/rate-limit.js';
+import { buildServices, type Services } from './services.js';
+import type { SlackDeps } from './slack/deps.js';
+import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
+import { ProfileFailures } from './slack/profile.js';
+
+/** What a caller may substitute: the clock and logger, a fake Slack, and the scheduler's knobs. */
+export interface ContainerOverrides {
+  logger?: AppLogger;
+  clock?: () => Date;
+  contentDir?: string;
+  random?: () => number;
+  /** Where scheduled sends go; required when the configuration has no bot token (console, tests). */
+  slack?: SlackGateway;
+  /** How long one statement waits for another process's write lock (see OpenOptions). */
+  busyTimeoutMs?: number;
+  passOptions?: Partial<PassOptions>;
+  rateLimits?: RateLimits;
+  /** Names this process in the ledger's claims. */
+  worker?: string;
+}
+
+/** Everything the app is made of, wired once: `start`, `console`, `tick`, the tests and the benchmarks all build this. */
+export interface Container {
+  config: Config;
+  logger: AppLogger;
+  clock: () => Date;
+  services: Services;
+  slack: SlackGateway;
+  limiter: PostRateLimiter;
+  scheduler: Scheduler;
+  /** One scheduler pass as of `now`, as cron runs it. */
+  runPass(now: Date): ReturnType<typeof runPass>;
+  /** What Bolt's listeners need. */
+  slackDeps: SlackDeps;
+  close(): void;
+}
+
+/**
+ * The Slack gateway for scheduled sends. Its client never retries by itself: a blind retry of
+ * chat.postMessage can post twice, so every retry goes through the pass, which first looks for
+ * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
+ */
+export function deliveryGateway(token: string, slackApiUrl: string, logger: AppLogger): SlackGateway {
+  return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
+}
+
+/** The composition root: configuration → database and content → Slack gateway → pacer → scheduler. */
+export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? (() => new Date());
+  const services = buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
+  try {
+    const slack =
+      overrides.slack ?? (config.mode.kind === 'console' ? undefined : deliveryGateway(config.mode.botToken, config.slackApiUrl, logger.child('delivery')));
+    if (!slack) throw new Error('console mode needs a Slack gateway for scheduled sends (the console passes its local one)');
+    const limiter = new PostRateLimiter(overrides.rateLimits);
+    const passLogger = logger.child('scheduler');
+    const pass = (now: Date) =>
+      runPass(
+        { services, slack, limiter, logger: passLogger, defaultTimezone: config.defaultTimezone, options: overrides.passOptions, worker: overrides.worker },
+        now,
+      );
+    return {
+      config,
+      logger,
+      clock,
+      services,
+      slack,
+      limiter,
+      scheduler: new Scheduler(pass, clock, passLogger),
+      runPass: pass,
+      slackDeps: { study: services.study, clock, logger, database: services.watch, profileFailures: new ProfileFailures() },
+      close: () => services.db.close(),
+    };
+  } catch (err) {
+    services.db.close();
+    throw err;
+  }
+}
