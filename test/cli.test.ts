@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from './support/fake-slack.js';
+import { ScriptableFakeSlack } from './support/fake-slack.js';
 import { freePort } from '../bench/support.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -23,9 +23,9 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
   });
 }
 
-let fake: FakeSlack;
+let fake: ScriptableFakeSlack;
 beforeAll(async () => {
-  fake = await new FakeSlack().start();
+  fake = await new ScriptableFakeSlack().start();
 });
 afterAll(async () => {
   await fake.stop();
