@@ -34,7 +34,7 @@ export interface ConsoleOptions {
 const CONSOLE_HELP = [
   'Type /aipath commands as in Slack, e.g. /aipath help',
   'Console commands:',
-  '  :click N            press button N of the last message',
+  '  :click N            press button N of the last message shown',
   '  :answer A C | B A D C  answer the last quiz with pickers: ticked letters, or a letter per position or item',
   '  :time <ISO-8601>    move the clock there and run what is due, e.g. :time 2026-11-23T09:00',
   '  :tick               run one scheduler pass now',
@@ -70,13 +70,14 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     o.logger,
   );
 
-  let buttons: RenderedButton[] = [];
+  /** The buttons of the last message shown (none before the first message): what `:click N` presses. */
+  let buttons: RenderedButton[] | undefined;
   let quiz: { pickers: RenderedPicker[]; submit: RenderedButton } | undefined;
   const show = (title: string, payload: { text?: unknown; blocks?: unknown }) => {
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
     const r = renderBlocks(blocks, { ansi });
     print(`┌ ${title}`, ...(blocks.length ? r.lines : [mrkdwnToText(String(payload.text ?? ''), ansi)]).map((l) => `│ ${l}`), '└');
-    if (r.buttons.length) buttons = r.buttons;
+    buttons = r.buttons;
     const submit = r.buttons.find((b) => b.actionId.endsWith('_submit'));
     if (r.pickers.length && submit) {
       quiz = { pickers: r.pickers, submit };
@@ -121,9 +122,11 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
           });
         } else if (word === ':click') {
           const n = Number(args[0]);
-          const b = buttons[n - 1];
+          const b = buttons?.[n - 1];
           if (!b) {
-            print(buttons.length ? `There is no button ${args[0] ?? ''}; choose 1 to ${buttons.length}.` : 'There are no buttons to press yet.');
+            if (!buttons) print('There are no buttons to press yet.');
+            else if (buttons.length === 0) print('The last message has no buttons; :click N presses button N of the last message shown.');
+            else print(`There is no button ${args[0] ?? ''}; choose 1 to ${buttons.length}.`);
             continue;
           }
           await dispatch({

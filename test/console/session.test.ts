@@ -78,6 +78,16 @@ describe('console mode', () => {
     expect(out).toContain("Last week's study leaderboard");
   });
 
+  it(':click presses a button of the last message shown, not of an earlier one with buttons', async () => {
+    // The enrolment reply and the Home tab have buttons; the reply to a typo has none.
+    const out = await session(['/aipath start devops', '/aipath nonsense', ':click 1', '/aipath service vector database', ':click 1']);
+    expect(out).toContain('The last message has no buttons;');
+    expect(out).not.toContain('Week 1 done');
+    // The topic lookup lists services as buttons: button 1 opens the first one's card.
+    const last = out.slice(out.lastIndexOf('┌'));
+    expect(last).toContain('When to pick it');
+  });
+
   it('explains a button number that does not exist and the console commands', async () => {
     const out = await session([':click 9', ':what']);
     expect(out).toContain('There are no buttons to press yet.');
