@@ -84,9 +84,12 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
       print('  (answer with :answer and the letters, e.g. :answer A C, or one letter per position or item)');
     }
   };
+  const where = (channel: unknown) => (String(channel).startsWith('D') ? 'DM' : `#${String(channel)}`);
   fake.on('call', (call: RecordedCall) => {
     const p = call.params;
-    if (call.method === 'chat.postMessage') show(`posted in ${String(p.channel).startsWith('D') ? 'DM' : `#${String(p.channel)}`}`, p);
+    if (call.method === 'chat.postMessage') show(`posted in ${where(p.channel)}`, p);
+    // An edit (a quiz's answer count, a closed quiz's answer) is shown again as it now reads.
+    else if (call.method === 'chat.update') show(`updated in ${where(p.channel)}`, p);
     else if (call.method === 'response_url') show('aipath (only visible to you)', p);
     else if (call.method === 'views.publish') show('Home tab', (p.view ?? {}) as { blocks?: unknown });
   });
