@@ -24,6 +24,7 @@ Commands:
       --user U…           act as this user (default U0CONSOLE1)      --member   act as a non-admin
       --channel C…        type in this channel (default C0STUDY01)   --tz Area/City  your timezone
       --at <ISO-8601>     start the fake clock here
+      (its data lives in ./data/console.db unless AIPATH_DB is set)
   tick [--now <ISO>]    run exactly one scheduler pass as of that instant (default: now), print a summary
   migrate               apply pending database migrations
   content check         validate everything under content/
@@ -65,7 +66,7 @@ async function consoleCommand(args: string[], cfg: Config, logger: AppLogger): P
   const startAt = values.at ? DateTime.fromISO(values.at, { zone: tz }) : undefined;
   if (startAt && !startAt.isValid) throw new UsageError(`--at must be an ISO-8601 time such as 2026-11-23T09:00 (got "${values.at}")`);
   await runConsole({
-    config: cfg,
+    config: { ...cfg, dbPath: cfg.consoleDbPath },
     logger,
     input: process.stdin,
     output: process.stdout,
