@@ -82,6 +82,18 @@ describe('aipath CLI', () => {
     expect(r.stdout).toContain('/aipath service <name or topic>');
   });
 
+  it('exits 2 with one line naming the Slack variables when started with none and nothing on a non-terminal stdin', async () => {
+    const home = mkdtempSync(join(dir, 'forgotten-env-'));
+    const r = await cli(['start'], {}, '', home);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']) expect(lines[0]).toContain(variable);
+    expect(existsSync(join(home, 'data'))).toBe(false);
+    // One line, even without its newline, is a console session as before.
+    expect((await cli(['start'], {}, '/aipath help', home)).status).toBe(0);
+  });
+
   it('keeps the console in ./data/console.db when AIPATH_DB is not set, across runs, and in AIPATH_DB when it is', async () => {
     const home = mkdtempSync(join(dir, 'console-home-'));
     const first = await cli(['start'], {}, '/aipath start devops\n', home);
