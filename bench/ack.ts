@@ -1,8 +1,8 @@
 import { loadConfig } from '../src/config.js';
-import { FakeSlack } from '../src/console/fake-slack.js';
+import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
+import { signedHeaders } from '../test/support/signed.js';
 import { createLogger } from '../src/log.js';
 import { buildServices } from '../src/services.js';
-import { slackSignature } from '../src/slack/signature.js';
 import { launch, median, percentile, SECRET, tempDb } from './support.js';
 
 const WS = 'T0ACKBNCH1';
@@ -42,17 +42,8 @@ async function load(url: string, text: string, total: number, concurrency: numbe
         response_url: 'http://127.0.0.1:9/r',
         trigger_id: 't',
       }).toString();
-      const ts = Math.floor(Date.now() / 1000);
       const t0 = performance.now();
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(ts),
-          'x-slack-signature': slackSignature(SECRET, ts, body),
-        },
-        body,
-      });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) }, body });
       await res.text();
       latencies.push(performance.now() - t0);
       if (res.status !== 200) throw new Error(`HTTP ${res.status} for "${text}"`);
@@ -64,7 +55,7 @@ async function load(url: string, text: string, total: number, concurrency: numbe
 
 /** Issue 4: signed POST → acknowledgement, 50 concurrent, aipath beside a bare Bolt app. */
 export async function benchAck(perCommand = 2000, concurrency = 50): Promise<string[]> {
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   const db = tempDb();
   seed(db);
   const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
-import { FakeSlack } from '../src/console/fake-slack.js';
+import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { createLogger } from '../src/log.js';
 import { DEFAULT_PASS_OPTIONS } from '../src/scheduler/pass.js';
 import { buildServices } from '../src/services.js';
@@ -35,7 +35,7 @@ interface Exited {
 }
 
 /** `node dist/cli.js tick --now <at>` against the fake Slack; `exited` resolves when the process is gone. */
-function tick(at: Date, dbPath: string, fake: FakeSlack, timeoutMs: number): { child: ChildProcess; exited: Promise<Exited> } {
+function tick(at: Date, dbPath: string, fake: ScriptableFakeSlack, timeoutMs: number): { child: ChildProcess; exited: Promise<Exited> } {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SLACK_') && !k.startsWith('AIPATH_')) env[k] = v;
   Object.assign(env, { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, AIPATH_DB: dbPath, LOG_LEVEL: 'error' });
@@ -115,7 +115,7 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
   const T = DAILY_DUE;
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-crash-'));
   const dbPath = join(dir, 'crash.db');
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   const children: ChildProcess[] = [];
   try {
     const services = buildServices(loadConfig({ AIPATH_DB: dbPath }), createLogger('error'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { deliveryGateway } from '../src/container.js';
 import { loadConfig } from '../src/config.js';
-import { FakeSlack } from '../src/console/fake-slack.js';
+import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { nextWeeklyAt, utcIso } from '../src/core/due.js';
 import { createLogger } from '../src/log.js';
 import { runPass } from '../src/scheduler/pass.js';
@@ -67,7 +67,7 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
   const from = new Date(dueAt.getTime() - 60_000);
   const quietAt = new Date(dueAt.getTime() - 30_000);
   const lines: string[] = [];
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   try {
     // ---- seed through the real stores, in one transaction
     const seedStarted = performance.now();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deliveryGateway } from '../src/container.js';
 import { loadConfig } from '../src/config.js';
-import { FakeSlack } from '../src/console/fake-slack.js';
+import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { createLogger } from '../src/log.js';
 import { formatSummary } from '../src/scheduler/cron.js';
 import { runPass } from '../src/scheduler/pass.js';
@@ -15,7 +15,7 @@ export const DAILY_DUE = new Date('2026-11-24T09:00:00.000Z');
 const quiet = createLogger('error');
 
 /** Distinct delivery ids in the fake's stored messages, and how many messages carried each. */
-export function postedDeliveries(fake: FakeSlack): { posts: number; ids: Map<number, number> } {
+export function postedDeliveries(fake: ScriptableFakeSlack): { posts: number; ids: Map<number, number> } {
   const ids = new Map<number, number>();
   let posts = 0;
   for (const list of fake.messages.values()) {
@@ -58,7 +58,7 @@ export function seedSubscriptions(services: Services, count: number, perWorkspac
  */
 export async function deliveriesPerSubscription(): Promise<{ perSubscription: number; kinds: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-probe-'));
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   const services = buildServices(loadConfig({ AIPATH_DB: join(dir, 'probe.db') }), quiet);
   try {
     seedSubscriptions(services, 1, 1);
@@ -121,7 +121,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
   const probe = kind === 'daily' ? await deliveriesPerSubscription() : { perSubscription: 1, kinds: ['weekly_nudge'] };
   const targets = Math.ceil(deliveries / Math.max(1, probe.perSubscription));
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-fanout-'));
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   const services = buildServices(loadConfig({ AIPATH_DB: join(dir, 'fanout.db') }), quiet);
   try {
     // The daily slot on a Tuesday (no leaderboard beside it); nudges on the Monday before.

@@ -1,9 +1,9 @@
-import { FakeSlack } from '../src/console/fake-slack.js';
+import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { launch, median, rssMb, SECRET, tempDb } from './support.js';
 
 /** Issue 2: cold start to ready and resident memory of HTTP mode, beside a bare Bolt app. */
 export async function benchStartup(runs = 7): Promise<string[]> {
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
   const results: Record<string, { ready: number[]; rss: number[] }> = { aipath: { ready: [], rss: [] }, 'bare Bolt': { ready: [], rss: [] } };
   try {

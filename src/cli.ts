@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { startApp } from './app.js';
@@ -23,6 +24,7 @@ Commands:
       --user U…           act as this user (default U0CONSOLE1)      --member   act as a non-admin
       --channel C…        type in this channel (default C0STUDY01)   --tz Area/City  your timezone
       --at <ISO-8601>     start the fake clock here
+      (its data lives in ./data/console.db unless AIPATH_DB is set)
   tick [--now <ISO>]    run exactly one scheduler pass as of that instant (default: now), print a summary
   migrate               apply pending database migrations
   content check         validate everything under content/
@@ -36,8 +38,34 @@ function config(env = process.env): Config {
   return loadConfig(env);
 }
 
+/**
+ * Standard input for the console that `start` opens: a terminal as it is; a pipe once it has brought
+ * something. A pipe that ends before a single line is most likely a container started without its
+ * Slack variables: `undefined`, for `start` to say which to set.
+ */
+async function consoleInput(stdin: NodeJS.ReadStream): Promise<Readable | undefined> {
+  if (stdin.isTTY) return stdin;
+  const chunks: AsyncIterator<Buffer> = stdin[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  if (first.done) return undefined;
+  return Readable.from(
+    (async function* () {
+      yield first.value;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    })(),
+    { objectMode: false },
+  );
+}
+
 async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
-  if (cfg.mode.kind === 'console') return consoleCommand([], cfg, logger);
+  if (cfg.mode.kind === 'console') {
+    const input = await consoleInput(process.stdin);
+    if (!input)
+      throw new ConfigError(
+        'no Slack variables are set and standard input is empty: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP mode) or with SLACK_APP_TOKEN (Socket Mode), or pipe /aipath commands in for the local console',
+      );
+    return consoleCommand([], cfg, logger, input);
+  }
   const app = await startApp(cfg, { logger });
   const shutdown = (signal: string) => {
     logger.info(`${signal} received`);
@@ -50,7 +78,7 @@ async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
   return new Promise<number>(() => {});
 }
 
-async function consoleCommand(args: string[], cfg: Config, logger: AppLogger): Promise<number> {
+async function consoleCommand(args: string[], cfg: Config, logger: AppLogger, input: Readable = process.stdin): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { user: { type: 'string' }, channel: { type: 'string' }, tz: { type: 'string' }, at: { type: 'string' }, member: { type: 'boolean' } },
@@ -64,9 +92,9 @@ async function consoleCommand(args: string[], cfg: Config, logger: AppLogger): P
   const startAt = values.at ? DateTime.fromISO(values.at, { zone: tz }) : undefined;
   if (startAt && !startAt.isValid) throw new UsageError(`--at must be an ISO-8601 time such as 2026-11-23T09:00 (got "${values.at}")`);
   await runConsole({
-    config: cfg,
+    config: { ...cfg, dbPath: cfg.consoleDbPath },
     logger,
-    input: process.stdin,
+    input,
     output: process.stdout,
     user,
     team: 'T0AIPATH1',

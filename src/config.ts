@@ -5,6 +5,9 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+export const DEFAULT_DB_PATH = './data/aipath.db';
+/** The console's own file when AIPATH_DB is not set: its fake workspace never mixes with the bot's data. */
+export const CONSOLE_DB_PATH = './data/console.db';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalSecret = (pattern: RegExp, expects: string) => z.preprocess(blankToUndefined, z.string().regex(pattern, { message: expects }).optional());
@@ -31,7 +34,7 @@ const EnvSchema = z.object({
       .transform((u) => (u.endsWith('/') ? u : `${u}/`))
       .default(DEFAULT_SLACK_API_URL),
   ),
-  AIPATH_DB: z.preprocess(blankToUndefined, z.string().default('./data/aipath.db')),
+  AIPATH_DB: z.preprocess(blankToUndefined, z.string().optional()),
   AIPATH_TIMEZONE: z.preprocess(
     blankToUndefined,
     z.string().refine(isIanaZone, { message: 'an IANA timezone such as Europe/London or America/New_York' }).default('UTC'),
@@ -64,6 +67,8 @@ export interface Config {
   mode: SlackMode;
   slackApiUrl: string;
   dbPath: string;
+  /** The database the console uses: AIPATH_DB if set, else its own file (CONSOLE_DB_PATH). */
+  consoleDbPath: string;
   defaultTimezone: string;
   admins: readonly string[];
   logLevel: LogLevelName;
@@ -93,7 +98,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     mode: chooseMode(e),
     slackApiUrl: e.SLACK_API_URL,
-    dbPath: e.AIPATH_DB,
+    dbPath: e.AIPATH_DB ?? DEFAULT_DB_PATH,
+    consoleDbPath: e.AIPATH_DB ?? CONSOLE_DB_PATH,
     defaultTimezone: e.AIPATH_TIMEZONE,
     admins: e.AIPATH_ADMINS,
     logLevel: e.LOG_LEVEL,

@@ -1,19 +1,25 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from './support/fake-slack.js';
+import { ScriptableFakeSlack } from './support/fake-slack.js';
 import { freePort } from '../bench/support.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const CLI = join(process.cwd(), 'src', 'cli.ts');
 const dir = mkdtempSync(join(tmpdir(), 'aipath-cli-'));
 const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 /** Runs the CLI without blocking this process, which also serves the fake Slack it talks to. */
-function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+  cwd?: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, ['src/cli.ts', ...args], { env: { ...clean, ...env } });
+    const child = spawn(TSX, [CLI, ...args], { env: { ...clean, ...env }, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -23,9 +29,9 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
   });
 }
 
-let fake: FakeSlack;
+let fake: ScriptableFakeSlack;
 beforeAll(async () => {
-  fake = await new FakeSlack().start();
+  fake = await new ScriptableFakeSlack().start();
 });
 afterAll(async () => {
   await fake.stop();
@@ -74,6 +80,32 @@ describe('aipath CLI', () => {
     const r = await cli(['start'], { AIPATH_DB: join(dir, 'console.db') }, '/aipath help\n');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('/aipath service <name or topic>');
+  });
+
+  it('exits 2 with one line naming the Slack variables when started with none and nothing on a non-terminal stdin', async () => {
+    const home = mkdtempSync(join(dir, 'forgotten-env-'));
+    const r = await cli(['start'], {}, '', home);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']) expect(lines[0]).toContain(variable);
+    expect(existsSync(join(home, 'data'))).toBe(false);
+    // One line, even without its newline, is a console session as before.
+    expect((await cli(['start'], {}, '/aipath help', home)).status).toBe(0);
+  });
+
+  it('keeps the console in ./data/console.db when AIPATH_DB is not set, across runs, and in AIPATH_DB when it is', async () => {
+    const home = mkdtempSync(join(dir, 'console-home-'));
+    const first = await cli(['start'], {}, '/aipath start devops\n', home);
+    expect(first.status).toBe(0);
+    expect(existsSync(join(home, 'data', 'console.db'))).toBe(true);
+    expect(existsSync(join(home, 'data', 'aipath.db'))).toBe(false);
+    const again = await cli(['console'], {}, '/aipath status\n', home);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('Week: 1 of 16');
+    const chosen = join(dir, 'chosen-console.db');
+    expect((await cli(['console'], { AIPATH_DB: chosen }, '/aipath help\n', home)).status).toBe(0);
+    expect(existsSync(chosen)).toBe(true);
   });
 
   it('runs exactly one scheduler pass with tick --now and prints a summary', async () => {

@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ dbPath: './data/aipath.db', defaultTimezone: 'UTC', admins: [], logLevel: 'info', slackApiUrl: 'https://slack.com/api/' });
   });
 
+  it('gives the console its own database file unless AIPATH_DB is set', () => {
+    expect(loadConfig({})).toMatchObject({ dbPath: './data/aipath.db', consoleDbPath: './data/console.db' });
+    expect(loadConfig({ AIPATH_DB: ' ' })).toMatchObject({ dbPath: './data/aipath.db', consoleDbPath: './data/console.db' });
+    expect(loadConfig({ AIPATH_DB: '/tmp/x.db' })).toMatchObject({ dbPath: '/tmp/x.db', consoleDbPath: '/tmp/x.db' });
+  });
+
   it('chooses Socket Mode with a bot and an app token', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-A-3' }).mode.kind).toBe('socket');
   });

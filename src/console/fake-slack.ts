@@ -9,12 +9,11 @@ export interface RecordedCall {
   at: number;
 }
 
-export interface ScriptedResponse {
+/** An HTTP answer of the fake Web API. */
+export interface FakeResponse {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Answer this much later, as a slow Slack would. */
-  delayMs?: number;
 }
 
 export interface PostedMessage {
@@ -55,21 +54,19 @@ function safeJson(v: string): unknown {
 }
 
 /**
- * A small stand-in for Slack's Web API on 127.0.0.1: the console renders what it records, and tests
- * script failures (429 with Retry-After, 5xx, Slack error bodies) per method.
+ * The console's stand-in for Slack's Web API on 127.0.0.1: it records every call, emits `call` for
+ * the console to render, and answers what the bot uses (chat.postMessage, chat.update,
+ * conversations.open, conversations.history, users.info, views.publish, response_url posts).
+ * Tests extend it to script failures and rate limits (test/support/fake-slack.ts).
  */
 export class FakeSlack extends EventEmitter {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, FakeUser>();
   teamId = 'T0AIPATH1';
   defaultTz = 'UTC';
-  private server: Server | undefined;
   /** Messages posted with chat.postMessage, per channel, as conversations.history returns them. */
   readonly messages = new Map<string, PostedMessage[]>();
-  private readonly scripted = new Map<string, ScriptedResponse[]>();
-  private rate: { method: string; perSecond: number; retryAfter: number; sent: number[] } | undefined;
-  /** How many calls the rate rule answered with 429. */
-  rateLimitedCalls = 0;
+  private server: Server | undefined;
   private tsCounter = 0;
   private port = 0;
 
@@ -96,28 +93,9 @@ export class FakeSlack extends EventEmitter {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** The next `times` calls of `method` get this answer instead of the normal one. */
-  script(method: string, response: ScriptedResponse, times = 1): void {
-    const queue = this.scripted.get(method) ?? [];
-    for (let i = 0; i < times; i++) queue.push(response);
-    this.scripted.set(method, queue);
-  }
-
-  /** Answers `method` with 429 and Retry-After once more than `perSecond` calls arrive within a second. */
-  enforceRate(method: string, perSecond: number, retryAfter = 1): void {
-    this.rate = { method, perSecond, retryAfter, sent: [] };
-  }
-
-  callsOf(method: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
-  reset(): void {
-    this.calls.length = 0;
-    this.scripted.clear();
-    this.messages.clear();
-    this.rate = undefined;
-    this.rateLimitedCalls = 0;
+  /** A subclass may answer a recorded call itself; `undefined` gives the normal answer (and the `call` event). */
+  protected async intercept(_call: RecordedCall): Promise<FakeResponse | undefined> {
+    return undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -131,24 +109,13 @@ export class FakeSlack extends EventEmitter {
     const method = url.pathname.startsWith('/response/') ? 'response_url' : url.pathname.replace(/^\/api\//, '');
     const call: RecordedCall = { method, params, at: Date.now() };
     this.calls.push(call);
-    const scripted = this.scripted.get(method)?.shift();
-    if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
-    if (scripted) return this.send(res, scripted);
-    if (this.rate?.method === method) {
-      const now = Date.now();
-      const sent = this.rate.sent;
-      while (sent.length > 0 && sent[0]! <= now - 1000) sent.shift();
-      if (sent.length >= this.rate.perSecond) {
-        this.rateLimitedCalls += 1;
-        return this.send(res, { status: 429, headers: { 'retry-after': String(this.rate.retryAfter) }, body: { ok: false, error: 'ratelimited' } });
-      }
-      sent.push(now);
-    }
+    const intercepted = await this.intercept(call);
+    if (intercepted) return this.send(res, intercepted);
     this.emit('call', call);
     this.send(res, { body: this.answer(method, params) });
   }
 
-  private send(res: ServerResponse, r: ScriptedResponse): void {
+  private send(res: ServerResponse, r: FakeResponse): void {
     const body = r.body ?? { ok: true };
     res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...r.headers });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -188,8 +155,6 @@ export class FakeSlack extends EventEmitter {
           has_more: false,
         };
       }
-      case 'chat.postEphemeral':
-        return { ok: true, message_ts: this.nextTs() };
       case 'chat.update':
         return { ok: true, channel: p.channel, ts: p.ts };
       case 'conversations.open':
@@ -200,6 +165,7 @@ export class FakeSlack extends EventEmitter {
         return { ok: true, user: { tz: this.defaultTz, is_admin: false, is_owner: false, ...user } };
       }
       default:
+        // views.publish, response_url posts and anything else: accepted.
         return { ok: true };
     }
   }

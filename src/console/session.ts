@@ -35,7 +35,7 @@ export interface ConsoleOptions {
 const CONSOLE_HELP = [
   'Type /aipath commands as in Slack, e.g. /aipath help',
   'Console commands:',
-  '  :click N            press button N of the last message',
+  '  :click N            press button N of the last message shown',
   '  :answer A C | B A D C  answer the last quiz with pickers: ticked letters, or a letter per position or item',
   '  :time <ISO-8601>    move the clock there and run what is due, e.g. :time 2026-11-23T09:00',
   '  :tick               run one scheduler pass now',
@@ -71,22 +71,26 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     o.logger,
   );
 
-  let buttons: RenderedButton[] = [];
+  /** The buttons of the last message shown (none before the first message): what `:click N` presses. */
+  let buttons: RenderedButton[] | undefined;
   let quiz: { pickers: RenderedPicker[]; submit: RenderedButton } | undefined;
   const show = (title: string, payload: { text?: unknown; blocks?: unknown }) => {
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
     const r = renderBlocks(blocks, { ansi });
     print(`┌ ${title}`, ...(blocks.length ? r.lines : [mrkdwnToText(String(payload.text ?? ''), ansi)]).map((l) => `│ ${l}`), '└');
-    if (r.buttons.length) buttons = r.buttons;
+    buttons = r.buttons;
     const submit = r.buttons.find((b) => isQuizSubmit(b.actionId));
     if (r.pickers.length && submit) {
       quiz = { pickers: r.pickers, submit };
       print('  (answer with :answer and the letters, e.g. :answer A C, or one letter per position or item)');
     }
   };
+  const where = (channel: unknown) => (String(channel).startsWith('D') ? 'DM' : `#${String(channel)}`);
   fake.on('call', (call: RecordedCall) => {
     const p = call.params;
-    if (call.method === 'chat.postMessage') show(`posted in ${String(p.channel).startsWith('D') ? 'DM' : `#${String(p.channel)}`}`, p);
+    if (call.method === 'chat.postMessage') show(`posted in ${where(p.channel)}`, p);
+    // An edit (a quiz's answer count, a closed quiz's answer) is shown again as it now reads.
+    else if (call.method === 'chat.update') show(`updated in ${where(p.channel)}`, p);
     else if (call.method === 'response_url') show('aipath (only visible to you)', p);
     else if (call.method === 'views.publish') show('Home tab', (p.view ?? {}) as { blocks?: unknown });
   });
@@ -122,9 +126,11 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
           });
         } else if (word === ':click') {
           const n = Number(args[0]);
-          const b = buttons[n - 1];
+          const b = buttons?.[n - 1];
           if (!b) {
-            print(buttons.length ? `There is no button ${args[0] ?? ''}; choose 1 to ${buttons.length}.` : 'There are no buttons to press yet.');
+            if (!buttons) print('There are no buttons to press yet.');
+            else if (buttons.length === 0) print('The last message has no buttons; :click N presses button N of the last message shown.');
+            else print(`There is no button ${args[0] ?? ''}; choose 1 to ${buttons.length}.`);
             continue;
           }
           await dispatch({

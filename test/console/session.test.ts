@@ -78,6 +78,27 @@ describe('console mode', () => {
     expect(out).toContain("Last week's study leaderboard");
   });
 
+  it(':click presses a button of the last message shown, not of an earlier one with buttons', async () => {
+    // The enrolment reply and the Home tab have buttons; the reply to a typo has none.
+    const out = await session(['/aipath start devops', '/aipath nonsense', ':click 1', '/aipath service vector database', ':click 1']);
+    expect(out).toContain('The last message has no buttons;');
+    expect(out).not.toContain('Week 1 done');
+    // The topic lookup lists services as buttons: button 1 opens the first one's card.
+    const last = out.slice(out.lastIndexOf('┌'));
+    expect(last).toContain('When to pick it');
+  });
+
+  it('shows messages the bot edits: the answer count, then the closed quiz with the answer', async () => {
+    // Tuesdays bring the tip, then the quiz: the quiz is the last message, so :click 1 answers it.
+    const lines = ['/aipath subscribe 09:00 Europe/London', ':time 2026-11-24T09:00', ':click 1', ':time 2026-11-25T09:00'];
+    const out = await session(lines, new Date('2026-11-24T08:00:00Z'));
+    const updates = out.split('┌').filter((m) => m.startsWith(' updated in #C0STUDY01'));
+    expect(updates).toHaveLength(2);
+    expect(updates[0]).toContain('1 learner has answered');
+    expect(updates[1]).toMatch(/Answer: [A-F]/);
+    expect(updates[1]).toMatch(/\d of 1 got it right/);
+  });
+
   it('explains a button number that does not exist and the console commands', async () => {
     const out = await session([':click 9', ':what']);
     expect(out).toContain('There are no buttons to press yet.');

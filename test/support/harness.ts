@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { FakeSlack } from './fake-slack.js';
+import { ScriptableFakeSlack } from './fake-slack.js';
 import { actionBody, commandBody, postSigned, type SignedRequestOptions } from './signed.js';
 
 export const SECRET = 'testsigningsecret0123456789abcdef';
@@ -12,7 +12,7 @@ export const TEAM = 'T0TEST001';
 
 export interface TestApp {
   app: RunningApp;
-  fake: FakeSlack;
+  fake: ScriptableFakeSlack;
   baseUrl: string;
   dbPath: string;
   now: { value: Date };
@@ -24,7 +24,7 @@ export interface TestApp {
 
 /** The real Bolt app in HTTP mode on 127.0.0.1, its Web API pointed at a fake Slack. */
 export async function startTestApp(env: Record<string, string> = {}, opts: { now?: Date; random?: () => number } = {}): Promise<TestApp> {
-  const fake = await new FakeSlack().start();
+  const fake = await new ScriptableFakeSlack().start();
   const dir = mkdtempSync(join(tmpdir(), 'aipath-test-'));
   const dbPath = join(dir, 'aipath.db');
   const now = { value: opts.now ?? new Date('2026-11-23T10:00:00Z') };

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 import { runPass, type PassOptions } from '../../src/scheduler/pass.js';
 import { PostRateLimiter, type RateLimits } from '../../src/scheduler/rate-limit.js';
 import { buildServices, type Services } from '../../src/services.js';
-import { FakeSlack } from './fake-slack.js';
+import { ScriptableFakeSlack } from './fake-slack.js';
 
 export const WS = 'T0SCHED01';
 
@@ -21,7 +21,7 @@ export class SchedulerWorld {
   readonly limiter: PostRateLimiter;
 
   constructor(
-    readonly fake: FakeSlack,
+    readonly fake: ScriptableFakeSlack,
     limits: RateLimits = { perChannelIntervalMs: 0, perWorkspacePerMinute: 100_000 },
     readonly options: Partial<PassOptions> = {},
   ) {
@@ -30,7 +30,7 @@ export class SchedulerWorld {
   }
 
   static async create(limits?: RateLimits, options?: Partial<PassOptions>): Promise<SchedulerWorld> {
-    return new SchedulerWorld(await new FakeSlack().start(), limits, options);
+    return new SchedulerWorld(await new ScriptableFakeSlack().start(), limits, options);
   }
 
   /** Another connection to the same file, as a second process would have. */

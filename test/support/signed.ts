@@ -9,14 +9,15 @@ export interface SignedRequestOptions {
   retryNum?: number;
 }
 
+/** The headers Slack signs a request with: timestamp and v0 signature of the raw body. */
+export function signedHeaders(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) };
+}
+
 /** POSTs a body to the app the way Slack does: form or JSON, with a real v0 signature. */
 export async function postSigned(url: string, body: string, contentType: string, o: SignedRequestOptions): Promise<Response> {
-  const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': o.signature ?? slackSignature(o.secret, timestamp, body),
-  };
+  const headers: Record<string, string> = { 'content-type': contentType, ...signedHeaders(o.secret, body, o.timestamp) };
+  if (o.signature !== undefined) headers['x-slack-signature'] = o.signature;
   if (o.retryNum !== undefined) {
     headers['x-slack-retry-num'] = String(o.retryNum);
     headers['x-slack-retry-reason'] = 'http_timeout';
