@@ -2,7 +2,7 @@ import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { signedHeaders } from '../test/support/signed.js';
 import { createLogger } from '../src/log.js';
-import { buildServices } from '../src/services.js';
+import { buildContainer } from '../src/container.js';
 import { launch, median, percentile, SECRET, tempDb } from './support.js';
 
 const WS = 'T0ACKBNCH1';
@@ -10,7 +10,8 @@ const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard'];
 
 /** A workspace with learners, points and a caller on a track, so status and leaderboard do real work. */
 function seed(path: string): void {
-  const services = buildServices(loadConfig({ AIPATH_DB: path }), createLogger('error'));
+  const container = buildContainer(loadConfig({ AIPATH_DB: path }), { logger: createLogger('error') });
+  const { services } = container;
   const { stores, db } = services;
   const now = new Date('2026-11-23T10:00:00Z');
   db.transaction(() => {
@@ -24,7 +25,7 @@ function seed(path: string): void {
       stores.points.markStudyDay(WS, user, '2026-11-23');
     }
   })();
-  db.close();
+  container.close();
 }
 
 async function load(url: string, text: string, total: number, concurrency: number): Promise<number[]> {

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { createLogger } from '../src/log.js';
 import { DEFAULT_PASS_OPTIONS } from '../src/scheduler/pass.js';
-import { buildServices } from '../src/services.js';
+import { buildContainer } from '../src/container.js';
 import { openDatabase } from '../src/store/db.js';
 import { DAILY_DUE, deliveriesPerSubscription, postedDeliveries, seedSubscriptions } from './fanout.js';
 import { SECRET } from './support.js';
@@ -118,9 +118,10 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
   const fake = await new ScriptableFakeSlack().start();
   const children: ChildProcess[] = [];
   try {
-    const services = buildServices(loadConfig({ AIPATH_DB: dbPath }), createLogger('error'));
+    const seeding = buildContainer(loadConfig({ AIPATH_DB: dbPath }), { logger: createLogger('error') });
+    const { services } = seeding;
     seedSubscriptions(services, subscriptions, perWorkspace, T);
-    services.db.close();
+    seeding.close();
 
     // ---- the crash: SIGKILL as soon as the fake has received `killAfter` posts
     let received = 0;

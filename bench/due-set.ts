@@ -2,14 +2,12 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { deliveryGateway } from '../src/container.js';
+import { buildContainer } from '../src/container.js';
+import { benchContainer } from './fanout.js';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { nextWeeklyAt, utcIso } from '../src/core/due.js';
 import { createLogger } from '../src/log.js';
-import { runPass } from '../src/scheduler/pass.js';
-import { PostRateLimiter } from '../src/scheduler/rate-limit.js';
-import { buildServices, type Services } from '../src/services.js';
 import { median, percentile } from './support.js';
 
 /** 30 IANA zones whose local Monday 09:00 falls at 30 distinct UTC instants in late November 2026. */
@@ -51,7 +49,6 @@ const STARTED_ON = ['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '202
 const quiet = createLogger('error');
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const open = (path: string): Services => buildServices(loadConfig({ AIPATH_DB: path }), quiet);
 
 /**
  * One scheduler pass over 100,000 enrolled learners in 30 timezones and 200 workspaces: the pass when
@@ -71,7 +68,8 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
   try {
     // ---- seed through the real stores, in one transaction
     const seedStarted = performance.now();
-    const s = open(seedPath);
+    const seeding = buildContainer(loadConfig({ AIPATH_DB: seedPath }), { logger: quiet });
+    const s = seeding.services;
     const { users, enrolments } = s.stores;
     const nextByZone = new Map(ZONES.map((tz) => [tz, utcIso(nextWeeklyAt(from, tz, '09:00'))]));
     let expectedDue = 0;
@@ -98,7 +96,7 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
          ORDER BY e.next_nudge_at LIMIT ?`,
       )
       .all(dueAt.toISOString(), 500) as { detail: string }[];
-    s.db.close();
+    seeding.close();
     const fileBytes = statSync(seedPath).size;
 
     lines.push(
@@ -123,11 +121,10 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
       // Each round works on a fresh copy: the due pass advances next_nudge_at and fills the ledger.
       const roundPath = join(dir, `round-${r}.db`);
       copyFileSync(seedPath, roundPath);
-      const services = open(roundPath);
+      const container = benchContainer(roundPath, fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
+      const { services } = container;
       fake.reset();
-      const slack = deliveryGateway('xoxb-bench', fake.url, quiet);
-      const limiter = new PostRateLimiter({ perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
-      const pass = (now: Date) => runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, now);
+      const pass = (now: Date) => container.runPass(now);
       try {
         // (a) nothing due, a few seconds before London's 09:00
         await pass(quietAt); // warm the statements and page cache
@@ -199,7 +196,7 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
           posts: fake.callsOf('chat.postMessage').length,
         });
       } finally {
-        services.db.close();
+        container.close();
         rmSync(roundPath, { force: true });
         rmSync(`${roundPath}-wal`, { force: true });
         rmSync(`${roundPath}-shm`, { force: true });

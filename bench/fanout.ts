@@ -1,18 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryGateway } from '../src/container.js';
+import { buildContainer, deliveryGateway, type Container } from '../src/container.js';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { createLogger } from '../src/log.js';
 import { formatSummary } from '../src/scheduler/cron.js';
-import { runPass } from '../src/scheduler/pass.js';
-import { PostRateLimiter } from '../src/scheduler/rate-limit.js';
-import { buildServices, type Services } from '../src/services.js';
+import type { RateLimits } from '../src/scheduler/rate-limit.js';
+import type { Services } from '../src/services.js';
 
 /** A Tuesday: no weekly leaderboard falls due beside the daily posts. */
 export const DAILY_DUE = new Date('2026-11-24T09:00:00.000Z');
 const quiet = createLogger('error');
+
+/** The app's own wiring on a bench database, sending to the fake Slack at the given pace. */
+export function benchContainer(dbPath: string, fake: ScriptableFakeSlack, rateLimits: RateLimits): Container {
+  return buildContainer(loadConfig({ AIPATH_DB: dbPath }), { logger: quiet, slack: deliveryGateway('xoxb-bench', fake.url, quiet), rateLimits });
+}
 
 /** Distinct delivery ids in the fake's stored messages, and how many messages carried each. */
 export function postedDeliveries(fake: ScriptableFakeSlack): { posts: number; ids: Map<number, number> } {
@@ -59,16 +63,15 @@ export function seedSubscriptions(services: Services, count: number, perWorkspac
 export async function deliveriesPerSubscription(): Promise<{ perSubscription: number; kinds: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-probe-'));
   const fake = await new ScriptableFakeSlack().start();
-  const services = buildServices(loadConfig({ AIPATH_DB: join(dir, 'probe.db') }), quiet);
+  const container = benchContainer(join(dir, 'probe.db'), fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000 });
+  const { services } = container;
   try {
     seedSubscriptions(services, 1, 1);
-    const slack = deliveryGateway('xoxb-bench', fake.url, quiet);
-    const limiter = new PostRateLimiter({ perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000 });
-    const summary = await runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, DAILY_DUE);
+    const summary = await container.runPass(DAILY_DUE);
     const kinds = (services.db.prepare('SELECT kind FROM deliveries ORDER BY id').all() as { kind: string }[]).map((r) => r.kind);
     return { perSubscription: summary.due, kinds };
   } finally {
-    services.db.close();
+    container.close();
     await fake.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -122,7 +125,8 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
   const targets = Math.ceil(deliveries / Math.max(1, probe.perSubscription));
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-fanout-'));
   const fake = await new ScriptableFakeSlack().start();
-  const services = buildServices(loadConfig({ AIPATH_DB: join(dir, 'fanout.db') }), quiet);
+  const container = benchContainer(join(dir, 'fanout.db'), fake, { perChannelIntervalMs: 1100, perWorkspacePerMinute: allowedPerSecond * 60 });
+  const { services, limiter } = container;
   try {
     // The daily slot on a Tuesday (no leaderboard beside it); nudges on the Monday before.
     const due = kind === 'daily' ? DAILY_DUE : new Date('2026-11-23T09:00:00.000Z');
@@ -134,8 +138,6 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     fake.on('call', (c: { method: string; at: number }) => {
       if (c.method === 'chat.postMessage') accepted.push(c.at);
     });
-    const slack = deliveryGateway('xoxb-bench', fake.url, quiet);
-    const limiter = new PostRateLimiter({ perChannelIntervalMs: 1100, perWorkspacePerMinute: allowedPerSecond * 60 });
     // How long deliveries sit in limiter.acquire (each holds one of the pass's 16 sending slots meanwhile).
     const acquire = limiter.acquire.bind(limiter);
     const waits: number[] = [];
@@ -147,7 +149,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
 
     const started = performance.now();
     const startedAt = Date.now();
-    const summary = await runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, due);
+    const summary = await container.runPass(due);
     const elapsedS = (performance.now() - started) / 1000;
 
     const calls = fake.callsOf('chat.postMessage').length;
@@ -187,7 +189,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
       if (open === 0) break;
       at += 2 * 60_000 * 2 ** k;
       const t = performance.now();
-      const later = await runPass({ services, slack, limiter, logger: quiet, defaultTimezone: 'UTC' }, new Date(at));
+      const later = await container.runPass(new Date(at));
       const after = postedDeliveries(fake);
       lines.push(
         `  follow-up pass ${k} at ${new Date(at).toISOString()} (${open} still claimed): ${((performance.now() - t) / 1000).toFixed(1)} s; ${formatSummary(later)}; now ${after.posts} messages, ${after.ids.size} distinct ids`,
@@ -195,7 +197,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     }
     return lines;
   } finally {
-    services.db.close();
+    container.close();
     await fake.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import { leaderboard } from '../src/commands/leaderboard.js';
 import type { CommandContext } from '../src/commands/context.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { buildServices } from '../src/services.js';
+import { buildContainer } from '../src/container.js';
 import { median, tempDb } from './support.js';
 
 const WS = 'T0BENCH001';
@@ -12,7 +12,8 @@ const CHANNEL = 'C0BENCH001';
 /** Issue 6: 100,000 learners and 5,000,000 scored answers; the weekly top 10 plus one learner's rank. */
 export async function benchLeaderboard(learners = 100_000, answers = 5_000_000, days = 365): Promise<string[]> {
   const path = tempDb();
-  const services = buildServices(loadConfig({ AIPATH_DB: path }), createLogger('error'));
+  const container = buildContainer(loadConfig({ AIPATH_DB: path }), { logger: createLogger('error') });
+  const { services } = container;
   const { db } = services;
   const start = Date.parse('2025-11-23T09:00:00Z');
   const seedStarted = performance.now();
@@ -69,7 +70,7 @@ export async function benchLeaderboard(learners = 100_000, answers = 5_000_000, 
     leaderboard(deps, ctx, 'month');
     monthTimes.push(performance.now() - t0);
   }
-  db.close();
+  container.close();
   return [
     `leaderboard (${learners.toLocaleString('en')} learners in one workspace and channel team, ${written.toLocaleString('en')} scored answers over ${days} days; seeded in ${seedSeconds.toFixed(0)} s)`,
     `  weekly top 10 + the caller's rank (team and workspace boards): median ${median(times).toFixed(1)} ms over 15 runs (first run ${times[0]!.toFixed(1)} ms)`,

@@ -31,11 +31,10 @@ export interface Container {
   logger: AppLogger;
   clock: () => Date;
   services: Services;
-  slack: SlackGateway;
   limiter: PostRateLimiter;
   scheduler: Scheduler;
-  /** One scheduler pass as of `now`, as cron runs it. */
-  runPass(now: Date): ReturnType<typeof runPass>;
+  /** One scheduler pass as of `now`, as cron runs it; `worker` renames this process in the ledger (tests play several). */
+  runPass(now: Date, as?: { worker?: string }): ReturnType<typeof runPass>;
   /** What Bolt's listeners need. */
   slackDeps: SlackDeps;
   close(): void;
@@ -71,7 +70,6 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       logger,
       clock,
       services,
-      slack,
       limiter,
       scheduler: new Scheduler(pass, clock, passLogger),
       runPass: pass,

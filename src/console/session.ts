@@ -3,15 +3,11 @@ import type { Readable, Writable } from 'node:stream';
 import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { AppLogger } from '../log.js';
-import { deliveryGateway } from '../container.js';
-import { Scheduler, formatSummary } from '../scheduler/cron.js';
-import { runPass } from '../scheduler/pass.js';
-import { PostRateLimiter } from '../scheduler/rate-limit.js';
-import { buildServices } from '../services.js';
+import { buildContainer, deliveryGateway } from '../container.js';
+import { formatSummary } from '../scheduler/cron.js';
 import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
 import { FakeSlack, type RecordedCall } from './fake-slack.js';
 import { ConsoleReceiver } from './receiver.js';
-import { ProfileFailures } from '../slack/profile.js';
 import { isQuizSubmit } from '../slack/action-ids.js';
 import { renderBlocks, mrkdwnToText, type RenderedButton, type RenderedPicker } from './render.js';
 
@@ -58,18 +54,13 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
 
   let offsetMs = o.startAt ? o.startAt.getTime() - Date.now() : 0;
   const clock = () => new Date(Date.now() + offsetMs);
-  const services = buildServices(o.config, o.logger, { random: o.random });
+  // The same wiring as Slack mode, with the local fake Web API standing in for Slack.
+  const container = buildContainer(o.config, { logger: o.logger, clock, random: o.random, slack: deliveryGateway('xoxb-console-local', fake.url, o.logger) });
+  const { scheduler } = container;
   const receiver = new ConsoleReceiver();
   const bolt = createReceiverApp({ botToken: 'xoxb-console-local', receiver, slackApiUrl: fake.url, logger: o.logger });
-  registerListeners(bolt, { study: services.study, clock, logger: o.logger, database: services.watch, profileFailures: new ProfileFailures() });
+  registerListeners(bolt, container.slackDeps);
   await bolt.start();
-  const slack = deliveryGateway('xoxb-console-local', fake.url, o.logger);
-  const limiter = new PostRateLimiter();
-  const scheduler = new Scheduler(
-    (now) => runPass({ services, slack, limiter, logger: o.logger, defaultTimezone: o.config.defaultTimezone }, now),
-    clock,
-    o.logger,
-  );
 
   /** The buttons of the last message shown (none before the first message): what `:click N` presses. */
   let buttons: RenderedButton[] | undefined;
@@ -211,7 +202,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     await scheduler.stop();
     await bolt.stop();
     await fake.stop();
-    services.db.close();
+    container.close();
   }
 }
 

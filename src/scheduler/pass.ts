@@ -10,7 +10,7 @@ import { emptySummary, type PassSummary } from './cron.js';
 import { deliver, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
 import type { ScheduledKinds } from './kinds/kind.js';
-import { PostRateLimiter } from './rate-limit.js';
+import type { PostRateLimiter } from './rate-limit.js';
 
 export interface PassOptions {
   /** How late a daily post may still go out; older ones are recorded as missed. */
@@ -53,7 +53,7 @@ export interface PassDeps {
   /** Wall-clock milliseconds, for leases only: a pass's `now` may be any instant (`tick --now`). */
   wallClock?: () => number;
   /** Shared across passes so that Slack's pace holds from one minute to the next. */
-  limiter?: PostRateLimiter;
+  limiter: PostRateLimiter;
 }
 
 /** A pass's context: its clock and identity, its options, and where its results go. */
@@ -87,8 +87,7 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
     const kinds = deliveryKinds(deps.defaultTimezone);
     const outgoing = await retryWhileBusy(() => takeOverAbandoned(run, kinds, wall()));
     for (const schedule of kinds) outgoing.push(...(await claimDue(run, schedule)));
-    const limiter = deps.limiter ?? new PostRateLimiter();
-    await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, limiter));
+    await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, deps.limiter));
     return run.summary;
   } finally {
     clearInterval(heartbeat);

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryGateway } from '../../src/container.js';
+import { buildContainer, deliveryGateway, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/config.js';
 import { nextDailyAt, nextWeeklyAt, utcIso } from '../../src/core/due.js';
 import { createLogger } from '../../src/log.js';
-import { runPass, type PassOptions } from '../../src/scheduler/pass.js';
-import { PostRateLimiter, type RateLimits } from '../../src/scheduler/rate-limit.js';
-import { buildServices, type Services } from '../../src/services.js';
+import type { PassOptions } from '../../src/scheduler/pass.js';
+import type { RateLimits } from '../../src/scheduler/rate-limit.js';
+import type { Services } from '../../src/services.js';
 import { ScriptableFakeSlack } from './fake-slack.js';
 
 export const WS = 'T0SCHED01';
@@ -16,33 +16,40 @@ export const WS = 'T0SCHED01';
 export class SchedulerWorld {
   readonly dir = mkdtempSync(join(tmpdir(), 'aipath-sched-'));
   readonly dbPath = join(this.dir, 'sched.db');
+  /** One container per "process": each has its own connection and pacer, like a separate `aipath tick`. */
+  private readonly containers: Container[] = [];
   readonly services: Services;
-  private readonly extra: Services[] = [];
-  readonly limiter: PostRateLimiter;
 
   constructor(
     readonly fake: ScriptableFakeSlack,
-    limits: RateLimits = { perChannelIntervalMs: 0, perWorkspacePerMinute: 100_000 },
+    readonly limits: RateLimits = { perChannelIntervalMs: 0, perWorkspacePerMinute: 100_000 },
     readonly options: Partial<PassOptions> = {},
   ) {
     this.services = this.open();
-    this.limiter = new PostRateLimiter(limits);
   }
 
   static async create(limits?: RateLimits, options?: Partial<PassOptions>): Promise<SchedulerWorld> {
     return new SchedulerWorld(await new ScriptableFakeSlack().start(), limits, options);
   }
 
-  /** Another connection to the same file, as a second process would have. */
+  /** Another process on the same file: its own connection and pacer. */
   open(): Services {
-    const s = buildServices(loadConfig({ AIPATH_DB: this.dbPath }), createLogger('error'));
-    if (this.services) this.extra.push(s);
-    return s;
+    const logger = createLogger('error');
+    const container = buildContainer(loadConfig({ AIPATH_DB: this.dbPath }), {
+      logger,
+      slack: deliveryGateway('xoxb-sched', this.fake.url, logger),
+      rateLimits: this.limits,
+      passOptions: this.options,
+    });
+    this.containers.push(container);
+    return container.services;
   }
 
+  /** One pass as of `now`, run by the process that owns `services`, under the name `worker`. */
   pass(now: Date, services: Services = this.services, worker?: string) {
-    const slack = deliveryGateway('xoxb-sched', this.fake.url, createLogger('error'));
-    return runPass({ services, slack, limiter: this.limiter, logger: createLogger('error'), defaultTimezone: 'UTC', options: this.options, worker }, now);
+    const container = this.containers.find((c) => c.services === services);
+    if (!container) throw new Error('pass() takes the services of a process this world opened');
+    return container.runPass(now, { worker });
   }
 
   subscribe(channel: string, tz: string, time = '09:00', from: Date = new Date('2026-01-01T00:00:00Z'), track: string | null = null) {
@@ -71,7 +78,7 @@ export class SchedulerWorld {
   }
 
   async close(): Promise<void> {
-    for (const s of [this.services, ...this.extra]) s.db.close();
+    for (const c of this.containers) c.close();
     await this.fake.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
