@@ -87,6 +87,19 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   });
 
   const ids = () => ({ team_id: o.team, user_id: user, channel_id: channel });
+  /** A button press as Slack sends it, with the pickers' state when there is one. */
+  const press = (b: RenderedButton, state?: Record<string, unknown>) =>
+    dispatch({
+      type: 'block_actions',
+      team: { id: o.team },
+      user: { id: user, team_id: o.team },
+      channel: { id: channel },
+      api_app_id: 'A0AIPATH1',
+      trigger_id: `console.${interactions}`,
+      response_url: `${fake.responseUrlBase}${interactions}`,
+      actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
+      ...(state ? { state } : {}),
+    });
   const dispatch = (body: Record<string, unknown>) =>
     receiver.dispatch(body, (response) => {
       if (response && typeof response === 'object') show('aipath (only visible to you)', response as { blocks?: unknown });
@@ -124,16 +137,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
             else print(`There is no button ${args[0] ?? ''}; choose 1 to ${buttons.length}.`);
             continue;
           }
-          await dispatch({
-            type: 'block_actions',
-            team: { id: o.team },
-            user: { id: user, team_id: o.team },
-            channel: { id: channel },
-            api_app_id: 'A0AIPATH1',
-            trigger_id: `console.${interactions}`,
-            response_url: `${fake.responseUrlBase}${interactions}`,
-            actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
-          });
+          await press(b);
         } else if (word === ':answer') {
           if (!quiz) {
             print('There is no quiz with pickers to answer yet; single-choice quizzes are answered with :click.');
@@ -147,18 +151,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
             print(state);
             continue;
           }
-          const b = quiz.submit;
-          await dispatch({
-            type: 'block_actions',
-            team: { id: o.team },
-            user: { id: user, team_id: o.team },
-            channel: { id: channel },
-            api_app_id: 'A0AIPATH1',
-            trigger_id: `console.${interactions}`,
-            response_url: `${fake.responseUrlBase}${interactions}`,
-            actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
-            state,
-          });
+          await press(quiz.submit, state);
         } else if (word === ':time' || word === ':tick') {
           if (word === ':time') {
             const target = DateTime.fromISO(args.join('T'), { zone: fake.defaultTz });
