@@ -28,14 +28,15 @@ export async function start(deps: StudyDeps, ctx: CommandContext, query: string)
   }
   const track = found.item;
   const { tz } = await ctx.profile();
-  deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const current = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
-  const alreadyCurrent = current?.track_id === track.id && current.status !== 'stopped';
   const today = localDate(ctx.now, tz);
-  const { enrolment, resumed } = alreadyCurrent
-    ? { enrolment: current, resumed: false }
-    : deps.stores.enrolments.switchTo(ctx.workspaceId, ctx.userId, track.id, today, ctx.now);
-  if (!alreadyCurrent) scheduleNudges(deps, ctx, enrolment.id, tz);
+  const { enrolment, resumed, alreadyCurrent } = deps.stores.atomically(() => {
+    deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
+    const current = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
+    if (current?.track_id === track.id && current.status !== 'stopped') return { enrolment: current, resumed: false, alreadyCurrent: true };
+    const switched = deps.stores.enrolments.switchTo(ctx.workspaceId, ctx.userId, track.id, today, ctx.now);
+    scheduleNudges(deps, ctx, switched.enrolment.id, tz);
+    return { ...switched, alreadyCurrent: false };
+  });
   const position = planPosition(track, enrolment.started_on, today);
   return ephemeral(
     enrolledView({
@@ -83,13 +84,14 @@ export async function done(deps: StudyDeps, ctx: CommandContext): Promise<Reply>
   if (enrolment.status === 'stopped') return ephemeral(noticeView(`You left *${track.title}*. Rejoin with \`/aipath start ${track.id}\`.`));
   const { tz } = await ctx.profile();
   const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
-  const recorded = deps.stores.enrolments.markDone(enrolment.id, position.week, ctx.now);
   const title = position.milestone!.title;
-  if (!recorded) return ephemeral(noticeView(`Week ${position.week} (*${title}*) was already marked done. Nothing changed.`, ':white_check_mark:'));
-  const earned = deps.stores.points.award(ctx.workspaceId, ctx.userId, 'milestone', `${enrolment.id}:${position.week}`, POINTS.milestone, ctx.now)
-    ? POINTS.milestone
-    : 0;
-  const { streak, bonus } = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now);
+  const outcome = deps.stores.atomically(() => {
+    if (!deps.stores.enrolments.markDone(enrolment.id, position.week, ctx.now)) return undefined;
+    const paid = deps.stores.points.award(ctx.workspaceId, ctx.userId, 'milestone', `${enrolment.id}:${position.week}`, POINTS.milestone, ctx.now);
+    return { earned: paid ? POINTS.milestone : 0, ...recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now) };
+  });
+  if (!outcome) return ephemeral(noticeView(`Week ${position.week} (*${title}*) was already marked done. Nothing changed.`, ':white_check_mark:'));
+  const { earned, streak, bonus } = outcome;
   const extras = [earned + bonus ? `+${earned + bonus} points` : '', streak > 1 ? `${streak}-day streak` : ''].filter(Boolean).join(', ');
   return ephemeral(
     noticeView(
@@ -131,9 +133,11 @@ export async function resume(deps: StudyDeps, ctx: CommandContext): Promise<Repl
     );
   }
   if (enrolment.status !== 'paused') return ephemeral(noticeView(`Your nudges for *${track.title}* are already on.`));
-  deps.stores.enrolments.setStatus(enrolment.id, 'active', ctx.now);
   const { tz } = await ctx.profile();
-  scheduleNudges(deps, ctx, enrolment.id, tz);
+  deps.stores.atomically(() => {
+    deps.stores.enrolments.setStatus(enrolment.id, 'active', ctx.now);
+    scheduleNudges(deps, ctx, enrolment.id, tz);
+  });
   return ephemeral(
     noticeView(`Welcome back to *${track.title}*. Next nudge: ${nextNudgeText(deps, ctx, tz, { ...enrolment, status: 'active' })}.`, ':arrow_forward:'),
   );

@@ -2,7 +2,7 @@ import type { QuizQuestion } from '../content/schema.js';
 import { POINTS } from '../core/scoring.js';
 import { forTrack } from '../core/pools.js';
 import { answerKeyText, incompleteReason, isCorrect, type QuizResponse } from '../core/question.js';
-import type { AnswerResult } from '../store/quiz.js';
+import type { QuizPostRow } from '../store/quiz.js';
 import { noticeView } from '../slack/views/help.js';
 import { answerFeedbackView, channelQuizView, personalQuizView } from '../slack/views/quiz.js';
 import type { Message } from '../slack/views/blocks.js';
@@ -26,9 +26,8 @@ export async function answerPersonal(deps: StudyDeps, ctx: CommandContext, quest
   if (!q) return ephemeral(noticeView('That question is no longer available. Try `/aipath quiz` for a new one.'));
   const problem = incompleteReason(q, response);
   if (problem) return notReady(problem);
-  deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, null, response, isCorrect(q, response), ctx.now);
-  return ephemeral(await scored(deps, ctx, q, result, 'personal_quiz', q.id, null));
+  const { tz } = await ctx.profile();
+  return ephemeral(scoreAnswer(deps, ctx, tz, q, response, null, 'personal_quiz', q.id).view);
 }
 
 export interface ChannelAnswer {
@@ -45,35 +44,49 @@ export async function answerChannel(deps: StudyDeps, ctx: CommandContext, postId
     return { reply: ephemeral(noticeView(`This quiz has closed: the answer was *${answerKeyText(q)}*. Watch for today's question!`, ':lock:')) };
   const problem = incompleteReason(q, response);
   if (problem) return { reply: notReady(problem) };
-  deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const result = deps.stores.quiz.answer(ctx.workspaceId, ctx.userId, q.id, post, response, isCorrect(q, response), ctx.now);
-  const reply = ephemeral(await scored(deps, ctx, q, result, 'channel_quiz', `post:${post.id}`, post.channel_id));
-  if (!result.first || !post.message_ts) return { reply };
+  const { tz } = await ctx.profile();
+  const scored = scoreAnswer(deps, ctx, tz, q, response, post, 'channel_quiz', `post:${post.id}`);
+  const reply = ephemeral(scored.view);
+  if (!scored.first || !post.message_ts) return { reply };
   return { reply, update: { channel: post.channel_id, ts: post.message_ts, message: channelQuizView(q, post.id, deps.stores.quiz.tally(post.id).answered) } };
 }
 
-async function scored(
+/**
+ * Records an answer and what it earns, in one transaction: the answer (first one counts), the points
+ * for a first right answer, and the study day with any streak bonus.
+ */
+function scoreAnswer(
   deps: StudyDeps,
   ctx: CommandContext,
+  tz: string,
   q: QuizQuestion,
-  result: AnswerResult,
+  response: QuizResponse,
+  post: QuizPostRow | null,
   kind: 'personal_quiz' | 'channel_quiz',
   ref: string,
-  channel: string | null,
-) {
-  let points = 0;
-  let streak = 0;
-  if (result.first) {
-    if (result.correct && deps.stores.points.award(ctx.workspaceId, ctx.userId, kind, ref, POINTS[kind], ctx.now, channel)) points += POINTS[kind];
-    const progress = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, (await ctx.profile()).tz, ctx.now);
-    points += progress.bonus;
-    streak = progress.streak;
-  }
-  return answerFeedbackView({ question: q, response: result.response, correct: result.correct, first: result.first, points, streak });
+): { first: boolean; view: Message } {
+  const { ws, user } = { ws: ctx.workspaceId, user: ctx.userId };
+  return deps.stores.atomically(() => {
+    deps.stores.users.ensure(ws, user, ctx.now);
+    const result = deps.stores.quiz.answer(ws, user, q.id, post, response, isCorrect(q, response), ctx.now);
+    let points = 0;
+    let streak = 0;
+    if (result.first) {
+      if (result.correct && deps.stores.points.award(ws, user, kind, ref, POINTS[kind], ctx.now, post?.channel_id ?? null)) points += POINTS[kind];
+      const progress = recordStudyAction(deps.stores, ws, user, tz, ctx.now);
+      points += progress.bonus;
+      streak = progress.streak;
+    }
+    return {
+      first: result.first,
+      view: answerFeedbackView({ question: q, response: result.response, correct: result.correct, first: result.first, points, streak }),
+    };
+  });
 }
 
 export async function acknowledgeTip(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
-  const { streak, bonus } = recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, (await ctx.profile()).tz, ctx.now);
+  const { tz } = await ctx.profile();
+  const { streak, bonus } = deps.stores.atomically(() => recordStudyAction(deps.stores, ctx.workspaceId, ctx.userId, tz, ctx.now));
   const extra = bonus ? ` Streak bonus: +${bonus} points!` : '';
   return ephemeral(noticeView(`Noted: that counts as studying today. Your streak: *${streak} day${streak === 1 ? '' : 's'}*.${extra}`, ':fire:'));
 }

@@ -7,15 +7,17 @@ import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './co
 export type SettingChange = { setting: 'time'; value: string } | { setting: 'tz'; value: string } | { setting: 'leaderboard'; value: boolean };
 
 export async function settings(deps: StudyDeps, ctx: CommandContext, change: SettingChange): Promise<Reply> {
-  const { users } = deps.stores;
-  users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
-  const reply = applySetting(deps, ctx, change);
-  // A new time or timezone moves the next weekly nudge with it.
-  const enrolment = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
-  if (enrolment && change.setting !== 'leaderboard' && (enrolment.status === 'active' || enrolment.status === 'paused')) {
-    scheduleNudges(deps, ctx, enrolment.id, (await ctx.profile()).tz);
-  }
-  return reply;
+  const profile = await ctx.profile();
+  return deps.stores.atomically(() => {
+    deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
+    const reply = applySetting(deps, ctx, change);
+    // A new time or timezone moves the next weekly nudge with it (in the timezone as now set).
+    const enrolment = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
+    if (enrolment && change.setting !== 'leaderboard' && (enrolment.status === 'active' || enrolment.status === 'paused')) {
+      scheduleNudges(deps, ctx, enrolment.id, change.setting === 'tz' ? change.value : profile.tz);
+    }
+    return reply;
+  });
 }
 
 function applySetting(deps: StudyDeps, ctx: CommandContext, change: SettingChange): Reply {
@@ -47,7 +49,21 @@ export function forgetMeConfirm(): Reply {
   );
 }
 
-export function forgetMe(deps: StudyDeps, ctx: CommandContext): Reply {
+export async function forgetMe(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
   const removed = deps.stores.users.forget(ctx.workspaceId, ctx.userId);
-  return ephemeral(noticeView(removed ? 'Done: aipath no longer stores anything about you.' : 'aipath had nothing stored about you.', ':wastebasket:'));
+  if (!removed) return ephemeral(noticeView('aipath had nothing stored about you.', ':wastebasket:'));
+  // A reader elsewhere (a tick, a backup) can hold old pages in the WAL for a moment: wait for it.
+  let cleared = deps.stores.users.checkpoint();
+  for (let i = 0; i < 20 && !cleared; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cleared = deps.stores.users.checkpoint();
+  }
+  return ephemeral(
+    noticeView(
+      cleared
+        ? 'Done: aipath no longer stores anything about you.'
+        : "Done: aipath no longer stores anything about you. An older copy in the database's write-ahead log is cleared at its next checkpoint.",
+      ':wastebasket:',
+    ),
+  );
 }

@@ -147,12 +147,18 @@ export class FakeSlack extends EventEmitter {
         return { ok: true, channel, ts: message.ts, message: { text: message.text } };
       }
       case 'conversations.history': {
-        const list = this.messages.get(String(p.channel ?? '')) ?? [];
+        // Newest first, `limit` a page, the cursor being the offset: as Slack pages a busy channel.
+        const list = [...(this.messages.get(String(p.channel ?? '')) ?? [])].reverse();
         const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+        const from = Number(p.cursor ?? 0) || 0;
+        const limit = Number(p.limit ?? 100) || 100;
+        const page = list.slice(from, from + limit);
+        const more = from + limit < list.length;
         return {
           ok: true,
-          messages: [...list].reverse().map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })),
-          has_more: false,
+          messages: page.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })),
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(from + limit) : '' },
         };
       }
       case 'chat.update':

@@ -38,9 +38,6 @@ export function streakRun(
   return { days: streak, unbroken: true };
 }
 
-export const currentStreak = (activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>, today: string, maxDays = 400): number =>
-  streakRun(activeDays, excusedDays, today, maxDays).days;
-
 /** The longest run in a set of days, with the same excuse rule. */
 export function longestStreak(activeDays: ReadonlySet<string>, excusedDays: ReadonlySet<string>): number {
   let best = 0;

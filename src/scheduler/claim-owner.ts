@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
@@ -7,7 +8,19 @@ import { hostname } from 'node:os';
  * which passes are still running, and on the same host it can ask whether the pid still exists.
  * Owners on other hosts are judged by their lease alone.
  */
-const PROCESS_ID = `${process.pid}.${Date.now().toString(36)}`;
+/**
+ * Containers may share a host name but not a pid namespace: the namespace is part of the identity,
+ * so a pid is only looked up where it means the same process.
+ */
+function pidNamespace(): string {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+  } catch {
+    return '0';
+  }
+}
+const PID_NAMESPACE = pidNamespace();
+const PROCESS_ID = `${process.pid}.${Date.now().toString(36)}.${PID_NAMESPACE}`;
 const running = new Set<string>();
 let passSeq = 0;
 
@@ -27,6 +40,7 @@ export interface LivenessProbe {
   /** Wall-clock time, in ms: leases measure real time, whatever instant a pass runs "as of". */
   nowMs: number;
   host: string;
+  pidNamespace: string;
   processId: string;
   isRunningHere(owner: string): boolean;
   pidExists(pid: number): boolean;
@@ -35,6 +49,7 @@ export interface LivenessProbe {
 export const localProbe = (nowMs: number): LivenessProbe => ({
   nowMs,
   host: hostname(),
+  pidNamespace: PID_NAMESPACE,
   processId: PROCESS_ID,
   isRunningHere: (owner) => running.has(owner),
   pidExists,
@@ -56,8 +71,9 @@ export function ownerAlive(owner: string | null, leaseUntil: string | null, prob
   const [worker, processId] = owner.split('/');
   if (processId === probe.processId) return probe.isRunningHere(owner);
   if (!leaseUntil || Date.parse(leaseUntil) <= probe.nowMs) return false;
-  if (worker === probe.host && processId) {
-    const pid = Number(processId.split('.')[0]);
+  const [pidText, , namespace] = processId?.split('.') ?? [];
+  if (worker === probe.host && namespace === probe.pidNamespace) {
+    const pid = Number(pidText);
     if (Number.isInteger(pid) && pid > 0 && !probe.pidExists(pid)) return false;
   }
   return true;

@@ -17,7 +17,7 @@ export interface Outgoing {
 }
 
 /** How often a paused workspace's deliveries try Slack again (pass time). */
-const WORKSPACE_PROBE_MS = 10 * 60_000;
+export const WORKSPACE_PROBE_MS = 10 * 60_000;
 
 /**
  * Sends one delivery exactly once: a message Slack already has (after a crash) is recorded, not
@@ -26,6 +26,16 @@ const WORKSPACE_PROBE_MS = 10 * 60_000;
  * paused as a whole, and anything else is given back to be retried with a growing back-off.
  */
 export async function deliver(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Promise<void> {
+  try {
+    await attempt(run, o, limiter);
+  } catch (err) {
+    // Only a database that stays locked past every retry gets here: the claim stays open and a
+    // later pass takes it over, checking Slack first. Never let one delivery end the pass.
+    run.deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) could not be recorded: ${errorMessage(err)}`);
+  }
+}
+
+async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Promise<void> {
   const { deps, opts, now, summary } = run;
   const { deliveries, workspaces } = deps.services.stores;
   const ws = o.row.workspace_id;
@@ -35,9 +45,18 @@ export async function deliver(run: PassRun, o: Outgoing, limiter: PostRateLimite
     if (await retryWhileBusy(() => deliveries.markFailed(o.claim, reason, now))) summary.failed += 1;
   };
   const lost = () => deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) was taken over by another process; not sending`);
+  const followUp = async (sent: { channel: string; ts: string; contentId: string | null }) => {
+    // What follows a post is the kind's business; a failure there is logged and never turns the
+    // sent delivery into a failed one.
+    try {
+      await retryWhileBusy(() => o.bound.afterSent(ctx, o.row, sent));
+    } catch (err) {
+      deps.logger.error(`after sending delivery ${o.row.id} (${o.row.kind} to ${o.row.target}): ${errorMessage(err)}`);
+    }
+  };
   const pause = workspaces.pauseOf(ws);
-  if (pause && now.getTime() - pause.probedAt.getTime() < WORKSPACE_PROBE_MS) {
-    // The installation failed lately: wait for the next probe, or give up once too late to matter.
+  // A paused workspace: one delivery per probe interval tries Slack again; the rest wait for it.
+  if (pause && !(await retryWhileBusy(() => workspaces.takeProbe(ws, new Date(now.getTime() - WORKSPACE_PROBE_MS), now)))) {
     const tooLate = now.getTime() - Date.parse(o.row.due_at) > o.graceMs;
     if (tooLate && (await retryWhileBusy(() => deliveries.markMissed(o.claim, `workspace paused: ${pause.reason}`, now)))) summary.missed += 1;
     else if (!tooLate) await retryWhileBusy(() => deliveries.putBack(o.claim, `workspace paused: ${pause.reason}`, now));
@@ -46,36 +65,39 @@ export async function deliver(run: PassRun, o: Outgoing, limiter: PostRateLimite
   try {
     const found = o.row.channel ? await alreadyPosted(run, o) : undefined;
     if (found) {
-      await o.bound.afterSent(ctx, o.row, { channel: o.row.channel!, ts: found, contentId: o.row.content_id });
+      await followUp({ channel: o.row.channel!, ts: found, contentId: o.row.content_id });
       summary.sent += 1;
       return;
     }
     const composed = await o.bound.compose(ctx, o.row);
     if (!composed) return await fail('nothing to send');
-    if (!(await retryWhileBusy(() => deliveries.setChannel(o.claim, composed.channel, now)))) return lost();
-    for (let attempt = 1; ; attempt++) {
+    if (!(await retryWhileBusy(() => deliveries.setChannel(o.claim, composed.channel, composed.contentId, now)))) return lost();
+    for (let tries = 1; ; tries++) {
       await limiter.acquire(ws, composed.channel);
       // The fencing check: a process that took this claim over may be sending it now.
       if (!(await retryWhileBusy(() => deliveries.confirm(o.claim, run.owner.id, run.leaseUntil())))) return lost();
+      let sent: { channel: string; ts: string };
       try {
-        const sent = await slack.post(composed.channel, composed.message, o.row.id);
-        await retryWhileBusy(() => deliveries.markSent(o.claim, sent.channel, sent.ts, composed.contentId, now));
-        limiter.succeeded(ws);
-        if (pause && (await retryWhileBusy(() => workspaces.resume(ws))))
-          deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
-        await o.bound.afterSent(ctx, o.row, { ...sent, contentId: composed.contentId });
-        summary.sent += 1;
-        if (o.row.late === 1) summary.late += 1;
-        return;
+        sent = await slack.post(composed.channel, composed.message, o.row.id);
       } catch (err) {
         const failure = classifySlackError(err);
-        if (failure.kind === 'rate-limited' && attempt < opts.maxRateLimitRetries) {
+        if (failure.kind === 'rate-limited' && tries < opts.maxRateLimitRetries) {
           limiter.backOff(ws, failure.retryAfter);
           summary.rateLimited += 1;
           continue;
         }
         throw err;
       }
+      limiter.succeeded(ws);
+      if (!(await retryWhileBusy(() => deliveries.markSent(o.claim, sent.channel, sent.ts, composed.contentId, now)))) {
+        deps.logger.warn(`delivery ${o.row.id} went out but another process holds its claim now; it will find the message in Slack`);
+      }
+      if (pause && (await retryWhileBusy(() => workspaces.resume(ws))))
+        deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
+      await followUp({ ...sent, contentId: composed.contentId });
+      summary.sent += 1;
+      if (o.row.late === 1) summary.late += 1;
+      return;
     }
   } catch (err) {
     const failure = classifySlackError(err);
@@ -89,14 +111,14 @@ export async function deliver(run: PassRun, o: Outgoing, limiter: PostRateLimite
       deps.logger.warn(`workspace ${ws}: Slack answered ${reason}; its deliveries are paused until a later send succeeds`);
     } else if (failure.kind === 'target') {
       await fail(reason);
-      o.bound.onTargetError(ctx, reason);
+      await retryWhileBusy(() => o.bound.onTargetError(ctx, reason));
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed for good: ${reason}; target paused`);
     } else if (o.row.attempts + 1 >= opts.maxAttempts) {
       await fail(`gave up after ${o.row.attempts + 1} attempts: ${reason}`);
       deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed ${o.row.attempts + 1} times: ${reason}`);
     } else {
       // Given back: a pass after the back-off takes it up again.
-      await retryWhileBusy(() => deliveries.release(o.claim, null, reason, now));
+      await retryWhileBusy(() => deliveries.release(o.claim, reason, now));
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
     }
   }

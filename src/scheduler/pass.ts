@@ -7,7 +7,7 @@ import { retryWhileBusy } from '../store/busy.js';
 import type { DeliveryRow } from '../store/deliveries.js';
 import { beginPass, localProbe, ownerAlive, type ClaimOwner } from './claim-owner.js';
 import { emptySummary, type PassSummary } from './cron.js';
-import { deliver, type Outgoing } from './delivery.js';
+import { deliver, WORKSPACE_PROBE_MS, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
 import type { ScheduledKinds } from './kinds/kind.js';
 import type { PostRateLimiter } from './rate-limit.js';
@@ -85,7 +85,7 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   try {
     const run: PassRun = { deps, opts, owner, leaseUntil, now, summary: emptySummary() };
     const kinds = deliveryKinds(deps.defaultTimezone);
-    const outgoing = await retryWhileBusy(() => takeOverAbandoned(run, kinds, wall()));
+    const outgoing = await takeOverAbandoned(run, kinds, wall());
     for (const schedule of kinds) outgoing.push(...(await claimDue(run, schedule)));
     await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, deps.limiter));
     return run.summary;
@@ -108,29 +108,48 @@ const graceMs = (grace: 'daily' | 'weekly', opts: PassOptions) => (grace === 'da
 
 /**
  * Open claims whose owner has stopped (crashed, killed, or gave the claim back after a failed
- * attempt) and whose back-off has run out, in the pass's time: taken over with a new fencing token.
+ * attempt) and whose back-off has run out, in the pass's time: taken over with a new fencing token,
+ * each in a transaction of its own, so a busy database never leaves half a takeover behind.
  */
-function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow: number): Outgoing[] {
+async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow: number): Promise<Outgoing[]> {
   const { deps, opts, now } = run;
-  const { deliveries } = deps.services.stores;
+  const { services } = deps;
+  const { deliveries } = services.stores;
   const probe = localProbe(wallNow);
+  const candidates = await retryWhileBusy(() =>
+    deliveries.openClaims({
+      claimedBefore: new Date(now.getTime() - opts.claimLeaseMs),
+      wallNow: new Date(wallNow),
+      host: probe.host,
+      probeBefore: new Date(now.getTime() - WORKSPACE_PROBE_MS),
+      limit: opts.batchSize,
+    }),
+  );
   const out: Outgoing[] = [];
-  for (const row of deliveries.openClaims(new Date(now.getTime() - opts.claimLeaseMs), opts.batchSize)) {
+  for (const row of candidates) {
     // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
     const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
     if (Date.parse(row.claimed_at ?? row.due_at) + backoffMs > now.getTime()) continue;
     if (ownerAlive(row.claimed_by, row.lease_until, probe)) continue;
     const schedule = kinds.find((k) => k.kinds.includes(row.kind));
-    const bound = schedule?.recover(deps.services, row);
+    const bound = schedule?.recover(services, row);
     if (!schedule || !bound) continue;
-    const fence = deliveries.reclaim(row, run.owner.id, run.leaseUntil(), now);
-    if (fence === undefined) continue;
-    // A retry that goes out well after the due time says so, like any late delivery.
-    const late = now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && deliveries.markLate(row.id);
-    // The row keeps its first claim time: recovery looks for the post in Slack from then on.
-    const taken: DeliveryRow = { ...row, fence, late: late ? 1 : row.late };
-    bound.prepare(deps.services, taken, now);
-    out.push({ row: taken, claim: { id: row.id, fence }, bound, graceMs: graceMs(schedule.grace, opts) });
+    const taken = await retryWhileBusy(() =>
+      services.db
+        .transaction((): DeliveryRow | undefined => {
+          const fence = deliveries.reclaim(row, run.owner.id, run.leaseUntil(), now);
+          if (fence === undefined) return undefined;
+          // A retry that goes out well after the due time says so, like any late delivery.
+          const late = now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && deliveries.markLate(row.id);
+          // The row keeps its first claim time: recovery looks for the post in Slack from then on.
+          const claimed: DeliveryRow = { ...row, fence, late: late ? 1 : row.late };
+          bound.prepare(services, claimed, now);
+          return claimed;
+        })
+        .immediate(),
+    );
+    if (!taken) continue;
+    out.push({ row: taken, claim: { id: taken.id, fence: taken.fence }, bound, graceMs: graceMs(schedule.grace, opts) });
     run.summary.retried += 1;
   }
   return out;
@@ -204,11 +223,14 @@ function spreadByTarget(items: Outgoing[]): Outgoing[] {
   return rounds.flat();
 }
 
-/** Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace. */
+/**
+ * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace. `work` never
+ * throws (a delivery records its own outcome), so the pass ends only when every worker has.
+ */
 async function fanOut<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]!);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

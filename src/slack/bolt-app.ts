@@ -34,35 +34,23 @@ export interface HttpAppOptions {
   routes: Record<string, RouteHandler>;
 }
 
+/** The settings every mode shares: the bot token, our logger, and the interactive client's limits. */
+const common = (opts: { botToken: string; slackApiUrl: string; logger: AppLogger }) => ({
+  token: opts.botToken,
+  logger: opts.logger,
+  logLevel: opts.logger.getLevel(),
+  clientOptions: interactiveClientOptions(opts.slackApiUrl),
+});
+
 export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: SlackHttpReceiver } {
   const receiver = new SlackHttpReceiver({ signingSecret: opts.signingSecret, logger: opts.logger, routes: opts.routes });
-  const app = new App({
-    token: opts.botToken,
-    receiver,
-    logger: opts.logger,
-    logLevel: opts.logger.getLevel(),
-    clientOptions: interactiveClientOptions(opts.slackApiUrl),
-  });
-  return { app, receiver };
+  return { app: new App({ ...common(opts), receiver }), receiver };
 }
 
 export function createSocketApp(opts: { botToken: string; appToken: string; slackApiUrl: string; logger: AppLogger }): App {
-  return new App({
-    token: opts.botToken,
-    appToken: opts.appToken,
-    socketMode: true,
-    logger: opts.logger,
-    logLevel: opts.logger.getLevel(),
-    clientOptions: interactiveClientOptions(opts.slackApiUrl),
-  });
+  return new App({ ...common(opts), appToken: opts.appToken, socketMode: true });
 }
 
 export function createReceiverApp(opts: { botToken: string; receiver: Receiver; slackApiUrl: string; logger: AppLogger }): App {
-  return new App({
-    token: opts.botToken,
-    receiver: opts.receiver,
-    logger: opts.logger,
-    logLevel: opts.logger.getLevel(),
-    clientOptions: interactiveClientOptions(opts.slackApiUrl),
-  });
+  return new App({ ...common(opts), receiver: opts.receiver });
 }

@@ -2,6 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Message } from './views/blocks.js';
 
+/** How many pages of 200 messages the history check reads back before deciding a message was never posted. */
+const HISTORY_PAGES = 10;
+
 /** Slack's copy of a delivered message carries its delivery id, so a crash between post and record is recoverable. */
 export const DELIVERY_METADATA_TYPE = 'aipath_delivery';
 
@@ -24,6 +27,7 @@ export interface SlackGateway {
 const PostResponse = z.object({ channel: z.string().optional(), ts: z.string().optional() });
 const OpenResponse = z.object({ channel: z.object({ id: z.string() }).optional() });
 const HistoryResponse = z.object({
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
   messages: z
     .array(
       z.object({
@@ -62,9 +66,18 @@ export function webClientSlack(client: WebClient): WorkspaceSlack {
     },
     async findDelivery(channel, deliveryId, since) {
       const oldest = (since.getTime() / 1000).toFixed(6);
-      const history = HistoryResponse.parse(await client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true }));
-      return history.messages?.find((m) => m.metadata?.event_type === DELIVERY_METADATA_TYPE && Number(m.metadata.event_payload?.delivery_id) === deliveryId)
-        ?.ts;
+      // A busy channel may have more since then than one page: follow the cursor, within reason.
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const history = HistoryResponse.parse(await client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true, cursor }));
+        const found = history.messages?.find(
+          (m) => m.metadata?.event_type === DELIVERY_METADATA_TYPE && Number(m.metadata.event_payload?.delivery_id) === deliveryId,
+        );
+        if (found?.ts) return found.ts;
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
     },
   };
 }

@@ -54,7 +54,7 @@ function describeOpenError(err: unknown, path: string): string {
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return `${where} is read-only: aipath needs to write to it and its folder`;
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST')
     return `${where} cannot be opened or created (${code})`;
-  if (code === 'SQLITE_BUSY') return `${where} is locked by another process`;
+  if (code.startsWith('SQLITE_BUSY')) return `${where} is locked by another process`;
   return `${where} could not be opened: ${(err as Error).message}`;
 }
 
@@ -96,7 +96,7 @@ export class DatabaseWatch {
     try {
       this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_BUSY') return { ok: true, detail: 'ok (another process holds the write lock)' };
+      if (isBusy(err)) return { ok: true, detail: 'ok (another process holds the write lock)' };
       return { ok: false, detail: `cannot write: ${(err as Error).message}` };
     }
     return { ok: true, detail: 'ok' };
@@ -112,4 +112,5 @@ function identityOf(path: string): FileIdentity | undefined {
   }
 }
 
-export const isBusy = (err: unknown) => (err as { code?: string }).code === 'SQLITE_BUSY';
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_RECOVERY…): another connection holds a lock. */
+export const isBusy = (err: unknown) => String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');

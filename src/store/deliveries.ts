@@ -56,15 +56,23 @@ export function createDeliveriesStore(db: Db) {
   const markFailed = db.prepare(
     "UPDATE deliveries SET status = 'failed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
-  const setChannel = db.prepare("UPDATE deliveries SET channel = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const setChannel = db.prepare("UPDATE deliveries SET channel = ?, content_id = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
   const release = db.prepare(
-    "UPDATE deliveries SET claimed_by = NULL, attempts = attempts + 1, content_id = ?, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+    "UPDATE deliveries SET claimed_by = NULL, attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
   const putBack = db.prepare("UPDATE deliveries SET claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
   const markMissed = db.prepare(
     "UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
-  const open = db.prepare<[string, number], DeliveryRow>("SELECT * FROM deliveries WHERE status = 'claimed' AND claimed_at < ? ORDER BY id LIMIT ?");
+  // Only claims that may be abandoned: given back, without a lease, a lease run out, or an owner on
+  // this host (whose pid the caller checks). Claims of a workspace paused until its next probe wait.
+  const open = db.prepare<{ claimedBefore: string; wallNow: string; host: string; probeBefore: string; limit: number }, DeliveryRow>(
+    `SELECT * FROM deliveries d
+     WHERE d.status = 'claimed' AND d.claimed_at < @claimedBefore
+       AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until < @wallNow OR d.claimed_by LIKE @host || '/%')
+       AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > @probeBefore)
+     ORDER BY d.claimed_at LIMIT @limit`,
+  );
   const reclaim = db.prepare(
     "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_until = ?, fence = fence + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND fence = ?",
   );
@@ -93,16 +101,24 @@ export function createDeliveriesStore(db: Db) {
       markSent.run(channel, ts, contentId, now.toISOString(), c.id, c.fence).changes > 0,
     markLate: (id: number): boolean => markLate.run(id).changes > 0,
     markFailed: (c: HeldClaim, error: string, now: Date) => markFailed.run(error, now.toISOString(), c.id, c.fence).changes > 0,
-    /** Where the message is about to go, so that recovery after a crash knows where to look. */
-    setChannel: (c: HeldClaim, channel: string, now: Date) => setChannel.run(channel, now.toISOString(), c.id, c.fence).changes > 0,
+    /** Where the message is about to go and what it is, so that recovery after a crash knows both. */
+    setChannel: (c: HeldClaim, channel: string, contentId: string | null, now: Date) =>
+      setChannel.run(channel, contentId, now.toISOString(), c.id, c.fence).changes > 0,
     /** Gives a claim back after a failed attempt; a later pass retries it after its back-off. */
-    release: (c: HeldClaim, contentId: string | null, error: string | null, now: Date) => void release.run(contentId, error, now.toISOString(), c.id, c.fence),
+    release: (c: HeldClaim, error: string | null, now: Date) => void release.run(error, now.toISOString(), c.id, c.fence),
     /** Gives a claim back untried (its workspace is paused): no attempt is counted. */
     putBack: (c: HeldClaim, error: string, now: Date) => void putBack.run(error, now.toISOString(), c.id, c.fence),
     /** Records a claim that can no longer go out in time. */
     markMissed: (c: HeldClaim, error: string, now: Date) => markMissed.run(error, now.toISOString(), c.id, c.fence).changes > 0,
-    /** Open claims taken before `claimedBefore`, live owner or not: the caller decides which are abandoned. */
-    openClaims: (claimedBefore: Date, limit: number): DeliveryRow[] => open.all(claimedBefore.toISOString(), limit),
+    /** Claims that may have been abandoned, oldest first; the caller checks this host's pids and the back-off. */
+    openClaims: (q: { claimedBefore: Date; wallNow: Date; host: string; probeBefore: Date; limit: number }): DeliveryRow[] =>
+      open.all({
+        claimedBefore: q.claimedBefore.toISOString(),
+        wallNow: q.wallNow.toISOString(),
+        host: q.host,
+        probeBefore: q.probeBefore.toISOString(),
+        limit: q.limit,
+      }),
     /** Takes over an abandoned claim; returns the new fencing token, or undefined if another process took it first. */
     reclaim: (row: DeliveryRow, owner: string, leaseUntil: Date, now: Date): number | undefined =>
       reclaim.run(owner, now.toISOString(), leaseUntil.toISOString(), now.toISOString(), row.id, row.fence).changes > 0 ? row.fence + 1 : undefined,

@@ -9,6 +9,11 @@ import { createWorkspacesStore } from './workspaces.js';
 
 export interface Stores {
   db: Db;
+  /**
+   * Runs `work` as one IMMEDIATE transaction: a request's writes land together or not at all, so a
+   * retry after SQLITE_BUSY starts from where the request started. `work` must be synchronous.
+   */
+  atomically<T>(work: () => T): T;
   users: ReturnType<typeof createUsersStore>;
   enrolments: ReturnType<typeof createEnrolmentsStore>;
   subscriptions: ReturnType<typeof createSubscriptionsStore>;
@@ -21,6 +26,7 @@ export interface Stores {
 export function createStores(db: Db): Stores {
   return {
     db,
+    atomically: (work) => db.transaction(work).immediate(),
     users: createUsersStore(db),
     enrolments: createEnrolmentsStore(db),
     subscriptions: createSubscriptionsStore(db),

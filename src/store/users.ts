@@ -54,12 +54,16 @@ export function createUsersStore(db: Db) {
     /**
      * Deletes the user, everything stored about them (foreign keys cascade), their DM deliveries,
      * and their id wherever it stays for others (subscriptions they made). secure_delete zeroes the
-     * freed bytes, and the WAL is checkpointed and truncated so no older copy of a page remains.
+     * freed bytes; `checkpoint` then clears the older copies of those pages from the WAL.
      */
-    forget(ws: string, user: string): boolean {
-      const removed = forget(ws, user);
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      return removed;
+    forget: (ws: string, user: string): boolean => forget(ws, user),
+    /**
+     * Copies the WAL into the database file and empties it, so that no older copy of a deleted page
+     * survives there; false while another connection's read keeps part of it in use.
+     */
+    checkpoint(): boolean {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      return !result || (result.busy === 0 && result.checkpointed === result.log);
     },
   };
 }

@@ -17,10 +17,13 @@ export function createWorkspacesStore(db: Db) {
      ON CONFLICT (workspace_id) DO UPDATE SET reason = excluded.reason, probed_at = excluded.probed_at`,
   );
   const resume = db.prepare('DELETE FROM workspace_pauses WHERE workspace_id = ?');
+  const takeProbe = db.prepare('UPDATE workspace_pauses SET probed_at = ? WHERE workspace_id = ? AND probed_at <= ?');
   return {
     pause(ws: string, reason: string, now: Date): void {
       pause.run(ws, reason, now.toISOString(), now.toISOString());
     },
+    /** The one delivery that may try Slack again for a paused workspace (compare-and-set on the probe time). */
+    takeProbe: (ws: string, dueBy: Date, now: Date): boolean => takeProbe.run(now.toISOString(), ws, dueBy.toISOString()).changes > 0,
     /** True if the workspace was paused. */
     resume: (ws: string): boolean => resume.run(ws).changes > 0,
     pauseOf(ws: string): WorkspacePause | undefined {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { periodBounds } from '../../src/core/due.js';
 import { pickRotating } from '../../src/core/rotation.js';
-import { currentStreak, longestStreak, rankByScore } from '../../src/core/scoring.js';
+import { longestStreak, rankByScore, streakRun } from '../../src/core/scoring.js';
+
+const currentStreak = (active: ReadonlySet<string>, excused: ReadonlySet<string>, today: string) => streakRun(active, excused, today, 400).days;
 
 const days = (...d: string[]) => new Set(d);
 

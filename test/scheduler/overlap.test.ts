@@ -86,18 +86,21 @@ describe('who may take a claim over', () => {
   const probe: LivenessProbe = {
     nowMs: Date.parse('2026-01-01T09:00:00Z'),
     host: 'here',
-    processId: '100.abc',
-    isRunningHere: (o) => o === 'here/100.abc/2',
+    pidNamespace: '7',
+    processId: '100.abc.7',
+    isRunningHere: (o) => o === 'here/100.abc.7/2',
     pidExists: (pid) => pid === 200,
   };
   const soon = '2026-01-01T09:01:00Z';
   const past = '2026-01-01T08:59:00Z';
 
   it('keeps a running pass of this process, frees a finished one, and judges other processes by pid and lease', () => {
-    expect(ownerAlive('here/100.abc/2', past, probe)).toBe(true); // running here, whatever the lease says
-    expect(ownerAlive('here/100.abc/1', soon, probe)).toBe(false); // that pass has finished
-    expect(ownerAlive('here/200.xyz/1', soon, probe)).toBe(true); // same host, pid alive, lease current
-    expect(ownerAlive('here/300.xyz/1', soon, probe)).toBe(false); // same host, pid gone: crashed
+    expect(ownerAlive('here/100.abc.7/2', past, probe)).toBe(true); // running here, whatever the lease says
+    expect(ownerAlive('here/100.abc.7/1', soon, probe)).toBe(false); // that pass has finished
+    expect(ownerAlive('here/200.xyz.7/1', soon, probe)).toBe(true); // same host, pid alive, lease current
+    expect(ownerAlive('here/300.xyz.7/1', soon, probe)).toBe(false); // same host, pid gone: crashed
+    // Another container with the same host name but its own pid namespace: only its lease counts.
+    expect(ownerAlive('here/300.xyz.9/1', soon, probe)).toBe(true);
     expect(ownerAlive('there/300.xyz/1', soon, probe)).toBe(true); // another host: its lease holds
     expect(ownerAlive('there/300.xyz/1', past, probe)).toBe(false); // …until it runs out
     expect(ownerAlive(null, soon, probe)).toBe(false); // given back for a retry
@@ -120,9 +123,11 @@ describe('installation-level Slack errors', () => {
     const calls = world.fake.callsOf('chat.postMessage').length;
     await world.pass(new Date('2026-01-01T09:05:00Z'));
     expect(world.fake.callsOf('chat.postMessage')).toHaveLength(calls);
-    // Ten minutes on, a send probes the token; it works, so everything goes out and the pause ends.
+    // Ten minutes on, one send probes the token; it works, so the pause ends and the rest follow.
     await world.pass(new Date('2026-01-01T09:11:00Z'));
+    expect(world.fake.callsOf('chat.postMessage')).toHaveLength(calls + 1);
     expect(stores.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
+    await world.pass(new Date('2026-01-01T09:14:00Z'));
     for (const c of ['C0AUTH0001', 'C0AUTH0002']) expect(world.fake.messages.get(c)).toHaveLength(2);
     expect(world.ledger("status <> 'sent'")).toEqual([]);
   });
@@ -149,5 +154,23 @@ describe('scheduler timestamps', () => {
       { posted_at: '2026-01-02T09:00:10.000Z', closed_at: null },
     ]);
     expect(new Set(world.ledger().map((r) => String(r.updated_at).slice(0, 10)))).toEqual(new Set(['2026-01-01', '2026-01-02']));
+  });
+});
+
+describe('recovery in a busy channel', () => {
+  it('finds a crashed post behind more than one page of history and records it, not posting again', async () => {
+    world = await SchedulerWorld.create();
+    world.subscribe('C0BUSY0001', 'UTC');
+    const { deliveries } = world.services.stores;
+    const markSent = deliveries.markSent;
+    deliveries.markSent = () => false; // the process dies after Slack got the posts
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    deliveries.markSent = markSent;
+    // 450 people talk in the channel before the restart: our posts are now on page three.
+    const chatter = world.fake.messages.get('C0BUSY0001')!;
+    for (let i = 0; i < 450; i++) chatter.push({ ts: `1900000000.${String(i).padStart(6, '0')}`, text: `chat ${i}` } as (typeof chatter)[number]);
+    await world.pass(new Date('2026-01-01T09:05:00Z'));
+    expect(world.posts('C0BUSY0001')).toHaveLength(2);
+    expect(world.ledger().map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 });

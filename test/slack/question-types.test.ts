@@ -102,3 +102,31 @@ describe('pickers', () => {
     expect(t.fake.callsOf('response_url').length).toBe(before);
   });
 });
+
+describe('a database lock in the middle of an answer', () => {
+  it('leaves nothing half-written: the retried answer still scores once, as the first', async () => {
+    const q = content.quiz.find((x) => x.type === 'single')!;
+    const user = 'U0LOCKMID1';
+    const { points } = t.app.services.stores;
+    const award = points.award;
+    let thrown = false;
+    points.award = (...args: Parameters<typeof award>) => {
+      if (!thrown) {
+        thrown = true;
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      }
+      return award(...args);
+    };
+    try {
+      const a = answerAction(q, 'pquiz', q.id, rightResponse(q));
+      expect(await press(user, a.actionId, a.value, a.state)).toMatch(/^Right!/);
+    } finally {
+      points.award = award;
+    }
+    expect(thrown).toBe(true);
+    expect(answers(user)).toHaveLength(1);
+    const db = new Database(t.dbPath, { readonly: true });
+    expect(db.prepare('SELECT points FROM points WHERE user_id = ?').all(user)).toEqual([{ points: 5 }]);
+    db.close();
+  });
+});
