@@ -16,6 +16,13 @@ export function pickRotating<T extends { id: string }>(pool: readonly T[], shown
   if (pool.length === 0) return undefined;
   let least = Infinity;
   for (const item of pool) least = Math.min(least, shownCounts.get(item.id) ?? 0);
-  const fresh = pool.filter((item) => (shownCounts.get(item.id) ?? 0) === least);
-  return [...fresh].sort((a, b) => hash32(`${seed}:${a.id}`) - hash32(`${seed}:${b.id}`))[0];
+  // The fresh item with the smallest hash: one pass, one hash an item (a sort would hash each many times).
+  let best: T | undefined;
+  let bestHash = Infinity;
+  for (const item of pool) {
+    if ((shownCounts.get(item.id) ?? 0) !== least) continue;
+    const h = hash32(`${seed}:${item.id}`);
+    if (h < bestHash) [best, bestHash] = [item, h];
+  }
+  return best;
 }
