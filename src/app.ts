@@ -6,6 +6,7 @@ import type { Scheduler } from './scheduler/cron.js';
 import type { PassOptions } from './scheduler/pass.js';
 import type { Services } from './services.js';
 import { errorMessage } from './shared/errors.js';
+import type { Clock } from './shared/clock.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 
@@ -13,7 +14,7 @@ import type { RouteHandler } from './slack/http-receiver.js';
 const REQUEST_BUSY_TIMEOUT_MS = 50;
 
 export interface StartOptions {
-  clock?: () => Date;
+  clock?: Clock;
   logger?: AppLogger;
   contentDir?: string;
   random?: () => number;

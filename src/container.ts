@@ -8,11 +8,12 @@ import { buildServices, type Services } from './services.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
 import { ProfileFailures } from './slack/profile.js';
+import { systemClock, type Clock } from './shared/clock.js';
 
 /** What a caller may substitute: the clock and logger, a fake Slack, and the scheduler's knobs. */
 export interface ContainerOverrides {
   logger?: AppLogger;
-  clock?: () => Date;
+  clock?: Clock;
   contentDir?: string;
   random?: () => number;
   /** Where scheduled sends go; required when the configuration has no bot token (console, tests). */
@@ -29,7 +30,7 @@ export interface ContainerOverrides {
 export interface Container {
   config: Config;
   logger: AppLogger;
-  clock: () => Date;
+  clock: Clock;
   services: Services;
   limiter: PostRateLimiter;
   scheduler: Scheduler;
@@ -52,7 +53,7 @@ export function deliveryGateway(token: string, slackApiUrl: string, logger: AppL
 /** The composition root: configuration → database and content → Slack gateway → pacer → scheduler. */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const clock = overrides.clock ?? (() => new Date());
+  const clock = overrides.clock ?? systemClock;
   const services = buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
     const slack =

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { AppLogger } from '../log.js';
 import { buildContainer, deliveryGateway } from '../container.js';
+import type { Clock } from '../shared/clock.js';
 import { formatSummary } from '../scheduler/cron.js';
 import { createReceiverApp, registerListeners } from '../slack/bolt-app.js';
 import { FakeSlack, type RecordedCall } from './fake-slack.js';
@@ -53,7 +54,8 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   fake.users.set(user, { id: user, is_admin: o.admin });
 
   let offsetMs = o.startAt ? o.startAt.getTime() - Date.now() : 0;
-  const clock = () => new Date(Date.now() + offsetMs);
+  // The console's time runs on from where `:time` last put it.
+  const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
   // The same wiring as Slack mode, with the local fake Web API standing in for Slack.
   const container = buildContainer(o.config, { logger: o.logger, clock, random: o.random, slack: deliveryGateway('xoxb-console-local', fake.url, o.logger) });
   const { scheduler } = container;
@@ -97,7 +99,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
       api_app_id: 'A0AIPATH1',
       trigger_id: `console.${interactions}`,
       response_url: `${fake.responseUrlBase}${interactions}`,
-      actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock().getTime() / 1000) }],
+      actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock.now().getTime() / 1000) }],
       ...(state ? { state } : {}),
     });
   const dispatch = (body: Record<string, unknown>) =>
@@ -107,7 +109,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     });
 
   print('aipath console: a local workspace with a fake clock. Type /aipath help, or :help for console commands.');
-  print(`You are ${user} in #${channel}; the time is ${DateTime.fromJSDate(clock(), { zone: fake.defaultTz }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`);
+  print(`You are ${user} in #${channel}; the time is ${DateTime.fromJSDate(clock.now(), { zone: fake.defaultTz }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`);
   let interactions = 0;
   const rl = createInterface({ input: o.input, terminal: false });
   try {
@@ -162,7 +164,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
             offsetMs = target.toMillis() - Date.now();
             print(`⏱ the clock is now ${target.toFormat('ccc d LLL yyyy HH:mm ZZZZ')}`);
           }
-          const summary = await scheduler.tick(clock());
+          const summary = await scheduler.tick(clock.now());
           print(`scheduler: ${formatSummary(summary)}`);
         } else if (word === ':home') {
           await dispatch({

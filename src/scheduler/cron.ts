@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppLogger } from '../log.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface PassSummary {
   due: number;
@@ -31,7 +32,7 @@ export class Scheduler {
 
   constructor(
     private readonly runPass: (now: Date) => Promise<PassSummary>,
-    private readonly clock: () => Date,
+    private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {}
 
@@ -42,7 +43,7 @@ export class Scheduler {
   }
 
   /** One pass as of `now` (defaults to the clock); concurrent calls share the pass under way. */
-  tick(now: Date = this.clock()): Promise<PassSummary> {
+  tick(now: Date = this.clock.now()): Promise<PassSummary> {
     if (this.inFlight) return this.inFlight;
     this.status.state = 'running';
     this.inFlight = this.runPass(now)

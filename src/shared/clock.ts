@@ -7,16 +7,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock that stands still until moved: tests and the console's `:time`. */
-export class ManualClock implements Clock {
-  constructor(private current: Date) {}
-
-  now(): Date {
-    return new Date(this.current);
-  }
-
-  set(at: Date): void {
-    this.current = new Date(at);
-  }
-}

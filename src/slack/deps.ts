@@ -3,17 +3,18 @@ import type { CommandContext, StudyDeps } from '../commands/context.js';
 import type { AppLogger } from '../log.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { DatabaseGuard } from './database-guard.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface SlackDeps {
   study: StudyDeps;
-  clock: () => Date;
+  clock: Clock;
   logger: AppLogger;
   database: DatabaseGuard;
   profileFailures: ProfileFailures;
 }
 
 export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): CommandContext {
-  const now = deps.clock();
+  const now = deps.clock.now();
   let profile: ReturnType<CommandContext['profile']> | undefined;
   const { stores, defaultTimezone, admins } = deps.study;
   return {

@@ -36,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
     ...env,
   });
   const app = await startApp(config, {
-    clock: () => now.value,
+    clock: { now: () => now.value },
     logger: createLogger('error'),
     host: '127.0.0.1',
     port: 0,

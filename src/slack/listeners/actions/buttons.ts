@@ -120,7 +120,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
               ? serviceCardByRecord(deps.study, id)
               : kind === 'concept'
                 ? conceptCardByRecord(deps.study, id)
-                : certCardByRecord(deps.study, id, deps.clock());
+                : certCardByRecord(deps.study, id, deps.clock.now());
           return ephemeral(card ?? noticeView('That entry no longer exists.'));
         }),
       );
