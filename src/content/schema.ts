@@ -178,9 +178,6 @@ export const TipSchema = z
   })
   .strict();
 
-export const QUESTION_TYPES = ['single', 'multiple', 'ordering', 'matching'] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
-
 const taskStatement = z.string().regex(/^\d+\.\d+$/, 'must be a task statement like "2.3"');
 const questionBase = {
   id,
@@ -232,5 +229,3 @@ export type Service = z.infer<typeof ServiceSchema>;
 export type Tip = z.infer<typeof TipSchema>;
 export type Concept = z.infer<typeof ConceptSchema>;
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
-export type ChoiceQuestion = Extract<QuizQuestion, { type: 'single' | 'multiple' }>;
-export type SingleQuestion = Extract<QuizQuestion, { type: 'single' }>;
