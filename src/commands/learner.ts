@@ -23,6 +23,7 @@ export async function start(deps: StudyDeps, ctx: CommandContext, query: string)
         'track',
         query,
         options.map((t) => ({ id: t.id, label: t.title })),
+        true,
       ),
     );
   }

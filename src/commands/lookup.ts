@@ -22,6 +22,7 @@ export function service(deps: StudyDeps, query: string): Reply {
       'service',
       query,
       items.map((f) => ({ id: f.id, label: f.name, kind: f.kind })),
+      found.kind === 'ambiguous',
     ),
   );
 }
@@ -47,15 +48,21 @@ export function serviceCardByRecord(deps: StudyDeps, id: string) {
 }
 
 export function cert(deps: StudyDeps, query: string, now: Date): Reply {
-  const found = deps.lookups.certs.find(query);
-  if (found.kind !== 'found')
+  const label = (c: { code: string; name: string }) => `${c.code} ${c.name.replace(/^AWS Certified /, '')}`;
+  // An exam code that does not exist (AIP-C02) is not quietly read as its neighbour (AIP-C01).
+  const code = /^([a-z]{2,4})-?c(\d{2})$/i.exec(query.trim());
+  if (code && !deps.content.certification(`${code[1]}-c${code[2]}`.toLowerCase())) {
+    const family = deps.content.certifications.filter((c) => c.code.toLowerCase().startsWith(`${code[1]!.toLowerCase()}-`));
     return ephemeral(
       didYouMeanView(
         'cert',
         query,
-        options(found, (c) => `${c.code} ${c.name.replace(/^AWS Certified /, '')}`),
+        family.map((c) => ({ id: c.id, label: label(c) })),
       ),
     );
+  }
+  const found = deps.lookups.certs.find(query);
+  if (found.kind !== 'found') return ephemeral(didYouMeanView('cert', query, options(found, label), found.kind === 'ambiguous'));
   return ephemeral(certCardByRecord(deps, found.item.id, now)!);
 }
 

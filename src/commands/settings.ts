@@ -4,10 +4,15 @@ import { message, section, actions } from '../slack/views/blocks.js';
 import { scheduleNudges } from './learner.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
-export type SettingChange = { setting: 'time'; value: string } | { setting: 'tz'; value: string } | { setting: 'leaderboard'; value: boolean };
+export type SettingChange =
+  | { setting: 'time'; value: string }
+  | { setting: 'tz'; value: string }
+  | { setting: 'leaderboard'; value: boolean }
+  | { setting: 'show' };
 
 export async function settings(deps: StudyDeps, ctx: CommandContext, change: SettingChange): Promise<Reply> {
   const profile = await ctx.profile();
+  if (change.setting === 'show') return currentSettings(deps, ctx, profile.tz);
   return deps.stores.atomically(() => {
     deps.stores.users.ensure(ctx.workspaceId, ctx.userId, ctx.now);
     const reply = applySetting(deps, ctx, change);
@@ -20,7 +25,24 @@ export async function settings(deps: StudyDeps, ctx: CommandContext, change: Set
   });
 }
 
-function applySetting(deps: StudyDeps, ctx: CommandContext, change: SettingChange): Reply {
+/** What `/aipath settings` alone shows: each setting, where it comes from, and how to change it. */
+function currentSettings(deps: StudyDeps, ctx: CommandContext, tz: string): Reply {
+  const user = deps.stores.users.get(ctx.workspaceId, ctx.userId);
+  const tzSource = user?.tz_override ? 'set by you' : user?.slack_tz ? 'from your Slack profile' : "the workspace's default";
+  return ephemeral(
+    noticeView(
+      [
+        '*Your settings*',
+        `• Weekly nudge: Mondays at *${user?.nudge_time ?? '09:00'}* (\`/aipath settings time HH:MM\`)`,
+        `• Timezone: *${tz}*, ${tzSource} (\`/aipath settings tz Area/City\`)`,
+        `• Leaderboards: *${user && user.on_leaderboard === 0 ? 'hidden' : 'shown'}* to others (\`/aipath settings leaderboard on|off\`)`,
+      ].join('\n'),
+      ':gear:',
+    ),
+  );
+}
+
+function applySetting(deps: StudyDeps, ctx: CommandContext, change: Exclude<SettingChange, { setting: 'show' }>): Reply {
   const { users } = deps.stores;
   switch (change.setting) {
     case 'time':

@@ -46,6 +46,13 @@ const EMOJI: Record<string, string> = {
   alarm_clock: '⏰',
   earth_africa: '🌍',
   trophy: '🏆',
+  dart: '🎯',
+  x: '✘',
+  question: '❓',
+  point_up: '☝',
+  gear: '⚙',
+  fire: '🔥',
+  hourglass_flowing_sand: '⏳',
 };
 
 export function mrkdwnToText(s: string, ansi: boolean): string {

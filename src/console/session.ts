@@ -64,13 +64,17 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   registerListeners(bolt, container.slackDeps);
   await bolt.start();
 
-  /** The buttons of the last message shown (none before the first message): what `:click N` presses. */
+  /**
+   * The buttons of the last message shown (none before the first message): what `:click N` presses.
+   * An edit of an earlier message (a quiz's count, a closed quiz) is shown but does not take their place.
+   */
   let buttons: RenderedButton[] | undefined;
   let quiz: { pickers: RenderedPicker[]; submit: RenderedButton } | undefined;
-  const show = (title: string, payload: { text?: unknown; blocks?: unknown }) => {
+  const show = (title: string, payload: { text?: unknown; blocks?: unknown }, edit = false) => {
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
     const r = renderBlocks(blocks, { ansi });
     print(`┌ ${title}`, ...(blocks.length ? r.lines : [mrkdwnToText(String(payload.text ?? ''), ansi)]).map((l) => `│ ${l}`), '└');
+    if (edit) return;
     buttons = r.buttons;
     const submit = r.buttons.find((b) => isQuizSubmit(b.actionId));
     if (r.pickers.length && submit) {
@@ -83,7 +87,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     const p = call.params;
     if (call.method === 'chat.postMessage') show(`posted in ${where(p.channel)}`, p);
     // An edit (a quiz's answer count, a closed quiz's answer) is shown again as it now reads.
-    else if (call.method === 'chat.update') show(`updated in ${where(p.channel)}`, p);
+    else if (call.method === 'chat.update') show(`updated in ${where(p.channel)}`, p, true);
     else if (call.method === 'response_url') show('aipath (only visible to you)', p);
     else if (call.method === 'views.publish') show('Home tab', (p.view ?? {}) as { blocks?: unknown });
   });
@@ -109,7 +113,9 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     });
 
   print('aipath console: a local workspace with a fake clock. Type /aipath help, or :help for console commands.');
-  print(`You are ${user} in #${channel}; the time is ${DateTime.fromJSDate(clock.now(), { zone: fake.defaultTz }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`);
+  print(
+    `You are ${user}${o.admin ? ' (a workspace admin; --member for a learner without admin rights)' : ''} in #${channel}; the time is ${DateTime.fromJSDate(clock.now(), { zone: fake.defaultTz }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
+  );
   let interactions = 0;
   const rl = createInterface({ input: o.input, terminal: false });
   try {

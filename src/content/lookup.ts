@@ -122,7 +122,9 @@ export class Lookup<T> {
       return withWord.length > 0 ? { kind: 'ambiguous', candidates: withWord.slice(0, limit).map((e) => e.item) } : { kind: 'none', suggestions: [] };
     }
     if (best.distance <= 0.34 && clear(best, second)) return { kind: 'found', item: best.entry.item };
-    if (best.distance <= 0.5) return { kind: 'ambiguous', candidates: ranked.slice(0, limit).map((r) => r.entry.item) };
+    // Several records fit about equally well: a real ambiguity. Further off, they are only near misses.
+    if (best.distance <= 0.34) return { kind: 'ambiguous', candidates: ranked.slice(0, limit).map((r) => r.entry.item) };
+    if (best.distance > 0.5) return { kind: 'none', suggestions: [] };
     return { kind: 'none', suggestions: ranked.slice(0, limit).map((r) => r.entry.item) };
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { closest } from './text.js';
-import { isIanaZone } from './timezone.js';
+import { canonicalZone } from './timezone.js';
 import { parseClockTime } from './plan.js';
 
 export interface CommandInfo {
@@ -41,7 +41,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'unsubscribe', usage: 'unsubscribe', example: '/aipath unsubscribe', summary: 'Stop posting in this channel', admin: true },
   {
     name: 'settings',
-    usage: 'settings time HH:MM | tz <Area/City> | leaderboard on|off',
+    usage: 'settings [time HH:MM | tz <Area/City> | leaderboard on|off]',
     example: '/aipath settings tz America/New_York',
     summary: 'Your nudge time, timezone and leaderboard visibility',
   },
@@ -69,6 +69,7 @@ export type Command =
   | { name: 'settings'; setting: 'time'; value: string }
   | { name: 'settings'; setting: 'tz'; value: string }
   | { name: 'settings'; setting: 'leaderboard'; value: boolean }
+  | { name: 'settings'; setting: 'show' }
   | { name: 'forget-me' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; message: string; usage?: CommandInfo; suggestion?: string };
@@ -160,8 +161,8 @@ function parseSubscribe(args: string[]): ParseResult {
       if (!time || command.time) return fail('subscribe', `\`${arg}\` is not a time I can use. ${TIME_EXAMPLE}`);
       command.time = time;
     } else if (arg.includes('/') || /^utc$/i.test(arg)) {
-      const tz = /^utc$/i.test(arg) ? 'UTC' : arg;
-      if (!isIanaZone(tz) || command.tz) return fail('subscribe', `\`${arg.slice(0, 60)}\` is not a timezone I know. ${TZ_EXAMPLE}`);
+      const tz = canonicalZone(arg);
+      if (!tz || command.tz) return fail('subscribe', `\`${arg.slice(0, 60)}\` is not a timezone I know. ${TZ_EXAMPLE}`);
       command.tz = tz;
     } else if (/^[a-z0-9-]{1,40}$/i.test(arg) && !command.track) {
       command.track = arg.toLowerCase();
@@ -177,6 +178,7 @@ function parseSubscribe(args: string[]): ParseResult {
 
 function parseSettings(args: string[]): ParseResult {
   const [setting = '', value = '', ...extra] = args;
+  if (setting === '') return { ok: true, command: { name: 'settings', setting: 'show' } };
   if (extra.length > 0) return fail('settings', 'One setting at a time, for example `/aipath settings time 08:30`.');
   switch (setting.toLowerCase()) {
     case 'time': {
@@ -187,10 +189,8 @@ function parseSettings(args: string[]): ParseResult {
     }
     case 'tz':
     case 'timezone': {
-      const tz = /^utc$/i.test(value) ? 'UTC' : value;
-      return isIanaZone(tz)
-        ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } }
-        : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
+      const tz = canonicalZone(value);
+      return tz ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } } : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
     }
     case 'leaderboard': {
       const v = value.toLowerCase();

@@ -1,6 +1,29 @@
 import { IANAZone } from 'luxon';
 
-/** True for names the IANA database knows (Europe/London), false for offsets or made-up zones. */
+/**
+ * The IANA name for what someone typed, in its canonical spelling ("europe/berlin" → "Europe/Berlin"),
+ * or undefined. Only Area/City names and UTC: abbreviations such as EST are fixed offsets that ignore
+ * daylight saving, so a New York learner would get the wrong hour half the year.
+ */
+export function canonicalZone(name: string): string | undefined {
+  if (/^utc$/i.test(name)) return 'UTC';
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(name) || !IANAZone.isValidZone(name)) return undefined;
+  // Spelled as the database spells it already (Asia/Kolkata): keep it, even where ICU prefers an older alias.
+  if (name.split('/').every((part) => /^[A-Z]/.test(part))) return name;
+  const known = knownZones().get(name.toLowerCase());
+  if (known) return known;
+  const titled = name.replace(/[A-Za-z]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+  return IANAZone.isValidZone(titled) ? titled : undefined;
+}
+
+let zones: Map<string, string> | undefined;
+/** The zone names this runtime knows, by lower-case spelling. */
+function knownZones(): Map<string, string> {
+  zones ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+  return zones;
+}
+
+/** True for names the IANA database knows, spelled as it spells them (Europe/London, UTC). */
 export function isIanaZone(name: string): boolean {
-  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && IANAZone.isValidZone(name);
+  return canonicalZone(name) === name;
 }

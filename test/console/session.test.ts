@@ -99,6 +99,15 @@ describe('console mode', () => {
     expect(updates[1]).toMatch(/\d of 1 got it right/);
   });
 
+  it('keeps :click on the newest message when an edit of an older one is shown after it', async () => {
+    // On the second day the new quiz is posted, then the old one is edited to show its answer.
+    const lines = ['/aipath subscribe 09:00 Europe/London', ':time 2026-11-24T09:00', ':time 2026-11-25T09:00', ':click 1'];
+    const out = await session(lines, new Date('2026-11-24T08:00:00Z'));
+    const afterClick = out.slice(out.lastIndexOf('scheduler:'));
+    expect(afterClick).not.toContain('has no buttons');
+    expect(afterClick).toMatch(/only visible to you[\s\S]*(Right!|Not quite|Choose exactly|Pick)/);
+  });
+
   it('explains a button number that does not exist and the console commands', async () => {
     const out = await session([':click 9', ':what']);
     expect(out).toContain('There are no buttons to press yet.');

@@ -19,11 +19,11 @@ function firstAnswer(command: 'service' | 'cert' | 'start', query: string): stri
     const r = lookups.services.find(query);
     if (r.kind === 'service') return `service:${r.service.id}`;
     if (r.kind === 'concept') return `concept:${r.concept.id}`;
-    const first = r.kind === 'ambiguous' ? r.candidates[0] : undefined;
+    const first = r.kind === 'ambiguous' ? r.candidates[0] : r.suggestions[0];
     return first && `${first.kind}:${first.id}`;
   }
   const r = command === 'cert' ? lookups.certs.find(query) : lookups.tracks.find(query);
-  const item = r.kind === 'found' ? r.item : r.kind === 'ambiguous' ? r.candidates[0] : undefined;
+  const item = r.kind === 'found' ? r.item : r.kind === 'ambiguous' ? r.candidates[0] : r.suggestions[0];
   return item && `${command === 'cert' ? 'cert' : 'track'}:${item.id}`;
 }
 

@@ -122,6 +122,22 @@ describe('every /aipath command through signed HTTP requests', () => {
     expect(row("SELECT nudge_time, tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ nudge_time: '07:45', tz_override: 'Asia/Tokyo' });
   });
 
+  it('settings: shown with nothing after it; timezones stored as IANA spells them; abbreviations refused', async () => {
+    const shown = await t.commandJson('settings', me);
+    expect(shown.text).toMatch(/Weekly nudge: Mondays at \*?07:45/);
+    expect(shown.text).toContain('Asia/Tokyo, set by you');
+    await t.commandJson('settings tz europe/berlin', me);
+    expect(row("SELECT tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ tz_override: 'Europe/Berlin' });
+    expect((await t.commandJson('settings tz EST', me)).text).toContain('not a timezone I know');
+    expect(row("SELECT tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ tz_override: 'Europe/Berlin' });
+  });
+
+  it('cert: an exam code that does not exist is not read as its neighbour', async () => {
+    const reply = await t.commandJson('cert aip-c02', me);
+    expect(reply.text).toMatch(/^Did you mean: AIP-C01/);
+    expect(JSON.stringify(reply.blocks)).toContain("couldn't find a certification matching");
+  });
+
   it('an unknown subcommand suggests the closest one and shows the help', async () => {
     const r = await t.commandJson('stauts', me);
     expect(r.text).toContain('Did you mean /aipath status?');

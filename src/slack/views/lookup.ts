@@ -23,7 +23,9 @@ export function serviceCardView(s: Service, related: Service[], replacement: Ser
   blocks.push(section(`*When to pick it*\n${s.pickWhen.map((p) => `• ${p}`).join('\n')}`));
   const f: string[] = [];
   if (s.exams.length > 0)
-    f.push(`*On the exams*\n${s.exams.map((e) => `${e.cert.toUpperCase()}${e.domains.length ? ` (domain ${e.domains.join(', ')})` : ''}`).join('\n')}`);
+    f.push(
+      `*On the exams*\n${s.exams.map((e) => `${e.cert.toUpperCase()}${e.domains.length ? ` (domain${e.domains.length > 1 ? 's' : ''} ${e.domains.join(', ')})` : ''}`).join('\n')}`,
+    );
   if (s.memoryHook) f.push(`*Memory hook*\n${s.memoryHook}`);
   if (related.length > 0) f.push(`*Related*\n${related.map((r) => r.name).join(', ')}`);
   f.push(`*Docs*\n${link(s.docs, 'Official documentation')}`);
@@ -73,7 +75,7 @@ export function certCardView(c: Certification, status: Certification['status'], 
     section(
       c.domains.length > 0
         ? `*Domains*\n${c.domains.map((d) => `${d.number}. ${d.name}: *${d.weight}%*`).join('\n')}`
-        : '*Domains*\nNot confirmed here yet: see the exam guide below for the domains and their weights.',
+        : '*Domains*\nNot confirmed here yet: the certification page below links the exam guide with its domains and weights.',
     ),
   );
   const fmt = c.format;
@@ -114,15 +116,25 @@ export function conceptView(concept: Concept, services: Service[]): Message {
   ]);
 }
 
-/** "Did you mean" buttons: each one runs the command again for that exact record. */
-export function didYouMeanView(kind: keyof typeof KIND_HINT, query: string, options: { id: string; label: string; kind?: 'service' | 'concept' }[]): Message {
+/**
+ * "Did you mean" buttons: each one runs the command again for that exact record. `ambiguous` says the
+ * query fits several records equally; otherwise these are near misses of a query that fits none.
+ */
+export function didYouMeanView(
+  kind: keyof typeof KIND_HINT,
+  query: string,
+  options: { id: string; label: string; kind?: 'service' | 'concept' }[],
+  ambiguous = false,
+): Message {
   const q = escapeMrkdwn(query.slice(0, 80));
   if (options.length === 0) {
     const { noun, hint } = KIND_HINT[kind];
     return message(`I couldn't find a ${noun} matching "${query.slice(0, 80)}".`, [section(`:mag: I couldn't find a ${noun} matching *${q}*. ${hint}`)]);
   }
   return message(`Did you mean: ${options.map((o) => o.label).join(', ')}?`, [
-    section(`:mag: *${q}* could be more than one thing. Did you mean:`),
+    section(
+      ambiguous ? `:mag: *${q}* could be more than one thing. Did you mean:` : `:mag: I couldn't find a ${KIND_HINT[kind].noun} matching *${q}*. Did you mean:`,
+    ),
     actions(options.map((o) => ({ text: o.label, ...LOOKUP_ACTIONS[o.kind ?? kind].ref(o.id) }))),
   ]);
 }
