@@ -2,9 +2,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
 import type { QuizQuestion } from '../../src/content/schema.js';
-import { SECRET, TEAM, startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, type TestApp } from '../support/harness.js';
 import { answerAction, pickerState, rightResponse, wrongResponse } from '../support/quiz-answers.js';
-import { actionBody, postSigned } from '../support/signed.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -28,22 +27,7 @@ const answers = (user: string) => {
 /** Presses an answer control as Slack sends it, and returns the reply that comes by response_url. */
 async function press(user: string, actionId: string, value: string, state?: unknown): Promise<string> {
   const before = t.fake.callsOf('response_url').length;
-  const res = await postSigned(
-    `${t.baseUrl}/slack/events`,
-    actionBody({
-      type: 'block_actions',
-      team: { id: TEAM },
-      user: { id: user, team_id: TEAM },
-      channel: { id: 'C0TYPES001' },
-      api_app_id: 'A0TEST',
-      trigger_id: '1.2.3',
-      response_url: `${t.fake.responseUrlBase}${user}`,
-      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
-      ...(state ? { state } : {}),
-    }),
-    'application/x-www-form-urlencoded',
-    { secret: SECRET },
-  );
+  const res = await t.action(actionId, { user, value, state, channel: 'C0TYPES001', responseUrl: `${t.fake.responseUrlBase}${user}` });
   expect(res.status).toBe(200);
   await expect.poll(() => t.fake.callsOf('response_url').length).toBe(before + 1);
   return String(t.fake.callsOf('response_url').at(-1)!.params.text);
@@ -83,20 +67,7 @@ describe.each(['multiple', 'ordering', 'matching'] as const)('%s questions throu
 describe('pickers', () => {
   it('are acknowledged quietly while the learner ticks and chooses', async () => {
     const before = t.fake.callsOf('response_url').length;
-    const res = await postSigned(
-      `${t.baseUrl}/slack/events`,
-      actionBody({
-        type: 'block_actions',
-        team: { id: TEAM },
-        user: { id: 'U0PICKER01', team_id: TEAM },
-        api_app_id: 'A0TEST',
-        trigger_id: '1.2.3',
-        response_url: `${t.fake.responseUrlBase}picker`,
-        actions: [{ type: 'static_select', action_id: 'qpick:1', block_id: 'qpick', action_ts: '1' }],
-      }),
-      'application/x-www-form-urlencoded',
-      { secret: SECRET },
-    );
+    const res = await t.action('qpick:1', { user: 'U0PICKER01', responseUrl: `${t.fake.responseUrlBase}picker` });
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 200));
     expect(t.fake.callsOf('response_url').length).toBe(before);

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET, TEAM, startTestApp, type TestApp } from '../support/harness.js';
-import { actionBody, postSigned } from '../support/signed.js';
+import { TEAM, startTestApp, type TestApp } from '../support/harness.js';
 import { answerAction, rightResponse, wrongResponse } from '../support/quiz-answers.js';
 import type { QuizQuestion } from '../../src/content/schema.js';
 
@@ -24,22 +23,7 @@ const query = (sql: string, ...params: unknown[]) => {
 
 /** Clicks an answer button on a message the way Slack sends it (with the pickers' state for Submit). */
 const click = (user: string, actionId: string, value: string, team = TEAM, state?: unknown) =>
-  postSigned(
-    `${t.baseUrl}/slack/events`,
-    actionBody({
-      type: 'block_actions',
-      team: { id: team },
-      user: { id: user, team_id: team },
-      channel: { id: 'C0QUIZ0001' },
-      api_app_id: 'A0TEST',
-      trigger_id: '1.2.3',
-      response_url: `${t.fake.responseUrlBase}${user}`,
-      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
-      ...(state ? { state } : {}),
-    }),
-    'application/x-www-form-urlencoded',
-    { secret: SECRET },
-  );
+  t.action(actionId, { user, value, team, state, channel: 'C0QUIZ0001', responseUrl: `${t.fake.responseUrlBase}${user}` });
 
 describe('channel quiz', () => {
   let postId = 0;

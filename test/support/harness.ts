@@ -18,7 +18,8 @@ export interface TestApp {
   now: { value: Date };
   command(text: string, o?: { user?: string; channel?: string; team?: string } & Partial<SignedRequestOptions>): Promise<Response>;
   commandJson(text: string, o?: { user?: string; channel?: string; team?: string }): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
-  action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string }): Promise<Response>;
+  /** A click as Slack sends it; `state` is the message's pickers, `responseUrl` where the answer goes (default: per user). */
+  action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string; state?: unknown; responseUrl?: string }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -79,8 +80,9 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
           channel: { id: o.channel ?? 'C0STUDY01' },
           api_app_id: 'A0TEST',
           trigger_id: '1.2.3',
-          response_url: `${fake.responseUrlBase}action`,
+          response_url: o.responseUrl ?? `${fake.responseUrlBase}action`,
           actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value: o.value, action_ts: '1' }],
+          ...(o.state ? { state: o.state } : {}),
         }),
         'application/x-www-form-urlencoded',
         { secret: SECRET },
