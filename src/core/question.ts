@@ -76,16 +76,20 @@ export function answerKeyText(q: QuizQuestion): string {
   }
 }
 
-/** The learner's own answer in the same words, for the feedback after a wrong answer. */
+/**
+ * The learner's own answer, short enough to read on a phone: the letters they chose, and for ordering
+ * and matching the letter they put at each position or item, marked right (✔) or wrong (✘).
+ */
 export function responseText(q: QuizQuestion, r: QuizResponse): string {
   switch (q.type) {
     case 'single':
     case 'multiple':
       return r.map((i) => LETTERS[i]).join(', ');
     case 'ordering':
-      return r.map((step, pos) => `${pos + 1}. ${q.steps[step] ?? '?'}`).join(' → ');
-    case 'matching':
-      return r.map((m, item) => `${q.pairs[item]?.item ?? '?'} → ${q.pairs[m]?.match ?? '?'}`).join('; ');
+    case 'matching': {
+      const shown = shownOrder(q);
+      return r.map((pick, slot) => `${slot + 1} ${LETTERS[shown.indexOf(pick)] ?? '?'} ${pick === slot ? '✔' : '✘'}`).join(' · ');
+    }
   }
 }
 

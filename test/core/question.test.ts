@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuizQuestion } from '../../src/content/schema.js';
 import { loadContent } from '../../src/content/load.js';
-import { answerKeyText, incompleteReason, isCorrect, responseFromPicks, shownOrder } from '../../src/core/question.js';
+import { answerKeyText, incompleteReason, isCorrect, responseFromPicks, responseText, shownOrder } from '../../src/core/question.js';
 
 const base = { explanation: 'x', cert: 'aif-c01', domain: 1, task: '1.1', tracks: [], services: [], sources: ['https://example.com'] };
 const multiple: QuizQuestion = {
@@ -44,6 +44,12 @@ describe('scoring is all or nothing, as on the exams', () => {
     expect(isCorrect(ordering, [1, 0, 2, 3])).toBe(false);
     expect(incompleteReason(ordering, [0, 1, -1, 3])).toBe('Pick a step for every position first.');
     expect(incompleteReason(ordering, [0, 0, 2, 3])).toBe('Use each step once.');
+  });
+
+  it('shows an ordering answer as the letters placed at each position, each marked right or wrong', () => {
+    const text = responseText(ordering, [1, 0, 2, 3]);
+    expect(text.split(' · ').map((part) => part.slice(-1))).toEqual(['✘', '✘', '✔', '✔']);
+    expect(text).toMatch(/^1 [A-D] ✘ · 2 [A-D] ✘ · 3 [A-D] ✔ · 4 [A-D] ✔$/);
   });
 
   it('matching needs every item matched right', () => {

@@ -30,7 +30,9 @@ async function press(user: string, actionId: string, value: string, state?: unkn
   const res = await t.action(actionId, { user, value, state, channel: 'C0TYPES001', responseUrl: `${t.fake.responseUrlBase}${user}` });
   expect(res.status).toBe(200);
   await expect.poll(() => t.fake.callsOf('response_url').length).toBe(before + 1);
-  return String(t.fake.callsOf('response_url').at(-1)!.params.text);
+  const reply = t.fake.callsOf('response_url').at(-1)!.params;
+  // The text a notification shows, then the blocks: long answers (steps, pairs) are only in the blocks.
+  return `${String(reply.text)}\n${JSON.stringify(reply.blocks)}`;
 }
 
 describe.each(['multiple', 'ordering', 'matching'] as const)('%s questions through Slack', (type) => {

@@ -111,6 +111,15 @@ export interface FeedbackInput {
   streak: number;
 }
 
+/** The right order or pairs, one to a line. */
+function answerList(q: QuizQuestion): string {
+  // With the letters the learner saw, so the right picks can be read off the menus.
+  const letter = (i: number) => LETTERS[shownOrder(q).indexOf(i)];
+  if (q.type === 'ordering') return q.steps.map((step, i) => `${i + 1}. *${letter(i)}* ${step}`).join('\n');
+  if (q.type === 'matching') return q.pairs.map((p, i) => `${i + 1}. ${p.item} → *${letter(i)}* ${p.match}`).join('\n');
+  return answerKeyText(q);
+}
+
 /** Why each wrong option is wrong, for choice questions; the explanation covers the rest. */
 function whyLines(q: QuizQuestion, response: QuizResponse): string[] {
   if (q.type !== 'single' && q.type !== 'multiple') return [];
@@ -120,14 +129,18 @@ function whyLines(q: QuizQuestion, response: QuizResponse): string[] {
 export function answerFeedbackView(f: FeedbackInput): Message {
   const q = f.question;
   const yours = responseText(q, f.response);
-  const key = answerKeyText(q);
+  // Steps and pairs are long: their answer goes on lines of its own, under the verdict.
+  const listed = q.type === 'ordering' || q.type === 'matching';
+  const key = listed ? '' : ` The answer: ${answerKeyText(q)}.`;
   const verdict = !f.first
     ? `You already answered this one (${yours}); only the first answer counts.`
     : f.correct
       ? `:white_check_mark: *Right!*${q.type === 'single' ? ` ${yours} it is.` : ''}${f.points ? ` +${f.points} points.` : ''}`
-      : `:x: *Not quite.* You answered ${yours}. The answer: ${key}.`;
+      : `:x: *Not quite.* You answered ${yours}.${key}`;
+  const answerLines = listed && (!f.correct || !f.first) ? [`*The answer:*\n${answerList(q)}`] : [];
   return message(verdict.replace(/[*]|:[a-z_]+: /g, ''), [
     section(verdict),
+    ...answerLines.map(section),
     section([q.explanation, ...whyLines(q, f.response)].join('\n')),
     ...(f.first && f.streak > 1 ? [context(`:fire: ${f.streak}-day study streak`)] : []),
   ]);
