@@ -9,23 +9,24 @@ const WS = 'T0ACKBNCH1';
 const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard'];
 
 /** A workspace with learners, points and a caller on a track, so status and leaderboard do real work. */
-function seed(path: string): void {
-  const container = buildContainer(loadConfig({ AIPATH_DB: path }), { logger: createLogger('error') });
-  const { services } = container;
-  const { stores, db } = services;
+async function seed(path: string): Promise<void> {
+  const container = await buildContainer(loadConfig({ AIPATH_DB: path }), { logger: createLogger('error') });
   const now = new Date('2026-11-23T10:00:00Z');
-  db.transaction(() => {
-    for (let i = 0; i < 2000; i++) {
-      const user = `U${String(i).padStart(8, '0')}`;
-      stores.users.ensure(WS, user, now);
-      stores.users.setProfile(WS, user, { tz: 'Europe/London', isWorkspaceAdmin: false }, now);
-      const { enrolment } = stores.enrolments.switchTo(WS, user, 'devops', '2026-11-02', now);
-      stores.enrolments.markDone(enrolment.id, 1, now);
-      stores.points.award(WS, user, 'milestone', `${enrolment.id}:1`, 25 + (i % 7), now);
-      stores.points.markStudyDay(WS, user, '2026-11-23');
-    }
-  })();
-  container.close();
+  try {
+    await container.services.store.transaction(async (tx) => {
+      for (let i = 0; i < 2000; i++) {
+        const user = `U${String(i).padStart(8, '0')}`;
+        await tx.users.ensure(WS, user, now);
+        await tx.users.setProfile(WS, user, { tz: 'Europe/London', isWorkspaceAdmin: false }, now);
+        const { enrolment } = await tx.enrolments.switchTo(WS, user, 'devops', '2026-11-02', now);
+        await tx.enrolments.markDone(enrolment.id, 1, now);
+        await tx.points.award(WS, user, 'milestone', `${enrolment.id}:1`, 25 + (i % 7), now);
+        await tx.points.markStudyDay(WS, user, '2026-11-23');
+      }
+    });
+  } finally {
+    await container.close();
+  }
 }
 
 async function load(url: string, text: string, total: number, concurrency: number): Promise<number[]> {
@@ -58,7 +59,7 @@ async function load(url: string, text: string, total: number, concurrency: numbe
 export async function benchAck(perCommand = 2000, concurrency = 50): Promise<string[]> {
   const fake = await new ScriptableFakeSlack().start();
   const db = tempDb();
-  seed(db);
+  await seed(db);
   const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
   const aipath = await launch(process.execPath, ['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
   const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], env);

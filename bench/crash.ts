@@ -8,10 +8,12 @@ import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { createLogger } from '../src/log.js';
 import { DEFAULT_PASS_OPTIONS } from '../src/scheduler/pass.js';
 import { buildContainer } from '../src/container.js';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase } from '../src/store/sqlite/connection.js';
+import { openStore } from '../src/store/open.js';
 import { DAILY_DUE, deliveriesPerSubscription, postedDeliveries, seedSubscriptions } from './fanout.js';
 import { SECRET } from './support.js';
 
+const quiet = createLogger('error');
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const MIN = 60_000;
 
@@ -65,32 +67,36 @@ interface LedgerState {
   quizRecomposed: number;
 }
 
-function ledger(dbPath: string): LedgerState {
+/** The ledger as the ports read it; opened only while no tick process runs on the file. */
+async function ledger(dbPath: string): Promise<LedgerState> {
+  const store = await openStore(dbPath, quiet);
+  let state: Omit<LedgerState, 'quizRecomposed'>;
+  try {
+    const rows = await store.ledger.list();
+    const statuses: Record<string, number> = {};
+    for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    const ids = rows.filter((r) => r.status !== 'missed').map((r) => r.id);
+    const claimed = rows.filter((r) => r.status === 'claimed');
+    const claimedWithChannel = claimed.filter((r) => r.channel !== null).map((r) => r.id);
+    const claimedNoChannel = claimed.length - claimedWithChannel.length;
+    let quizWithoutTs = 0;
+    for (const r of rows) {
+      if (r.status !== 'sent') continue;
+      const post = await store.quiz.postForDelivery(r.id);
+      if (post && post.messageTs === null) quizWithoutTs += 1;
+    }
+    state = { statuses, ids, claimedWithChannel, claimedNoChannel, quizWithoutTs };
+  } finally {
+    await store.database.close();
+  }
+  // No port counts a delivery's quiz posts (there should be one), so this count reads the file on a
+  // separate connection of its own, used only to read.
   const db = openDatabase(dbPath);
   try {
-    const statuses: Record<string, number> = {};
-    for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status').all() as { status: string; n: number }[])
-      statuses[r.status] = r.n;
-    const ids = (db.prepare("SELECT id FROM deliveries WHERE status <> 'missed'").all() as { id: number }[]).map((r) => r.id);
-    const claimedWithChannel = (db.prepare("SELECT id FROM deliveries WHERE status = 'claimed' AND channel IS NOT NULL").all() as { id: number }[]).map(
-      (r) => r.id,
-    );
-    const claimedNoChannel = (db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'claimed' AND channel IS NULL").get() as { n: number }).n;
-    let quizWithoutTs = 0;
-    let quizRecomposed = 0;
-    try {
-      quizWithoutTs = (
-        db
-          .prepare("SELECT COUNT(*) AS n FROM quiz_posts q JOIN deliveries d ON d.id = q.delivery_id WHERE d.status = 'sent' AND q.message_ts IS NULL")
-          .get() as { n: number }
-      ).n;
-      quizRecomposed = (
-        db.prepare('SELECT COUNT(*) AS n FROM (SELECT delivery_id FROM quiz_posts GROUP BY delivery_id HAVING COUNT(*) > 1)').get() as { n: number }
-      ).n;
-    } catch {
-      // no quiz tables in this version of the schema
-    }
-    return { statuses, ids, claimedWithChannel, claimedNoChannel, quizWithoutTs, quizRecomposed };
+    const quizRecomposed = (
+      db.prepare('SELECT COUNT(*) AS n FROM (SELECT delivery_id FROM quiz_posts GROUP BY delivery_id HAVING COUNT(*) > 1)').get() as { n: number }
+    ).n;
+    return { ...state, quizRecomposed };
   } finally {
     db.close();
   }
@@ -118,10 +124,12 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
   const fake = await new ScriptableFakeSlack().start();
   const children: ChildProcess[] = [];
   try {
-    const seeding = buildContainer(loadConfig({ AIPATH_DB: dbPath }), { logger: createLogger('error') });
-    const { services } = seeding;
-    seedSubscriptions(services, subscriptions, perWorkspace, T);
-    seeding.close();
+    const seeding = await buildContainer(loadConfig({ AIPATH_DB: dbPath }), { logger: quiet });
+    try {
+      await seedSubscriptions(seeding.services, subscriptions, perWorkspace, T);
+    } finally {
+      await seeding.close();
+    }
 
     // ---- the crash: SIGKILL as soon as the fake has received `killAfter` posts
     let received = 0;
@@ -141,7 +149,7 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
     const crashed = await first.exited;
     fake.off('call', onCall);
     const afterKill = postedDeliveries(fake);
-    const l0 = ledger(dbPath);
+    const l0 = await ledger(dbPath);
     const expected = l0.ids.length;
     const postedButOpen = l0.claimedWithChannel.filter((id) => afterKill.ids.has(id)).length;
     const lines = [
@@ -157,7 +165,7 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
       children.push(run.child);
       const t = performance.now();
       const done = await run.exited;
-      const l = ledger(dbPath);
+      const l = await ledger(dbPath);
       open = (l.statuses.claimed ?? 0) > 0;
       lines.push(
         `    restart ${k} --now T+${(at - T.getTime()) / MIN} min: ${((performance.now() - t) / 1000).toFixed(1)} s, exit ${done.code ?? done.signal}; ${firstLine(done.stdout).replace(/^tick \S+: /, '')}${done.stderr.trim() ? ` [stderr: ${firstLine(done.stderr)}]` : ''}; ledger ${fmt(l.statuses)}`,
@@ -166,7 +174,7 @@ async function round(n: number, subscriptions: number, perWorkspace: number, kil
     }
 
     const final = postedDeliveries(fake);
-    const l = ledger(dbPath);
+    const l = await ledger(dbPath);
     const ledgerIds = new Set(l.ids);
     const lost = l.ids.filter((id) => !final.ids.has(id)).length;
     const stray = [...final.ids.keys()].filter((id) => !ledgerIds.has(id)).length;

@@ -6,8 +6,10 @@ import { buildContainer } from '../src/container.js';
 import { benchContainer } from './fanout.js';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
-import { nextWeeklyAt, utcIso } from '../src/core/due.js';
+import { nextWeeklyAt } from '../src/core/due.js';
 import { createLogger } from '../src/log.js';
+import type { Repositories } from '../src/ports/store.js';
+import { openDatabase } from '../src/store/sqlite/connection.js';
 import { median, percentile } from './support.js';
 
 /** 30 IANA zones whose local Monday 09:00 falls at 30 distinct UTC instants in late November 2026. */
@@ -66,37 +68,49 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
   const lines: string[] = [];
   const fake = await new ScriptableFakeSlack().start();
   try {
-    // ---- seed through the real stores, in one transaction
+    // ---- seed through the ports, in one transaction
     const seedStarted = performance.now();
-    const seeding = buildContainer(loadConfig({ AIPATH_DB: seedPath }), { logger: quiet });
-    const s = seeding.services;
-    const { users, enrolments } = s.stores;
-    const nextByZone = new Map(ZONES.map((tz) => [tz, utcIso(nextWeeklyAt(from, tz, '09:00'))]));
+    const seeding = await buildContainer(loadConfig({ AIPATH_DB: seedPath }), { logger: quiet });
+    const nextByZone = new Map(ZONES.map((tz) => [tz, nextWeeklyAt(from, tz, '09:00').toJSDate()]));
     let expectedDue = 0;
-    s.db.transaction(() => {
-      for (let i = 0; i < learners; i++) {
-        const ws = `T0B${String(i % workspaces).padStart(5, '0')}`;
-        const user = `U0B${String(i).padStart(7, '0')}`;
-        const tz = ZONES[i % ZONES.length]!;
-        users.ensure(ws, user, from);
-        users.setTzOverride(ws, user, tz);
-        const { enrolment } = enrolments.switchTo(ws, user, TRACKS[i % TRACKS.length]!, STARTED_ON[i % STARTED_ON.length]!, from);
-        enrolments.setNextNudge(enrolment.id, nextByZone.get(tz)!);
-        if (tz === zone) expectedDue += 1;
-      }
-    })();
-    s.db.pragma('wal_checkpoint(TRUNCATE)');
-    const seedMs = performance.now() - seedStarted;
-    const pageBytes = Number(s.db.pragma('page_count', { simple: true })) * Number(s.db.pragma('page_size', { simple: true }));
-    const plan = s.db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
-         JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
-         WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ?
-         ORDER BY e.next_nudge_at LIMIT ?`,
-      )
-      .all(dueAt.toISOString(), 500) as { detail: string }[];
-    seeding.close();
+    let seedMs: number;
+    try {
+      await seeding.services.store.transaction(async ({ users, enrolments }) => {
+        for (let i = 0; i < learners; i++) {
+          const ws = `T0B${String(i % workspaces).padStart(5, '0')}`;
+          const user = `U0B${String(i).padStart(7, '0')}`;
+          const tz = ZONES[i % ZONES.length]!;
+          await users.ensure(ws, user, from);
+          await users.setTzOverride(ws, user, tz);
+          const { enrolment } = await enrolments.switchTo(ws, user, TRACKS[i % TRACKS.length]!, STARTED_ON[i % STARTED_ON.length]!, from);
+          await enrolments.setNextNudge(enrolment.id, nextByZone.get(tz)!);
+          if (tz === zone) expectedDue += 1;
+        }
+      });
+      // Empties the write-ahead log into the file (wal_checkpoint(TRUNCATE) in SQLite).
+      await seeding.services.store.database.purgeDeleted();
+      seedMs = performance.now() - seedStarted;
+    } finally {
+      await seeding.close();
+    }
+    // The query plan and page count come from a separate connection, used only to read: no port
+    // explains a query or counts pages. It opens the file after the container has closed it.
+    const reader = openDatabase(seedPath);
+    let pageBytes: number;
+    let plan: { detail: string }[];
+    try {
+      pageBytes = Number(reader.pragma('page_count', { simple: true })) * Number(reader.pragma('page_size', { simple: true }));
+      plan = reader
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
+           JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+           WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ?
+           ORDER BY e.next_nudge_at LIMIT ?`,
+        )
+        .all(dueAt.toISOString(), 500) as { detail: string }[];
+    } finally {
+      reader.close();
+    }
     const fileBytes = statSync(seedPath).size;
 
     lines.push(
@@ -121,7 +135,7 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
       // Each round works on a fresh copy: the due pass advances next_nudge_at and fills the ledger.
       const roundPath = join(dir, `round-${r}.db`);
       copyFileSync(seedPath, roundPath);
-      const container = benchContainer(roundPath, fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
+      const container = await benchContainer(roundPath, fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
       const { services } = container;
       fake.reset();
       const pass = (now: Date) => container.runPass(now);
@@ -139,39 +153,50 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
         const one: number[] = [];
         for (let i = 0; i < 7; i++) {
           const t = performance.now();
-          services.stores.enrolments.dueNudges(dueAt, 500);
+          await services.store.enrolments.dueNudges(dueAt, 500);
           one.push(performance.now() - t);
         }
         let t = performance.now();
-        const everything = services.stores.enrolments.dueNudges(dueAt, 1_000_000);
+        const everything = await services.store.enrolments.dueNudges(dueAt, 1_000_000);
         const allMs = performance.now() - t;
         if (everything.length !== expectedDue) throw new Error(`due query found ${everything.length}, expected ${expectedDue}`);
 
         // (b) the due pass. The claim phase runs from the start of the pass to its last ledger insert
         // (today all of it before the first send); the due-query loop is the time spent in dueNudges.
-        const store = services.stores.enrolments;
-        const realDue = store.dueNudges;
+        // The pass finds due learners on the root store, so its enrolments repository is timed.
+        const { store } = services;
+        const ownDue = store.enrolments.dueNudges;
+        const realDue = ownDue.bind(store.enrolments);
         let queryLoop = 0;
         let queryCalls = 0;
-        store.dueNudges = (now, limit) => {
+        store.enrolments.dueNudges = async (now, limit) => {
           const q = performance.now();
           try {
-            return realDue(now, limit);
+            return await realDue(now, limit);
           } finally {
             queryLoop += performance.now() - q;
             queryCalls += 1;
           }
         };
-        const ledger = services.stores.deliveries;
-        const realInsert = ledger.insert;
+        // Claims insert into the ledger inside store.transaction, through the transaction's own
+        // repositories: the work is handed a tx whose ledger.insert is timed.
+        const ownTransaction = store.transaction;
+        const realTransaction = ownTransaction.bind(store);
         let lastInsert = 0;
-        ledger.insert = (...args) => {
-          try {
-            return realInsert(...args);
-          } finally {
-            lastInsert = performance.now();
-          }
-        };
+        const timedLedger = (tx: Repositories): Repositories => ({
+          ...tx,
+          ledger: {
+            ...tx.ledger,
+            insert: async (...args) => {
+              try {
+                return await tx.ledger.insert(...args);
+              } finally {
+                lastInsert = performance.now();
+              }
+            },
+          },
+        });
+        store.transaction = (work) => realTransaction((tx) => work(timedLedger(tx)));
         const loop = monitorEventLoopDelay({ resolution: 5 });
         loop.enable();
         await new Promise((r) => setTimeout(r, 20)); // the histogram misses a block that starts before its first tick
@@ -180,8 +205,8 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
         const total = performance.now() - t;
         loop.disable();
         const claim = lastInsert - t;
-        store.dueNudges = realDue;
-        ledger.insert = realInsert;
+        store.enrolments.dueNudges = ownDue;
+        store.transaction = ownTransaction;
         if (summary.due !== expectedDue || summary.sent !== expectedDue)
           throw new Error(`due pass: due ${summary.due}, sent ${summary.sent}, expected ${expectedDue}`);
         rows.push({
@@ -196,7 +221,7 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
           posts: fake.callsOf('chat.postMessage').length,
         });
       } finally {
-        container.close();
+        await container.close();
         rmSync(roundPath, { force: true });
         rmSync(`${roundPath}-wal`, { force: true });
         rmSync(`${roundPath}-shm`, { force: true });

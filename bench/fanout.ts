@@ -7,6 +7,7 @@ import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { createLogger } from '../src/log.js';
 import { formatSummary } from '../src/scheduler/cron.js';
 import type { RateLimits } from '../src/scheduler/rate-limit.js';
+import type { Delivery } from '../src/ports/store.js';
 import type { Services } from '../src/services.js';
 
 /** A Tuesday: no weekly leaderboard falls due beside the daily posts. */
@@ -14,7 +15,7 @@ export const DAILY_DUE = new Date('2026-11-24T09:00:00.000Z');
 const quiet = createLogger('error');
 
 /** The app's own wiring on a bench database, sending to the fake Slack at the given pace. */
-export function benchContainer(dbPath: string, fake: ScriptableFakeSlack, rateLimits: RateLimits): Container {
+export function benchContainer(dbPath: string, fake: ScriptableFakeSlack, rateLimits: RateLimits): Promise<Container> {
   return buildContainer(loadConfig({ AIPATH_DB: dbPath }), { logger: quiet, slack: deliveryGateway('xoxb-bench', fake.url, quiet), rateLimits });
 }
 
@@ -33,13 +34,12 @@ export function postedDeliveries(fake: ScriptableFakeSlack): { posts: number; id
 }
 
 /** `count` channel subscriptions whose daily post falls due at `due` (UTC 09:00), `perWorkspace` channels a workspace. */
-export function seedSubscriptions(services: Services, count: number, perWorkspace: number, due: Date = DAILY_DUE): void {
-  const { subscriptions } = services.stores;
-  services.db.transaction(() => {
+export async function seedSubscriptions(services: Services, count: number, perWorkspace: number, due: Date = DAILY_DUE): Promise<void> {
+  await services.store.transaction(async ({ subscriptions }) => {
     for (let i = 0; i < count; i++) {
       const ws = `T0W${String(Math.floor(i / perWorkspace)).padStart(5, '0')}`;
       const channel = `C0K${String(i).padStart(7, '0')}`;
-      subscriptions.upsert(
+      await subscriptions.upsert(
         {
           ws,
           channel,
@@ -47,13 +47,13 @@ export function seedSubscriptions(services: Services, count: number, perWorkspac
           tz: 'UTC',
           track: null,
           by: 'U0ADMIN001',
-          nextDaily: due.toISOString(),
-          nextWeekly: new Date(due.getTime() + 6 * 86_400_000).toISOString(),
+          nextDaily: due,
+          nextWeekly: new Date(due.getTime() + 6 * 86_400_000),
         },
         new Date(due.getTime() - 3_600_000),
       );
     }
-  })();
+  });
 }
 
 /**
@@ -63,15 +63,15 @@ export function seedSubscriptions(services: Services, count: number, perWorkspac
 export async function deliveriesPerSubscription(): Promise<{ perSubscription: number; kinds: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-probe-'));
   const fake = await new ScriptableFakeSlack().start();
-  const container = benchContainer(join(dir, 'probe.db'), fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000 });
+  const container = await benchContainer(join(dir, 'probe.db'), fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000 });
   const { services } = container;
   try {
-    seedSubscriptions(services, 1, 1);
+    await seedSubscriptions(services, 1, 1);
     const summary = await container.runPass(DAILY_DUE);
-    const kinds = (services.db.prepare('SELECT kind FROM deliveries ORDER BY id').all() as { kind: string }[]).map((r) => r.kind);
+    const kinds = (await services.store.ledger.list()).map((d) => d.kind);
     return { perSubscription: summary.due, kinds };
   } finally {
-    container.close();
+    await container.close();
     await fake.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -98,18 +98,24 @@ function maxInWindow(times: number[], windowMs: number): number {
 }
 
 /** `count` learners in one workspace whose weekly nudge (a DM each: a channel of its own) falls due at `due`. */
-function seedNudges(services: Services, count: number, due: Date): void {
-  const { users, enrolments } = services.stores;
+async function seedNudges(services: Services, count: number, due: Date): Promise<void> {
   const from = new Date(due.getTime() - 3_600_000);
-  services.db.transaction(() => {
+  await services.store.transaction(async ({ users, enrolments }) => {
     for (let i = 0; i < count; i++) {
       const user = `U0N${String(i).padStart(7, '0')}`;
-      users.ensure(WS, user, from);
-      users.setTzOverride(WS, user, 'UTC');
-      const { enrolment } = enrolments.switchTo(WS, user, 'devops', '2026-11-02', from);
-      enrolments.setNextNudge(enrolment.id, due.toISOString());
+      await users.ensure(WS, user, from);
+      await users.setTzOverride(WS, user, 'UTC');
+      const { enrolment } = await enrolments.switchTo(WS, user, 'devops', '2026-11-02', from);
+      await enrolments.setNextNudge(enrolment.id, due);
     }
-  })();
+  });
+}
+
+/** How many ledger records have each status, by status name. */
+function countStatuses(rows: readonly Delivery[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return counts;
 }
 
 const WS = 'T0FANOUT1';
@@ -125,13 +131,13 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
   const targets = Math.ceil(deliveries / Math.max(1, probe.perSubscription));
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-fanout-'));
   const fake = await new ScriptableFakeSlack().start();
-  const container = benchContainer(join(dir, 'fanout.db'), fake, { perChannelIntervalMs: 1100, perWorkspacePerMinute: allowedPerSecond * 60 });
+  const container = await benchContainer(join(dir, 'fanout.db'), fake, { perChannelIntervalMs: 1100, perWorkspacePerMinute: allowedPerSecond * 60 });
   const { services, limiter } = container;
   try {
     // The daily slot on a Tuesday (no leaderboard beside it); nudges on the Monday before.
     const due = kind === 'daily' ? DAILY_DUE : new Date('2026-11-23T09:00:00.000Z');
-    if (kind === 'daily') seedSubscriptions(services, targets, targets);
-    else seedNudges(services, targets, due);
+    if (kind === 'daily') await seedSubscriptions(services, targets, targets);
+    else await seedNudges(services, targets, due);
 
     fake.enforceRate('chat.postMessage', allowedPerSecond, 1);
     const accepted: number[] = [];
@@ -156,11 +162,11 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     const limited = fake.rateLimitedCalls;
     const { posts, ids } = postedDeliveries(fake);
     const dupIds = [...ids.values()].filter((n) => n > 1).length;
-    const ledgerRows = (services.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number }).n;
-    const statuses = (
-      services.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status ORDER BY status').all() as { status: string; n: number }[]
-    )
-      .map((r) => `${r.status} ${r.n}`)
+    const ledger = await services.store.ledger.list();
+    const ledgerRows = ledger.length;
+    const statuses = [...countStatuses(ledger)]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([status, n]) => `${status} ${n}`)
       .join(', ');
     const rate = posts / elapsedS;
     const firstToLast = accepted.length > 1 ? (accepted[accepted.length - 1]! - accepted[0]!) / 1000 : NaN;
@@ -174,7 +180,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
       `fanout${kind === 'dm' ? '-dm' : ''} (${what}, 1 workspace, all due ${due.toISOString()}; fake Slack allows ${allowedPerSecond}/s, then 429 + Retry-After 1 s)`,
       `  limiter          perChannelIntervalMs 1100, perWorkspacePerMinute ${allowedPerSecond * 60}; pass concurrency 16 (default)`,
       `  one pass         ${elapsedS.toFixed(1)} s; ${formatSummary(summary)}`,
-      `  achieved rate    ${rate.toFixed(1)} posts/s = ${((rate / allowedPerSecond) * 100).toFixed(1)}% of the allowed ${allowedPerSecond}/s (first→last accepted post ${firstToLast.toFixed(1)} s; first post ${accepted.length ? accepted[0]! - startedAt : NaN} ms after the pass began: the synchronous claim phase)`,
+      `  achieved rate    ${rate.toFixed(1)} posts/s = ${((rate / allowedPerSecond) * 100).toFixed(1)}% of the allowed ${allowedPerSecond}/s (first→last accepted post ${firstToLast.toFixed(1)} s; first post ${accepted.length ? accepted[0]! - startedAt : NaN} ms after the pass began: the claim phase)`,
       `  pace             busiest 1 s window ${maxInWindow(accepted, 1000)} accepted posts; ${perSecond(accepted)}`,
       `  429 share        ${limited} of ${calls} chat.postMessage calls = ${((limited / Math.max(1, calls)) * 100).toFixed(1)}%`,
       `  limiter waits    ${waits.length} acquires, ${waitedS.toFixed(0)} s spent waiting in all (${(waitedS / elapsedS).toFixed(1)} of the 16 slots on average); ${longWaits.length} waits ≥ 500 ms${longWaits.length ? `, median of those ${(longWaits[Math.floor(longWaits.length / 2)]! / 1000).toFixed(2)} s` : ''}`,
@@ -185,7 +191,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     // run them at simulated later instants, bounded, so the report says where it ends up.
     let at = due.getTime();
     for (let k = 1; k <= 6; k++) {
-      const open = (services.db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'claimed'").get() as { n: number }).n;
+      const open = countStatuses(await services.store.ledger.list()).get('claimed') ?? 0;
       if (open === 0) break;
       at += 2 * 60_000 * 2 ** k;
       const t = performance.now();
@@ -197,7 +203,7 @@ export async function benchFanout(kind: 'daily' | 'dm' = 'daily', deliveries = 5
     }
     return lines;
   } finally {
-    container.close();
+    await container.close();
     await fake.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -39,7 +39,7 @@ export interface RunningApp {
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
   if (config.mode.kind === 'console') throw new Error('startApp runs the Slack modes; console mode is started by startConsole');
   // Slack requests never wait on another process's write lock for long: they retry asynchronously.
-  const container = buildContainer(config, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
+  const container = await buildContainer(config, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
   const { logger, services, scheduler, slackDeps } = container;
   const mode = config.mode;
 
@@ -47,8 +47,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   let port: number | undefined;
   try {
     if (mode.kind === 'http') {
-      const healthz: RouteHandler = (_req, res) => {
-        const db = services.watch.check();
+      const healthz: RouteHandler = async (_req, res) => {
+        const db = await services.store.database.health();
         const body = {
           status: db.ok ? 'ok' : 'failing',
           mode: 'http',
@@ -77,7 +77,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger.info('aipath connected in Socket Mode');
     }
   } catch (err) {
-    container.close();
+    await container.close();
     throw err;
   }
   if (opts.startCron !== false) scheduler.start();
@@ -88,7 +88,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger.info('shutting down: no new requests, finishing deliveries');
       await bolt.stop().catch((err: unknown) => logger.warn(`stopping Bolt: ${errorMessage(err)}`));
       await scheduler.stop();
-      container.close();
+      await container.close();
       logger.info('stopped');
     })());
   return { mode: mode.kind, port, services, scheduler, bolt, stop };

@@ -9,8 +9,7 @@ import { ContentError, loadContent } from './content/load.js';
 import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
 import { createLogger, type AppLogger } from './log.js';
 import { formatSummary } from './scheduler/cron.js';
-import { openDatabase } from './store/db.js';
-import { migrate, MigrationError } from './store/migrate.js';
+import { MigrationError, migrateDatabase } from './store/open.js';
 import { runConsole } from './console/session.js';
 import { isIanaZone } from './core/timezone.js';
 
@@ -112,26 +111,21 @@ async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Prom
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T09:00:00Z (got "${values.now}")`);
   if (cfg.mode.kind === 'console') throw new UsageError('tick sends to Slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) first');
-  const container = buildContainer(cfg, { logger });
+  const container = await buildContainer(cfg, { logger });
   try {
     const summary = await container.runPass(now);
     process.stdout.write(`tick ${now.toISOString()}: ${formatSummary(summary)}\n`);
   } finally {
-    container.close();
+    await container.close();
   }
   return 0;
 }
 
-function migrateCommand(cfg: Config): number {
-  const db = openDatabase(cfg.dbPath);
-  try {
-    const result = migrate(db);
-    process.stdout.write(
-      result.applied.length ? `applied ${result.applied.join(', ')} to ${cfg.dbPath}\n` : `${cfg.dbPath} is up to date (${result.alreadyApplied} migrations)\n`,
-    );
-  } finally {
-    db.close();
-  }
+async function migrateCommand(cfg: Config): Promise<number> {
+  const result = await migrateDatabase(cfg.dbPath);
+  process.stdout.write(
+    result.applied.length ? `applied ${result.applied.join(', ')} to ${cfg.dbPath}\n` : `${cfg.dbPath} is up to date (${result.alreadyApplied} migrations)\n`,
+  );
   return 0;
 }
 

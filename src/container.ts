@@ -38,7 +38,7 @@ export interface Container {
   runPass(now: Date, as?: { worker?: string }): ReturnType<typeof runPass>;
   /** What Bolt's listeners need. */
   slackDeps: SlackDeps;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -51,10 +51,10 @@ export function deliveryGateway(token: string, slackApiUrl: string, logger: AppL
 }
 
 /** The composition root: configuration → database and content → Slack gateway → pacer → scheduler. */
-export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
+export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  const services = buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
+  const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
     const slack =
       overrides.slack ?? (config.mode.kind === 'console' ? undefined : deliveryGateway(config.mode.botToken, config.slackApiUrl, logger.child('delivery')));
@@ -74,11 +74,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       limiter,
       scheduler: new Scheduler(pass, clock, passLogger),
       runPass: pass,
-      slackDeps: { study: services.study, clock, logger, database: services.watch, profileFailures: new ProfileFailures() },
-      close: () => services.db.close(),
+      slackDeps: { study: services.study, clock, logger, database: services.store.database, profileFailures: new ProfileFailures() },
+      close: () => services.store.database.close(),
     };
   } catch (err) {
-    services.db.close();
+    await services.store.database.close();
     throw err;
   }
 }

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptableFakeSlack } from './support/fake-slack.js';
 import { freePort } from '../bench/support.js';
+import { createLogger } from '../src/log.js';
+import { openStore } from '../src/store/open.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const CLI = join(process.cwd(), 'src', 'cli.ts');
@@ -112,13 +113,10 @@ describe('aipath CLI', () => {
     const db = join(dir, 'tick.db');
     const env = { AIPATH_DB: db, SLACK_BOT_TOKEN: 'xoxb-tick', SLACK_SIGNING_SECRET: 'abcdef0123456789abcd', SLACK_API_URL: fake.url };
     expect((await cli(['migrate'], env)).status).toBe(0);
-    const conn = new Database(db);
-    conn
-      .prepare(
-        "INSERT INTO subscriptions (workspace_id, channel_id, post_time, tz, status, next_daily_at, next_weekly_at, created_by, created_at, updated_at) VALUES ('T1', 'C0TICK001', '09:00', 'UTC', 'active', '2026-11-23T09:00:00.000Z', '2026-11-23T09:00:00.000Z', 'U1', 'x', 'x')",
-      )
-      .run();
-    conn.close();
+    const store = await openStore(db, createLogger('error'));
+    const due = new Date('2026-11-23T09:00:00.000Z');
+    await store.subscriptions.upsert({ ws: 'T1', channel: 'C0TICK001', time: '09:00', tz: 'UTC', track: null, by: 'U1', nextDaily: due, nextWeekly: due }, due);
+    await store.database.close();
     const r = await cli(['tick', '--now', '2026-11-23T09:00:30Z'], env);
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('tick 2026-11-23T09:00:30.000Z: due 3, sent 3 (0 late), missed 0, failed 0, retried 0, rate-limited 0'); // 23 Nov is a Monday: tip, quiz, leaderboard

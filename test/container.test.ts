@@ -5,13 +5,13 @@ import { createLogger } from '../src/log.js';
 
 describe('the container', () => {
   it('wires everything from the configuration, and says what is missing before a pass can send', async () => {
-    const container = buildContainer(loadConfig({ AIPATH_DB: ':memory:' }), { logger: createLogger('error') });
+    const container = await buildContainer(loadConfig({ AIPATH_DB: ':memory:' }), { logger: createLogger('error') });
     try {
       expect(container.services.content.quiz.length).toBeGreaterThan(300);
-      expect(container.slackDeps.study.stores).toBe(container.services.stores);
+      expect(container.slackDeps.study.store).toBe(container.services.store);
       await expect(container.runPass(new Date('2026-12-01T09:00:00Z'))).rejects.toThrow(/no Slack to send to/);
     } finally {
-      container.close();
+      await container.close();
     }
   });
 });

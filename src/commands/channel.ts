@@ -1,4 +1,4 @@
-import { formatLocal, nextDailyAt, nextWeeklyAt, utcIso } from '../core/due.js';
+import { formatLocal, nextDailyAt, nextWeeklyAt } from '../core/due.js';
 import { noticeView } from '../slack/views/help.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
@@ -19,11 +19,11 @@ export async function subscribe(deps: StudyDeps, ctx: CommandContext, args: { ti
       return ephemeral(noticeView(`There is no track called \`${args.track}\`. Tracks: ${deps.content.tracks.map((t) => `\`${t.id}\``).join(', ')}.`, ':mag:'));
     trackId = found.item.id;
   }
-  const existing = deps.stores.subscriptions.get(ctx.workspaceId, ctx.channelId);
-  const time = args.time ?? existing?.post_time ?? '09:00';
+  const existing = await deps.store.subscriptions.get(ctx.workspaceId, ctx.channelId);
+  const time = args.time ?? existing?.postTime ?? '09:00';
   const tz = args.tz ?? existing?.tz ?? deps.defaultTimezone;
   const nextDaily = nextDailyAt(ctx.now, tz, time);
-  deps.stores.subscriptions.upsert(
+  await deps.store.subscriptions.upsert(
     {
       ws: ctx.workspaceId,
       channel: ctx.channelId,
@@ -31,8 +31,8 @@ export async function subscribe(deps: StudyDeps, ctx: CommandContext, args: { ti
       tz,
       track: trackId,
       by: ctx.userId,
-      nextDaily: utcIso(nextDaily),
-      nextWeekly: utcIso(nextWeeklyAt(ctx.now, tz, time)),
+      nextDaily: nextDaily.toJSDate(),
+      nextWeekly: nextWeeklyAt(ctx.now, tz, time).toJSDate(),
     },
     ctx.now,
   );
@@ -48,7 +48,7 @@ export async function subscribe(deps: StudyDeps, ctx: CommandContext, args: { ti
 
 export async function unsubscribe(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
   if (!(await ctx.profile()).isAdmin) return adminsOnly(deps);
-  const removed = deps.stores.subscriptions.remove(ctx.workspaceId, ctx.channelId);
+  const removed = await deps.store.subscriptions.remove(ctx.workspaceId, ctx.channelId);
   return removed
     ? { ...noticeView(`aipath stopped posting in <#${ctx.channelId}>. Learners keep their progress.`, ':no_bell:'), responseType: 'in_channel' }
     : ephemeral(noticeView(`<#${ctx.channelId}> is not subscribed, so nothing changed.`));

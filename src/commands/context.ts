@@ -1,6 +1,6 @@
 import type { Content } from '../content/load.js';
 import type { Lookups } from '../content/lookups.js';
-import type { Stores } from '../store/index.js';
+import type { Store } from '../ports/store.js';
 import type { Message } from '../slack/views/blocks.js';
 
 /** What the caller's Slack profile tells us; resolved lazily because it may cost a users.info call. */
@@ -18,7 +18,7 @@ export interface CommandContext {
 }
 
 export interface StudyDeps {
-  stores: Stores;
+  store: Store;
   content: Content;
   lookups: Lookups;
   defaultTimezone: string;

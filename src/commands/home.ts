@@ -4,11 +4,11 @@ import { learnerProgress } from './progress.js';
 import { adminNotices } from './notices.js';
 
 export async function homeInput(deps: StudyDeps, ctx: CommandContext): Promise<HomeInput> {
-  const enrolment = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId);
-  const track = enrolment ? deps.content.track(enrolment.track_id) : undefined;
+  const enrolment = await deps.store.enrolments.current(ctx.workspaceId, ctx.userId);
+  const track = enrolment ? deps.content.track(enrolment.trackId) : undefined;
   const profile = await ctx.profile();
-  const notices = profile.isAdmin ? adminNotices(deps, ctx.workspaceId) : [];
+  const notices = profile.isAdmin ? await adminNotices(deps, ctx.workspaceId) : [];
   if (!enrolment || !track) return { tracks: deps.content.tracks, notices };
-  if (enrolment.status === 'paused' && enrolment.status_reason?.startsWith('Slack:')) notices.push(`Your nudges are paused: ${enrolment.status_reason}`);
-  return { tracks: deps.content.tracks, notices, enrolment: learnerProgress(deps, ctx, profile.tz, enrolment, track) };
+  if (enrolment.status === 'paused' && enrolment.statusReason?.startsWith('Slack:')) notices.push(`Your nudges are paused: ${enrolment.statusReason}`);
+  return { tracks: deps.content.tracks, notices, enrolment: await learnerProgress(deps, ctx, profile.tz, enrolment, track) };
 }

@@ -85,8 +85,8 @@ export function tracks(deps: StudyDeps): Reply {
 }
 
 /** Tips for a track are those tagged with it plus the untagged ones meant for everyone. */
-export function tip(deps: StudyDeps, ctx: CommandContext): Reply {
-  const trackId = deps.stores.enrolments.current(ctx.workspaceId, ctx.userId)?.track_id;
+export async function tip(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {
+  const trackId = (await deps.store.enrolments.current(ctx.workspaceId, ctx.userId))?.trackId;
   const pool = forTrack(deps.content.tips, trackId);
   const chosen = pool[Math.floor(deps.random() * pool.length)];
   if (!chosen) return ephemeral(noticeView('There are no tips for your track yet.'));

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { formatLocal, nextWeeklyAt } from '../core/due.js';
 import { localDate, planPosition } from '../core/plan.js';
 import type { Track, Week } from '../content/schema.js';
-import type { EnrolmentRow } from '../store/enrolments.js';
+import type { Enrolment } from '../ports/store.js';
 import { standing } from './activity.js';
 import type { CommandContext, StudyDeps } from './context.js';
 
@@ -22,24 +22,24 @@ export interface LearnerProgress {
 }
 
 /** When the next weekly nudge comes, in words: after a timed pause ends, never once stopped or finished. */
-export function nextNudgeText(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: EnrolmentRow | undefined): string {
+export async function nextNudgeText(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: Enrolment | undefined): Promise<string> {
   if (!enrolment || enrolment.status === 'stopped' || enrolment.status === 'finished') return 'none';
-  const user = deps.stores.users.get(ctx.workspaceId, ctx.userId);
+  const user = await deps.store.users.get(ctx.workspaceId, ctx.userId);
   let from = ctx.now;
   if (enrolment.status === 'paused') {
-    if (!enrolment.paused_until) return 'paused until you resume';
-    from = new Date(Math.max(ctx.now.getTime(), Date.parse(enrolment.paused_until)));
+    if (!enrolment.pausedUntil) return 'paused until you resume';
+    from = new Date(Math.max(ctx.now.getTime(), enrolment.pausedUntil.getTime()));
   }
-  return formatLocal(nextWeeklyAt(from, tz, user?.nudge_time ?? '09:00'));
+  return formatLocal(nextWeeklyAt(from, tz, user?.nudgeTime ?? '09:00'));
 }
 
-export function learnerProgress(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: EnrolmentRow, track: Track): LearnerProgress {
-  const position = planPosition(track, enrolment.started_on, localDate(ctx.now, tz));
-  const done = deps.stores.enrolments.doneWeeks(enrolment.id);
+export async function learnerProgress(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: Enrolment, track: Track): Promise<LearnerProgress> {
+  const position = planPosition(track, enrolment.startedOn, localDate(ctx.now, tz));
+  const done = await deps.store.enrolments.doneWeeks(enrolment.id);
   const pausedNote =
     enrolment.status === 'paused'
-      ? enrolment.paused_until
-        ? `until ${formatLocal(DateTime.fromISO(enrolment.paused_until, { zone: tz }))}`
+      ? enrolment.pausedUntil
+        ? `until ${formatLocal(DateTime.fromJSDate(enrolment.pausedUntil, { zone: tz }))}`
         : 'until you resume'
       : undefined;
   return {
@@ -50,8 +50,8 @@ export function learnerProgress(deps: StudyDeps, ctx: CommandContext, tz: string
     doneCount: done.length,
     // Past the last week an active learner has finished; a stopped one stays stopped.
     status: position.finished && enrolment.status === 'active' ? 'finished' : enrolment.status,
-    statusNote: pausedNote ?? enrolment.status_reason ?? undefined,
-    nextNudge: nextNudgeText(deps, ctx, tz, enrolment),
-    ...standing(deps, ctx, tz),
+    statusNote: pausedNote ?? enrolment.statusReason ?? undefined,
+    nextNudge: await nextNudgeText(deps, ctx, tz, enrolment),
+    ...(await standing(deps, ctx, tz)),
   };
 }

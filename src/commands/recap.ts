@@ -1,7 +1,6 @@
 import { localDate } from '../core/plan.js';
 import { periodBounds } from '../core/due.js';
-import type { Stores } from '../store/index.js';
-import type { SubscriptionRow } from '../store/subscriptions.js';
+import type { Repositories, Subscription } from '../ports/store.js';
 import type { WeeklyRecapInput } from '../slack/views/leaderboard.js';
 import { streakOf } from './activity.js';
 import { rankVisible } from './leaderboard.js';
@@ -9,23 +8,23 @@ import { rankVisible } from './leaderboard.js';
 const STREAK_CANDIDATES = 200;
 
 /** Monday's recap for a channel's team: last ISO week in the channel's timezone. */
-export function weeklyRecap(stores: Stores, sub: SubscriptionRow, at: Date): WeeklyRecapInput {
+export async function weeklyRecap(repos: Repositories, sub: Subscription, at: Date): Promise<WeeklyRecapInput> {
   const last = periodBounds('week', at, sub.tz, 1);
   const before = periodBounds('week', at, sub.tz, 2);
-  const lastRows = stores.points.teamScores(sub.workspace_id, sub.channel_id, last);
-  const beforeRows = new Map(stores.points.teamScores(sub.workspace_id, sub.channel_id, before).map((r) => [r.user_id, r.points]));
+  const lastRows = await repos.points.teamScores(sub.workspaceId, sub.channelId, last);
+  const beforeRows = new Map((await repos.points.teamScores(sub.workspaceId, sub.channelId, before)).map((r) => [r.userId, r.points]));
   const top = rankVisible(lastRows);
 
   let mostImproved: WeeklyRecapInput['mostImproved'];
   for (const r of lastRows) {
-    const gain = r.points - (beforeRows.get(r.user_id) ?? 0);
-    if (gain > 0 && (!mostImproved || gain > mostImproved.gain)) mostImproved = { userId: r.user_id, gain };
+    const gain = r.points - (beforeRows.get(r.userId) ?? 0);
+    if (gain > 0 && (!mostImproved || gain > mostImproved.gain)) mostImproved = { userId: r.userId, gain };
   }
   // Streaks are read for last week's leading scorers only: a long streak without points is rare,
   // and reading every member's days would make a large team's Monday post slow.
   let longestStreak: WeeklyRecapInput['longestStreak'];
   for (const { item: r } of top.slice(0, STREAK_CANDIDATES)) {
-    const days = streakOf(stores, sub.workspace_id, r.userId, localDate(at, sub.tz));
+    const days = await streakOf(repos, sub.workspaceId, r.userId, localDate(at, sub.tz));
     if (days > 1 && (!longestStreak || days > longestStreak.days)) longestStreak = { userId: r.userId, days };
   }
   return {
@@ -33,6 +32,6 @@ export function weeklyRecap(stores: Stores, sub: SubscriptionRow, at: Date): Wee
     top: top.slice(0, 10),
     mostImproved,
     longestStreak,
-    totals: stores.points.teamTotals(sub.workspace_id, sub.channel_id, last.from, last.to),
+    totals: await repos.points.teamTotals(sub.workspaceId, sub.channelId, last),
   };
 }

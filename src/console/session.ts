@@ -57,7 +57,12 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   // The console's time runs on from where `:time` last put it.
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
   // The same wiring as Slack mode, with the local fake Web API standing in for Slack.
-  const container = buildContainer(o.config, { logger: o.logger, clock, random: o.random, slack: deliveryGateway('xoxb-console-local', fake.url, o.logger) });
+  const container = await buildContainer(o.config, {
+    logger: o.logger,
+    clock,
+    random: o.random,
+    slack: deliveryGateway('xoxb-console-local', fake.url, o.logger),
+  });
   const { scheduler } = container;
   const receiver = new ConsoleReceiver();
   const bolt = createReceiverApp({ botToken: 'xoxb-console-local', receiver, slackApiUrl: fake.url, logger: o.logger });
@@ -203,7 +208,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     await scheduler.stop();
     await bolt.stop();
     await fake.stop();
-    container.close();
+    await container.close();
   }
 }
 

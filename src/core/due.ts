@@ -32,18 +32,17 @@ export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
 
 /** The UTC ISO-8601 form stored in SQLite, which sorts in time order as text. */
-export const utcIso = (dt: DateTime): string => dt.toUTC().toISO()!;
 
 export type PeriodName = 'week' | 'month' | 'all';
 
 /** The UTC bounds of the ISO week or calendar month containing `now` in `tz` (offset by `back` periods). */
-export function periodBounds(period: PeriodName, now: Date, tz: string, back = 0): { from: string; to: string; label: string } {
-  if (period === 'all') return { from: '0000-01-01T00:00:00.000Z', to: '9999-12-31T23:59:59.999Z', label: 'all time' };
+export function periodBounds(period: PeriodName, now: Date, tz: string, back = 0): { from: Date; to: Date; label: string } {
+  if (period === 'all') return { from: new Date('0000-01-01T00:00:00.000Z'), to: new Date('9999-12-31T23:59:59.999Z'), label: 'all time' };
   const unit = period === 'week' ? 'week' : 'month';
   const start = DateTime.fromJSDate(now, { zone: tz })
     .startOf(unit)
     .minus({ [unit + 's']: back });
   const end = start.plus({ [unit + 's']: 1 });
   const label = period === 'week' ? `week ${start.toFormat("kkkk-'W'WW")} (from ${start.toFormat('d LLL')})` : start.toFormat('LLLL yyyy');
-  return { from: utcIso(start), to: utcIso(end), label };
+  return { from: start.toJSDate(), to: end.toJSDate(), label };
 }

@@ -66,11 +66,11 @@ function pidExists(pid: number): boolean {
 }
 
 /** Whether the owner of a claim may still be working on it; only a dead owner's claim is taken over. */
-export function ownerAlive(owner: string | null, leaseUntil: string | null, probe: LivenessProbe): boolean {
+export function ownerAlive(owner: string | null, leaseUntil: Date | null, probe: LivenessProbe): boolean {
   if (!owner) return false; // released: the owner gave it back for a later retry
   const [worker, processId] = owner.split('/');
   if (processId === probe.processId) return probe.isRunningHere(owner);
-  if (!leaseUntil || Date.parse(leaseUntil) <= probe.nowMs) return false;
+  if (!leaseUntil || leaseUntil.getTime() <= probe.nowMs) return false;
   const [pidText, , namespace] = processId?.split('.') ?? [];
   if (worker === probe.host && namespace === probe.pidNamespace) {
     const pid = Number(pidText);

@@ -1,14 +1,14 @@
 import { classifySlackError } from '../slack/errors.js';
 import { errorMessage } from '../shared/errors.js';
-import { retryWhileBusy } from '../store/busy.js';
-import type { DeliveryRow, HeldClaim } from '../store/deliveries.js';
+import type { Delivery, HeldClaim } from '../ports/store.js';
+import { retryWhileBusy } from '../shared/busy.js';
 import type { Bound, KindContext } from './kinds/kind.js';
 import type { PassRun } from './pass.js';
 import type { PostRateLimiter } from './rate-limit.js';
 
 /** One claimed delivery on its way out. */
 export interface Outgoing {
-  row: DeliveryRow;
+  row: Delivery;
   /** This pass's hold on the row: every write and the send itself check it. */
   claim: HeldClaim;
   bound: Bound;
@@ -37,12 +37,12 @@ export async function deliver(run: PassRun, o: Outgoing, limiter: PostRateLimite
 
 async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Promise<void> {
   const { deps, opts, now, summary } = run;
-  const { deliveries, workspaces } = deps.services.stores;
-  const ws = o.row.workspace_id;
+  const { ledger, workspaces } = deps.services.store;
+  const ws = o.row.workspaceId;
   const slack = deps.slack.forWorkspace(ws);
   const ctx: KindContext = { services: deps.services, slack, logger: deps.logger, now };
   const fail = async (reason: string) => {
-    if (await retryWhileBusy(() => deliveries.markFailed(o.claim, reason, now))) summary.failed += 1;
+    if (await retryWhileBusy(() => ledger.markFailed(o.claim, reason, now))) summary.failed += 1;
   };
   const lost = () => deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) was taken over by another process; not sending`);
   const followUp = async (sent: { channel: string; ts: string; contentId: string | null }) => {
@@ -54,28 +54,28 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
       deps.logger.error(`after sending delivery ${o.row.id} (${o.row.kind} to ${o.row.target}): ${errorMessage(err)}`);
     }
   };
-  const pause = workspaces.pauseOf(ws);
+  const pause = await retryWhileBusy(() => workspaces.pauseOf(ws));
   // A paused workspace: one delivery per probe interval tries Slack again; the rest wait for it.
   if (pause && !(await retryWhileBusy(() => workspaces.takeProbe(ws, new Date(now.getTime() - WORKSPACE_PROBE_MS), now)))) {
-    const tooLate = now.getTime() - Date.parse(o.row.due_at) > o.graceMs;
-    if (tooLate && (await retryWhileBusy(() => deliveries.markMissed(o.claim, `workspace paused: ${pause.reason}`, now)))) summary.missed += 1;
-    else if (!tooLate) await retryWhileBusy(() => deliveries.putBack(o.claim, `workspace paused: ${pause.reason}`, now));
+    const tooLate = now.getTime() - o.row.dueAt.getTime() > o.graceMs;
+    if (tooLate && (await retryWhileBusy(() => ledger.markMissed(o.claim, `workspace paused: ${pause.reason}`, now)))) summary.missed += 1;
+    else if (!tooLate) await retryWhileBusy(() => ledger.putBack(o.claim, `workspace paused: ${pause.reason}`, now));
     return;
   }
   try {
     const found = o.row.channel ? await alreadyPosted(run, o) : undefined;
     if (found) {
-      await followUp({ channel: o.row.channel!, ts: found, contentId: o.row.content_id });
+      await followUp({ channel: o.row.channel!, ts: found, contentId: o.row.contentId });
       summary.sent += 1;
       return;
     }
     const composed = await o.bound.compose(ctx, o.row);
     if (!composed) return await fail('nothing to send');
-    if (!(await retryWhileBusy(() => deliveries.setChannel(o.claim, composed.channel, composed.contentId, now)))) return lost();
+    if (!(await retryWhileBusy(() => ledger.setChannel(o.claim, composed.channel, composed.contentId, now)))) return lost();
     for (let tries = 1; ; tries++) {
       await limiter.acquire(ws, composed.channel);
       // The fencing check: a process that took this claim over may be sending it now.
-      if (!(await retryWhileBusy(() => deliveries.confirm(o.claim, run.owner.id, run.leaseUntil())))) return lost();
+      if (!(await retryWhileBusy(() => ledger.confirm(o.claim, run.owner.id, run.leaseUntil())))) return lost();
       let sent: { channel: string; ts: string };
       try {
         sent = await slack.post(composed.channel, composed.message, o.row.id);
@@ -89,14 +89,14 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
         throw err;
       }
       limiter.succeeded(ws);
-      if (!(await retryWhileBusy(() => deliveries.markSent(o.claim, sent.channel, sent.ts, composed.contentId, now)))) {
+      if (!(await retryWhileBusy(() => ledger.markSent(o.claim, sent.channel, sent.ts, composed.contentId, now)))) {
         deps.logger.warn(`delivery ${o.row.id} went out but another process holds its claim now; it will find the message in Slack`);
       }
       if (pause && (await retryWhileBusy(() => workspaces.resume(ws))))
         deps.logger.info(`workspace ${ws}: Slack accepts aipath's token again; deliveries resumed`);
       await followUp({ ...sent, contentId: composed.contentId });
       summary.sent += 1;
-      if (o.row.late === 1) summary.late += 1;
+      if (o.row.late) summary.late += 1;
       return;
     }
   } catch (err) {
@@ -104,10 +104,12 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
     const { reason } = failure;
     if (failure.kind === 'installation') {
       // The token or its scopes, not this target: every delivery of the workspace waits for a probe.
-      await retryWhileBusy(() => {
-        workspaces.pause(ws, reason, now);
-        deliveries.putBack(o.claim, `workspace paused: ${reason}`, now);
-      });
+      await retryWhileBusy(() =>
+        deps.services.store.transaction(async (tx) => {
+          await tx.workspaces.pause(ws, reason, now);
+          await tx.ledger.putBack(o.claim, `workspace paused: ${reason}`, now);
+        }),
+      );
       deps.logger.warn(`workspace ${ws}: Slack answered ${reason}; its deliveries are paused until a later send succeeds`);
     } else if (failure.kind === 'target') {
       await fail(reason);
@@ -118,7 +120,7 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
       deps.logger.error(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) failed ${o.row.attempts + 1} times: ${reason}`);
     } else {
       // Given back: a pass after the back-off takes it up again.
-      await retryWhileBusy(() => deliveries.release(o.claim, reason, now));
+      await retryWhileBusy(() => ledger.release(o.claim, reason, now));
       deps.logger.warn(`delivery ${o.row.id} (${o.row.kind} to ${o.row.target}) will be retried: ${reason}`);
     }
   }
@@ -132,10 +134,10 @@ async function alreadyPosted(run: PassRun, o: Outgoing): Promise<string | undefi
   const { deps, now } = run;
   const { row } = o;
   try {
-    const since = new Date(Date.parse(row.claimed_at ?? row.due_at) - 3600_000);
-    const ts = await deps.slack.forWorkspace(row.workspace_id).findDelivery(row.channel!, row.id, since);
+    const since = new Date((row.claimedAt ?? row.dueAt).getTime() - 3600_000);
+    const ts = await deps.slack.forWorkspace(row.workspaceId).findDelivery(row.channel!, row.id, since);
     if (!ts) return undefined;
-    await retryWhileBusy(() => deps.services.stores.deliveries.markSent(o.claim, row.channel!, ts, row.content_id, now));
+    await retryWhileBusy(() => deps.services.store.ledger.markSent(o.claim, row.channel!, ts, row.contentId, now));
     deps.logger.info(`delivery ${row.id} was already in Slack (${ts}); recorded, not sent again`);
     return ts;
   } catch (err) {

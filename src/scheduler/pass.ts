@@ -3,13 +3,13 @@ import type { AppLogger } from '../log.js';
 import type { Services } from '../services.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { errorMessage } from '../shared/errors.js';
-import { retryWhileBusy } from '../store/busy.js';
-import type { DeliveryRow } from '../store/deliveries.js';
+import type { Delivery } from '../ports/store.js';
+import { retryWhileBusy } from '../shared/busy.js';
 import { beginPass, localProbe, ownerAlive, type ClaimOwner } from './claim-owner.js';
 import { emptySummary, type PassSummary } from './cron.js';
 import { deliver, WORKSPACE_PROBE_MS, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
-import type { ScheduledKinds } from './kinds/kind.js';
+import type { ClaimSpec, ScheduledKinds } from './kinds/kind.js';
 import type { PostRateLimiter } from './rate-limit.js';
 
 export interface PassOptions {
@@ -74,7 +74,7 @@ export interface PassRun {
 export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   const opts = { ...DEFAULT_PASS_OPTIONS, ...deps.options };
   // Nothing is claimed into a database file that was deleted or replaced under us.
-  const lost = deps.services.watch.fileProblem();
+  const lost = deps.services.store.database.writesRefused();
   if (lost) throw new Error(`scheduler pass skipped: ${lost}`);
   const wall = deps.wallClock ?? Date.now;
   const owner = beginPass(deps.worker);
@@ -96,12 +96,10 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
 }
 
 function renewLeases(deps: PassDeps, owner: ClaimOwner, until: Date): void {
-  try {
-    deps.services.stores.deliveries.renewAll(owner.id, until);
-  } catch (err) {
+  deps.services.store.ledger.renewAll(owner.id, until).catch((err: unknown) => {
     // A busy database delays one renewal; the lease outlasts several.
     deps.logger.warn(`could not renew claim leases: ${errorMessage(err)}`);
-  }
+  });
 }
 
 const graceMs = (grace: 'daily' | 'weekly', opts: PassOptions) => (grace === 'daily' ? opts.dailyGraceMs : opts.weeklyGraceMs);
@@ -114,10 +112,10 @@ const graceMs = (grace: 'daily' | 'weekly', opts: PassOptions) => (grace === 'da
 async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow: number): Promise<Outgoing[]> {
   const { deps, opts, now } = run;
   const { services } = deps;
-  const { deliveries } = services.stores;
+  const { store } = services;
   const probe = localProbe(wallNow);
   const candidates = await retryWhileBusy(() =>
-    deliveries.openClaims({
+    store.ledger.openClaims({
       claimedBefore: new Date(now.getTime() - opts.claimLeaseMs),
       wallNow: new Date(wallNow),
       host: probe.host,
@@ -129,24 +127,22 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   for (const row of candidates) {
     // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
     const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
-    if (Date.parse(row.claimed_at ?? row.due_at) + backoffMs > now.getTime()) continue;
-    if (ownerAlive(row.claimed_by, row.lease_until, probe)) continue;
+    if ((row.claimedAt ?? row.dueAt).getTime() + backoffMs > now.getTime()) continue;
+    if (ownerAlive(row.claimedBy, row.leaseUntil, probe)) continue;
     const schedule = kinds.find((k) => k.kinds.includes(row.kind));
-    const bound = schedule?.recover(services, row);
+    const bound = schedule && (await retryWhileBusy(() => schedule.recover(store, row)));
     if (!schedule || !bound) continue;
     const taken = await retryWhileBusy(() =>
-      services.db
-        .transaction((): DeliveryRow | undefined => {
-          const fence = deliveries.reclaim(row, run.owner.id, run.leaseUntil(), now);
-          if (fence === undefined) return undefined;
-          // A retry that goes out well after the due time says so, like any late delivery.
-          const late = now.getTime() - Date.parse(row.due_at) > LATE_AFTER_MS && deliveries.markLate(row.id);
-          // The row keeps its first claim time: recovery looks for the post in Slack from then on.
-          const claimed: DeliveryRow = { ...row, fence, late: late ? 1 : row.late };
-          bound.prepare(services, claimed, now);
-          return claimed;
-        })
-        .immediate(),
+      store.transaction(async (tx): Promise<Delivery | undefined> => {
+        const fence = await tx.ledger.reclaim(row, run.owner.id, run.leaseUntil(), now);
+        if (fence === undefined) return undefined;
+        // A retry that goes out well after the due time says so, like any late delivery.
+        const late = now.getTime() - row.dueAt.getTime() > LATE_AFTER_MS && (await tx.ledger.markLate(row.id));
+        // The row keeps its first claim time: recovery looks for the post in Slack from then on.
+        const claimed: Delivery = { ...row, fence, late: late || row.late };
+        await bound.prepare({ tx, content: services.content, now }, claimed);
+        return claimed;
+      }),
     );
     if (!taken) continue;
     out.push({ row: taken, claim: { id: taken.id, fence: taken.fence }, bound, graceMs: graceMs(schedule.grace, opts) });
@@ -166,33 +162,28 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoing[]> {
   const { services } = run.deps;
-  const { deliveries } = services.stores;
+  const { store } = services;
   const out: Outgoing[] = [];
-  for (let batch = schedule.findDue(services, run.now, run.opts.batchSize); batch.length > 0; batch = schedule.findDue(services, run.now, run.opts.batchSize)) {
+  const findDue = () => retryWhileBusy(() => schedule.findDue(store, run.now, run.opts.batchSize));
+  for (let batch = await findDue(); batch.length > 0; batch = await findDue()) {
     for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
       const chunk = batch.slice(i, i + CLAIM_CHUNK);
       const claimed = await retryWhileBusy(() =>
-        services.db
-          .transaction(() =>
-            chunk.flatMap((due) =>
-              due.claim(services, run.now).flatMap((spec) => {
-                const age = run.now.getTime() - Date.parse(spec.dueAt);
-                const grace = graceMs(spec.grace, run.opts);
-                const row = deliveries.insert(
-                  spec.key,
-                  spec.dueAt,
-                  age > grace ? 'missed' : 'claimed',
-                  age > LATE_AFTER_MS,
-                  run.owner.id,
-                  run.leaseUntil(),
-                  run.now,
-                );
-                if (row?.status === 'claimed') spec.bound.prepare(services, row, run.now);
-                return row ? [{ row, spec, grace }] : [];
-              }),
-            ),
-          )
-          .immediate(),
+        store.transaction(async (tx) => {
+          const rows: { row: Delivery; spec: ClaimSpec; grace: number }[] = [];
+          for (const due of chunk) {
+            for (const spec of await due.claim(tx, run.now)) {
+              const age = run.now.getTime() - spec.dueAt.getTime();
+              const grace = graceMs(spec.grace, run.opts);
+              const status = age > grace ? 'missed' : 'claimed';
+              const row = await tx.ledger.insert(spec.key, spec.dueAt, status, age > LATE_AFTER_MS, run.owner.id, run.leaseUntil(), run.now);
+              if (!row) continue;
+              if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now: run.now }, row);
+              rows.push({ row, spec, grace });
+            }
+          }
+          return rows;
+        }),
       );
       for (const { row, spec, grace } of claimed) {
         run.summary.due += 1;
@@ -213,7 +204,7 @@ function spreadByTarget(items: Outgoing[]): Outgoing[] {
   const rounds: Outgoing[][] = [];
   const seen = new Map<string, number>();
   for (const o of items) {
-    const key = `${o.row.workspace_id}/${o.row.target}`;
+    const key = `${o.row.workspaceId}/${o.row.target}`;
     const round = seen.get(key) ?? 0;
     seen.set(key, round + 1);
     const list = rounds[round] ?? [];

@@ -2,27 +2,27 @@ import type { WebClient } from '@slack/web-api';
 import type { CommandContext, StudyDeps } from '../commands/context.js';
 import type { AppLogger } from '../log.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
-import type { DatabaseGuard } from './database-guard.js';
+import type { Database } from '../ports/store.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface SlackDeps {
   study: StudyDeps;
   clock: Clock;
   logger: AppLogger;
-  database: DatabaseGuard;
+  database: Database;
   profileFailures: ProfileFailures;
 }
 
 export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): CommandContext {
   const now = deps.clock.now();
   let profile: ReturnType<CommandContext['profile']> | undefined;
-  const { stores, defaultTimezone, admins } = deps.study;
+  const { store, defaultTimezone, admins } = deps.study;
   return {
     ...ids,
     now,
     profile: () =>
       (profile ??= resolveProfile(
-        { users: stores.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures },
+        { users: store.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures },
         client,
         ids.workspaceId,
         ids.userId,

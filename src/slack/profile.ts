@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '@slack/bolt';
 import type { Profile } from '../commands/context.js';
 import { isIanaZone } from '../core/timezone.js';
-import type { UsersStore } from '../store/users.js';
+import type { UsersRepository } from '../ports/store.js';
 import { UsersInfoResponse } from './payload.js';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -33,7 +33,7 @@ export class ProfileFailures {
 }
 
 export interface ProfileDeps {
-  users: UsersStore;
+  users: UsersRepository;
   defaultTimezone: string;
   admins: readonly string[];
   logger: Logger;
@@ -45,8 +45,8 @@ export interface ProfileDeps {
  * for a day, then the workspace default. A slow or failing users.info never blocks a reply.
  */
 export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: string, userId: string, now: Date): Promise<Profile> {
-  let user = deps.users.ensure(ws, userId, now);
-  const stale = !user.profile_fetched_at || now.getTime() - Date.parse(user.profile_fetched_at) > PROFILE_TTL_MS;
+  let user = await deps.users.ensure(ws, userId, now);
+  const stale = !user.profileFetchedAt || now.getTime() - user.profileFetchedAt.getTime() > PROFILE_TTL_MS;
   const key = `${ws}:${userId}`;
   if (stale && !deps.failures.recent(key, now.getTime())) {
     try {
@@ -54,8 +54,8 @@ export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: s
       const info = UsersInfoResponse.parse(raw).user;
       const tz = info?.tz && isIanaZone(info.tz) ? info.tz : null;
       const isAdmin = !!(info?.is_admin || info?.is_owner || info?.is_primary_owner);
-      deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: isAdmin }, now);
-      user = deps.users.get(ws, userId) ?? user;
+      await deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: isAdmin }, now);
+      user = (await deps.users.get(ws, userId)) ?? user;
       deps.failures.clear(key);
     } catch (err) {
       deps.failures.record(key, now.getTime());
@@ -63,8 +63,8 @@ export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: s
     }
   }
   return {
-    tz: user.tz_override ?? user.slack_tz ?? deps.defaultTimezone,
-    isAdmin: user.is_workspace_admin === 1 || deps.admins.includes(userId),
+    tz: user.tzOverride ?? user.slackTz ?? deps.defaultTimezone,
+    isAdmin: user.isWorkspaceAdmin || deps.admins.includes(userId),
   };
 }
 

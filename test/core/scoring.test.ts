@@ -49,10 +49,10 @@ describe('ranking', () => {
 describe('periods', () => {
   it('use ISO weeks and calendar months in the given timezone', () => {
     const now = new Date('2026-11-22T23:30:00Z'); // Sunday in London, already Monday in Sydney
-    expect(periodBounds('week', now, 'Europe/London')).toMatchObject({ from: '2026-11-16T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z' });
-    expect(periodBounds('week', now, 'Australia/Sydney')).toMatchObject({ from: '2026-11-22T13:00:00.000Z', to: '2026-11-29T13:00:00.000Z' });
-    expect(periodBounds('month', now, 'America/New_York')).toMatchObject({ from: '2026-11-01T04:00:00.000Z', to: '2026-12-01T05:00:00.000Z' });
-    expect(periodBounds('week', now, 'Europe/London', 1)).toMatchObject({ from: '2026-11-09T00:00:00.000Z' });
+    expect(periodBounds('week', now, 'Europe/London')).toMatchObject({ from: new Date('2026-11-16T00:00:00.000Z'), to: new Date('2026-11-23T00:00:00.000Z') });
+    expect(periodBounds('week', now, 'Australia/Sydney')).toMatchObject({ from: new Date('2026-11-22T13:00:00.000Z'), to: new Date('2026-11-29T13:00:00.000Z') });
+    expect(periodBounds('month', now, 'America/New_York')).toMatchObject({ from: new Date('2026-11-01T04:00:00.000Z'), to: new Date('2026-12-01T05:00:00.000Z') });
+    expect(periodBounds('week', now, 'Europe/London', 1)).toMatchObject({ from: new Date('2026-11-09T00:00:00.000Z') });
   });
 });
 

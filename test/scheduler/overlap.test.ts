@@ -14,11 +14,11 @@ const MIN = 60_000;
 const channels = (n: number) => Array.from({ length: n }, (_, i) => `C0OVER${String(i).padStart(4, '0')}`);
 
 /** Every subscribed channel got exactly its tip and its quiz. */
-function expectEachOnce(w: SchedulerWorld, chans: string[]) {
+async function expectEachOnce(w: SchedulerWorld, chans: string[]) {
   // Messages Slack kept, not calls: a call answered 429 posted nothing.
   const kept = (c: string) => w.fake.messages.get(c)?.length ?? 0;
   expect(chans.filter((c) => kept(c) !== 2).map((c) => `${c}: ${kept(c)}`)).toEqual([]);
-  expect(w.ledger("status <> 'sent'")).toEqual([]);
+  expect(await w.ledger((d) => d.status !== 'sent')).toEqual([]);
 }
 
 describe('claims under overlapping passes', () => {
@@ -27,8 +27,8 @@ describe('claims under overlapping passes', () => {
     world = await SchedulerWorld.create({ perChannelIntervalMs: 0, perWorkspacePerMinute: 25 * 60 });
     world.fake.enforceRate('chat.postMessage', 25);
     const chans = channels(130);
-    for (const c of chans) world.subscribe(c, 'UTC');
-    const second = world.open();
+    for (const c of chans) await world.subscribe(c, 'UTC');
+    const second = await world.open();
 
     const first = world.pass(T, world.services, 'host-a');
     await new Promise<void>((resolve) => {
@@ -42,15 +42,15 @@ describe('claims under overlapping passes', () => {
     const overlapping = await world.pass(new Date(T.getTime() + 4.5 * MIN), second, 'host-b');
     expect(overlapping.retried).toBe(0);
     await first;
-    await world.pass(new Date(T.getTime() + 10 * MIN), world.open(), 'host-c');
-    expectEachOnce(world, chans);
+    await world.pass(new Date(T.getTime() + 10 * MIN), await world.open(), 'host-c');
+    await expectEachOnce(world, chans);
   });
 
   it('a tick killed mid fan-out is taken over by the next and every post goes out once', { timeout: 90_000 }, async () => {
     world = await SchedulerWorld.create();
     world.fake.enforceRate('chat.postMessage', 25);
     const chans = channels(20);
-    for (const c of chans) world.subscribe(c, 'UTC');
+    for (const c of chans) await world.subscribe(c, 'UTC');
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -76,9 +76,9 @@ describe('claims under overlapping passes', () => {
       world!.fake.on('call', onCall);
     });
     await exited(doomed);
-    expect(world.ledger("status = 'claimed'").length).toBeGreaterThan(0);
+    expect((await world.ledger((d) => d.status === 'claimed')).length).toBeGreaterThan(0);
     expect(await exited(tick(new Date(T.getTime() + 3 * MIN)))).toBe(0);
-    expectEachOnce(world, chans);
+    await expectEachOnce(world, chans);
   });
 });
 
@@ -91,8 +91,8 @@ describe('who may take a claim over', () => {
     isRunningHere: (o) => o === 'here/100.abc.7/2',
     pidExists: (pid) => pid === 200,
   };
-  const soon = '2026-01-01T09:01:00Z';
-  const past = '2026-01-01T08:59:00Z';
+  const soon = new Date('2026-01-01T09:01:00Z');
+  const past = new Date('2026-01-01T08:59:00Z');
 
   it('keeps a running pass of this process, frees a finished one, and judges other processes by pid and lease', () => {
     expect(ownerAlive('here/100.abc.7/2', past, probe)).toBe(true); // running here, whatever the lease says
@@ -111,14 +111,14 @@ describe('who may take a claim over', () => {
 describe('installation-level Slack errors', () => {
   it('pause the whole workspace, not one channel, and a later successful send resumes it', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0AUTH0001', 'UTC');
-    world.subscribe('C0AUTH0002', 'UTC');
+    await world.subscribe('C0AUTH0001', 'UTC');
+    await world.subscribe('C0AUTH0002', 'UTC');
     world.fake.script('chat.postMessage', { body: { ok: false, error: 'invalid_auth' } }, 4); // every post of the first pass
-    const { stores } = world.services;
+    const { store } = world.services;
     await world.pass(new Date('2026-01-01T09:00:10Z'));
-    expect(stores.workspaces.pauseOf('T0SCHED01')?.reason).toBe('invalid_auth');
-    expect(stores.subscriptions.inWorkspace('T0SCHED01').map((s) => s.status)).toEqual(['active', 'active']);
-    expect(world.ledger("status <> 'claimed'")).toEqual([]);
+    expect((await store.workspaces.pauseOf('T0SCHED01'))?.reason).toBe('invalid_auth');
+    expect((await store.subscriptions.inWorkspace('T0SCHED01')).map((s) => s.status)).toEqual(['active', 'active']);
+    expect(await world.ledger((d) => d.status !== 'claimed')).toEqual([]);
     // Before the probe is due, nothing is tried.
     const calls = world.fake.callsOf('chat.postMessage').length;
     await world.pass(new Date('2026-01-01T09:05:00Z'));
@@ -126,51 +126,51 @@ describe('installation-level Slack errors', () => {
     // Ten minutes on, one send probes the token; it works, so the pause ends and the rest follow.
     await world.pass(new Date('2026-01-01T09:11:00Z'));
     expect(world.fake.callsOf('chat.postMessage')).toHaveLength(calls + 1);
-    expect(stores.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
+    expect(await store.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
     await world.pass(new Date('2026-01-01T09:14:00Z'));
     for (const c of ['C0AUTH0001', 'C0AUTH0002']) expect(world.fake.messages.get(c)).toHaveLength(2);
-    expect(world.ledger("status <> 'sent'")).toEqual([]);
+    expect(await world.ledger((d) => d.status !== 'sent')).toEqual([]);
   });
 
   it('still treat a missing channel as that channel’s problem', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0GONE0001', 'UTC');
+    await world.subscribe('C0GONE0001', 'UTC');
     world.fake.script('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
     await world.pass(new Date('2026-01-01T09:00:10Z'));
-    expect(world.services.stores.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
-    expect(world.services.stores.subscriptions.inWorkspace('T0SCHED01').map((s) => s.status)).toEqual(['paused']);
+    expect(await world.services.store.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
+    expect((await world.services.store.subscriptions.inWorkspace('T0SCHED01')).map((s) => s.status)).toEqual(['paused']);
   });
 });
 
 describe('scheduler timestamps', () => {
   it('come from the pass’s now, not the wall clock', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0CLOCK001', 'UTC');
+    await world.subscribe('C0CLOCK001', 'UTC');
     await world.pass(new Date('2026-01-01T09:00:10Z'));
     await world.pass(new Date('2026-01-02T09:00:10Z'));
-    const posts = world.services.db.prepare('SELECT posted_at, closed_at FROM quiz_posts ORDER BY id').all();
-    expect(posts).toEqual([
-      { posted_at: '2026-01-01T09:00:10.000Z', closed_at: '2026-01-02T09:00:10.000Z' },
-      { posted_at: '2026-01-02T09:00:10.000Z', closed_at: null },
+    const { quiz } = world.services.store;
+    expect([await quiz.post(1), await quiz.post(2)]).toMatchObject([
+      { postedAt: new Date('2026-01-01T09:00:10.000Z'), closedAt: new Date('2026-01-02T09:00:10.000Z') },
+      { postedAt: new Date('2026-01-02T09:00:10.000Z'), closedAt: null },
     ]);
-    expect(new Set(world.ledger().map((r) => String(r.updated_at).slice(0, 10)))).toEqual(new Set(['2026-01-01', '2026-01-02']));
+    expect(new Set((await world.ledger()).map((r) => r.updatedAt.toISOString().slice(0, 10)))).toEqual(new Set(['2026-01-01', '2026-01-02']));
   });
 });
 
 describe('recovery in a busy channel', () => {
   it('finds a crashed post behind more than one page of history and records it, not posting again', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0BUSY0001', 'UTC');
-    const { deliveries } = world.services.stores;
-    const markSent = deliveries.markSent;
-    deliveries.markSent = () => false; // the process dies after Slack got the posts
+    await world.subscribe('C0BUSY0001', 'UTC');
+    const { ledger } = world.services.store;
+    const markSent = ledger.markSent;
+    ledger.markSent = async () => false; // the process dies after Slack got the posts
     await world.pass(new Date('2026-01-01T09:00:10Z'));
-    deliveries.markSent = markSent;
+    ledger.markSent = markSent;
     // 450 people talk in the channel before the restart: our posts are now on page three.
     const chatter = world.fake.messages.get('C0BUSY0001')!;
     for (let i = 0; i < 450; i++) chatter.push({ ts: `1900000000.${String(i).padStart(6, '0')}`, text: `chat ${i}` } as (typeof chatter)[number]);
     await world.pass(new Date('2026-01-01T09:05:00Z'));
     expect(world.posts('C0BUSY0001')).toHaveLength(2);
-    expect(world.ledger().map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect((await world.ledger()).map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 });

@@ -14,10 +14,10 @@ async function runEvery(w: SchedulerWorld, from: string, to: string, stepMin: nu
   for (let t = Date.parse(from); t <= Date.parse(to); t += stepMin * MIN) await w.pass(new Date(t));
 }
 
-const localTimesOf = (w: SchedulerWorld, channel: string, tz: string) =>
-  w
-    .ledger(`target = '${channel}' AND kind = 'daily_tip' AND status = 'sent'`)
-    .map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd HH:mm'));
+const localTimesOf = async (w: SchedulerWorld, channel: string, tz: string) =>
+  (await w.ledger((d) => d.target === channel && d.kind === 'daily_tip' && d.status === 'sent')).map((r) =>
+    DateTime.fromJSDate(r.dueAt, { zone: tz }).toFormat('yyyy-MM-dd HH:mm'),
+  );
 
 describe('daily posts at local time across daylight-saving changes', () => {
   // 2026 transitions: New York Mar 8 / Nov 1, London Mar 29 / Oct 25, Sydney Apr 5 / Oct 4; Kolkata has none.
@@ -35,12 +35,13 @@ describe('daily posts at local time across daylight-saving changes', () => {
         world.fake.reset();
         const channel = `C${day.replace(/-/g, '')}`;
         const start = DateTime.fromISO(`${day}T00:00`, { zone: tz }).minus({ days: 1 });
-        world.subscribe(channel, tz, '09:00', start.toJSDate());
+        await world.subscribe(channel, tz, '09:00', start.toJSDate());
         await runEvery(world, start.toUTC().toISO()!, start.plus({ days: 3 }).toUTC().toISO()!, 7);
         const days = [0, 1, 2].map((d) => start.plus({ days: d }).toFormat('yyyy-MM-dd'));
-        expect(localTimesOf(world, channel, tz)).toEqual(days.map((d) => `${d} 09:00`));
-        for (const kind of ['daily_tip', 'daily_quiz']) expect(world.ledger(`target = '${channel}' AND kind = '${kind}' AND status = 'sent'`)).toHaveLength(3);
-        expect(world.posts(channel)).toHaveLength(world.ledger(`target = '${channel}' AND status = 'sent'`).length);
+        expect(await localTimesOf(world, channel, tz)).toEqual(days.map((d) => `${d} 09:00`));
+        for (const kind of ['daily_tip', 'daily_quiz'])
+          expect(await world.ledger((d) => d.target === channel && d.kind === kind && d.status === 'sent')).toHaveLength(3);
+        expect(world.posts(channel)).toHaveLength((await world.ledger((d) => d.target === channel && d.status === 'sent')).length);
       }
     });
   }
@@ -50,9 +51,9 @@ describe('weekly nudges', () => {
   it("arrive on each learner's local Monday at their nudge time, once a week, in every timezone", async () => {
     world = await SchedulerWorld.create();
     const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata'];
-    zones.forEach((tz, i) => {
-      world.enrol(`U0NUDGE00${i}`, tz, 'devops', '2026-10-19', new Date('2026-10-19T00:00:00Z'), i % 2 ? '08:30' : '09:00');
-    });
+    for (const [i, tz] of zones.entries()) {
+      await world.enrol(`U0NUDGE00${i}`, tz, 'devops', '2026-10-19', new Date('2026-10-19T00:00:00Z'), i % 2 ? '08:30' : '09:00');
+    }
     // Three weeks that include London's and New York's autumn changes.
     await runEvery(world, '2026-10-19T00:00:00Z', '2026-11-09T23:59:00Z', 10);
     let total = 0;
@@ -65,9 +66,9 @@ describe('weekly nudges', () => {
         if (due.toMillis() >= Date.parse('2026-10-19T00:00:00Z') && due.toMillis() <= Date.parse('2026-11-09T23:59:00Z'))
           expected.push(due.toFormat('yyyy-MM-dd ccc HH:mm'));
       }
-      const sent = world
-        .ledger(`target = 'U0NUDGE00${i}' AND status = 'sent'`)
-        .map((r) => DateTime.fromISO(String(r.due_at), { zone: tz }).toFormat('yyyy-MM-dd ccc HH:mm'));
+      const sent = (await world.ledger((d) => d.target === `U0NUDGE00${i}` && d.status === 'sent')).map((r) =>
+        DateTime.fromJSDate(r.dueAt, { zone: tz }).toFormat('yyyy-MM-dd ccc HH:mm'),
+      );
       expect(sent, tz).toEqual(expected);
       expect(expected.length).toBeGreaterThanOrEqual(3);
       total += sent.length;
@@ -79,13 +80,13 @@ describe('weekly nudges', () => {
 
   it('send nothing to paused or stopped learners, and one congratulation at the end of a track', async () => {
     world = await SchedulerWorld.create();
-    const { enrolments } = world.services.stores;
-    const paused = world.enrol('U0PAUSED01', 'UTC');
-    enrolments.setStatus(paused.id, 'paused', new Date('2026-01-01T00:00:00Z'));
-    const stopped = world.enrol('U0STOPPED1', 'UTC');
-    enrolments.setStatus(stopped.id, 'stopped', new Date('2026-01-01T00:00:00Z'));
+    const { enrolments } = world.services.store;
+    const paused = await world.enrol('U0PAUSED01', 'UTC');
+    await enrolments.setStatus(paused.id, 'paused', new Date('2026-01-01T00:00:00Z'));
+    const stopped = await world.enrol('U0STOPPED1', 'UTC');
+    await enrolments.setStatus(stopped.id, 'stopped', new Date('2026-01-01T00:00:00Z'));
     // practitioner is short: started long ago, it is finished by the first Monday.
-    world.enrol('U0FINISH01', 'UTC', 'practitioner', '2025-06-02');
+    await world.enrol('U0FINISH01', 'UTC', 'practitioner', '2025-06-02');
     await runEvery(world, '2026-01-05T08:55:00Z', '2026-01-26T09:05:00Z', 10);
     expect(world.posts('D0PAUSED01')).toHaveLength(0);
     expect(world.posts('D0STOPPED1')).toHaveLength(0);
@@ -96,45 +97,45 @@ describe('weekly nudges', () => {
 
   it('resume by themselves when a timed pause ends', async () => {
     world = await SchedulerWorld.create();
-    const e = world.enrol('U0TIMED001', 'UTC');
-    world.services.stores.enrolments.setStatus(e.id, 'paused', new Date('2026-01-01T00:00:00Z'), { pausedUntil: '2026-01-10T00:00:00.000Z' });
+    const e = await world.enrol('U0TIMED001', 'UTC');
+    await world.services.store.enrolments.setStatus(e.id, 'paused', new Date('2026-01-01T00:00:00Z'), { pausedUntil: new Date('2026-01-10T00:00:00.000Z') });
     await runEvery(world, '2026-01-05T08:55:00Z', '2026-01-12T09:05:00Z', 10);
-    expect(world.ledger("target = 'U0TIMED001'").map((r) => r.period)).toEqual(['2026-W03']);
+    expect((await world.ledger((d) => d.target === 'U0TIMED001')).map((r) => r.period)).toEqual(['2026-W03']);
   });
 });
 
 describe('exactly once', () => {
   it('two processes passing at the same moment post each delivery once', async () => {
     world = await SchedulerWorld.create();
-    for (let i = 0; i < 20; i++) world.subscribe(`C0TWIN${String(i).padStart(3, '0')}`, 'Europe/London');
-    const other = world.open();
+    for (let i = 0; i < 20; i++) await world.subscribe(`C0TWIN${String(i).padStart(3, '0')}`, 'Europe/London');
+    const other = await world.open();
     const now = new Date('2026-01-01T09:00:30Z');
     await Promise.all([world.pass(now, world.services, 'a'), world.pass(now, other, 'b'), world.pass(now, other, 'c')]);
     expect(world.posts()).toHaveLength(40); // a tip and a quiz per channel
     expect(new Set(world.posts().map((p) => p.params.channel)).size).toBe(20);
-    expect(world.ledger()).toHaveLength(40);
+    expect(await world.ledger()).toHaveLength(40);
   });
 
   it('a second pass, or a restart, sends nothing again', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0AGAIN001', 'UTC');
+    await world.subscribe('C0AGAIN001', 'UTC');
     await world.pass(new Date('2026-01-01T09:00:10Z'));
     await world.pass(new Date('2026-01-01T09:00:50Z'));
-    const restarted = world.open();
+    const restarted = await world.open();
     await world.pass(new Date('2026-01-01T09:01:30Z'), restarted);
     expect(world.posts('C0AGAIN001')).toHaveLength(2);
   });
 
   it('recovers a claim left open after Slack got the message: recorded, not posted again', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0CRASH001', 'UTC');
+    await world.subscribe('C0CRASH001', 'UTC');
     // Simulate the crash: Slack stores the messages but the process dies before recording them.
-    const { deliveries } = world.services.stores;
-    const markSent = deliveries.markSent;
-    deliveries.markSent = () => false;
+    const { ledger } = world.services.store;
+    const markSent = ledger.markSent;
+    ledger.markSent = async () => false;
     await world.pass(new Date('2026-01-01T09:00:10Z'));
-    deliveries.markSent = markSent;
-    expect(world.ledger().map((r) => [r.status, r.channel])).toEqual([
+    ledger.markSent = markSent;
+    expect((await world.ledger()).map((r) => [r.status, r.channel])).toEqual([
       ['claimed', 'C0CRASH001'],
       ['claimed', 'C0CRASH001'],
     ]);
@@ -143,29 +144,24 @@ describe('exactly once', () => {
     expect(summary.retried).toBe(2);
     expect(world.fake.callsOf('conversations.history')).toHaveLength(2);
     expect(world.posts('C0CRASH001')).toHaveLength(2);
-    expect(world.ledger().map((r) => r.status)).toEqual(['sent', 'sent']);
-    expect(
-      world
-        .ledger()
-        .map((r) => r.message_ts)
-        .sort(),
-    ).toEqual(slackTs.sort());
+    expect((await world.ledger()).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect((await world.ledger()).map((r) => r.messageTs).sort()).toEqual(slackTs.sort());
   });
 
   it('recovers a claim left open before Slack got the message: posted once', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0LOST0001', 'UTC');
+    await world.subscribe('C0LOST0001', 'UTC');
     world.fake.script('chat.postMessage', { status: 503, body: 'unavailable' });
     await world.pass(new Date('2026-01-01T09:00:10Z'));
-    const failedFirst = world.ledger("status = 'claimed'");
+    const failedFirst = await world.ledger((d) => d.status === 'claimed');
     expect(failedFirst).toMatchObject([{ attempts: 1, error: 'http_503' }]);
     await world.pass(new Date('2026-01-01T09:02:30Z')); // inside the doubled lease: not yet
     expect(world.posts('C0LOST0001')).toHaveLength(2);
     await world.pass(new Date('2026-01-01T09:04:30Z'));
     expect(world.posts('C0LOST0001')).toHaveLength(3);
-    expect(world.ledger().map((r) => [r.status, r.late])).toEqual([
-      ['sent', 1], // the retry went out 4½ minutes after 09:00
-      ['sent', 0],
+    expect((await world.ledger()).map((r) => [r.status, r.late])).toEqual([
+      ['sent', true], // the retry went out 4½ minutes after 09:00
+      ['sent', false],
     ]);
   });
 });
@@ -173,25 +169,24 @@ describe('exactly once', () => {
 describe('quizzes across a crash', () => {
   it('a quiz recovered from Slack after a crash still records its timestamp and closes the one before', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0QCRASH01', 'UTC');
+    await world.subscribe('C0QCRASH01', 'UTC');
     await world.pass(new Date('2026-01-01T09:00:10Z'));
-    // Day 2: the process dies after Slack got both posts but before anything was recorded.
-    const { deliveries } = world.services.stores;
-    const markSent = deliveries.markSent;
-    deliveries.markSent = () => false;
-    const realPost = world.services.db.prepare('UPDATE quiz_posts SET message_ts = NULL WHERE id = (SELECT MAX(id) FROM quiz_posts)');
+    // Day 2: the process dies after Slack got both posts but before anything was recorded: not the
+    // deliveries, not the new quiz's timestamp, not the closing of yesterday's quiz.
+    const { ledger, quiz } = world.services.store;
+    const real = { markSent: ledger.markSent, setMessageTs: quiz.setMessageTs, close: quiz.close };
+    ledger.markSent = async () => false;
+    quiz.setMessageTs = async () => {};
+    quiz.close = async () => false;
     await world.pass(new Date('2026-01-02T09:00:10Z'));
-    deliveries.markSent = markSent;
-    realPost.run(); // the crash came before the timestamp was stored, too
-    world.services.db.prepare('UPDATE quiz_posts SET closed_at = NULL').run();
+    Object.assign(ledger, { markSent: real.markSent });
+    Object.assign(quiz, { setMessageTs: real.setMessageTs, close: real.close });
+    expect(await quiz.post(2)).toMatchObject({ messageTs: null });
     await world.pass(new Date('2026-01-02T09:05:00Z'));
-    const posts = world.services.db.prepare('SELECT message_ts, closed_at FROM quiz_posts ORDER BY id').all() as {
-      message_ts: string | null;
-      closed_at: string | null;
-    }[];
-    expect(posts).toHaveLength(2);
-    expect(posts[1]!.message_ts).toBeTruthy();
-    expect(posts[0]!.closed_at).toBeTruthy();
+    const posts = [await quiz.post(1), await quiz.post(2)];
+    expect(await quiz.post(3)).toBeUndefined();
+    expect(posts[1]!.messageTs).toBeTruthy();
+    expect(posts[0]!.closedAt).toBeTruthy();
     expect(world.posts('C0QCRASH01')).toHaveLength(4);
   });
 });
@@ -199,33 +194,33 @@ describe('quizzes across a crash', () => {
 describe('downtime', () => {
   it('sends a daily post late within 6 hours and records older ones as missed', async () => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0DOWN0001', 'UTC', '09:00', new Date('2026-01-01T00:00:00Z'));
+    await world.subscribe('C0DOWN0001', 'UTC', '09:00', new Date('2026-01-01T00:00:00Z'));
     const summary = await world.pass(new Date('2026-01-03T14:00:00Z'));
     expect(summary).toMatchObject({ due: 6, sent: 2, late: 2, missed: 4 });
-    expect(world.ledger("kind = 'daily_tip'").map((r) => [r.period, r.status, r.late])).toEqual([
-      ['2026-01-01', 'missed', 1],
-      ['2026-01-02', 'missed', 1],
-      ['2026-01-03', 'sent', 1],
+    expect((await world.ledger((d) => d.kind === 'daily_tip')).map((r) => [r.period, r.status, r.late])).toEqual([
+      ['2026-01-01', 'missed', true],
+      ['2026-01-02', 'missed', true],
+      ['2026-01-03', 'sent', true],
     ]);
     expect(world.posts().every((p) => /[Ss]ent late/.test(JSON.stringify(p.params.blocks)))).toBe(true);
   });
 
   it('sends a weekly nudge up to 2 days late, and misses it after that', async () => {
     world = await SchedulerWorld.create();
-    world.enrol('U0LATE0001', 'UTC', 'devops', '2026-01-05');
-    world.enrol('U0GONE0001', 'UTC', 'devops', '2026-01-05');
+    await world.enrol('U0LATE0001', 'UTC', 'devops', '2026-01-05');
+    await world.enrol('U0GONE0001', 'UTC', 'devops', '2026-01-05');
     await world.pass(new Date('2026-01-06T12:00:00Z'), world.services); // Tuesday: 27 h late
-    expect(world.ledger("target = 'U0LATE0001'")).toMatchObject([{ status: 'sent', late: 1 }]);
-    world.enrol('U0GONE0002', 'UTC', 'devops', '2026-01-05', new Date('2026-01-06T00:00:00Z'));
+    expect(await world.ledger((d) => d.target === 'U0LATE0001')).toMatchObject([{ status: 'sent', late: true }]);
+    await world.enrol('U0GONE0002', 'UTC', 'devops', '2026-01-05', new Date('2026-01-06T00:00:00Z'));
     await world.pass(new Date('2026-01-15T12:00:00Z')); // next Monday's is 3 days old
-    expect(world.ledger("target = 'U0GONE0002'")).toMatchObject([{ status: 'missed' }]);
+    expect(await world.ledger((d) => d.target === 'U0GONE0002')).toMatchObject([{ status: 'missed' }]);
   });
 });
 
 describe('Slack errors', () => {
   it('honours 429 Retry-After and still delivers everything', async () => {
     world = await SchedulerWorld.create();
-    for (let i = 0; i < 6; i++) world.subscribe(`C0RATE${String(i).padStart(4, '0')}`, 'UTC');
+    for (let i = 0; i < 6; i++) await world.subscribe(`C0RATE${String(i).padStart(4, '0')}`, 'UTC');
     world.fake.enforceRate('chat.postMessage', 2, 1);
     const summary = await world.pass(new Date('2026-01-01T09:00:10Z'));
     expect(summary.sent).toBe(12);
@@ -236,12 +231,12 @@ describe('Slack errors', () => {
 
   it.each(['channel_not_found', 'not_in_channel', 'is_archived'])('pauses a subscription on %s with the reason, and stops posting there', async (error) => {
     world = await SchedulerWorld.create();
-    world.subscribe('C0GONE0001', 'UTC');
+    await world.subscribe('C0GONE0001', 'UTC');
     world.fake.script('chat.postMessage', { body: { ok: false, error } });
     const summary = await world.pass(new Date('2026-01-01T09:00:10Z'));
     expect(summary.failed).toBe(1);
-    expect(world.services.stores.subscriptions.get(WS, 'C0GONE0001')).toMatchObject({ status: 'paused', status_reason: `Slack: ${error}` });
-    expect(world.ledger("status = 'failed'")).toMatchObject([{ error }]);
+    expect(await world.services.store.subscriptions.get(WS, 'C0GONE0001')).toMatchObject({ status: 'paused', statusReason: `Slack: ${error}` });
+    expect(await world.ledger((d) => d.status === 'failed')).toMatchObject([{ error }]);
     await world.pass(new Date('2026-01-02T09:00:10Z'));
     expect(world.posts('C0GONE0001')).toHaveLength(2); // the failed one and the other sent alongside it
   });
@@ -249,19 +244,19 @@ describe('Slack errors', () => {
   // account_inactive is about aipath's own token (installation-level): see overlap.test.ts.
   it.each(['user_disabled', 'user_not_found'])('pauses an enrolment on %s with the reason', async (error) => {
     world = await SchedulerWorld.create();
-    const e = world.enrol('U0LEFT0001', 'UTC');
+    const e = await world.enrol('U0LEFT0001', 'UTC');
     world.fake.script('conversations.open', { body: { ok: false, error } });
     await world.pass(new Date('2026-01-05T09:00:10Z'));
-    expect(world.services.stores.enrolments.current(WS, 'U0LEFT0001')).toMatchObject({ id: e.id, status: 'paused', status_reason: `Slack: ${error}` });
+    expect(await world.services.store.enrolments.current(WS, 'U0LEFT0001')).toMatchObject({ id: e.id, status: 'paused', statusReason: `Slack: ${error}` });
   });
 
   it('gives up on a delivery that keeps failing, recording it as failed rather than dropping it', async () => {
     world = await SchedulerWorld.create(undefined, { maxAttempts: 2 });
-    world.subscribe('C0FLAKY001', 'UTC');
+    await world.subscribe('C0FLAKY001', 'UTC');
     world.fake.script('chat.postMessage', { status: 500, body: 'boom' }, 10);
     await world.pass(new Date('2026-01-01T09:00:10Z'));
     await world.pass(new Date('2026-01-01T09:05:00Z'));
-    expect(world.ledger()[0]).toMatchObject({ status: 'failed' });
-    expect(String(world.ledger()[0]!.error)).toContain('gave up after 2 attempts');
+    expect((await world.ledger())[0]).toMatchObject({ status: 'failed' });
+    expect(String((await world.ledger())[0]!.error)).toContain('gave up after 2 attempts');
   });
 });

@@ -25,13 +25,13 @@ describe('buttons built from the action ids', () => {
     expect(await click('U0BUTTON01', ACTIONS.lookupService.ref(service.id))).toContain(service.name);
     expect(await click('U0BUTTON01', ACTIONS.lookupService.ref('no-such-service'))).toBe('That entry no longer exists.');
     await click('U0BUTTON01', ACTIONS.lookupTrack.ref('devops'));
-    expect(t.app.services.stores.enrolments.current(TEAM, 'U0BUTTON01')?.track_id).toBe('devops');
+    expect((await t.app.services.store.enrolments.current(TEAM, 'U0BUTTON01'))?.trackId).toBe('devops');
   });
 
   it('answer a value that does not decode with "could not be read", and change nothing', async () => {
     const user = 'U0BUTTON02';
     await t.commandJson('start devops', { user });
-    const enrolment = t.app.services.stores.enrolments.current(TEAM, user)!;
+    const enrolment = (await t.app.services.store.enrolments.current(TEAM, user))!;
     const forged: [ButtonRef, string][] = [
       [{ actionId: 'milestone_done', value: 'week-1' }, 'That button could not be read.'],
       [{ actionId: 'lookup_track:mlops', value: 'ML Ops' }, 'That button could not be read.'],
@@ -40,10 +40,10 @@ describe('buttons built from the action ids', () => {
       [{ actionId: 'pquiz_submit', value: 'Not An Id' }, 'That answer could not be read.'],
     ];
     for (const [b, reply] of forged) expect(await click(user, b), b.actionId).toBe(reply);
-    expect(t.app.services.stores.enrolments.current(TEAM, user)).toEqual(enrolment);
-    expect(t.app.services.stores.enrolments.doneWeeks(enrolment.id)).toEqual([]);
+    expect(await t.app.services.store.enrolments.current(TEAM, user)).toEqual(enrolment);
+    expect(await t.app.services.store.enrolments.doneWeeks(enrolment.id)).toEqual([]);
     // The same button with the value it is built with works.
     await click(user, ACTIONS.milestoneDone.ref());
-    expect(t.app.services.stores.enrolments.doneWeeks(enrolment.id)).toEqual([1]);
+    expect(await t.app.services.store.enrolments.doneWeeks(enrolment.id)).toEqual([1]);
   });
 });

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,14 +10,10 @@ afterAll(async () => {
   await t.close();
 });
 
-const row = (sql: string, ...params: unknown[]) => {
-  const db = new Database(t.dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).get(...params) as Record<string, unknown> | undefined;
-  } finally {
-    db.close();
-  }
-};
+const store = () => t.app.services.store;
+const userOf = (id: string) => store().users.get(TEAM, id);
+const currentOf = (id: string) => store().enrolments.current(TEAM, id);
+const subscriptionOf = (channel: string) => store().subscriptions.get(TEAM, channel);
 const me = { user: 'U0CMD00001' };
 const blocksOf = (r: { blocks: unknown[] }) => JSON.stringify(r.blocks);
 
@@ -27,47 +22,45 @@ describe('every /aipath command through signed HTTP requests', () => {
     const r = await t.commandJson('tracks', me);
     for (const id of ['devops', 'architect', 'developer', 'support', 'cloud-engineer', 'platform', 'ml', 'practitioner'])
       expect(blocksOf(r)).toContain(`\`${id}\``);
-    expect(row("SELECT COUNT(*) AS n FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ n: 0 });
+    expect(await userOf('U0CMD00001')).toBeUndefined();
   });
 
   it('start: a typo resolves, the start date is local, and a second start on the same track changes nothing', async () => {
     t.now.value = new Date('2026-11-23T03:00:00Z'); // still 22 Nov in New York
     const r = await t.commandJson('start devosp', me);
     expect(r.text).toContain('Week 1 starts today');
-    expect(row("SELECT track_id, started_on FROM enrolments WHERE user_id = 'U0CMD00001'")).toEqual({ track_id: 'devops', started_on: '2026-11-22' });
+    const first = await currentOf('U0CMD00001');
+    expect(first).toMatchObject({ trackId: 'devops', startedOn: '2026-11-22' });
     const again = await t.commandJson('start devops', me);
     expect(again.text).toContain('already on');
-    expect(row("SELECT COUNT(*) AS n FROM enrolments WHERE user_id = 'U0CMD00001'")).toEqual({ n: 1 });
+    expect(await currentOf('U0CMD00001')).toEqual(first);
   });
 
   it('start: switching keeps the old track, and switching back resumes it', async () => {
     await t.commandJson('done', me);
+    const devops = (await currentOf('U0CMD00001'))!;
     await t.commandJson('start ml', me);
-    expect(row("SELECT track_id FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ track_id: 'ml' });
+    expect(await currentOf('U0CMD00001')).toMatchObject({ trackId: 'ml' });
     const back = await t.commandJson('start devops', me);
     expect(back.text).toContain('Welcome back');
-    expect(
-      row("SELECT COUNT(*) AS n FROM milestones_done m JOIN enrolments e ON e.id = m.enrolment_id WHERE e.user_id = 'U0CMD00001' AND e.track_id = 'devops'"),
-    ).toEqual({ n: 1 });
+    expect(await currentOf('U0CMD00001')).toMatchObject({ id: devops.id, trackId: 'devops' });
+    expect(await store().enrolments.doneWeeks(devops.id)).toEqual([1]);
   });
 
   it('start: an unknown track gets a helpful answer and changes nothing', async () => {
     const r = await t.commandJson('start astronaut', { user: 'U0CMD00002' });
     expect(r.text).toMatch(/couldn't find a track|Did you mean/);
-    expect(row("SELECT COUNT(*) AS n FROM enrolments WHERE user_id = 'U0CMD00002'")).toEqual({ n: 0 });
+    expect(await currentOf('U0CMD00002')).toBeUndefined();
   });
 
   it('pause, resume and stop change the enrolment and say what happens next', async () => {
     expect((await t.commandJson('pause 7', me)).text).toContain('Nudges paused until');
-    expect(row("SELECT status, paused_until FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({
-      status: 'paused',
-      paused_until: '2026-11-30T03:00:00.000Z',
-    });
+    expect(await currentOf('U0CMD00001')).toMatchObject({ status: 'paused', pausedUntil: new Date('2026-11-30T03:00:00.000Z') });
     expect((await t.commandJson('resume', me)).text).toContain('Welcome back');
-    expect(row("SELECT status FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ status: 'active' });
+    expect(await currentOf('U0CMD00001')).toMatchObject({ status: 'active' });
     expect((await t.commandJson('pause 0', me)).text).toContain('1 to 365');
     expect((await t.commandJson('stop', me)).text).toContain('progress is kept');
-    expect(row("SELECT status FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ status: 'stopped' });
+    expect(await currentOf('U0CMD00001')).toMatchObject({ status: 'stopped' });
     await t.commandJson('start devops', me);
   });
 
@@ -93,33 +86,29 @@ describe('every /aipath command through signed HTTP requests', () => {
   it('subscribe and unsubscribe are for admins; others are told who can', async () => {
     const denied = await t.commandJson('subscribe 08:00', { user: 'U0CMD00002', channel: 'C0CMDCHAN1' });
     expect(denied.text).toContain('Only workspace admins and owners and <@U0BOSS0001>');
-    expect(row("SELECT COUNT(*) AS n FROM subscriptions WHERE channel_id = 'C0CMDCHAN1'")).toEqual({ n: 0 });
+    expect(await subscriptionOf('C0CMDCHAN1')).toBeUndefined();
     const ok = await t.commandJson('subscribe 08:15 Asia/Kolkata ml', { user: 'U0BOSS0001', channel: 'C0CMDCHAN1' });
     expect(ok.response_type).toBe('in_channel');
-    expect(row("SELECT post_time, tz, track_id FROM subscriptions WHERE channel_id = 'C0CMDCHAN1'")).toEqual({
-      post_time: '08:15',
-      tz: 'Asia/Kolkata',
-      track_id: 'ml',
-    });
+    expect(await subscriptionOf('C0CMDCHAN1')).toMatchObject({ postTime: '08:15', tz: 'Asia/Kolkata', trackId: 'ml' });
     const defaults = await t.commandJson('subscribe', { user: 'U0BOSS0001', channel: 'C0CMDCHAN2' });
     expect(defaults.text).toContain('09:00 Europe/London');
     const bad = await t.commandJson('subscribe 25:00', { user: 'U0BOSS0001', channel: 'C0CMDCHAN3' });
     expect(bad.text).toContain('24-hour HH:MM');
-    expect(row("SELECT COUNT(*) AS n FROM subscriptions WHERE channel_id = 'C0CMDCHAN3'")).toEqual({ n: 0 });
+    expect(await subscriptionOf('C0CMDCHAN3')).toBeUndefined();
     expect((await t.commandJson('unsubscribe', { user: 'U0CMD00002', channel: 'C0CMDCHAN1' })).text).toContain('Only workspace admins');
     expect((await t.commandJson('unsubscribe', { user: 'U0BOSS0001', channel: 'C0CMDCHAN1' })).text).toContain('stopped posting');
-    expect(row("SELECT COUNT(*) AS n FROM subscriptions WHERE channel_id = 'C0CMDCHAN1'")).toEqual({ n: 0 });
+    expect(await subscriptionOf('C0CMDCHAN1')).toBeUndefined();
   });
 
   it('settings: time, timezone and leaderboard, with examples for bad values', async () => {
     await t.commandJson('settings time 7:45', me);
     await t.commandJson('settings tz Asia/Tokyo', me);
-    expect(row("SELECT nudge_time, tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ nudge_time: '07:45', tz_override: 'Asia/Tokyo' });
+    expect(await userOf('U0CMD00001')).toMatchObject({ nudgeTime: '07:45', tzOverride: 'Asia/Tokyo' });
     // The next nudge moved with them: Monday 07:45 in Tokyo is Sunday 22:45 UTC.
-    expect(row("SELECT next_nudge_at FROM enrolments WHERE user_id = 'U0CMD00001' AND is_current = 1")).toEqual({ next_nudge_at: '2026-11-29T22:45:00.000Z' });
+    expect((await currentOf('U0CMD00001'))?.nextNudgeAt).toEqual(new Date('2026-11-29T22:45:00.000Z'));
     expect((await t.commandJson('settings tz Moon/Base', me)).text).toContain('Europe/London');
     expect((await t.commandJson('settings time noon', me)).text).toContain('09:00');
-    expect(row("SELECT nudge_time, tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ nudge_time: '07:45', tz_override: 'Asia/Tokyo' });
+    expect(await userOf('U0CMD00001')).toMatchObject({ nudgeTime: '07:45', tzOverride: 'Asia/Tokyo' });
   });
 
   it('settings: shown with nothing after it; timezones stored as IANA spells them; abbreviations refused', async () => {
@@ -127,9 +116,9 @@ describe('every /aipath command through signed HTTP requests', () => {
     expect(shown.text).toMatch(/Weekly nudge: Mondays at \*?07:45/);
     expect(shown.text).toContain('Asia/Tokyo, set by you');
     await t.commandJson('settings tz europe/berlin', me);
-    expect(row("SELECT tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ tz_override: 'Europe/Berlin' });
+    expect(await userOf('U0CMD00001')).toMatchObject({ tzOverride: 'Europe/Berlin' });
     expect((await t.commandJson('settings tz EST', me)).text).toContain('not a timezone I know');
-    expect(row("SELECT tz_override FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ tz_override: 'Europe/Berlin' });
+    expect(await userOf('U0CMD00001')).toMatchObject({ tzOverride: 'Europe/Berlin' });
   });
 
   it('cert: an exam code that does not exist is not read as its neighbour', async () => {
@@ -149,7 +138,7 @@ describe('every /aipath command through signed HTTP requests', () => {
     expect(blocksOf(ask)).toContain('forget_me_confirm');
     await t.action('forget_me_cancel', me);
     await expect.poll(() => t.fake.callsOf('response_url').some((c) => String(c.params.text).includes('Nothing was deleted'))).toBe(true);
-    expect(row("SELECT COUNT(*) AS n FROM users WHERE user_id = 'U0CMD00001'")).toEqual({ n: 1 });
+    expect(await userOf('U0CMD00001')).toBeDefined();
   });
 
   it('keeps workspaces apart: the same user ID in another workspace has no track', async () => {

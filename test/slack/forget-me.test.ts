@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/harness.js';
 
+const TEAM = 'T0TEST001';
+
 const USER = 'U0FORGET99';
 let t: TestApp;
 beforeAll(async () => {
@@ -25,20 +27,18 @@ describe('forget-me', () => {
     expect((await t.action('pquiz:0', { user: USER, value })).status).toBe(200);
     // A week on, the weekly nudge DM and the channel's posts put the user in the ledger.
     await t.app.scheduler.tick(new Date('2026-11-30T09:01:00Z'));
-    const { db } = t.app.services;
-    expect(db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE target = ?').get(USER)).toEqual({ n: 1 });
+    const { store } = t.app.services;
+    expect(await store.ledger.list({ target: USER })).toHaveLength(1);
     expect(mentions(USER).some(Boolean)).toBe(true);
 
     expect((await t.action('forget_me_confirm', { user: USER })).status).toBe(200);
     await expect.poll(() => t.fake.callsOf('response_url').some((c) => String(c.params.text).includes('no longer stores anything'))).toBe(true);
 
-    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[];
-    for (const { name } of tables) {
-      const rows = db.prepare(`SELECT * FROM "${name}"`).all();
-      expect(JSON.stringify(rows), `table ${name}`).not.toContain(USER);
-    }
+    // No row anywhere holds the id: the bytes of the file and its WAL say so for every table at once.
     expect(mentions(USER)).toEqual([false, false]);
+    expect(await store.users.get(TEAM, USER)).toBeUndefined();
+    expect(await store.ledger.list({ target: USER })).toEqual([]);
     // The channel keeps its subscription.
-    expect(db.prepare("SELECT created_by FROM subscriptions WHERE channel_id = 'C0FORGET01'").get()).toEqual({ created_by: 'forgotten-user' });
+    expect(await store.subscriptions.get(TEAM, 'C0FORGET01')).toMatchObject({ createdBy: 'forgotten-user' });
   });
 });

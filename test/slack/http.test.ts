@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackSignature } from '../../src/slack/signature.js';
 import { commandBody, postSigned } from '../support/signed.js';
@@ -12,14 +11,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const rows = (sql: string) => {
-  const db = new Database(t.dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-};
+const userOf = (id: string) => t.app.services.store.users.get(TEAM, id);
+const currentOf = (id: string) => t.app.services.store.enrolments.current(TEAM, id);
 
 describe('HTTP mode', () => {
   it('answers GET /healthz with the database and scheduler state', async () => {
@@ -39,8 +32,7 @@ describe('HTTP mode', () => {
   it('rejects a forged signature with 401 and changes nothing', async () => {
     const res = await t.command('start devops', { user: 'U0FORGED1', signature: slackSignature('not-the-secret', Math.floor(Date.now() / 1000), 'x') });
     expect(res.status).toBe(401);
-    expect(rows("SELECT * FROM users WHERE user_id = 'U0FORGED1'")).toEqual([]);
-    expect(rows("SELECT * FROM enrolments WHERE user_id = 'U0FORGED1'")).toEqual([]);
+    expect(await userOf('U0FORGED1')).toBeUndefined();
   });
 
   it('rejects a correctly signed request older than five minutes with 401 and changes nothing', async () => {
@@ -54,17 +46,16 @@ describe('HTTP mode', () => {
     });
     const res = await postSigned(`${t.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: SECRET, timestamp: old });
     expect(res.status).toBe(401);
-    expect(rows("SELECT * FROM enrolments WHERE user_id = 'U0STALE01'")).toEqual([]);
+    expect(await userOf('U0STALE01')).toBeUndefined();
   });
 
   it('enrols a learner with start, using their Slack timezone from users.info', async () => {
     t.fake.users.set('U0LEARNER1', { id: 'U0LEARNER1', tz: 'Asia/Kolkata' });
     const reply = await t.commandJson('start devops');
     expect(reply.text).toContain('Week 1 of');
-    const enrolments = rows("SELECT track_id, started_on, status, is_current FROM enrolments WHERE user_id = 'U0LEARNER1'");
-    expect(enrolments).toEqual([{ track_id: 'devops', started_on: '2026-11-23', status: 'active', is_current: 1 }]);
+    expect(await currentOf('U0LEARNER1')).toMatchObject({ trackId: 'devops', startedOn: '2026-11-23', status: 'active', isCurrent: true });
     expect(t.fake.callsOf('users.info').some((c) => c.params.user === 'U0LEARNER1')).toBe(true);
-    expect(rows("SELECT slack_tz FROM users WHERE user_id = 'U0LEARNER1'")).toEqual([{ slack_tz: 'Asia/Kolkata' }]);
+    expect(await userOf('U0LEARNER1')).toMatchObject({ slackTz: 'Asia/Kolkata' });
   });
 
   it('marks the milestone done from a button, idempotently, and answers through response_url', async () => {
@@ -72,7 +63,7 @@ describe('HTTP mode', () => {
     expect((await t.action('milestone_done')).status).toBe(200);
     expect((await t.action('milestone_done')).status).toBe(200);
     await expect.poll(() => t.fake.callsOf('response_url').length - before).toBe(2);
-    expect(rows('SELECT week FROM milestones_done')).toEqual([{ week: 1 }]);
+    expect(await t.app.services.store.enrolments.doneWeeks((await currentOf('U0LEARNER1'))!.id)).toEqual([1]);
     const answers = t.fake.callsOf('response_url').slice(before);
     // Both clicks are acknowledged at once and answered afterwards, in either order.
     const texts = answers.map((a) => String(a.params.text)).sort();
@@ -109,7 +100,7 @@ describe('HTTP mode', () => {
       if (i > 0) expect(Date.now() - started).toBeLessThan(1000);
     }
     expect(infoCalls() - before).toBe(1);
-    expect(rows(`SELECT slack_tz FROM users WHERE user_id = '${user}'`)).toEqual([{ slack_tz: 'Asia/Tokyo' }]);
+    expect(await userOf(user)).toMatchObject({ slackTz: 'Asia/Tokyo' });
     t.fake.reset();
   });
 
@@ -117,7 +108,7 @@ describe('HTTP mode', () => {
     t.fake.script('users.info', { body: { ok: false, error: 'user_not_found' } });
     const reply = await t.commandJson('start practitioner', { user: 'U0GHOST01' });
     expect(reply.text).toContain('Week 1');
-    expect(rows("SELECT slack_tz FROM users WHERE user_id = 'U0GHOST01'")).toEqual([{ slack_tz: null }]);
+    expect(await userOf('U0GHOST01')).toMatchObject({ slackTz: null });
   });
 
   it('publishes the Home tab again after a change', async () => {
@@ -131,7 +122,10 @@ describe('HTTP mode', () => {
     const retry = await t.command('start developer', { user: 'U0RETRY01', retryNum: 1 });
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
-    expect(rows("SELECT COUNT(*) AS n FROM enrolments WHERE user_id = 'U0RETRY01'")).toEqual([{ n: 1 }]);
+    // One enrolment: a second would have replaced the first as current, with a later creation.
+    const enrolment = await currentOf('U0RETRY01');
+    expect(enrolment).toMatchObject({ trackId: 'developer', id: expect.any(Number) });
+    expect(enrolment!.createdAt).toEqual(enrolment!.updatedAt);
   });
 
   it('publishes the Home tab on app_home_opened', async () => {

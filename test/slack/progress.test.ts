@@ -77,6 +77,6 @@ describe('status and the Home tab read one model', () => {
     await t.commandJson('stop', { user });
     const reply = await t.commandJson('resume', { user });
     expect(reply.text).toContain('/aipath start devops');
-    expect(t.app.services.stores.enrolments.current('T0TEST001', user)?.status).toBe('stopped');
+    expect((await t.app.services.store.enrolments.current('T0TEST001', user))?.status).toBe('stopped');
   });
 });

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
+import { StoreBusyError } from '../../src/ports/store.js';
 import type { QuizQuestion } from '../../src/content/schema.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { answerAction, pickerState, rightResponse, wrongResponse } from '../support/quiz-answers.js';
@@ -15,14 +15,8 @@ afterAll(async () => {
 
 const content = loadContent();
 const firstOf = (type: QuizQuestion['type']) => content.quiz.find((q) => q.type === type)!;
-const answers = (user: string) => {
-  const db = new Database(t.dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT question_id, option_index, response, correct FROM quiz_answers WHERE user_id = ?').all(user);
-  } finally {
-    db.close();
-  }
-};
+const answers = async (user: string) =>
+  (await t.app.services.store.quiz.answersOf('T0TEST001', user)).map((a) => ({ questionId: a.questionId, response: a.response, correct: a.correct }));
 
 /** Presses an answer control as Slack sends it, and returns the reply that comes by response_url. */
 async function press(user: string, actionId: string, value: string, state?: unknown): Promise<string> {
@@ -44,7 +38,7 @@ describe.each(['multiple', 'ordering', 'matching'] as const)('%s questions throu
     expect(a.actionId).toBe('pquiz_submit');
     expect(await press(user, a.actionId, a.value, a.state)).toMatch(/^Right!/);
     expect(await press(user, a.actionId, a.value, a.state)).toMatch(/already answered/);
-    expect(answers(user)).toEqual([{ question_id: q.id, option_index: rightResponse(q)[0], response: JSON.stringify(rightResponse(q)), correct: 1 }]);
+    expect(await answers(user)).toEqual([{ questionId: q.id, response: rightResponse(q), correct: true }]);
   });
 
   it('mark a wrong answer wrong and show the whole answer', async () => {
@@ -53,7 +47,7 @@ describe.each(['multiple', 'ordering', 'matching'] as const)('%s questions throu
     const reply = await press(user, a.actionId, a.value, a.state);
     expect(reply).toMatch(/^Not quite/);
     expect(reply).toContain('The answer:');
-    expect(answers(user)).toMatchObject([{ correct: 0 }]);
+    expect(await answers(user)).toMatchObject([{ correct: false }]);
   });
 
   it('record nothing for an incomplete answer, and say what is missing', async () => {
@@ -62,7 +56,7 @@ describe.each(['multiple', 'ordering', 'matching'] as const)('%s questions throu
     const reply = await press(user, 'pquiz_submit', q.id, pickerState(q, partial));
     expect(reply).toMatch(/Choose exactly|Pick (a step|an answer)/);
     expect(reply).toContain('Nothing was recorded yet');
-    expect(answers(user)).toEqual([]);
+    expect(await answers(user)).toEqual([]);
   });
 });
 
@@ -80,26 +74,34 @@ describe('a database lock in the middle of an answer', () => {
   it('leaves nothing half-written: the retried answer still scores once, as the first', async () => {
     const q = content.quiz.find((x) => x.type === 'single')!;
     const user = 'U0LOCKMID1';
-    const { points } = t.app.services.stores;
-    const award = points.award;
+    const { store } = t.app.services;
+    const transaction = store.transaction;
     let thrown = false;
-    points.award = (...args: Parameters<typeof award>) => {
-      if (!thrown) {
-        thrown = true;
-        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-      }
-      return award(...args);
-    };
+    // The lock strikes inside the answer's transaction, after the answer itself was written.
+    store.transaction = (work) =>
+      transaction((tx) =>
+        work({
+          ...tx,
+          points: {
+            ...tx.points,
+            award: async (...args) => {
+              if (!thrown) {
+                thrown = true;
+                throw new StoreBusyError('database is locked');
+              }
+              return tx.points.award(...args);
+            },
+          },
+        }),
+      );
     try {
       const a = answerAction(q, 'pquiz', q.id, rightResponse(q));
       expect(await press(user, a.actionId, a.value, a.state)).toMatch(/^Right!/);
     } finally {
-      points.award = award;
+      store.transaction = transaction;
     }
     expect(thrown).toBe(true);
-    expect(answers(user)).toHaveLength(1);
-    const db = new Database(t.dbPath, { readonly: true });
-    expect(db.prepare('SELECT points FROM points WHERE user_id = ?').all(user)).toEqual([{ points: 5 }]);
-    db.close();
+    expect(await answers(user)).toHaveLength(1);
+    expect((await t.app.services.store.points.earnedBy('T0TEST001', user)).map((p) => p.points)).toEqual([5]);
   });
 });

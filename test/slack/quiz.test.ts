@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAM, startTestApp, type TestApp } from '../support/harness.js';
 import { answerAction, rightResponse, wrongResponse } from '../support/quiz-answers.js';
@@ -12,14 +11,9 @@ afterAll(async () => {
   await t.close();
 });
 
-const query = (sql: string, ...params: unknown[]) => {
-  const db = new Database(t.dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
-};
+const store = () => t.app.services.store;
+const answersOf = (user: string) => store().quiz.answersOf(TEAM, user);
+const earnedBy = async (user: string) => (await store().points.earnedBy(TEAM, user)).map((p) => ({ kind: p.kind, points: p.points }));
 
 /** Clicks an answer button on a message the way Slack sends it (with the pickers' state for Submit). */
 const click = (user: string, actionId: string, value: string, team = TEAM, state?: unknown) =>
@@ -43,11 +37,12 @@ describe('channel quiz', () => {
     expect(summary.sent).toBe(2);
     const quizPost = t.fake.callsOf('chat.postMessage').find((c) => String(c.params.text).startsWith('Quiz of the day'))!;
     expect(quizPost.params.channel).toBe('C0QUIZ0001');
-    const [post] = query('SELECT * FROM quiz_posts');
-    postId = post!.id as number;
-    expect(post).toMatchObject({ channel_id: 'C0QUIZ0001', closed_at: null });
-    expect(post!.message_ts).toBeTruthy();
-    question = (await import('../../src/content/load.js')).loadContent().question(String(post!.question_id))!;
+    const [delivery] = await store().ledger.list({ kind: 'daily_quiz' });
+    const post = await store().quiz.postForDelivery(delivery!.id);
+    postId = post!.id;
+    expect(post).toMatchObject({ channelId: 'C0QUIZ0001', closedAt: null });
+    expect(post!.messageTs).toBeTruthy();
+    question = (await import('../../src/content/load.js')).loadContent().question(post!.questionId)!;
     expect(JSON.stringify(quizPost.params.blocks)).toContain(`"value":"${answerAction(question, 'cquiz', postId, rightResponse(question)).value}"`);
   });
 
@@ -62,27 +57,28 @@ describe('channel quiz', () => {
     expect(replies.every((r) => r.params.response_type === 'ephemeral')).toBe(true);
     expect(replies.filter((r) => String(r.params.text).startsWith('Right!'))).toHaveLength(1);
     expect(replies.filter((r) => String(r.params.text).includes('already answered'))).toHaveLength(2);
-    expect(query("SELECT kind, points FROM points WHERE user_id = 'U0ANSWER01'")).toEqual([{ kind: 'channel_quiz', points: 10 }]);
-    expect(query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0ANSWER01'")).toEqual([{ n: 1 }]);
+    expect(await earnedBy('U0ANSWER01')).toEqual([{ kind: 'channel_quiz', points: 10 }]);
+    expect(await answersOf('U0ANSWER01')).toHaveLength(1);
   });
 
   it('scores nothing for a wrong first answer, and updates the channel count', async () => {
     await answerAs('U0ANSWER02', false);
     await expect.poll(() => t.fake.callsOf('chat.update').length).toBeGreaterThanOrEqual(2);
-    expect(query("SELECT COUNT(*) AS n FROM points WHERE user_id = 'U0ANSWER02'")).toEqual([{ n: 0 }]);
+    expect(await earnedBy('U0ANSWER02')).toEqual([]);
     expect(JSON.stringify(t.fake.callsOf('chat.update').at(-1)!.params.blocks)).toContain('2 learners have answered');
   });
 
   it('ignores a click that claims another workspace', async () => {
     await answerAs('U0ANSWER03', true, 'T0OTHER01');
     await expect.poll(() => t.fake.callsOf('response_url').filter((c) => String(c.params.text).includes('no longer available')).length).toBe(1);
-    expect(query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0ANSWER03'")).toEqual([{ n: 0 }]);
+    expect(await answersOf('U0ANSWER03')).toEqual([]);
+    expect(await store().quiz.answersOf('T0OTHER01', 'U0ANSWER03')).toEqual([]);
   });
 
   it('closes when the next one is posted, showing the answer and the share right', async () => {
     const updatesBefore = t.fake.callsOf('chat.update').length;
     await t.app.scheduler.tick(new Date('2026-11-25T09:00:20Z'));
-    expect(query('SELECT closed_at FROM quiz_posts WHERE id = ?', postId)[0]!.closed_at).toBeTruthy();
+    expect((await store().quiz.post(postId))?.closedAt).toBeTruthy();
     const closed = t.fake
       .callsOf('chat.update')
       .slice(updatesBefore)
@@ -103,8 +99,8 @@ describe('personal quiz, points and leaderboards', () => {
     const a = answerAction(q, 'pquiz', questionId, rightResponse(q));
     await click('U0SOLO0001', a.actionId, a.value, TEAM, a.state);
     await click('U0SOLO0001', a.actionId, a.value, TEAM, a.state);
-    await expect.poll(() => query("SELECT COUNT(*) AS n FROM quiz_answers WHERE user_id = 'U0SOLO0001'")[0]!.n).toBe(1);
-    expect(query("SELECT kind, points FROM points WHERE user_id = 'U0SOLO0001'")).toEqual([{ kind: 'personal_quiz', points: 5 }]);
+    await expect.poll(async () => (await answersOf('U0SOLO0001')).length).toBe(1);
+    expect(await earnedBy('U0SOLO0001')).toEqual([{ kind: 'personal_quiz', points: 5 }]);
     for (let i = 0; i < 20; i++) {
       const next = await t.commandJson('quiz', { user: 'U0SOLO0001' });
       expect(JSON.stringify(next.blocks)).not.toMatch(new RegExp(`"value":"${questionId}(:\\d)?"`));
@@ -114,7 +110,7 @@ describe('personal quiz, points and leaderboards', () => {
   it('pays 25 for a milestone, once', async () => {
     await t.commandJson('done', { user: 'U0SOLO0001' });
     await t.commandJson('done', { user: 'U0SOLO0001' });
-    expect(query("SELECT points FROM points WHERE user_id = 'U0SOLO0001' AND kind = 'milestone'")).toEqual([{ points: 25 }]);
+    expect((await earnedBy('U0SOLO0001')).filter((p) => p.kind === 'milestone')).toEqual([{ kind: 'milestone', points: 25 }]);
   });
 
   it('shows the channel team and the workspace, ties sharing a rank, and the caller', async () => {
@@ -150,10 +146,11 @@ describe('personal quiz, points and leaderboards', () => {
 
   it('forget-me deletes answers, points and study days with the user', async () => {
     expect((await t.action('forget_me_confirm', { user: 'U0SOLO0001' })).status).toBe(200);
-    await expect.poll(() => query("SELECT COUNT(*) AS n FROM users WHERE user_id = 'U0SOLO0001'")[0]!.n).toBe(0);
-    for (const table of ['points', 'quiz_answers', 'study_days', 'enrolments']) {
-      expect(query(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = 'U0SOLO0001'`)).toEqual([{ n: 0 }]);
-    }
+    await expect.poll(async () => store().users.get(TEAM, 'U0SOLO0001')).toBeUndefined();
+    expect(await earnedBy('U0SOLO0001')).toEqual([]);
+    expect(await answersOf('U0SOLO0001')).toEqual([]);
+    expect(await store().points.studyDays(TEAM, 'U0SOLO0001', '2000-01-01')).toEqual(new Set());
+    expect(await store().enrolments.current(TEAM, 'U0SOLO0001')).toBeUndefined();
   });
 });
 

@@ -14,9 +14,9 @@ describe('a long streak', () => {
   it('reads the same 60 days after a tip acknowledgement, after done, and in status', async () => {
     const user = 'U0STREAK60';
     await t.commandJson('start devops', { user });
-    const { points } = t.app.services.stores;
+    const { points } = t.app.services.store;
     // 59 earlier study days, then today's action makes 60.
-    for (let d = 1; d < 60; d++) points.markStudyDay(TEAM, user, DateTime.fromISO('2026-11-23').minus({ days: d }).toISODate()!);
+    for (let d = 1; d < 60; d++) await points.markStudyDay(TEAM, user, DateTime.fromISO('2026-11-23').minus({ days: d }).toISODate()!);
     await t.action('tip_ack', { user });
     await expect.poll(() => t.fake.callsOf('response_url').some((c) => String(c.params.text).includes('60 days'))).toBe(true);
     const done = await t.commandJson('done', { user });

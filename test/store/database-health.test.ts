@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { DatabaseWatch, openDatabase } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
+import { DatabaseWatch, openDatabase } from '../../src/store/sqlite/connection.js';
+import { migrate } from '../../src/store/sqlite/migrate.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 
 const dirs: string[] = [];
@@ -38,7 +38,7 @@ describe('/healthz tells the truth about the database', () => {
     const reply = await t.commandJson('start devops', { user: 'U0AFTERDEL' });
     expect(reply.text).toContain('database is unavailable');
     // Nothing went into the unlinked file either.
-    expect(t.app.services.db.prepare("SELECT COUNT(*) AS n FROM users WHERE user_id = 'U0AFTERDEL'").get()).toEqual({ n: 0 });
+    expect(await t.app.services.store.users.get('T0TEST001', 'U0AFTERDEL')).toBeUndefined();
   });
 
   it('fails when the file at the path was replaced by another one', async () => {
@@ -94,7 +94,7 @@ describe('/healthz tells the truth about the database', () => {
     await release;
     // The real answer follows by response_url once the lock is gone, and the enrolment is there.
     await expect.poll(() => t!.fake.callsOf('response_url').some((c) => String(c.params.text).includes('Week 1')), { timeout: 5000 }).toBe(true);
-    expect(t.app.services.stores.enrolments.current('T0TEST001', 'U0LOCKED01')).toBeTruthy();
+    expect(await t.app.services.store.enrolments.current('T0TEST001', 'U0LOCKED01')).toBeTruthy();
   });
 });
 

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, appendFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
-import { migrate, MigrationError, MIGRATIONS_DIR } from '../../src/store/migrate.js';
+import { openDatabase } from '../../src/store/sqlite/connection.js';
+import { migrate, MigrationError, MIGRATIONS_DIR } from '../../src/store/sqlite/migrate.js';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildContainer, deliveryGateway, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/config.js';
-import { nextDailyAt, nextWeeklyAt, utcIso } from '../../src/core/due.js';
+import { nextDailyAt, nextWeeklyAt } from '../../src/core/due.js';
 import { createLogger } from '../../src/log.js';
+import type { Delivery } from '../../src/ports/store.js';
 import type { PassOptions } from '../../src/scheduler/pass.js';
 import type { RateLimits } from '../../src/scheduler/rate-limit.js';
 import type { Services } from '../../src/services.js';
@@ -18,24 +19,25 @@ export class SchedulerWorld {
   readonly dbPath = join(this.dir, 'sched.db');
   /** One container per "process": each has its own connection and pacer, like a separate `aipath tick`. */
   private readonly containers: Container[] = [];
-  readonly services: Services;
+  /** The first process's services (see create). */
+  services!: Services;
 
-  constructor(
+  private constructor(
     readonly fake: ScriptableFakeSlack,
     readonly limits: RateLimits = { perChannelIntervalMs: 0, perWorkspacePerMinute: 100_000 },
     readonly options: Partial<PassOptions> = {},
-  ) {
-    this.services = this.open();
-  }
+  ) {}
 
   static async create(limits?: RateLimits, options?: Partial<PassOptions>): Promise<SchedulerWorld> {
-    return new SchedulerWorld(await new ScriptableFakeSlack().start(), limits, options);
+    const world = new SchedulerWorld(await new ScriptableFakeSlack().start(), limits, options);
+    world.services = await world.open();
+    return world;
   }
 
   /** Another process on the same file: its own connection and pacer. */
-  open(): Services {
+  async open(): Promise<Services> {
     const logger = createLogger('error');
-    const container = buildContainer(loadConfig({ AIPATH_DB: this.dbPath }), {
+    const container = await buildContainer(loadConfig({ AIPATH_DB: this.dbPath }), {
       logger,
       slack: deliveryGateway('xoxb-sched', this.fake.url, logger),
       rateLimits: this.limits,
@@ -53,19 +55,28 @@ export class SchedulerWorld {
   }
 
   subscribe(channel: string, tz: string, time = '09:00', from: Date = new Date('2026-01-01T00:00:00Z'), track: string | null = null) {
-    return this.services.stores.subscriptions.upsert(
-      { ws: WS, channel, time, tz, track, by: 'U0ADMIN001', nextDaily: utcIso(nextDailyAt(from, tz, time)), nextWeekly: utcIso(nextWeeklyAt(from, tz, time)) },
+    return this.services.store.subscriptions.upsert(
+      {
+        ws: WS,
+        channel,
+        time,
+        tz,
+        track,
+        by: 'U0ADMIN001',
+        nextDaily: nextDailyAt(from, tz, time).toJSDate(),
+        nextWeekly: nextWeeklyAt(from, tz, time).toJSDate(),
+      },
       from,
     );
   }
 
-  enrol(user: string, tz: string, track = 'devops', startedOn = '2026-01-05', from: Date = new Date('2026-01-01T00:00:00Z'), nudgeTime = '09:00') {
-    const { users, enrolments } = this.services.stores;
-    users.ensure(WS, user, from);
-    users.setTzOverride(WS, user, tz);
-    users.setNudgeTime(WS, user, nudgeTime);
-    const { enrolment } = enrolments.switchTo(WS, user, track, startedOn, from);
-    enrolments.setNextNudge(enrolment.id, utcIso(nextWeeklyAt(from, tz, nudgeTime)));
+  async enrol(user: string, tz: string, track = 'devops', startedOn = '2026-01-05', from: Date = new Date('2026-01-01T00:00:00Z'), nudgeTime = '09:00') {
+    const { users, enrolments } = this.services.store;
+    await users.ensure(WS, user, from);
+    await users.setTzOverride(WS, user, tz);
+    await users.setNudgeTime(WS, user, nudgeTime);
+    const { enrolment } = await enrolments.switchTo(WS, user, track, startedOn, from);
+    await enrolments.setNextNudge(enrolment.id, nextWeeklyAt(from, tz, nudgeTime).toJSDate());
     return enrolment;
   }
 
@@ -73,12 +84,13 @@ export class SchedulerWorld {
     return this.fake.callsOf('chat.postMessage').filter((c) => channel === undefined || c.params.channel === channel);
   }
 
-  ledger(where = '1 = 1') {
-    return this.services.db.prepare(`SELECT * FROM deliveries WHERE ${where} ORDER BY id`).all() as Record<string, unknown>[];
+  /** The ledger's records that `match`, oldest first, read through the port as any caller would. */
+  async ledger(match: (d: Delivery) => boolean = () => true): Promise<Delivery[]> {
+    return (await this.services.store.ledger.list()).filter(match);
   }
 
   async close(): Promise<void> {
-    for (const c of this.containers) c.close();
+    for (const c of this.containers) await c.close();
     await this.fake.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

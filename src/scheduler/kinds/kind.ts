@@ -1,8 +1,9 @@
+import type { Content } from '../../content/load.js';
 import type { AppLogger } from '../../log.js';
+import type { Delivery, Repositories } from '../../ports/store.js';
 import type { Services } from '../../services.js';
 import type { WorkspaceSlack } from '../../slack/gateway.js';
 import type { Message } from '../../slack/views/blocks.js';
-import type { DeliveryRow } from '../../store/deliveries.js';
 
 /** What a delivery kind works with while it composes and follows up a message. */
 export interface KindContext {
@@ -24,16 +25,23 @@ export interface Composed {
  * subscription, a learner's enrolment). The scheduler claims, paces, sends, retries and recovers;
  * the kind says what the message is and what follows from sending it.
  */
+/** What a kind may use while its claim's transaction is open: that transaction, and the content. */
+export interface ClaimContext {
+  tx: Repositories;
+  content: Content;
+  now: Date;
+}
+
 export interface DeliveryKindSpec<T> {
   kind: string;
   /** Writes that must exist before composing, made with the claim (and again, harmlessly, on a takeover). */
-  prepare?(services: Services, target: T, row: DeliveryRow, now: Date): void;
+  prepare?(claim: ClaimContext, target: T, row: Delivery): Promise<void>;
   /** The message and where it goes. Reads only: composing twice changes nothing. */
-  compose(ctx: KindContext, target: T, row: DeliveryRow): Promise<Composed | undefined>;
+  compose(ctx: KindContext, target: T, row: Delivery): Promise<Composed | undefined>;
   /** Follow-up that needs the posted message (a quiz closes the one before it). */
-  afterSent?(ctx: KindContext, target: T, row: DeliveryRow, sent: { channel: string; ts: string; contentId: string | null }): Promise<void>;
+  afterSent?(ctx: KindContext, target: T, row: Delivery, sent: { channel: string; ts: string; contentId: string | null }): Promise<void>;
   /** Slack refused this target for good (channel gone, user deactivated): pause it with the reason. */
-  onTargetError(ctx: KindContext, target: T, reason: string): void;
+  onTargetError(ctx: KindContext, target: T, reason: string): Promise<void>;
 }
 
 /** When a kind of target falls due, and how its due time moves on: the kinds on one schedule share it. */
@@ -42,14 +50,14 @@ export interface Schedule<T> {
   /** Which grace window applies (PassOptions): how late a delivery may still go out before it is missed. */
   grace: 'daily' | 'weekly';
   /** Targets due by `now`, oldest first. */
-  findDue(services: Services, now: Date, limit: number): T[];
+  findDue(repos: Repositories, now: Date, limit: number): Promise<T[]>;
   /**
    * Moves the target's next due time on (compare-and-set) and says which local period just fell
    * due; undefined when another pass got there first or the target gets nothing this time.
    */
-  advance(services: Services, target: T, now: Date): { dueAt: string; period: string } | undefined;
+  advance(tx: Repositories, target: T, now: Date): Promise<{ dueAt: Date; period: string } | undefined>;
   /** The target of a ledger row found open after a crash or a failed attempt. */
-  recover(services: Services, row: DeliveryRow): T | undefined;
+  recover(repos: Repositories, row: Delivery): Promise<T | undefined>;
   workspaceOf(target: T): string;
   targetIdOf(target: T): string;
 }
@@ -57,7 +65,7 @@ export interface Schedule<T> {
 /** One ledger row to write for a due target, and the kind bound to that target. */
 export interface ClaimSpec {
   key: { ws: string; kind: string; target: string; period: string };
-  dueAt: string;
+  dueAt: Date;
   grace: 'daily' | 'weekly';
   bound: Bound;
 }
@@ -68,21 +76,21 @@ export interface ScheduledKinds {
   kinds: string[];
   grace: 'daily' | 'weekly';
   /** Targets due by `now`; each claim runs inside the pass's claim transaction. */
-  findDue(services: Services, now: Date, limit: number): { claim(services: Services, now: Date): ClaimSpec[] }[];
-  recover(services: Services, row: DeliveryRow): Bound | undefined;
+  findDue(repos: Repositories, now: Date, limit: number): Promise<{ claim(tx: Repositories, now: Date): Promise<ClaimSpec[]> }[]>;
+  recover(repos: Repositories, row: Delivery): Promise<Bound | undefined>;
 }
 
 /** A kind bound to its target: everything the pass needs to deliver one row. */
 export interface Bound {
-  prepare(services: Services, row: DeliveryRow, now: Date): void;
-  compose(ctx: KindContext, row: DeliveryRow): Promise<Composed | undefined>;
-  afterSent(ctx: KindContext, row: DeliveryRow, sent: { channel: string; ts: string; contentId: string | null }): Promise<void>;
-  onTargetError(ctx: KindContext, reason: string): void;
+  prepare(claim: ClaimContext, row: Delivery): Promise<void>;
+  compose(ctx: KindContext, row: Delivery): Promise<Composed | undefined>;
+  afterSent(ctx: KindContext, row: Delivery, sent: { channel: string; ts: string; contentId: string | null }): Promise<void>;
+  onTargetError(ctx: KindContext, reason: string): Promise<void>;
 }
 
 function bind<T>(spec: DeliveryKindSpec<T>, target: T): Bound {
   return {
-    prepare: (services, row, now) => spec.prepare?.(services, target, row, now),
+    prepare: async (claim, row) => spec.prepare?.(claim, target, row),
     compose: (ctx, row) => spec.compose(ctx, target, row),
     afterSent: async (ctx, row, sent) => spec.afterSent?.(ctx, target, row, sent),
     onTargetError: (ctx, reason) => spec.onTargetError(ctx, target, reason),
@@ -96,10 +104,10 @@ export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]
     name: schedule.name,
     kinds: kinds.map((k) => k.kind),
     grace: schedule.grace,
-    findDue(services, now, limit) {
-      return schedule.findDue(services, now, limit).map((target) => ({
-        claim(tx, at) {
-          const due = schedule.advance(tx, target, at);
+    async findDue(repos, now, limit) {
+      return (await schedule.findDue(repos, now, limit)).map((target) => ({
+        async claim(tx, at) {
+          const due = await schedule.advance(tx, target, at);
           if (!due) return [];
           return kinds.map((spec) => ({
             key: { ws: schedule.workspaceOf(target), kind: spec.kind, target: schedule.targetIdOf(target), period: due.period },
@@ -110,9 +118,9 @@ export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]
         },
       }));
     },
-    recover(services, row) {
+    async recover(repos, row) {
       const spec = byKind.get(row.kind);
-      const target = spec && schedule.recover(services, row);
+      const target = spec && (await schedule.recover(repos, row));
       return spec && target ? bind(spec, target) : undefined;
     },
   };

@@ -1,64 +1,63 @@
-import { isoWeekOf, nextDailyAt, nextWeeklyAt, utcIso } from '../../core/due.js';
+import { isoWeekOf, nextDailyAt, nextWeeklyAt } from '../../core/due.js';
 import { localDate } from '../../core/plan.js';
-import type { DueNudgeRow } from '../../store/enrolments.js';
-import type { SubscriptionRow } from '../../store/subscriptions.js';
+import type { DueNudge, Subscription } from '../../ports/store.js';
 import type { Schedule } from './kind.js';
 
 /** A subscribed channel's day at its post time, in its timezone. */
-export const channelDaily: Schedule<SubscriptionRow> = {
+export const channelDaily: Schedule<Subscription> = {
   name: 'channel daily',
   grace: 'daily',
-  findDue: ({ stores }, now, limit) => stores.subscriptions.dueDaily(now, limit),
-  advance({ stores }, sub) {
-    const dueAt = new Date(sub.next_daily_at!);
-    if (!stores.subscriptions.advanceDaily(sub, utcIso(nextDailyAt(dueAt, sub.tz, sub.post_time)))) return undefined;
-    return { dueAt: sub.next_daily_at!, period: localDate(dueAt, sub.tz) };
+  findDue: (repos, now, limit) => repos.subscriptions.dueDaily(now, limit),
+  async advance(tx, sub) {
+    const dueAt = sub.nextDailyAt!;
+    if (!(await tx.subscriptions.advanceDaily(sub, nextDailyAt(dueAt, sub.tz, sub.postTime).toJSDate()))) return undefined;
+    return { dueAt, period: localDate(dueAt, sub.tz) };
   },
-  recover: ({ stores }, row) => stores.subscriptions.get(row.workspace_id, row.target),
-  workspaceOf: (sub) => sub.workspace_id,
-  targetIdOf: (sub) => sub.channel_id,
+  recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
+  workspaceOf: (sub) => sub.workspaceId,
+  targetIdOf: (sub) => sub.channelId,
 };
 
 /** A subscribed channel's Monday at its post time. */
-export const channelWeekly: Schedule<SubscriptionRow> = {
+export const channelWeekly: Schedule<Subscription> = {
   name: 'channel weekly',
   grace: 'weekly',
-  findDue: ({ stores }, now, limit) => stores.subscriptions.dueWeekly(now, limit),
-  advance({ stores }, sub) {
-    const dueAt = new Date(sub.next_weekly_at!);
-    if (!stores.subscriptions.advanceWeekly(sub, utcIso(nextWeeklyAt(dueAt, sub.tz, sub.post_time)))) return undefined;
-    return { dueAt: sub.next_weekly_at!, period: isoWeekOf(localDate(dueAt, sub.tz)) };
+  findDue: (repos, now, limit) => repos.subscriptions.dueWeekly(now, limit),
+  async advance(tx, sub) {
+    const dueAt = sub.nextWeeklyAt!;
+    if (!(await tx.subscriptions.advanceWeekly(sub, nextWeeklyAt(dueAt, sub.tz, sub.postTime).toJSDate()))) return undefined;
+    return { dueAt, period: isoWeekOf(localDate(dueAt, sub.tz)) };
   },
-  recover: ({ stores }, row) => stores.subscriptions.get(row.workspace_id, row.target),
-  workspaceOf: (sub) => sub.workspace_id,
-  targetIdOf: (sub) => sub.channel_id,
+  recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
+  workspaceOf: (sub) => sub.workspaceId,
+  targetIdOf: (sub) => sub.channelId,
 };
 
 /** The timezone a learner's week runs in: their own choice, then Slack's, then the workspace default. */
-export const learnerTz = (e: Pick<DueNudgeRow, 'tz_override' | 'slack_tz'>, fallback: string) => e.tz_override ?? e.slack_tz ?? fallback;
+export const learnerTz = (e: Pick<DueNudge, 'tzOverride' | 'slackTz'>, fallback: string) => e.tzOverride ?? e.slackTz ?? fallback;
 
 /** A learner's Monday at their nudge time. A timed pause that has ended resumes here; other pauses skip the week. */
-export function learnerWeekly(defaultTimezone: string): Schedule<DueNudgeRow> {
+export function learnerWeekly(defaultTimezone: string): Schedule<DueNudge> {
   return {
     name: 'learner weekly',
     grace: 'weekly',
-    findDue: ({ stores }, now, limit) => stores.enrolments.dueNudges(now, limit),
-    advance({ stores }, e, now) {
+    findDue: (repos, now, limit) => repos.enrolments.dueNudges(now, limit),
+    async advance(tx, e, now) {
       const tz = learnerTz(e, defaultTimezone);
-      const dueAt = new Date(e.next_nudge_at!);
-      if (!stores.enrolments.advanceNudge(e, utcIso(nextWeeklyAt(dueAt, tz, e.nudge_time)))) return undefined;
+      const dueAt = e.nextNudgeAt!;
+      if (!(await tx.enrolments.advanceNudge(e, nextWeeklyAt(dueAt, tz, e.nudgeTime).toJSDate()))) return undefined;
       if (e.status === 'paused') {
-        if (!e.paused_until || Date.parse(e.paused_until) > dueAt.getTime()) return undefined;
-        stores.enrolments.setStatus(e.id, 'active', now);
+        if (!e.pausedUntil || e.pausedUntil > dueAt) return undefined;
+        await tx.enrolments.setStatus(e.id, 'active', now);
       }
-      return { dueAt: e.next_nudge_at!, period: isoWeekOf(localDate(dueAt, tz)) };
+      return { dueAt, period: isoWeekOf(localDate(dueAt, tz)) };
     },
-    recover({ stores }, row) {
-      const enrolment = stores.enrolments.current(row.workspace_id, row.target);
-      const user = stores.users.get(row.workspace_id, row.target);
-      return enrolment && user ? { ...enrolment, tz_override: user.tz_override, slack_tz: user.slack_tz, nudge_time: user.nudge_time } : undefined;
+    async recover(repos, row) {
+      const enrolment = await repos.enrolments.current(row.workspaceId, row.target);
+      const user = await repos.users.get(row.workspaceId, row.target);
+      return enrolment && user ? { ...enrolment, tzOverride: user.tzOverride, slackTz: user.slackTz, nudgeTime: user.nudgeTime } : undefined;
     },
-    workspaceOf: (e) => e.workspace_id,
-    targetIdOf: (e) => e.user_id,
+    workspaceOf: (e) => e.workspaceId,
+    targetIdOf: (e) => e.userId,
   };
 }

@@ -75,11 +75,11 @@ function withValue<V>(def: ActionDef<V>, a: BlockAction, then: (value: V) => Pro
  * The post or question a click answers, and the answer: the letter on a single-choice button, or the
  * pickers' state when the learner pressed Submit.
  */
-function readAnswer<K>(
+async function readAnswer<K>(
   a: BlockAction,
   controls: QuizControls<K>,
-  questionOf: (key: K) => QuizQuestion | undefined,
-): { key: K; response: QuizResponse } | undefined {
+  questionOf: (key: K) => Promise<QuizQuestion | undefined> | QuizQuestion | undefined,
+): Promise<{ key: K; response: QuizResponse } | undefined> {
   const action = a.actions[0]!;
   if (controls.letter.matches(action.action_id)) {
     const v = controls.letter.decode(action.value);
@@ -87,7 +87,7 @@ function readAnswer<K>(
   }
   const key = controls.submit.decode(action.value);
   if (!key.ok) return undefined;
-  const q = questionOf(key.value);
+  const q = await questionOf(key.value);
   // A question gone from the content still gets its "no longer available" reply from the service.
   return { key: key.value, response: q ? responseFromPicks(q, quizPicksFromState(a.state)) : [] };
 }
@@ -136,8 +136,8 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const def of [personal.letter, personal.submit]) {
     app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, (a) => {
-        const v = readAnswer(a, personal, (key) => deps.study.content.question(key));
+      await answer(deps, client, body, respond, async (a) => {
+        const v = await readAnswer(a, personal, (key) => deps.study.content.question(key));
         return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response) : UNREADABLE_ANSWER;
       });
     });
@@ -149,9 +149,9 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       await ack();
       let update: ChannelAnswer['update'];
       await answer(deps, client, body, respond, async (a) => {
-        const v = readAnswer(a, channel, (key) => {
-          const post = deps.study.stores.quiz.post(key);
-          return post ? deps.study.content.question(post.question_id) : undefined;
+        const v = await readAnswer(a, channel, async (key) => {
+          const post = await deps.study.store.quiz.post(key);
+          return post ? deps.study.content.question(post.questionId) : undefined;
         });
         if (!v) return UNREADABLE_ANSWER;
         const result = await answerChannel(deps.study, contextOf(deps, client, a), v.key, v.response);

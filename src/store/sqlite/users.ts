@@ -1,6 +1,8 @@
-import type { Db } from './db.js';
+import type { User, UsersRepository } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { dateOrNull, iso, type Synchronous } from './sync.js';
 
-export interface UserRow {
+interface UserRow {
   workspace_id: string;
   user_id: string;
   slack_tz: string | null;
@@ -13,12 +15,23 @@ export interface UserRow {
   dm_channel: string | null;
 }
 
+const toUser = (r: UserRow): User => ({
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  slackTz: r.slack_tz,
+  tzOverride: r.tz_override,
+  nudgeTime: r.nudge_time,
+  onLeaderboard: r.on_leaderboard === 1,
+  isWorkspaceAdmin: r.is_workspace_admin === 1,
+  profileFetchedAt: dateOrNull(r.profile_fetched_at),
+  createdAt: new Date(r.created_at),
+  dmChannel: r.dm_channel,
+});
+
 /** What stands in a row that must stay (a channel's subscription) for a user who asked to be forgotten. */
 export const FORGOTTEN_USER = 'forgotten-user';
 
-export type UsersStore = ReturnType<typeof createUsersStore>;
-
-export function createUsersStore(db: Db) {
+export function sqliteUsers(db: Db): Synchronous<UsersRepository> {
   const get = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE workspace_id = ? AND user_id = ?');
   const ensure = db.prepare('INSERT INTO users (workspace_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const setProfile = db.prepare('UPDATE users SET slack_tz = ?, is_workspace_admin = ?, profile_fetched_at = ? WHERE workspace_id = ? AND user_id = ?');
@@ -31,6 +44,7 @@ export function createUsersStore(db: Db) {
   const removeDeliveries = db.prepare("DELETE FROM deliveries WHERE workspace_id = ? AND target = ? AND kind = 'weekly_nudge'");
   // A channel's subscription outlives the admin who made it; who made it does not.
   const anonymiseSubscriptions = db.prepare('UPDATE subscriptions SET created_by = ? WHERE workspace_id = ? AND created_by = ?');
+  // secure_delete (connection.ts) zeroes the freed bytes; the store's purgeDeleted clears the WAL.
   const forget = db.transaction((ws: string, user: string) => {
     const removed = remove.run(ws, user).changes > 0;
     const other = removeDeliveries.run(ws, user).changes + anonymiseSubscriptions.run(FORGOTTEN_USER, ws, user).changes;
@@ -38,32 +52,21 @@ export function createUsersStore(db: Db) {
   });
 
   return {
-    get: (ws: string, user: string): UserRow | undefined => get.get(ws, user),
-    /** Returns the user's row, creating it on first contact. */
-    ensure(ws: string, user: string, now: Date): UserRow {
-      ensure.run(ws, user, now.toISOString());
-      return get.get(ws, user)!;
+    get(ws, user) {
+      const row = get.get(ws, user);
+      return row ? toUser(row) : undefined;
     },
-    setProfile(ws: string, user: string, profile: { tz: string | null; isWorkspaceAdmin: boolean }, now: Date): void {
-      setProfile.run(profile.tz, profile.isWorkspaceAdmin ? 1 : 0, now.toISOString(), ws, user);
+    ensure(ws, user, now) {
+      ensure.run(ws, user, iso(now));
+      return toUser(get.get(ws, user)!);
     },
-    setNudgeTime: (ws: string, user: string, hhmm: string) => void setNudgeTime.run(hhmm, ws, user),
-    setTzOverride: (ws: string, user: string, tz: string | null) => void setTzOverride.run(tz, ws, user),
-    setDmChannel: (ws: string, user: string, channel: string) => void setDmChannel.run(channel, ws, user, channel),
-    setOnLeaderboard: (ws: string, user: string, on: boolean) => void setOnLeaderboard.run(on ? 1 : 0, ws, user),
-    /**
-     * Deletes the user, everything stored about them (foreign keys cascade), their DM deliveries,
-     * and their id wherever it stays for others (subscriptions they made). secure_delete zeroes the
-     * freed bytes; `checkpoint` then clears the older copies of those pages from the WAL.
-     */
-    forget: (ws: string, user: string): boolean => forget(ws, user),
-    /**
-     * Copies the WAL into the database file and empties it, so that no older copy of a deleted page
-     * survives there; false while another connection's read keeps part of it in use.
-     */
-    checkpoint(): boolean {
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-      return !result || (result.busy === 0 && result.checkpointed === result.log);
+    setProfile(ws, user, profile, now) {
+      setProfile.run(profile.tz, profile.isWorkspaceAdmin ? 1 : 0, iso(now), ws, user);
     },
+    setNudgeTime: (ws, user, hhmm) => void setNudgeTime.run(hhmm, ws, user),
+    setTzOverride: (ws, user, tz) => void setTzOverride.run(tz, ws, user),
+    setDmChannel: (ws, user, channel) => void setDmChannel.run(channel, ws, user, channel),
+    setOnLeaderboard: (ws, user, on) => void setOnLeaderboard.run(on ? 1 : 0, ws, user),
+    forget: (ws, user) => forget.immediate(ws, user),
   };
 }

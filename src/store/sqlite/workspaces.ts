@@ -1,14 +1,8 @@
-import type { Db } from './db.js';
+import type { WorkspacesRepository } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { iso, type Synchronous } from './sync.js';
 
-export interface WorkspacePause {
-  reason: string;
-  pausedAt: Date;
-  probedAt: Date;
-}
-
-export type WorkspacesStore = ReturnType<typeof createWorkspacesStore>;
-
-export function createWorkspacesStore(db: Db) {
+export function sqliteWorkspaces(db: Db): Synchronous<WorkspacesRepository> {
   const get = db.prepare<[string], { reason: string; paused_at: string; probed_at: string }>(
     'SELECT reason, paused_at, probed_at FROM workspace_pauses WHERE workspace_id = ?',
   );
@@ -19,14 +13,10 @@ export function createWorkspacesStore(db: Db) {
   const resume = db.prepare('DELETE FROM workspace_pauses WHERE workspace_id = ?');
   const takeProbe = db.prepare('UPDATE workspace_pauses SET probed_at = ? WHERE workspace_id = ? AND probed_at <= ?');
   return {
-    pause(ws: string, reason: string, now: Date): void {
-      pause.run(ws, reason, now.toISOString(), now.toISOString());
-    },
-    /** The one delivery that may try Slack again for a paused workspace (compare-and-set on the probe time). */
-    takeProbe: (ws: string, dueBy: Date, now: Date): boolean => takeProbe.run(now.toISOString(), ws, dueBy.toISOString()).changes > 0,
-    /** True if the workspace was paused. */
-    resume: (ws: string): boolean => resume.run(ws).changes > 0,
-    pauseOf(ws: string): WorkspacePause | undefined {
+    pause: (ws, reason, now) => void pause.run(ws, reason, iso(now), iso(now)),
+    takeProbe: (ws, dueBy, now) => takeProbe.run(iso(now), ws, iso(dueBy)).changes > 0,
+    resume: (ws) => resume.run(ws).changes > 0,
+    pauseOf(ws) {
       const row = get.get(ws);
       return row ? { reason: row.reason, pausedAt: new Date(row.paused_at), probedAt: new Date(row.probed_at) } : undefined;
     },

@@ -1,15 +1,7 @@
-import type { PointsKind } from '../core/scoring.js';
-import type { Db } from './db.js';
-
-/** A learner's points in a period; boards only ever see learners who show on them. */
-export interface ScoreRow {
-  user_id: string;
-  points: number;
-}
-
-export interface BoardRow extends ScoreRow {
-  rank: number;
-}
+import type { PointsKind } from '../../core/scoring.js';
+import type { BoardEntry, PointsRepository } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { iso, type Synchronous } from './sync.js';
 
 interface BoardParams {
   ws: string;
@@ -20,9 +12,15 @@ interface BoardParams {
   limit: number;
 }
 
-export type PointsStore = ReturnType<typeof createPointsStore>;
+interface BoardRow {
+  user_id: string;
+  points: number;
+  rank: number;
+}
 
-export function createPointsStore(db: Db) {
+const toEntry = (r: BoardRow): BoardEntry => ({ userId: r.user_id, points: r.points, rank: r.rank });
+
+export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
   const award = db.prepare(
     'INSERT INTO points (workspace_id, user_id, kind, ref, points, channel_id, earned_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -38,15 +36,15 @@ export function createPointsStore(db: Db) {
   const ahead = db.prepare<[string, number], { n: number }>(
     'SELECT COUNT(*) AS n FROM users WHERE workspace_id = ? AND on_leaderboard = 1 AND points_total > ?',
   );
+  const earnedBy = db.prepare<[string, string], { kind: PointsKind; ref: string; points: number; channel_id: string | null; earned_at: string }>(
+    'SELECT kind, ref, points, channel_id, earned_at FROM points WHERE workspace_id = ? AND user_id = ? ORDER BY id',
+  );
   const markDay = db.prepare('INSERT INTO study_days (workspace_id, user_id, local_date) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const days = db.prepare<[string, string, string], { local_date: string }>(
     'SELECT local_date FROM study_days WHERE workspace_id = ? AND user_id = ? AND local_date >= ?',
   );
-  const missedDays = db.prepare<[string, string], { period: string }>(
-    "SELECT DISTINCT period FROM deliveries WHERE workspace_id = ? AND status = 'missed' AND kind IN ('daily_tip', 'daily_quiz') AND period >= ?",
-  );
   // CROSS JOIN keeps SQLite from driving the join from the (much larger) team table.
-  const teamPeriodScores = db.prepare<[string, string, string, string, string], ScoreRow>(
+  const teamPeriodScores = db.prepare<[string, string, string, string, string], { user_id: string; points: number }>(
     `SELECT s.user_id, s.points
      FROM (SELECT user_id, SUM(points) AS points FROM points WHERE workspace_id = ? AND earned_at >= ? AND earned_at < ? GROUP BY user_id) s
      CROSS JOIN quiz_team t ON t.workspace_id = ? AND t.channel_id = ? AND t.user_id = s.user_id
@@ -83,38 +81,29 @@ export function createPointsStore(db: Db) {
   );
 
   return {
-    /** Records points once per (kind, ref); returns false when they were already earned. */
-    award(ws: string, user: string, kind: PointsKind, ref: string, points: number, now: Date, channel: string | null = null): boolean {
-      return awardOnce.immediate(ws, user, kind, ref, points, channel, now.toISOString());
-    },
-    /** All-time points and workspace rank (ties share it); no rank for hidden or pointless learners. */
-    standing(ws: string, user: string): { points: number; rank: number | undefined } {
+    award: (ws, user, kind, ref, points, now, channel = null) => awardOnce.immediate(ws, user, kind, ref, points, channel, iso(now)),
+    standing(ws, user) {
       const row = total.get(ws, user);
       if (!row) return { points: 0, rank: undefined };
       const visible = row.on_leaderboard === 1 && row.points_total > 0;
       return { points: row.points_total, rank: visible ? ahead.get(ws, row.points_total)!.n + 1 : undefined };
     },
-    /** Every visible learner of a channel's team with points in [from, to): the Monday recap's input. */
-    teamScores: (ws: string, channel: string, period: { from: string; to: string }): ScoreRow[] =>
-      teamPeriodScores.all(ws, period.from, period.to, ws, channel),
-    userPoints: (ws: string, user: string, from: string, to: string): number => userPeriodPoints.get(ws, user, from, to)?.points ?? 0,
-    /** The top `limit` ranks (ties share a rank) and the caller's own row if they show on boards and scored. */
-    board(
-      ws: string,
-      period: { from: string; to: string } | 'all',
-      opts: { channel?: string; me: string; limit: number },
-    ): { top: BoardRow[]; me: BoardRow | undefined } {
+    teamScores: (ws, channel, period) =>
+      teamPeriodScores.all(ws, iso(period.from), iso(period.to), ws, channel).map((r) => ({ userId: r.user_id, points: r.points })),
+    userPoints: (ws, user, period) => userPeriodPoints.get(ws, user, iso(period.from), iso(period.to))?.points ?? 0,
+    board(ws, period, opts) {
       const params: BoardParams = { ws, from: '', to: '', channel: opts.channel ?? null, me: opts.me, limit: opts.limit };
-      const rows = period === 'all' ? allTimeBoard.all(params) : periodBoard.all({ ...params, from: period.from, to: period.to });
-      return { top: rows.filter((r) => r.rank <= opts.limit), me: rows.find((r) => r.user_id === opts.me) };
+      const rows = (period === 'all' ? allTimeBoard.all(params) : periodBoard.all({ ...params, from: iso(period.from), to: iso(period.to) })).map(toEntry);
+      return { top: rows.filter((r) => r.rank <= opts.limit), me: rows.find((r) => r.userId === opts.me) };
     },
-    markStudyDay: (ws: string, user: string, localDate: string) => void markDay.run(ws, user, localDate),
-    studyDays: (ws: string, user: string, since: string): Set<string> => new Set(days.all(ws, user, since).map((r) => r.local_date)),
-    /** Local dates on which aipath failed to post in this workspace: they excuse a gap in a streak. */
-    excusedDays: (ws: string, since: string): Set<string> => new Set(missedDays.all(ws, since).map((r) => r.period)),
-    teamTotals: (ws: string, channel: string, from: string, to: string) => ({
-      ...teamTotals.get(ws, channel, from, to)!,
-      milestones: teamMilestones.get(ws, from, to, ws, channel)!.n,
-    }),
+    earnedBy: (ws, user) =>
+      earnedBy.all(ws, user).map((p) => ({ kind: p.kind, ref: p.ref, points: p.points, channelId: p.channel_id, earnedAt: new Date(p.earned_at) })),
+    markStudyDay: (ws, user, localDate) => void markDay.run(ws, user, localDate),
+    studyDays: (ws, user, since) => new Set(days.all(ws, user, since).map((r) => r.local_date)),
+    teamTotals(ws, channel, period) {
+      const from = iso(period.from);
+      const to = iso(period.to);
+      return { ...teamTotals.get(ws, channel, from, to)!, milestones: teamMilestones.get(ws, from, to, ws, channel)!.n };
+    },
   };
 }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../../config.js';
 
 export type Db = Database.Database;
 

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.js';
+import type { Db } from './connection.js';
 
-/** src/store and dist/store both sit two levels below the package root, beside migrations/. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/** src/store/sqlite and dist/store/sqlite both sit three levels below the package root, beside migrations/. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/sqlite/', import.meta.url));
 
 export class MigrationError extends Error {
   override name = 'MigrationError';

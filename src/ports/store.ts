@@ -1,0 +1,352 @@
+import type { PointsKind } from '../core/scoring.js';
+
+/**
+ * What the application needs from its database, in its own terms: records with camelCase fields,
+ * booleans and `Date`s; every call asynchronous, so that an engine with a network between it and
+ * us (PostgreSQL) fits behind the same interfaces as the embedded one (SQLite).
+ *
+ * Instants are `Date`s; local calendar dates ('YYYY-MM-DD'), ISO weeks and wall-clock times
+ * ('HH:MM') stay strings because they mean nothing without a timezone.
+ */
+
+// ---------- records ----------
+
+export interface User {
+  workspaceId: string;
+  userId: string;
+  /** The timezone from the user's Slack profile (users.info). */
+  slackTz: string | null;
+  /** The timezone the user chose with `/aipath settings tz`. */
+  tzOverride: string | null;
+  nudgeTime: string;
+  onLeaderboard: boolean;
+  isWorkspaceAdmin: boolean;
+  profileFetchedAt: Date | null;
+  createdAt: Date;
+  /** The DM channel with the bot, cached so a nudge needs no conversations.open. */
+  dmChannel: string | null;
+}
+
+export type EnrolmentStatus = 'active' | 'paused' | 'stopped' | 'finished';
+
+export interface Enrolment {
+  id: number;
+  workspaceId: string;
+  userId: string;
+  trackId: string;
+  /** Local date on which week 1 began. */
+  startedOn: string;
+  status: EnrolmentStatus;
+  /** When a timed pause ends; null while paused indefinitely (or not paused). */
+  pausedUntil: Date | null;
+  /** Why it is paused or stopped, in the learner's words or as Slack's error. */
+  statusReason: string | null;
+  isCurrent: boolean;
+  nextNudgeAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A current enrolment whose weekly nudge is due, with what its schedule needs of the learner. */
+export interface DueNudge extends Enrolment {
+  tzOverride: string | null;
+  slackTz: string | null;
+  nudgeTime: string;
+}
+
+export interface Subscription {
+  workspaceId: string;
+  channelId: string;
+  postTime: string;
+  tz: string;
+  /** null: tips and questions from every track. */
+  trackId: string | null;
+  status: 'active' | 'paused';
+  statusReason: string | null;
+  nextDailyAt: Date | null;
+  nextWeeklyAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A kind registered in src/scheduler/kinds/index.ts. */
+export type DeliveryKind = string;
+export type DeliveryStatus = 'claimed' | 'sent' | 'missed' | 'failed';
+
+export interface Delivery {
+  id: number;
+  workspaceId: string;
+  kind: DeliveryKind;
+  /** A channel id, or a user id for a DM. */
+  target: string;
+  /** The local period it is for: a date (daily) or an ISO week such as 2026-W48 (weekly). */
+  period: string;
+  dueAt: Date;
+  status: DeliveryStatus;
+  claimedBy: string | null;
+  claimedAt: Date | null;
+  attempts: number;
+  late: boolean;
+  /** What was (or is being) delivered: a tip id, a question id, a milestone week. */
+  contentId: string | null;
+  channel: string | null;
+  messageTs: string | null;
+  error: string | null;
+  updatedAt: Date;
+  /** Until when the owner's lease holds (wall-clock time); renewed while it works. */
+  leaseUntil: Date | null;
+  /** Fencing token: raised by every takeover, checked by the owner before it posts. */
+  fence: number;
+}
+
+/** The claim a pass holds on a delivery: its id and the fencing token it was given. */
+export interface HeldClaim {
+  id: number;
+  fence: number;
+}
+
+export interface DeliveryKey {
+  ws: string;
+  kind: DeliveryKind;
+  target: string;
+  period: string;
+}
+
+export interface QuizPost {
+  id: number;
+  workspaceId: string;
+  channelId: string;
+  questionId: string;
+  deliveryId: number | null;
+  messageTs: string | null;
+  postedAt: Date;
+  closedAt: Date | null;
+}
+
+export interface AnswerResult {
+  /** True when this click was the learner's first (and only scored) answer. */
+  first: boolean;
+  correct: boolean;
+  /** The answer that counts: this one if first, else the learner's earlier one. */
+  response: number[];
+}
+
+/** One answer a learner gave, as recorded (the first for each channel post or personal question). */
+export interface RecordedAnswer {
+  questionId: string;
+  /** The channel quiz post it answered; null for a personal question. */
+  postId: number | null;
+  response: number[];
+  correct: boolean;
+  answeredAt: Date;
+}
+
+/** Points earned once for one thing (a quiz post, a milestone, a streak). */
+export interface EarnedPoints {
+  kind: PointsKind;
+  ref: string;
+  points: number;
+  channelId: string | null;
+  earnedAt: Date;
+}
+
+/** A learner's points in a period; boards only ever see learners who show on them. */
+export interface Score {
+  userId: string;
+  points: number;
+}
+
+export interface BoardEntry extends Score {
+  rank: number;
+}
+
+/** A half-open range of instants [from, to). */
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+export interface WorkspacePause {
+  reason: string;
+  pausedAt: Date;
+  probedAt: Date;
+}
+
+// ---------- repositories ----------
+
+export interface UsersRepository {
+  get(ws: string, user: string): Promise<User | undefined>;
+  /** The user's record, created on first contact. */
+  ensure(ws: string, user: string, now: Date): Promise<User>;
+  setProfile(ws: string, user: string, profile: { tz: string | null; isWorkspaceAdmin: boolean }, now: Date): Promise<void>;
+  setNudgeTime(ws: string, user: string, hhmm: string): Promise<void>;
+  setTzOverride(ws: string, user: string, tz: string | null): Promise<void>;
+  setDmChannel(ws: string, user: string, channel: string): Promise<void>;
+  setOnLeaderboard(ws: string, user: string, on: boolean): Promise<void>;
+  /**
+   * Deletes the user and everything stored about them, their DM deliveries, and their id wherever it
+   * stays for others (subscriptions they made). True when anything was removed.
+   */
+  forget(ws: string, user: string): Promise<boolean>;
+}
+
+export interface EnrolmentsRepository {
+  current(ws: string, user: string): Promise<Enrolment | undefined>;
+  /** Makes `trackId` the learner's current track; an earlier enrolment in it resumes with its progress. */
+  switchTo(ws: string, user: string, trackId: string, startedOn: string, now: Date): Promise<{ enrolment: Enrolment; resumed: boolean }>;
+  setStatus(id: number, status: EnrolmentStatus, now: Date, opts?: { pausedUntil?: Date | null; reason?: string | null }): Promise<void>;
+  /** True when this call recorded the milestone, false when it was already done. */
+  markDone(enrolmentId: number, week: number, now: Date): Promise<boolean>;
+  doneWeeks(enrolmentId: number): Promise<number[]>;
+  setNextNudge(id: number, at: Date | null): Promise<void>;
+  /** Moves the nudge due time on, only if no other process already did (compare-and-set). */
+  advanceNudge(enrolment: Enrolment, next: Date | null): Promise<boolean>;
+  dueNudges(now: Date, limit: number): Promise<DueNudge[]>;
+}
+
+export interface SubscriptionsRepository {
+  get(ws: string, channel: string): Promise<Subscription | undefined>;
+  upsert(
+    s: { ws: string; channel: string; time: string; tz: string; track: string | null; by: string; nextDaily: Date; nextWeekly: Date },
+    now: Date,
+  ): Promise<Subscription>;
+  remove(ws: string, channel: string): Promise<boolean>;
+  pause(ws: string, channel: string, reason: string, now: Date): Promise<void>;
+  inWorkspace(ws: string): Promise<Subscription[]>;
+  dueDaily(now: Date, limit: number): Promise<Subscription[]>;
+  dueWeekly(now: Date, limit: number): Promise<Subscription[]>;
+  /** Moves the daily due time on, only if no other process already did (compare-and-set). */
+  advanceDaily(s: Subscription, next: Date): Promise<boolean>;
+  advanceWeekly(s: Subscription, next: Date): Promise<boolean>;
+}
+
+/**
+ * The delivery ledger: the truth about what is due and what was sent. Every write that follows a
+ * claim names its fencing token, so an owner whose claim was taken over writes nothing.
+ */
+export interface DeliveryLedger {
+  /** Records a delivery as claimed by `owner` (or missed) unless one exists for the key; the new record, if any. */
+  insert(key: DeliveryKey, dueAt: Date, status: 'claimed' | 'missed', late: boolean, owner: string, leaseUntil: Date, now: Date): Promise<Delivery | undefined>;
+  get(id: number): Promise<Delivery | undefined>;
+  find(key: DeliveryKey): Promise<Delivery | undefined>;
+  markSent(c: HeldClaim, channel: string, ts: string, contentId: string | null, now: Date): Promise<boolean>;
+  markLate(id: number): Promise<boolean>;
+  markFailed(c: HeldClaim, error: string, now: Date): Promise<boolean>;
+  /** Where the message is about to go and what it is, so that recovery after a crash knows both. */
+  setChannel(c: HeldClaim, channel: string, contentId: string | null, now: Date): Promise<boolean>;
+  /** Gives a claim back after a failed attempt; a later pass retries it after its back-off. */
+  release(c: HeldClaim, error: string | null, now: Date): Promise<void>;
+  /** Gives a claim back untried (its workspace is paused): no attempt is counted. */
+  putBack(c: HeldClaim, error: string, now: Date): Promise<void>;
+  /** Records a claim that can no longer go out in time. */
+  markMissed(c: HeldClaim, error: string, now: Date): Promise<boolean>;
+  /**
+   * Claims that may have been abandoned, oldest first: given back, without a lease, with a lease run
+   * out, or owned by a process on `host` (whose pid the caller checks); none of a workspace paused
+   * until after `probeBefore`.
+   */
+  openClaims(q: { claimedBefore: Date; wallNow: Date; host: string; probeBefore: Date; limit: number }): Promise<Delivery[]>;
+  /** Takes over an abandoned claim; the new fencing token, or undefined if another process took it first. */
+  reclaim(d: Delivery, owner: string, leaseUntil: Date, now: Date): Promise<number | undefined>;
+  /** The fencing check right before a post: true (and the lease renewed) only while `owner` still holds the claim. */
+  confirm(c: HeldClaim, owner: string, leaseUntil: Date): Promise<boolean>;
+  /** Extends the lease of every open claim `owner` holds; how many. */
+  renewAll(owner: string, leaseUntil: Date): Promise<number>;
+  /** How often each content id went out to a target: rotation shows the least shown first. */
+  contentCounts(ws: string, target: string, kind: DeliveryKind): Promise<Map<string, number>>;
+  /** Local dates on which aipath failed to post in this workspace: they excuse a gap in a streak. */
+  missedDays(ws: string, since: string): Promise<Set<string>>;
+  /** Every record, oldest first, for reports and tests of exactly-once delivery. */
+  list(filter?: { ws?: string; kind?: DeliveryKind; target?: string }): Promise<Delivery[]>;
+}
+
+export interface QuizRepository {
+  /** The quiz post of a delivery, created once however often the delivery is prepared. */
+  createPost(ws: string, channel: string, questionId: string, deliveryId: number, now: Date): Promise<QuizPost>;
+  post(id: number): Promise<QuizPost | undefined>;
+  postForDelivery(deliveryId: number): Promise<QuizPost | undefined>;
+  setMessageTs(id: number, ts: string): Promise<void>;
+  /** Posts in the channel still open from before `postId`: the ones the new post closes. */
+  openBefore(ws: string, channel: string, postId: number): Promise<QuizPost[]>;
+  close(id: number, now: Date): Promise<boolean>;
+  /** Records an answer unless the learner answered this post (or personal question) before. */
+  answer(ws: string, user: string, questionId: string, post: QuizPost | null, response: readonly number[], correct: boolean, now: Date): Promise<AnswerResult>;
+  tally(postId: number): Promise<{ answered: number; correct: number }>;
+  /** Every answer the learner gave, oldest first. */
+  answersOf(ws: string, user: string): Promise<RecordedAnswer[]>;
+  answeredQuestions(ws: string, user: string): Promise<Set<string>>;
+  postCounts(ws: string, channel: string): Promise<Map<string, number>>;
+}
+
+export interface PointsRepository {
+  /** Records points once per (kind, ref); false when they were already earned. */
+  award(ws: string, user: string, kind: PointsKind, ref: string, points: number, now: Date, channel?: string | null): Promise<boolean>;
+  /** All-time points and workspace rank (ties share it); no rank for hidden or pointless learners. */
+  standing(ws: string, user: string): Promise<{ points: number; rank: number | undefined }>;
+  /** Every visible learner of a channel's team with points in the period: the Monday recap's input. */
+  teamScores(ws: string, channel: string, period: Period): Promise<Score[]>;
+  userPoints(ws: string, user: string, period: Period): Promise<number>;
+  /** Everything the learner earned, oldest first. */
+  earnedBy(ws: string, user: string): Promise<EarnedPoints[]>;
+  /** The top `limit` ranks (ties share a rank) and the caller's own entry if they show on boards and scored. */
+  board(ws: string, period: Period | 'all', opts: { channel?: string; me: string; limit: number }): Promise<{ top: BoardEntry[]; me: BoardEntry | undefined }>;
+  markStudyDay(ws: string, user: string, localDate: string): Promise<void>;
+  studyDays(ws: string, user: string, since: string): Promise<Set<string>>;
+  teamTotals(ws: string, channel: string, period: Period): Promise<{ answered: number; correct: number; milestones: number }>;
+}
+
+export interface WorkspacesRepository {
+  pause(ws: string, reason: string, now: Date): Promise<void>;
+  /** The one delivery that may try Slack again for a paused workspace (compare-and-set on the probe time). */
+  takeProbe(ws: string, dueBy: Date, now: Date): Promise<boolean>;
+  /** True if the workspace was paused. */
+  resume(ws: string): Promise<boolean>;
+  pauseOf(ws: string): Promise<WorkspacePause | undefined>;
+}
+
+export interface Repositories {
+  users: UsersRepository;
+  enrolments: EnrolmentsRepository;
+  subscriptions: SubscriptionsRepository;
+  ledger: DeliveryLedger;
+  quiz: QuizRepository;
+  points: PointsRepository;
+  workspaces: WorkspacesRepository;
+}
+
+// ---------- the database itself ----------
+
+export type DatabaseHealth = { ok: boolean; detail: string };
+
+export interface Database {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Whether the data can really be read and written right now (for /healthz and before a pass). */
+  health(): Promise<DatabaseHealth>;
+  /**
+   * Why nothing may be written, known without a round trip (the SQLite file was deleted or replaced
+   * under the running process); undefined when writes may go ahead.
+   */
+  writesRefused(): string | undefined;
+  /**
+   * Makes deleted rows unrecoverable from the database's files (SQLite: empties the write-ahead log);
+   * false while another reader keeps an older copy in use.
+   */
+  purgeDeleted(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface Store extends Repositories {
+  database: Database;
+  /**
+   * Runs `work` as one transaction on the repositories it is given: its writes land together or not
+   * at all. `work` must use only `tx` (never this store) and must not wait on anything but `tx` (no
+   * Slack calls): the embedded engine holds its one connection for the duration.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
+/** The database is locked by another process or connection: the work changed nothing and may be retried. */
+export class StoreBusyError extends Error {
+  override name = 'StoreBusyError';
+}

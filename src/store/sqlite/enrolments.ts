@@ -1,0 +1,89 @@
+import type { DueNudge, Enrolment, EnrolmentStatus, EnrolmentsRepository } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
+
+interface EnrolmentRow {
+  id: number;
+  workspace_id: string;
+  user_id: string;
+  track_id: string;
+  started_on: string;
+  status: EnrolmentStatus;
+  paused_until: string | null;
+  status_reason: string | null;
+  is_current: number;
+  next_nudge_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface DueNudgeRow extends EnrolmentRow {
+  tz_override: string | null;
+  slack_tz: string | null;
+  nudge_time: string;
+}
+
+const toEnrolment = (r: EnrolmentRow): Enrolment => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  trackId: r.track_id,
+  startedOn: r.started_on,
+  status: r.status,
+  pausedUntil: dateOrNull(r.paused_until),
+  statusReason: r.status_reason,
+  isCurrent: r.is_current === 1,
+  nextNudgeAt: dateOrNull(r.next_nudge_at),
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
+});
+
+const toDueNudge = (r: DueNudgeRow): DueNudge => ({ ...toEnrolment(r), tzOverride: r.tz_override, slackTz: r.slack_tz, nudgeTime: r.nudge_time });
+
+export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
+  const current = db.prepare<[string, string], EnrolmentRow>('SELECT * FROM enrolments WHERE workspace_id = ? AND user_id = ? AND is_current = 1');
+  const byTrack = db.prepare<[string, string, string], EnrolmentRow>('SELECT * FROM enrolments WHERE workspace_id = ? AND user_id = ? AND track_id = ?');
+  const clearCurrent = db.prepare('UPDATE enrolments SET is_current = 0, updated_at = ? WHERE workspace_id = ? AND user_id = ? AND is_current = 1');
+  const insert = db.prepare(
+    `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, is_current, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'active', 1, ?, ?)`,
+  );
+  const reactivate = db.prepare(
+    "UPDATE enrolments SET is_current = 1, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END, paused_until = NULL, status_reason = NULL, updated_at = ? WHERE id = ?",
+  );
+  const setStatus = db.prepare('UPDATE enrolments SET status = ?, paused_until = ?, status_reason = ?, updated_at = ? WHERE id = ?');
+  const setNextNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ?');
+  const advanceNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ? AND next_nudge_at IS ?');
+  const dueNudges = db.prepare<[string, number], DueNudgeRow>(
+    `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
+     JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+     WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ?
+     ORDER BY e.next_nudge_at LIMIT ?`,
+  );
+  const markDone = db.prepare('INSERT INTO milestones_done (enrolment_id, week, done_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const doneWeeks = db.prepare<[number], { week: number }>('SELECT week FROM milestones_done WHERE enrolment_id = ? ORDER BY week');
+
+  const switchTo = db.transaction((ws: string, user: string, trackId: string, startedOn: string, now: string) => {
+    clearCurrent.run(now, ws, user);
+    const earlier = byTrack.get(ws, user, trackId);
+    if (earlier) reactivate.run(now, earlier.id);
+    else insert.run(ws, user, trackId, startedOn, now, now);
+    return { enrolment: toEnrolment(byTrack.get(ws, user, trackId)!), resumed: earlier !== undefined };
+  });
+
+  return {
+    current(ws, user) {
+      const row = current.get(ws, user);
+      return row ? toEnrolment(row) : undefined;
+    },
+    switchTo: (ws, user, trackId, startedOn, now) => switchTo.immediate(ws, user, trackId, startedOn, iso(now)),
+    setStatus(id, status, now, opts = {}) {
+      setStatus.run(status, isoOrNull(opts.pausedUntil), opts.reason ?? null, iso(now), id);
+    },
+    markDone: (enrolmentId, week, now) => markDone.run(enrolmentId, week, iso(now)).changes > 0,
+    doneWeeks: (enrolmentId) => doneWeeks.all(enrolmentId).map((r) => r.week),
+    setNextNudge: (id, at) => void setNextNudge.run(isoOrNull(at), id),
+    advanceNudge: (e, next) => advanceNudge.run(isoOrNull(next), e.id, isoOrNull(e.nextNudgeAt)).changes > 0,
+    dueNudges: (now, limit) => dueNudges.all(iso(now), limit).map(toDueNudge),
+  };
+}

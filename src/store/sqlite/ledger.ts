@@ -1,0 +1,132 @@
+import type { Delivery, DeliveryLedger, DeliveryStatus } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { dateOrNull, iso, type Synchronous } from './sync.js';
+
+interface DeliveryRow {
+  id: number;
+  workspace_id: string;
+  kind: string;
+  target: string;
+  period: string;
+  due_at: string;
+  status: DeliveryStatus;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  attempts: number;
+  late: number;
+  content_id: string | null;
+  channel: string | null;
+  message_ts: string | null;
+  error: string | null;
+  updated_at: string;
+  lease_until: string | null;
+  fence: number;
+}
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  kind: r.kind,
+  target: r.target,
+  period: r.period,
+  dueAt: new Date(r.due_at),
+  status: r.status,
+  claimedBy: r.claimed_by,
+  claimedAt: dateOrNull(r.claimed_at),
+  attempts: r.attempts,
+  late: r.late === 1,
+  contentId: r.content_id,
+  channel: r.channel,
+  messageTs: r.message_ts,
+  error: r.error,
+  updatedAt: new Date(r.updated_at),
+  leaseUntil: dateOrNull(r.lease_until),
+  fence: r.fence,
+});
+
+export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
+  const insert = db.prepare(
+    `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
+     VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @leaseUntil, @late, @now)
+     ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
+  );
+  const byId = db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
+  const byKey = db.prepare<[string, string, string, string], DeliveryRow>(
+    'SELECT * FROM deliveries WHERE workspace_id = ? AND kind = ? AND target = ? AND period = ?',
+  );
+  const markSent = db.prepare(
+    "UPDATE deliveries SET status = 'sent', claimed_by = NULL, channel = ?, message_ts = ?, content_id = ?, error = NULL, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
+  const markLate = db.prepare('UPDATE deliveries SET late = 1 WHERE id = ? AND late = 0');
+  const markFailed = db.prepare(
+    "UPDATE deliveries SET status = 'failed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
+  const setChannel = db.prepare("UPDATE deliveries SET channel = ?, content_id = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const release = db.prepare(
+    "UPDATE deliveries SET claimed_by = NULL, attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
+  const putBack = db.prepare("UPDATE deliveries SET claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'");
+  const markMissed = db.prepare(
+    "UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
+  );
+  const open = db.prepare<{ claimedBefore: string; wallNow: string; host: string; probeBefore: string; limit: number }, DeliveryRow>(
+    `SELECT * FROM deliveries d
+     WHERE d.status = 'claimed' AND d.claimed_at < @claimedBefore
+       AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until < @wallNow OR d.claimed_by LIKE @host || '/%')
+       AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > @probeBefore)
+     ORDER BY d.claimed_at LIMIT @limit`,
+  );
+  const reclaim = db.prepare(
+    "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_until = ?, fence = fence + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND fence = ?",
+  );
+  const confirm = db.prepare("UPDATE deliveries SET lease_until = ? WHERE id = ? AND fence = ? AND claimed_by = ? AND status = 'claimed'");
+  const renewAll = db.prepare("UPDATE deliveries SET lease_until = ? WHERE claimed_by = ? AND status = 'claimed'");
+  const contentCounts = db.prepare<[string, string, string], { content_id: string; n: number }>(
+    "SELECT content_id, COUNT(*) AS n FROM deliveries WHERE workspace_id = ? AND target = ? AND kind = ? AND status = 'sent' AND content_id IS NOT NULL GROUP BY content_id",
+  );
+  const missedDays = db.prepare<[string, string], { period: string }>(
+    "SELECT DISTINCT period FROM deliveries WHERE workspace_id = ? AND status = 'missed' AND kind IN ('daily_tip', 'daily_quiz') AND period >= ?",
+  );
+  const list = db.prepare<{ ws: string | null; kind: string | null; target: string | null }, DeliveryRow>(
+    `SELECT * FROM deliveries WHERE (@ws IS NULL OR workspace_id = @ws) AND (@kind IS NULL OR kind = @kind) AND (@target IS NULL OR target = @target)
+     ORDER BY id`,
+  );
+
+  return {
+    insert(key, dueAt, status, late, owner, leaseUntil, now) {
+      const info = insert.run({
+        ...key,
+        dueAt: iso(dueAt),
+        status,
+        worker: status === 'claimed' ? owner : null,
+        leaseUntil: iso(leaseUntil),
+        now: iso(now),
+        late: late ? 1 : 0,
+      });
+      return info.changes > 0 ? toDelivery(byId.get(Number(info.lastInsertRowid))!) : undefined;
+    },
+    get(id) {
+      const row = byId.get(id);
+      return row ? toDelivery(row) : undefined;
+    },
+    find(key) {
+      const row = byKey.get(key.ws, key.kind, key.target, key.period);
+      return row ? toDelivery(row) : undefined;
+    },
+    markSent: (c, channel, ts, contentId, now) => markSent.run(channel, ts, contentId, iso(now), c.id, c.fence).changes > 0,
+    markLate: (id) => markLate.run(id).changes > 0,
+    markFailed: (c, error, now) => markFailed.run(error, iso(now), c.id, c.fence).changes > 0,
+    setChannel: (c, channel, contentId, now) => setChannel.run(channel, contentId, iso(now), c.id, c.fence).changes > 0,
+    release: (c, error, now) => void release.run(error, iso(now), c.id, c.fence),
+    putBack: (c, error, now) => void putBack.run(error, iso(now), c.id, c.fence),
+    markMissed: (c, error, now) => markMissed.run(error, iso(now), c.id, c.fence).changes > 0,
+    openClaims: (q) =>
+      open.all({ claimedBefore: iso(q.claimedBefore), wallNow: iso(q.wallNow), host: q.host, probeBefore: iso(q.probeBefore), limit: q.limit }).map(toDelivery),
+    reclaim: (d, owner, leaseUntil, now) => (reclaim.run(owner, iso(now), iso(leaseUntil), iso(now), d.id, d.fence).changes > 0 ? d.fence + 1 : undefined),
+    confirm: (c, owner, leaseUntil) => confirm.run(iso(leaseUntil), c.id, c.fence, owner).changes > 0,
+    renewAll: (owner, leaseUntil) => renewAll.run(iso(leaseUntil), owner).changes,
+    contentCounts: (ws, target, kind) => new Map(contentCounts.all(ws, target, kind).map((r) => [r.content_id, r.n])),
+    missedDays: (ws, since) => new Set(missedDays.all(ws, since).map((r) => r.period)),
+    list: (filter = {}) => list.all({ ws: filter.ws ?? null, kind: filter.kind ?? null, target: filter.target ?? null }).map(toDelivery),
+  };
+}

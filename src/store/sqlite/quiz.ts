@@ -1,0 +1,103 @@
+import type { QuizPost, QuizRepository } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { dateOrNull, iso, type Synchronous } from './sync.js';
+
+interface QuizPostRow {
+  id: number;
+  workspace_id: string;
+  channel_id: string;
+  question_id: string;
+  delivery_id: number | null;
+  message_ts: string | null;
+  posted_at: string;
+  closed_at: string | null;
+}
+
+const toPost = (r: QuizPostRow): QuizPost => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  channelId: r.channel_id,
+  questionId: r.question_id,
+  deliveryId: r.delivery_id,
+  messageTs: r.message_ts,
+  postedAt: new Date(r.posted_at),
+  closedAt: dateOrNull(r.closed_at),
+});
+
+type StoredAnswer = { option_index: number; response: string | null; correct: number };
+/** A one-option answer keeps only option_index; others keep the whole response as JSON. */
+const storedResponse = (a: StoredAnswer): number[] => (a.response ? (JSON.parse(a.response) as number[]) : [a.option_index]);
+
+export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
+  const insertPost = db.prepare('INSERT INTO quiz_posts (workspace_id, channel_id, question_id, delivery_id, posted_at) VALUES (?, ?, ?, ?, ?)');
+  const postById = db.prepare<[number], QuizPostRow>('SELECT * FROM quiz_posts WHERE id = ?');
+  const postByDelivery = db.prepare<[number], QuizPostRow>('SELECT * FROM quiz_posts WHERE delivery_id = ?');
+  const setTs = db.prepare('UPDATE quiz_posts SET message_ts = ? WHERE id = ?');
+  const openBefore = db.prepare<[string, string, number], QuizPostRow>(
+    'SELECT * FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? AND closed_at IS NULL AND id < ? AND message_ts IS NOT NULL ORDER BY id',
+  );
+  const close = db.prepare('UPDATE quiz_posts SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
+  const insertAnswer = db.prepare(
+    `INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, response, correct, answered_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const joinTeam = db.prepare('INSERT INTO quiz_team (workspace_id, channel_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const postAnswer = db.prepare<[number, string], StoredAnswer>(
+    'SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?',
+  );
+  const personalAnswer = db.prepare<[string, string, string], StoredAnswer>(
+    'SELECT option_index, response, correct FROM quiz_answers WHERE workspace_id = ? AND user_id = ? AND question_id = ? AND quiz_post_id IS NULL',
+  );
+  const answersOf = db.prepare<[string, string], StoredAnswer & { question_id: string; quiz_post_id: number | null; answered_at: string }>(
+    'SELECT question_id, quiz_post_id, option_index, response, correct, answered_at FROM quiz_answers WHERE workspace_id = ? AND user_id = ? ORDER BY id',
+  );
+  const tally = db.prepare<[number], { answered: number; correct: number }>(
+    'SELECT COUNT(*) AS answered, COALESCE(SUM(correct), 0) AS correct FROM quiz_answers WHERE quiz_post_id = ?',
+  );
+  const answeredQuestions = db.prepare<[string, string], { question_id: string }>(
+    'SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = ? AND user_id = ?',
+  );
+  const postCounts = db.prepare<[string, string], { question_id: string; n: number }>(
+    'SELECT question_id, COUNT(*) AS n FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? GROUP BY question_id',
+  );
+
+  return {
+    createPost(ws, channel, questionId, deliveryId, now) {
+      const existing = postByDelivery.get(deliveryId);
+      if (existing) return toPost(existing);
+      const id = Number(insertPost.run(ws, channel, questionId, deliveryId, iso(now)).lastInsertRowid);
+      return toPost(postById.get(id)!);
+    },
+    post(id) {
+      const row = postById.get(id);
+      return row ? toPost(row) : undefined;
+    },
+    postForDelivery(deliveryId) {
+      const row = postByDelivery.get(deliveryId);
+      return row ? toPost(row) : undefined;
+    },
+    setMessageTs: (id, ts) => void setTs.run(ts, id),
+    openBefore: (ws, channel, postId) => openBefore.all(ws, channel, postId).map(toPost),
+    close: (id, now) => close.run(iso(now), id).changes > 0,
+    answer(ws, user, questionId, post, response, correct, now) {
+      const postId = post?.id ?? null;
+      const whole = response.length === 1 ? null : JSON.stringify(response);
+      const inserted = insertAnswer.run(ws, user, questionId, postId, response[0] ?? 0, whole, correct ? 1 : 0, iso(now)).changes > 0;
+      if (post) joinTeam.run(ws, post.channelId, user);
+      if (inserted) return { first: true, correct, response: [...response] };
+      const earlier = postId === null ? personalAnswer.get(ws, user, questionId) : postAnswer.get(postId, user);
+      return { first: false, correct: earlier?.correct === 1, response: earlier ? storedResponse(earlier) : [...response] };
+    },
+    tally: (postId) => tally.get(postId)!,
+    answersOf: (ws, user) =>
+      answersOf.all(ws, user).map((a) => ({
+        questionId: a.question_id,
+        postId: a.quiz_post_id,
+        response: storedResponse(a),
+        correct: a.correct === 1,
+        answeredAt: new Date(a.answered_at),
+      })),
+    answeredQuestions: (ws, user) => new Set(answeredQuestions.all(ws, user).map((r) => r.question_id)),
+    postCounts: (ws, channel) => new Map(postCounts.all(ws, channel).map((r) => [r.question_id, r.n])),
+  };
+}
