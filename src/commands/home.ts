@@ -1,7 +1,7 @@
 import type { HomeInput } from '../slack/views/home.js';
 import type { CommandContext, StudyDeps } from './context.js';
-import { learnerProgress } from './progress.js';
-import { adminNotices } from './notices.js';
+import { learnerProgress } from '../services/progress.js';
+import { adminNotices } from '../services/notices.js';
 
 export async function homeInput(deps: StudyDeps, ctx: CommandContext): Promise<HomeInput> {
   const enrolment = await deps.store.enrolments.current(ctx.workspaceId, ctx.userId);

@@ -4,14 +4,6 @@ import type { BoardEntry as StoredEntry, Score } from '../ports/store.js';
 import { leaderboardView, type Board, type BoardEntry } from '../slack/views/leaderboard.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
-/** Ranks learners with points (the stores leave out those who opted out of boards). */
-export function rankVisible(rows: Score[]): Ranked<BoardEntry>[] {
-  return rankByScore(
-    rows.filter((r) => r.points > 0),
-    (e) => e.points,
-  );
-}
-
 export async function channelTimezone(deps: StudyDeps, ws: string, channel: string): Promise<string> {
   return (await deps.store.subscriptions.get(ws, channel))?.tz ?? deps.defaultTimezone;
 }

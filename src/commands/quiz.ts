@@ -6,7 +6,7 @@ import type { QuizPost } from '../ports/store.js';
 import { noticeView } from '../slack/views/help.js';
 import { answerFeedbackView, channelQuizView, personalQuizView } from '../slack/views/quiz.js';
 import type { Message } from '../slack/views/blocks.js';
-import { recordStudyAction } from './activity.js';
+import { recordStudyAction } from '../services/activity.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
 export async function personalQuiz(deps: StudyDeps, ctx: CommandContext): Promise<Reply> {

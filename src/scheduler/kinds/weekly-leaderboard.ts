@@ -1,4 +1,4 @@
-import { weeklyRecap } from '../../commands/recap.js';
+import { weeklyRecap } from '../../services/recap.js';
 import { weeklyRecapView } from '../../slack/views/leaderboard.js';
 import type { Subscription } from '../../ports/store.js';
 import { pauseChannel } from './channel.js';

@@ -1,5 +1,5 @@
 import type { Track } from '../../content/schema.js';
-import type { LearnerProgress } from '../../commands/progress.js';
+import type { LearnerProgress } from '../../services/progress.js';
 import { ACTIONS } from '../action-ids.js';
 import { nudgeButtons } from './status.js';
 import { progressBar } from '../../core/plan.js';

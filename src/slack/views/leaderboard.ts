@@ -1,4 +1,5 @@
 import type { Ranked } from '../../core/scoring.js';
+import type { WeeklyRecap } from '../../services/recap.js';
 import { context, divider, header, message, section, type Block, type Message } from './blocks.js';
 
 export interface BoardEntry {
@@ -36,15 +37,7 @@ export function leaderboardView(l: LeaderboardInput): Message {
   return message(`Study leaderboard, ${l.periodLabel}. ${you.replace(/[*`]/g, '')}`, blocks);
 }
 
-export interface WeeklyRecapInput {
-  periodLabel: string;
-  top: Ranked<BoardEntry>[];
-  longestStreak?: { userId: string; days: number };
-  mostImproved?: { userId: string; gain: number };
-  totals: { answered: number; correct: number; milestones: number };
-}
-
-export function weeklyRecapView(w: WeeklyRecapInput): Message {
+export function weeklyRecapView(w: WeeklyRecap): Message {
   const share = w.totals.answered ? Math.round((w.totals.correct / w.totals.answered) * 100) : 0;
   const highlights = [
     w.longestStreak ? `:fire: Longest streak: <@${w.longestStreak.userId}>, ${w.longestStreak.days} days` : '',

@@ -1,4 +1,4 @@
-import type { LearnerProgress } from '../../commands/progress.js';
+import type { LearnerProgress } from '../../services/progress.js';
 import { progressBar } from '../../core/plan.js';
 import { ACTIONS } from '../action-ids.js';
 import { milestoneBlocks } from './tracks.js';

@@ -69,10 +69,11 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
   const markMissed = db.prepare(
     "UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
+  // A host name is compared as it is (LIKE would read _ and % in it as wildcards, and ignore case).
   const open = db.prepare<{ claimedBefore: string; wallNow: string; host: string; probeBefore: string; limit: number }, DeliveryRow>(
     `SELECT * FROM deliveries d
      WHERE d.status = 'claimed' AND d.claimed_at < @claimedBefore
-       AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until < @wallNow OR d.claimed_by LIKE @host || '/%')
+       AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until <= @wallNow OR substr(d.claimed_by, 1, length(@host) + 1) = @host || '/')
        AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > @probeBefore)
      ORDER BY d.claimed_at LIMIT @limit`,
   );

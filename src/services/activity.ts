@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { localDate } from '../core/plan.js';
 import { POINTS, STREAK_BONUSES, streakRun } from '../core/scoring.js';
 import type { Repositories } from '../ports/store.js';
-import type { CommandContext, StudyDeps } from './context.js';
+import type { CommandContext, StudyDeps } from '../commands/context.js';
 
 export interface StudyProgress {
   streak: number;

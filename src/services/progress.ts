@@ -4,7 +4,7 @@ import { localDate, planPosition } from '../core/plan.js';
 import type { Track, Week } from '../content/schema.js';
 import type { Enrolment } from '../ports/store.js';
 import { standing } from './activity.js';
-import type { CommandContext, StudyDeps } from './context.js';
+import type { CommandContext, StudyDeps } from '../commands/context.js';
 
 /** Where a learner stands on their track: the one read model that status and the Home tab both show. */
 export interface LearnerProgress {

@@ -1,28 +1,44 @@
 import { localDate } from '../core/plan.js';
 import { periodBounds } from '../core/due.js';
 import type { Repositories, Subscription } from '../ports/store.js';
-import type { WeeklyRecapInput } from '../slack/views/leaderboard.js';
 import { streakOf } from './activity.js';
-import { rankVisible } from './leaderboard.js';
+import { rankByScore, type Ranked } from '../core/scoring.js';
+import type { Score } from '../ports/store.js';
 
 const STREAK_CANDIDATES = 200;
 
+/** Monday's team post for a channel: last week's leaders and highlights, and the team's totals. */
+export interface WeeklyRecap {
+  periodLabel: string;
+  top: Ranked<Score>[];
+  longestStreak?: { userId: string; days: number };
+  mostImproved?: { userId: string; gain: number };
+  totals: { answered: number; correct: number; milestones: number };
+}
+
+/** Ranks learners with points (the store leaves out those who opted out of boards). */
+const rankVisible = (rows: Score[]): Ranked<Score>[] =>
+  rankByScore(
+    rows.filter((r) => r.points > 0),
+    (e) => e.points,
+  );
+
 /** Monday's recap for a channel's team: last ISO week in the channel's timezone. */
-export async function weeklyRecap(repos: Repositories, sub: Subscription, at: Date): Promise<WeeklyRecapInput> {
+export async function weeklyRecap(repos: Repositories, sub: Subscription, at: Date): Promise<WeeklyRecap> {
   const last = periodBounds('week', at, sub.tz, 1);
   const before = periodBounds('week', at, sub.tz, 2);
   const lastRows = await repos.points.teamScores(sub.workspaceId, sub.channelId, last);
   const beforeRows = new Map((await repos.points.teamScores(sub.workspaceId, sub.channelId, before)).map((r) => [r.userId, r.points]));
   const top = rankVisible(lastRows);
 
-  let mostImproved: WeeklyRecapInput['mostImproved'];
+  let mostImproved: WeeklyRecap['mostImproved'];
   for (const r of lastRows) {
     const gain = r.points - (beforeRows.get(r.userId) ?? 0);
     if (gain > 0 && (!mostImproved || gain > mostImproved.gain)) mostImproved = { userId: r.userId, gain };
   }
   // Streaks are read for last week's leading scorers only: a long streak without points is rare,
   // and reading every member's days would make a large team's Monday post slow.
-  let longestStreak: WeeklyRecapInput['longestStreak'];
+  let longestStreak: WeeklyRecap['longestStreak'];
   for (const { item: r } of top.slice(0, STREAK_CANDIDATES)) {
     const days = await streakOf(repos, sub.workspaceId, r.userId, localDate(at, sub.tz));
     if (days > 1 && (!longestStreak || days > longestStreak.days)) longestStreak = { userId: r.userId, days };
