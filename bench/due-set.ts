@@ -6,7 +6,7 @@ import { buildContainer } from '../src/container.js';
 import { benchContainer } from './fanout.js';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
-import { nextWeeklyAt } from '../src/core/due.js';
+import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
 import type { Repositories } from '../src/ports/store.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';

@@ -11,7 +11,7 @@ import { createLogger, type AppLogger } from './log.js';
 import { formatSummary } from './scheduler/cron.js';
 import { MigrationError, migrateDatabase } from './store/open.js';
 import { runConsole } from './console/session.js';
-import { isIanaZone } from './core/timezone.js';
+import { isIanaZone } from './domain/timezone.js';
 
 const USAGE = `aipath: a Slack study companion from cloud roles to AI/ML roles on AWS
 

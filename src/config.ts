@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIanaZone } from './core/timezone.js';
+import { isIanaZone } from './domain/timezone.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];

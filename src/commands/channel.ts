@@ -1,4 +1,4 @@
-import { formatLocal, nextDailyAt, nextWeeklyAt } from '../core/due.js';
+import { formatLocal, nextDailyAt, nextWeeklyAt } from '../domain/due.js';
 import { noticeView } from '../slack/views/help.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 

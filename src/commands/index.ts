@@ -1,4 +1,4 @@
-import { parseCommand, type Command } from '../core/commands.js';
+import { parseCommand, type Command } from '../domain/commands.js';
 import { helpView, usageErrorView } from '../slack/views/help.js';
 import { leaderboard } from './leaderboard.js';
 import { personalQuiz } from './quiz.js';

@@ -1,7 +1,6 @@
-import { periodBounds, type PeriodName } from '../core/due.js';
-import { rankByScore, type Ranked } from '../core/scoring.js';
-import type { BoardEntry as StoredEntry, Score } from '../ports/store.js';
-import { leaderboardView, type Board, type BoardEntry } from '../slack/views/leaderboard.js';
+import { periodBounds, type PeriodName } from '../domain/due.js';
+import type { BoardEntry as StoredEntry } from '../ports/store.js';
+import { leaderboardView, type Board } from '../slack/views/leaderboard.js';
 import { ephemeral, type CommandContext, type Reply, type StudyDeps } from './context.js';
 
 export async function channelTimezone(deps: StudyDeps, ws: string, channel: string): Promise<string> {

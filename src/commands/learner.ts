@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { formatLocal, nextWeeklyAt } from '../core/due.js';
-import { localDate, planPosition } from '../core/plan.js';
-import { POINTS } from '../core/scoring.js';
+import { formatLocal, nextWeeklyAt } from '../domain/due.js';
+import { localDate, planPosition } from '../domain/plan.js';
+import { POINTS } from '../domain/scoring.js';
 import { recordStudyAction } from '../services/activity.js';
 import { learnerProgress, nextNudgeText } from '../services/progress.js';
 import { adminNotices } from '../services/notices.js';

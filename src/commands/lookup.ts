@@ -1,6 +1,6 @@
 import type { LookupResult } from '../content/lookup.js';
-import { certStatusOn } from '../core/lifecycle.js';
-import { forTrack } from '../core/pools.js';
+import { certStatusOn } from '../domain/lifecycle.js';
+import { forTrack } from '../domain/pools.js';
 import { didYouMeanView, certCardView, conceptView, serviceCardView } from '../slack/views/lookup.js';
 import { tipView } from '../slack/views/tip.js';
 import { noticeView } from '../slack/views/help.js';

@@ -1,7 +1,7 @@
 import type { QuizQuestion } from '../content/schema.js';
-import { POINTS } from '../core/scoring.js';
-import { forTrack } from '../core/pools.js';
-import { answerKeyText, incompleteReason, isCorrect, type QuizResponse } from '../core/question.js';
+import { POINTS } from '../domain/scoring.js';
+import { forTrack } from '../domain/pools.js';
+import { answerKeyText, incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
 import type { QuizPost } from '../ports/store.js';
 import { noticeView } from '../slack/views/help.js';
 import { answerFeedbackView, channelQuizView, personalQuizView } from '../slack/views/quiz.js';

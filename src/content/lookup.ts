@@ -1,5 +1,5 @@
 import Fuse from 'fuse.js';
-import { editDistance } from '../core/text.js';
+import { editDistance } from '../domain/text.js';
 
 export type LookupResult<T> = { kind: 'found'; item: T } | { kind: 'ambiguous'; candidates: T[] } | { kind: 'none'; suggestions: T[] };
 

@@ -1,4 +1,4 @@
-import type { PointsKind } from '../core/scoring.js';
+import type { PointsKind } from '../domain/scoring.js';
 
 /**
  * What the application needs from its database, in its own terms: records with camelCase fields,

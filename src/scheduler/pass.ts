@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../core/due.js';
+import { DAY_MS, HOUR_MS } from '../domain/due.js';
 import type { AppLogger } from '../log.js';
 import type { Services } from '../services.js';
 import type { SlackGateway } from '../slack/gateway.js';

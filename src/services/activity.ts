@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { localDate } from '../core/plan.js';
-import { POINTS, STREAK_BONUSES, streakRun } from '../core/scoring.js';
+import { localDate } from '../domain/plan.js';
+import { POINTS, STREAK_BONUSES, streakRun } from '../domain/scoring.js';
 import type { Repositories } from '../ports/store.js';
 import type { CommandContext, StudyDeps } from '../commands/context.js';
 

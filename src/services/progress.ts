@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { formatLocal, nextWeeklyAt } from '../core/due.js';
-import { localDate, planPosition } from '../core/plan.js';
+import { formatLocal, nextWeeklyAt } from '../domain/due.js';
+import { localDate, planPosition } from '../domain/plan.js';
 import type { Track, Week } from '../content/schema.js';
 import type { Enrolment } from '../ports/store.js';
 import { standing } from './activity.js';

@@ -1,8 +1,8 @@
-import { localDate } from '../core/plan.js';
-import { periodBounds } from '../core/due.js';
+import { localDate } from '../domain/plan.js';
+import { periodBounds } from '../domain/due.js';
 import type { Repositories, Subscription } from '../ports/store.js';
 import { streakOf } from './activity.js';
-import { rankByScore, type Ranked } from '../core/scoring.js';
+import { rankByScore, type Ranked } from '../domain/scoring.js';
 import type { Score } from '../ports/store.js';
 
 const STREAK_CANDIDATES = 200;

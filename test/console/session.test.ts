@@ -7,8 +7,8 @@ import { loadConfig } from '../../src/config.js';
 import { runConsole } from '../../src/console/session.js';
 import { createLogger } from '../../src/log.js';
 import { loadContent } from '../../src/content/load.js';
-import { forTrack } from '../../src/core/pools.js';
-import { shownOrder } from '../../src/core/question.js';
+import { forTrack } from '../../src/domain/pools.js';
+import { shownOrder } from '../../src/domain/question.js';
 import { rightResponse } from '../support/quiz-answers.js';
 
 const dirs: string[] = [];

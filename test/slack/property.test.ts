@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/core/commands.js';
+import { parseCommand } from '../../src/domain/commands.js';
 import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
 
 let t: TestApp;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildContainer, deliveryGateway, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/config.js';
-import { nextDailyAt, nextWeeklyAt } from '../../src/core/due.js';
+import { nextDailyAt, nextWeeklyAt } from '../../src/domain/due.js';
 import { createLogger } from '../../src/log.js';
 import type { Delivery } from '../../src/ports/store.js';
 import type { PassOptions } from '../../src/scheduler/pass.js';

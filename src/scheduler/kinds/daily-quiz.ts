@@ -1,5 +1,5 @@
-import { forTrack } from '../../core/pools.js';
-import { pickRotating } from '../../core/rotation.js';
+import { forTrack } from '../../domain/pools.js';
+import { pickRotating } from '../../domain/rotation.js';
 import { errorMessage } from '../../shared/errors.js';
 import { channelQuizView, closedQuizView } from '../../slack/views/quiz.js';
 import type { Subscription } from '../../ports/store.js';

@@ -1,5 +1,5 @@
-import { forTrack } from '../../core/pools.js';
-import { pickRotating } from '../../core/rotation.js';
+import { forTrack } from '../../domain/pools.js';
+import { pickRotating } from '../../domain/rotation.js';
 import { dailyTipView } from '../../slack/views/daily.js';
 import type { Subscription } from '../../ports/store.js';
 import type { DeliveryKindSpec } from './kind.js';

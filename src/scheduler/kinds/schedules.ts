@@ -1,5 +1,5 @@
-import { isoWeekOf, nextDailyAt, nextWeeklyAt } from '../../core/due.js';
-import { localDate } from '../../core/plan.js';
+import { isoWeekOf, nextDailyAt, nextWeeklyAt } from '../../domain/due.js';
+import { localDate } from '../../domain/plan.js';
 import type { DueNudge, Subscription } from '../../ports/store.js';
 import type { Schedule } from './kind.js';
 

@@ -1,4 +1,4 @@
-import { localDate, planPosition } from '../../core/plan.js';
+import { localDate, planPosition } from '../../domain/plan.js';
 import { congratulationsView, weeklyNudgeView } from '../../slack/views/nudge.js';
 import type { DueNudge } from '../../ports/store.js';
 import type { DeliveryKindSpec, KindContext } from './kind.js';

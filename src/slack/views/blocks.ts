@@ -1,5 +1,5 @@
 import type { KnownBlock, Button } from '@slack/types';
-import { truncate } from '../../core/text.js';
+import { truncate } from '../../domain/text.js';
 import { ACTION_ID_MAX, VALUE_MAX } from '../action-ids.js';
 
 /** Slack's Block Kit limits (DESIGN.md): beyond them Slack rejects the whole message. */

@@ -1,4 +1,4 @@
-import { COMMANDS, type CommandInfo } from '../../core/commands.js';
+import { COMMANDS, type CommandInfo } from '../../domain/commands.js';
 import { context, divider, escapeMrkdwn, header, message, section, type Message } from './blocks.js';
 
 export function helpView(): Message {

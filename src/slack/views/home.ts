@@ -2,7 +2,7 @@ import type { Track } from '../../content/schema.js';
 import type { LearnerProgress } from '../../services/progress.js';
 import { ACTIONS } from '../action-ids.js';
 import { nudgeButtons } from './status.js';
-import { progressBar } from '../../core/plan.js';
+import { progressBar } from '../../domain/plan.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, divider, fields, header, section, BLOCK_LIMITS, type Block } from './blocks.js';
 

@@ -1,4 +1,4 @@
-import type { Ranked } from '../../core/scoring.js';
+import type { Ranked } from '../../domain/scoring.js';
 import type { WeeklyRecap } from '../../services/recap.js';
 import { context, divider, header, message, section, type Block, type Message } from './blocks.js';
 

@@ -1,5 +1,5 @@
 import type { Track, Week } from '../../content/schema.js';
-import { progressBar } from '../../core/plan.js';
+import { progressBar } from '../../domain/plan.js';
 import { ACTIONS } from '../action-ids.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, header, message, section, type Message } from './blocks.js';

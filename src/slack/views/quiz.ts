@@ -1,7 +1,7 @@
 import type { ActionsBlock, Checkboxes, PlainTextOption, StaticSelect } from '@slack/types';
 import type { QuizQuestion } from '../../content/schema.js';
-import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../core/question.js';
-import { truncate } from '../../core/text.js';
+import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../domain/question.js';
+import { truncate } from '../../domain/text.js';
 import { QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
 import { actions, button, context, header, message, section, type Block, type Message } from './blocks.js';
 

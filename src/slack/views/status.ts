@@ -1,5 +1,5 @@
 import type { LearnerProgress } from '../../services/progress.js';
-import { progressBar } from '../../core/plan.js';
+import { progressBar } from '../../domain/plan.js';
 import { ACTIONS } from '../action-ids.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, fields, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';

@@ -1,4 +1,4 @@
-import type { PointsKind } from '../../core/scoring.js';
+import type { PointsKind } from '../../domain/scoring.js';
 import type { BoardEntry, PointsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
 import { iso, type Synchronous } from './sync.js';

@@ -5,9 +5,9 @@ import { ephemeral, type Reply } from '../../../commands/context.js';
 import { certCardByRecord, conceptCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
 import { forgetMe } from '../../../commands/settings.js';
 import { acknowledgeTip, answerChannel, answerPersonal, type ChannelAnswer } from '../../../commands/quiz.js';
-import { responseFromPicks, type QuizResponse } from '../../../core/question.js';
+import { responseFromPicks, type QuizResponse } from '../../../domain/question.js';
 import type { QuizQuestion } from '../../../content/schema.js';
-import type { Command } from '../../../core/commands.js';
+import type { Command } from '../../../domain/commands.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuizQuestion } from '../../src/content/schema.js';
 import { loadContent } from '../../src/content/load.js';
-import { answerKeyText, incompleteReason, isCorrect, responseFromPicks, responseText, shownOrder } from '../../src/core/question.js';
+import { answerKeyText, incompleteReason, isCorrect, responseFromPicks, responseText, shownOrder } from '../../src/domain/question.js';
 
 const base = { explanation: 'x', cert: 'aif-c01', domain: 1, task: '1.1', tracks: [], services: [], sources: ['https://example.com'] };
 const multiple: QuizQuestion = {

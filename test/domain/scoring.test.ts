@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { periodBounds } from '../../src/core/due.js';
-import { pickRotating } from '../../src/core/rotation.js';
-import { longestStreak, rankByScore, streakRun } from '../../src/core/scoring.js';
+import { periodBounds } from '../../src/domain/due.js';
+import { pickRotating } from '../../src/domain/rotation.js';
+import { longestStreak, rankByScore, streakRun } from '../../src/domain/scoring.js';
 
 const currentStreak = (active: ReadonlySet<string>, excused: ReadonlySet<string>, today: string) => streakRun(active, excused, today, 400).days;
 
@@ -50,8 +50,14 @@ describe('periods', () => {
   it('use ISO weeks and calendar months in the given timezone', () => {
     const now = new Date('2026-11-22T23:30:00Z'); // Sunday in London, already Monday in Sydney
     expect(periodBounds('week', now, 'Europe/London')).toMatchObject({ from: new Date('2026-11-16T00:00:00.000Z'), to: new Date('2026-11-23T00:00:00.000Z') });
-    expect(periodBounds('week', now, 'Australia/Sydney')).toMatchObject({ from: new Date('2026-11-22T13:00:00.000Z'), to: new Date('2026-11-29T13:00:00.000Z') });
-    expect(periodBounds('month', now, 'America/New_York')).toMatchObject({ from: new Date('2026-11-01T04:00:00.000Z'), to: new Date('2026-12-01T05:00:00.000Z') });
+    expect(periodBounds('week', now, 'Australia/Sydney')).toMatchObject({
+      from: new Date('2026-11-22T13:00:00.000Z'),
+      to: new Date('2026-11-29T13:00:00.000Z'),
+    });
+    expect(periodBounds('month', now, 'America/New_York')).toMatchObject({
+      from: new Date('2026-11-01T04:00:00.000Z'),
+      to: new Date('2026-12-01T05:00:00.000Z'),
+    });
     expect(periodBounds('week', now, 'Europe/London', 1)).toMatchObject({ from: new Date('2026-11-09T00:00:00.000Z') });
   });
 });
