@@ -8,7 +8,7 @@ import { createLogger } from '../src/log.js';
 import { formatSummary } from '../src/scheduler/cron.js';
 import type { RateLimits } from '../src/scheduler/rate-limit.js';
 import type { Delivery } from '../src/ports/store.js';
-import type { Services } from '../src/services.js';
+import type { Services } from '../src/services/index.js';
 
 /** A Tuesday: no weekly leaderboard falls due beside the daily posts. */
 export const DAILY_DUE = new Date('2026-11-24T09:00:00.000Z');

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
-import { leaderboard } from '../src/commands/leaderboard.js';
-import type { CommandContext } from '../src/commands/context.js';
+import type { Caller } from '../src/services/context.js';
+import { standings } from '../src/services/leaderboard.js';
+import { presentStandings } from '../src/slack/presenters/leaderboard.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { buildContainer } from '../src/container.js';
@@ -62,18 +63,18 @@ export async function benchLeaderboard(learners = 100_000, answers = 5_000_000, 
 
   const now = new Date(start + (days - 3) * 86_400_000);
   const deps = { ...services.study };
-  const ctx: CommandContext = { workspaceId: WS, userId: 'U000012345', channelId: CHANNEL, now, profile: async () => ({ tz: 'UTC', isAdmin: false }) };
+  const ctx: Caller = { workspaceId: WS, userId: 'U000012345', channelId: CHANNEL, now, profile: async () => ({ tz: 'UTC', isAdmin: false }) };
   const times: number[] = [];
   let text = '';
   for (let i = 0; i < 15; i++) {
     const t0 = performance.now();
-    text = (await leaderboard(deps, ctx, 'week')).text;
+    text = presentStandings(await standings(deps, ctx, 'week')).text;
     times.push(performance.now() - t0);
   }
   const monthTimes: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    await leaderboard(deps, ctx, 'month');
+    presentStandings(await standings(deps, ctx, 'month'));
     monthTimes.push(performance.now() - t0);
   }
   await container.close();

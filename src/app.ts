@@ -4,7 +4,7 @@ import { buildContainer } from './container.js';
 import type { AppLogger } from './log.js';
 import type { Scheduler } from './scheduler/cron.js';
 import type { PassOptions } from './scheduler/pass.js';
-import type { Services } from './services.js';
+import type { Services } from './services/index.js';
 import { errorMessage } from './shared/errors.js';
 import type { Clock } from './shared/clock.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';

@@ -4,7 +4,7 @@ import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
 import { runPass, type PassOptions } from './scheduler/pass.js';
 import { PostRateLimiter, type RateLimits } from './scheduler/rate-limit.js';
-import { buildServices, type Services } from './services.js';
+import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
 import { ProfileFailures } from './slack/profile.js';

@@ -1,6 +1,6 @@
 import { DAY_MS, HOUR_MS } from '../domain/due.js';
 import type { AppLogger } from '../log.js';
-import type { Services } from '../services.js';
+import type { Services } from '../services/index.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Delivery } from '../ports/store.js';

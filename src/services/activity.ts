@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { localDate } from '../domain/plan.js';
 import { POINTS, STREAK_BONUSES, streakRun } from '../domain/scoring.js';
 import type { Repositories } from '../ports/store.js';
-import type { CommandContext, StudyDeps } from '../commands/context.js';
+import type { Caller, StudyDeps } from './context.js';
 
 export interface StudyProgress {
   streak: number;
@@ -39,7 +39,7 @@ export async function recordStudyAction(tx: Repositories, ws: string, user: stri
 }
 
 /** Streak, all-time points and workspace rank, for status and the Home tab. */
-export async function standing(deps: StudyDeps, ctx: CommandContext, tz: string): Promise<{ streak: number; points: number; rank: number | undefined }> {
+export async function standing(deps: StudyDeps, ctx: Caller, tz: string): Promise<{ streak: number; points: number; rank: number | undefined }> {
   return {
     streak: await streakOf(deps.store, ctx.workspaceId, ctx.userId, localDate(ctx.now, tz)),
     ...(await deps.store.points.standing(ctx.workspaceId, ctx.userId)),

@@ -1,4 +1,4 @@
-import type { StudyDeps } from '../commands/context.js';
+import type { StudyDeps } from './context.js';
 
 /** What needs an admin's attention: a workspace or channels where posting stopped because of a Slack error. */
 export async function adminNotices(deps: StudyDeps, workspaceId: string): Promise<string[]> {

@@ -4,7 +4,7 @@ import { localDate, planPosition } from '../domain/plan.js';
 import type { Track, Week } from '../content/schema.js';
 import type { Enrolment } from '../ports/store.js';
 import { standing } from './activity.js';
-import type { CommandContext, StudyDeps } from '../commands/context.js';
+import type { Caller, StudyDeps } from './context.js';
 
 /** Where a learner stands on their track: the one read model that status and the Home tab both show. */
 export interface LearnerProgress {
@@ -22,7 +22,7 @@ export interface LearnerProgress {
 }
 
 /** When the next weekly nudge comes, in words: after a timed pause ends, never once stopped or finished. */
-export async function nextNudgeText(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: Enrolment | undefined): Promise<string> {
+export async function nextNudgeText(deps: StudyDeps, ctx: Caller, tz: string, enrolment: Enrolment | undefined): Promise<string> {
   if (!enrolment || enrolment.status === 'stopped' || enrolment.status === 'finished') return 'none';
   const user = await deps.store.users.get(ctx.workspaceId, ctx.userId);
   let from = ctx.now;
@@ -33,7 +33,7 @@ export async function nextNudgeText(deps: StudyDeps, ctx: CommandContext, tz: st
   return formatLocal(nextWeeklyAt(from, tz, user?.nudgeTime ?? '09:00'));
 }
 
-export async function learnerProgress(deps: StudyDeps, ctx: CommandContext, tz: string, enrolment: Enrolment, track: Track): Promise<LearnerProgress> {
+export async function learnerProgress(deps: StudyDeps, ctx: Caller, tz: string, enrolment: Enrolment, track: Track): Promise<LearnerProgress> {
   const position = planPosition(track, enrolment.startedOn, localDate(ctx.now, tz));
   const done = await deps.store.enrolments.doneWeeks(enrolment.id);
   const pausedNote =

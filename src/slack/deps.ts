@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { CommandContext, StudyDeps } from '../commands/context.js';
+import type { Caller, StudyDeps } from '../services/context.js';
 import type { AppLogger } from '../log.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { Database } from '../ports/store.js';
@@ -13,9 +13,9 @@ export interface SlackDeps {
   profileFailures: ProfileFailures;
 }
 
-export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): CommandContext {
+export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): Caller {
   const now = deps.clock.now();
-  let profile: ReturnType<CommandContext['profile']> | undefined;
+  let profile: ReturnType<Caller['profile']> | undefined;
   const { store, defaultTimezone, admins } = deps.study;
   return {
     ...ids,

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '@slack/bolt';
-import type { Profile } from '../commands/context.js';
+import type { Profile } from '../services/context.js';
 import { isIanaZone } from '../domain/timezone.js';
 import type { UsersRepository } from '../ports/store.js';
 import { UsersInfoResponse } from './payload.js';

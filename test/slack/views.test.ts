@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
-import { certCardByRecord, serviceCardByRecord } from '../../src/commands/lookup.js';
-import type { StudyDeps } from '../../src/commands/context.js';
+import type { StudyDeps } from '../../src/services/context.js';
+import { certCard, serviceCard } from '../../src/services/lookup.js';
+import { cardView } from '../../src/slack/presenters/lookup.js';
 import { buildLookups } from '../../src/content/lookups.js';
 import { helpView } from '../../src/slack/views/help.js';
 import { homeView } from '../../src/slack/views/home.js';
@@ -25,7 +26,7 @@ function fits(m: { text: string; blocks: unknown[] }, max?: number) {
 
 describe('views render every content record inside the Block Kit limits, uncut', () => {
   it('service cards', () => {
-    for (const s of content.services) fits(serviceCardByRecord(deps, s.id)!);
+    for (const s of content.services) fits(cardView(serviceCard(deps, s.id))!);
   });
 
   it('quiz questions of every type, open, personal, closed and answered', () => {
@@ -42,16 +43,16 @@ describe('views render every content record inside the Block Kit limits, uncut',
   });
 
   it('certification cards', () => {
-    for (const c of content.certifications) fits(certCardByRecord(deps, c.id, new Date('2026-11-22T12:00:00Z'))!);
+    for (const c of content.certifications) fits(cardView(certCard(deps, c.id, new Date('2026-11-22T12:00:00Z')))!);
   });
 
   it('reads exam dates as of the day: DVA-C02 is retired and DVA-C03 open from 1 December 2026', () => {
     const before = new Date('2026-11-30T12:00:00Z');
     const after = new Date('2026-12-01T12:00:00Z');
-    expect(certCardByRecord(deps, 'dva-c02', before)!.text).toMatch(/^Retiring: the last exam date is 2026-11-30/);
-    expect(certCardByRecord(deps, 'dva-c02', after)!.text).toMatch(/^Retired: the last exam date was 2026-11-30/);
-    expect(certCardByRecord(deps, 'dva-c03', before)!.text).toMatch(/^Opens on 2026-12-01/);
-    expect(certCardByRecord(deps, 'dva-c03', after)!.text).toMatch(/^DVA-C03/);
+    expect(cardView(certCard(deps, 'dva-c02', before))!.text).toMatch(/^Retiring: the last exam date is 2026-11-30/);
+    expect(cardView(certCard(deps, 'dva-c02', after))!.text).toMatch(/^Retired: the last exam date was 2026-11-30/);
+    expect(cardView(certCard(deps, 'dva-c03', before))!.text).toMatch(/^Opens on 2026-12-01/);
+    expect(cardView(certCard(deps, 'dva-c03', after))!.text).toMatch(/^DVA-C03/);
   });
 
   it('tips', () => {

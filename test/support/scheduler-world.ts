@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 import type { Delivery } from '../../src/ports/store.js';
 import type { PassOptions } from '../../src/scheduler/pass.js';
 import type { RateLimits } from '../../src/scheduler/rate-limit.js';
-import type { Services } from '../../src/services.js';
+import type { Services } from '../../src/services/index.js';
 import { ScriptableFakeSlack } from './fake-slack.js';
 
 export const WS = 'T0SCHED01';

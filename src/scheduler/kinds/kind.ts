@@ -1,7 +1,7 @@
 import type { Content } from '../../content/load.js';
 import type { AppLogger } from '../../log.js';
 import type { Delivery, Repositories } from '../../ports/store.js';
-import type { Services } from '../../services.js';
+import type { Services } from '../../services/index.js';
 import type { WorkspaceSlack } from '../../slack/gateway.js';
 import type { Message } from '../../slack/views/blocks.js';
 

@@ -1,23 +1,17 @@
 import type { Track } from '../../content/schema.js';
-import type { LearnerProgress } from '../../services/progress.js';
+import type { HomeState } from '../../services/home.js';
 import { ACTIONS } from '../action-ids.js';
 import { nudgeButtons } from './status.js';
 import { progressBar } from '../../domain/plan.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, divider, fields, header, section, BLOCK_LIMITS, type Block } from './blocks.js';
 
-export interface HomeInput {
-  enrolment?: LearnerProgress;
-  tracks: Track[];
-  notices: string[];
-}
-
 export interface HomeView {
   type: 'home';
   blocks: Block[];
 }
 
-export function homeView(h: HomeInput): HomeView {
+export function homeView(h: HomeState): HomeView {
   const blocks: Block[] = [header('aipath: your AI/ML study plan')];
   for (const n of h.notices) blocks.push(section(`:warning: ${n}`));
   const e = h.enrolment;

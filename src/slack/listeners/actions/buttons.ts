@@ -1,10 +1,13 @@
 import type { App, BlockAction as BoltBlockAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { runCommand } from '../../../commands/index.js';
-import { ephemeral, type Reply } from '../../../commands/context.js';
-import { certCardByRecord, conceptCardByRecord, serviceCardByRecord } from '../../../commands/lookup.js';
-import { forgetMe } from '../../../commands/settings.js';
-import { acknowledgeTip, answerChannel, answerPersonal, type ChannelAnswer } from '../../../commands/quiz.js';
+import { certCard, conceptCard, serviceCard } from '../../../services/lookup.js';
+import { acknowledgeTip, answerChannel, answerPersonal } from '../../../services/quiz.js';
+import { forgetMe } from '../../../services/settings.js';
+import { cardView } from '../../presenters/lookup.js';
+import { presentAnswer, presentRecount, presentTipAcknowledged } from '../../presenters/quiz.js';
+import { ephemeral, type Reply } from '../../presenters/reply.js';
+import { presentForgotten } from '../../presenters/settings.js';
+import { runCommand } from '../../routes.js';
 import { responseFromPicks, type QuizResponse } from '../../../domain/question.js';
 import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../domain/commands.js';
@@ -116,12 +119,8 @@ export function registerButtons(app: App, deps: SlackDeps): void {
         withValue(def, a, (id) => {
           if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
           const card =
-            kind === 'service'
-              ? serviceCardByRecord(deps.study, id)
-              : kind === 'concept'
-                ? conceptCardByRecord(deps.study, id)
-                : certCardByRecord(deps.study, id, deps.clock.now());
-          return ephemeral(card ?? noticeView('That entry no longer exists.'));
+            kind === 'service' ? serviceCard(deps.study, id) : kind === 'concept' ? conceptCard(deps.study, id) : certCard(deps.study, id, deps.clock.now());
+          return ephemeral(cardView(card) ?? noticeView('That entry no longer exists.'));
         }),
       );
     });
@@ -138,7 +137,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       await ack();
       await answer(deps, client, body, respond, async (a) => {
         const v = await readAnswer(a, personal, (key) => deps.study.content.question(key));
-        return v ? answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response) : UNREADABLE_ANSWER;
+        return v ? presentAnswer(await answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response), 'personal') : UNREADABLE_ANSWER;
       });
     });
   }
@@ -147,7 +146,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const def of [channel.letter, channel.submit]) {
     app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
       await ack();
-      let update: ChannelAnswer['update'];
+      let update: ReturnType<typeof presentRecount>;
       await answer(deps, client, body, respond, async (a) => {
         const v = await readAnswer(a, channel, async (key) => {
           const post = await deps.study.store.quiz.post(key);
@@ -155,8 +154,8 @@ export function registerButtons(app: App, deps: SlackDeps): void {
         });
         if (!v) return UNREADABLE_ANSWER;
         const result = await answerChannel(deps.study, contextOf(deps, client, a), v.key, v.response);
-        update = result.update;
-        return result.reply;
+        update = presentRecount(result);
+        return presentAnswer(result.outcome, 'channel');
       });
       if (!update) return;
       try {
@@ -169,12 +168,16 @@ export function registerButtons(app: App, deps: SlackDeps): void {
 
   app.action<BoltBlockAction>(ACTIONS.tipAck.matcher, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) => withValue(ACTIONS.tipAck, a, () => acknowledgeTip(deps.study, contextOf(deps, client, a))));
+    await answer(deps, client, body, respond, (a) =>
+      withValue(ACTIONS.tipAck, a, async () => presentTipAcknowledged(await acknowledgeTip(deps.study, contextOf(deps, client, a)))),
+    );
   });
 
   app.action<BoltBlockAction>(ACTIONS.forgetMeConfirm.matcher, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) => withValue(ACTIONS.forgetMeConfirm, a, () => forgetMe(deps.study, contextOf(deps, client, a))));
+    await answer(deps, client, body, respond, (a) =>
+      withValue(ACTIONS.forgetMeConfirm, a, async () => presentForgotten(await forgetMe(deps.study, contextOf(deps, client, a)))),
+    );
   });
 
   app.action<BoltBlockAction>(ACTIONS.forgetMeCancel.matcher, async ({ ack, body, client, respond }) => {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { handleCommandText } from '../../../commands/index.js';
-import { ephemeral, type Reply } from '../../../commands/context.js';
+import { ephemeral, type Reply } from '../../presenters/reply.js';
+import { answerCommandText } from '../../routes.js';
 import { noticeView } from '../../views/help.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import { SlashCommandPayload, workspaceKey } from '../../payload.js';
@@ -40,7 +40,7 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
     const answer = withDatabase(deps.database, deps.logger, () => {
       const ctx = commandContext(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
-      return handleCommandText(deps.study, ctx, p.text);
+      return answerCommandText(deps.study, ctx, p.text);
     }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
     let timer: NodeJS.Timeout | undefined;
     const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ACK_BUDGET_MS)))]);

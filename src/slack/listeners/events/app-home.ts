@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { homeInput } from '../../../commands/home.js';
+import { homeState } from '../../../services/home.js';
 import { homeView } from '../../views/home.js';
 import { commandContext, type SlackDeps } from '../../deps.js';
 import { AppHomeOpenedEvent, workspaceKey } from '../../payload.js';
@@ -8,7 +8,7 @@ import { withDatabase } from '../../database-guard.js';
 
 export async function publishHome(deps: SlackDeps, client: WebClient, workspaceId: string, userId: string): Promise<void> {
   const ctx = commandContext(deps, client, { workspaceId, userId, channelId: '' });
-  const view = homeView(await withDatabase(deps.database, deps.logger, () => homeInput(deps.study, ctx)));
+  const view = homeView(await withDatabase(deps.database, deps.logger, () => homeState(deps.study, ctx)));
   await client.views.publish({ user_id: userId, view });
 }
 

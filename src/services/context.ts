@@ -1,7 +1,6 @@
 import type { Content } from '../content/load.js';
 import type { Lookups } from '../content/lookups.js';
 import type { Store } from '../ports/store.js';
-import type { Message } from '../slack/views/blocks.js';
 
 /** What the caller's Slack profile tells us; resolved lazily because it may cost a users.info call. */
 export interface Profile {
@@ -9,7 +8,8 @@ export interface Profile {
   isAdmin: boolean;
 }
 
-export interface CommandContext {
+/** Who asks, where, and when: every use case takes one. */
+export interface Caller {
   workspaceId: string;
   userId: string;
   channelId: string;
@@ -17,6 +17,7 @@ export interface CommandContext {
   profile(): Promise<Profile>;
 }
 
+/** What the use cases work with: the store, the content and its lookups, and the workspace's defaults. */
 export interface StudyDeps {
   store: Store;
   content: Content;
@@ -26,10 +27,17 @@ export interface StudyDeps {
   random: () => number;
 }
 
-export interface Reply extends Message {
-  responseType: 'ephemeral' | 'in_channel';
-  /** The caller's own state changed, so their Home tab should be published again. */
-  refreshHome?: boolean;
+/** A choice the caller may have meant, for a "did you mean" answer. */
+export interface Candidate {
+  id: string;
+  label: string;
+  kind?: 'service' | 'concept';
 }
 
-export const ephemeral = (m: Message): Reply => ({ ...m, responseType: 'ephemeral' });
+/** A name that matched no record (`ambiguous`: it fits several equally; otherwise these are near misses). */
+export interface NotFound {
+  kind: 'not-found';
+  query: string;
+  candidates: Candidate[];
+  ambiguous: boolean;
+}

@@ -1,10 +1,10 @@
-import type { StudyDeps } from './commands/context.js';
-import type { Config } from './config.js';
-import { type Content, loadContent } from './content/load.js';
-import { buildLookups } from './content/lookups.js';
-import type { AppLogger } from './log.js';
-import type { Store } from './ports/store.js';
-import { openStore } from './store/open.js';
+import type { StudyDeps } from './context.js';
+import type { Config } from '../config.js';
+import { type Content, loadContent } from '../content/load.js';
+import { buildLookups } from '../content/lookups.js';
+import type { AppLogger } from '../log.js';
+import type { Store } from '../ports/store.js';
+import { openStore } from '../store/open.js';
 
 export interface Services {
   store: Store;

@@ -1,0 +1,34 @@
+import { type PeriodName, periodBounds } from '../domain/due.js';
+import type { Ranked } from '../domain/scoring.js';
+import type { BoardEntry, Score } from '../ports/store.js';
+import type { Caller, StudyDeps } from './context.js';
+
+export interface Standings {
+  periodLabel: string;
+  /** The channel's team (who answered its quizzes), when it has anyone with points. */
+  team: { channel: string; top: Ranked<Score>[] } | undefined;
+  workspace: Ranked<Score>[];
+  you: { hidden: boolean; points: number; rank: number | undefined };
+}
+
+const BOARD_SIZE = 10;
+const ranked = (entries: BoardEntry[]): Ranked<Score>[] => entries.map((e) => ({ rank: e.rank, item: { userId: e.userId, points: e.points } }));
+
+/** The top of the channel's team and of the workspace for a period (in the channel's timezone), and the caller's place. */
+export async function standings(deps: StudyDeps, caller: Caller, period: PeriodName): Promise<Standings> {
+  const { workspaceId: ws, userId: me, channelId: channel } = caller;
+  const tz = (await deps.store.subscriptions.get(ws, channel))?.tz ?? deps.defaultTimezone;
+  const bounds = periodBounds(period, caller.now, tz);
+  const range = period === 'all' ? 'all' : bounds;
+  const { points, users } = deps.store;
+  const team = await points.board(ws, range, { channel, me, limit: BOARD_SIZE });
+  const workspace = await points.board(ws, range, { me, limit: BOARD_SIZE });
+  const hidden = (await users.get(ws, me))?.onLeaderboard === false;
+  const mine = period === 'all' ? (await points.standing(ws, me)).points : await points.userPoints(ws, me, bounds);
+  return {
+    periodLabel: bounds.label,
+    team: team.top.length > 0 ? { channel, top: ranked(team.top) } : undefined,
+    workspace: ranked(workspace.top),
+    you: { hidden, points: mine, rank: workspace.me?.rank },
+  };
+}

@@ -1,0 +1,62 @@
+import { type Command, parseCommand } from '../domain/commands.js';
+import { subscribe, unsubscribe } from '../services/channel.js';
+import type { Caller, StudyDeps } from '../services/context.js';
+import { done, pause, resume, start, status, stop } from '../services/enrolment.js';
+import { standings } from '../services/leaderboard.js';
+import { catalogue, findCert, findService, tipForCaller } from '../services/lookup.js';
+import { practiceQuestion } from '../services/quiz.js';
+import { settings } from '../services/settings.js';
+import { presentSubscribe, presentUnsubscribe } from './presenters/channel.js';
+import { presentDone, presentPause, presentResume, presentStart, presentStatus, presentStop } from './presenters/enrolment.js';
+import { presentStandings } from './presenters/leaderboard.js';
+import { presentCatalogue, presentLookup, presentTip } from './presenters/lookup.js';
+import { presentPracticeQuestion } from './presenters/quiz.js';
+import { ephemeral, type Reply } from './presenters/reply.js';
+import { forgetMeConfirm, presentSettings } from './presenters/settings.js';
+import { helpView, usageErrorView } from './views/help.js';
+
+type Route<N extends Command['name']> = (deps: StudyDeps, caller: Caller, command: Extract<Command, { name: N }>) => Promise<Reply> | Reply;
+
+/**
+ * Every `/aipath` subcommand: its use case, then its presenter. The grammar (domain/commands.ts) names
+ * the subcommands; a new one is a grammar entry, a service function, a presenter and a line here.
+ */
+const ROUTES: { [N in Command['name']]: Route<N> } = {
+  help: () => ephemeral(helpView()),
+  tracks: (deps) => presentCatalogue(catalogue(deps)),
+  start: async (deps, caller, c) => presentStart(await start(deps, caller, c.track)),
+  status: async (deps, caller) => presentStatus(await status(deps, caller)),
+  done: async (deps, caller) => presentDone(await done(deps, caller)),
+  pause: async (deps, caller, c) => presentPause(await pause(deps, caller, c.days)),
+  resume: async (deps, caller) => presentResume(await resume(deps, caller)),
+  stop: async (deps, caller) => presentStop(await stop(deps, caller)),
+  service: (deps, _caller, c) => presentLookup(findService(deps, c.query), 'service'),
+  cert: (deps, caller, c) => presentLookup(findCert(deps, c.query, caller.now), 'cert'),
+  tip: async (deps, caller) => presentTip(await tipForCaller(deps, caller)),
+  quiz: async (deps, caller) => presentPracticeQuestion(await practiceQuestion(deps, caller)),
+  leaderboard: async (deps, caller, c) => presentStandings(await standings(deps, caller, c.period)),
+  subscribe: async (deps, caller, c) => presentSubscribe(await subscribe(deps, caller, c)),
+  unsubscribe: async (deps, caller) => presentUnsubscribe(await unsubscribe(deps, caller)),
+  settings: async (deps, caller, c) => presentSettings(await settings(deps, caller, c)),
+  'forget-me': () => forgetMeConfirm(),
+};
+
+/** Subcommands after which the caller's Home tab is out of date. */
+const CHANGES_HOME = new Set<Command['name']>(['start', 'done', 'pause', 'resume', 'stop', 'settings']);
+
+export async function runCommand(deps: StudyDeps, caller: Caller, command: Command): Promise<Reply> {
+  const route = ROUTES[command.name] as Route<Command['name']>;
+  const reply = await route(deps, caller, command);
+  return CHANGES_HOME.has(command.name) ? { ...reply, refreshHome: true } : reply;
+}
+
+/** `/aipath <text>`: invalid input gets usage help and touches nothing. */
+export async function answerCommandText(deps: StudyDeps, caller: Caller, text: string): Promise<Reply> {
+  const parsed = parseCommand(text);
+  if (!parsed.ok) {
+    const reply = usageErrorView(parsed.message, parsed.usage);
+    if (!parsed.usage) reply.blocks.push(...helpView().blocks.slice(3));
+    return ephemeral(reply);
+  }
+  return runCommand(deps, caller, parsed.command);
+}
