@@ -12,6 +12,7 @@ import { formatSummary } from './scheduler/cron.js';
 import { MigrationError, migrateDatabase } from './store/open.js';
 import { runConsole } from './console/session.js';
 import { isIanaZone } from './domain/timezone.js';
+import { systemClock } from './shared/clock.js';
 
 const USAGE = `aipath: a Slack study companion from cloud roles to AI/ML roles on AWS
 
@@ -108,7 +109,7 @@ async function consoleCommand(args: string[], cfg: Config, logger: AppLogger, in
 
 async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Promise<number> {
   const { values } = parseArgs({ args, options: { now: { type: 'string' } } });
-  const now = values.now ? new Date(values.now) : new Date();
+  const now = values.now ? new Date(values.now) : systemClock.now();
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T09:00:00Z (got "${values.now}")`);
   if (cfg.mode.kind === 'console') throw new UsageError('tick sends to Slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) first');
   const container = await buildContainer(cfg, { logger });
@@ -132,7 +133,7 @@ async function migrateCommand(cfg: Config): Promise<number> {
 function contentCheckCommand(): number {
   const c = loadContent();
   process.stdout.write(`${coverageTable(c)}\n`);
-  const problems = [...bankIssues(c), ...lifecycleIssues(c, new Date().toISOString().slice(0, 10))];
+  const problems = [...bankIssues(c), ...lifecycleIssues(c, systemClock.now().toISOString().slice(0, 10))];
   if (problems.length) throw new ContentError(problems);
   process.stdout.write(
     `content ok: ${c.tracks.length} tracks, ${c.certifications.length} certifications, ${c.services.length} services, ${c.tips.length} tips, ${c.quiz.length} quiz questions\n`,

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Caller, StudyDeps } from '../services/context.js';
 import type { AppLogger } from '../log.js';
+import { webClientSlack } from './gateway.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { Database } from '../ports/store.js';
 import type { Clock } from '../shared/clock.js';
@@ -13,7 +14,8 @@ export interface SlackDeps {
   profileFailures: ProfileFailures;
 }
 
-export function commandContext(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): Caller {
+/** The caller of a request, with the request's own client for their profile (it carries the workspace's token). */
+export function callerOf(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): Caller {
   const now = deps.clock.now();
   let profile: ReturnType<Caller['profile']> | undefined;
   const { store, defaultTimezone, admins } = deps.study;
@@ -23,7 +25,7 @@ export function commandContext(deps: SlackDeps, client: WebClient, ids: { worksp
     profile: () =>
       (profile ??= resolveProfile(
         { users: store.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures },
-        client,
+        webClientSlack(client),
         ids.workspaceId,
         ids.userId,
         now,

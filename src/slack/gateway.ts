@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { UsersInfoResponse } from './payload.js';
 import type { Message } from './views/blocks.js';
 
 /** How many pages of 200 messages the history check reads back before deciding a message was never posted. */
@@ -17,6 +18,13 @@ export interface WorkspaceSlack {
   openDm(user: string): Promise<string>;
   /** The timestamp of our message for `deliveryId` in the channel's history since `since`, if Slack has it. */
   findDelivery(channel: string, deliveryId: number, since: Date): Promise<string | undefined>;
+  /** What the user's Slack profile says: their timezone (as Slack spells it) and whether they administer the workspace. */
+  userProfile(user: string): Promise<SlackProfile>;
+}
+
+export interface SlackProfile {
+  tz: string | null;
+  isAdmin: boolean;
 }
 
 /** Which token speaks for which workspace: one bot token today, one per installation with OAuth. */
@@ -78,6 +86,10 @@ export function webClientSlack(client: WebClient): WorkspaceSlack {
         if (!cursor) return undefined;
       }
       return undefined;
+    },
+    async userProfile(user) {
+      const info = UsersInfoResponse.parse(await client.users.info({ user })).user;
+      return { tz: info?.tz ?? null, isAdmin: !!(info?.is_admin || info?.is_owner || info?.is_primary_owner) };
     },
   };
 }

@@ -1,9 +1,8 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from '@slack/bolt';
 import type { Profile } from '../services/context.js';
 import { isIanaZone } from '../domain/timezone.js';
 import type { UsersRepository } from '../ports/store.js';
-import { UsersInfoResponse } from './payload.js';
+import type { WorkspaceSlack } from './gateway.js';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 /** users.info runs inside the 3-second acknowledgement window, so it gets a budget of its own. */
@@ -44,17 +43,15 @@ export interface ProfileDeps {
  * The caller's timezone and admin rights: their own override first, then the Slack profile cached
  * for a day, then the workspace default. A slow or failing users.info never blocks a reply.
  */
-export async function resolveProfile(deps: ProfileDeps, client: WebClient, ws: string, userId: string, now: Date): Promise<Profile> {
+export async function resolveProfile(deps: ProfileDeps, slack: WorkspaceSlack, ws: string, userId: string, now: Date): Promise<Profile> {
   let user = await deps.users.ensure(ws, userId, now);
   const stale = !user.profileFetchedAt || now.getTime() - user.profileFetchedAt.getTime() > PROFILE_TTL_MS;
   const key = `${ws}:${userId}`;
   if (stale && !deps.failures.recent(key, now.getTime())) {
     try {
-      const raw = await withTimeout(client.users.info({ user: userId }), PROFILE_TIMEOUT_MS);
-      const info = UsersInfoResponse.parse(raw).user;
-      const tz = info?.tz && isIanaZone(info.tz) ? info.tz : null;
-      const isAdmin = !!(info?.is_admin || info?.is_owner || info?.is_primary_owner);
-      await deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: isAdmin }, now);
+      const info = await withTimeout(slack.userProfile(userId), PROFILE_TIMEOUT_MS);
+      const tz = info.tz && isIanaZone(info.tz) ? info.tz : null;
+      await deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: info.isAdmin }, now);
       user = (await deps.users.get(ws, userId)) ?? user;
       deps.failures.clear(key);
     } catch (err) {

@@ -12,7 +12,7 @@ import { responseFromPicks, type QuizResponse } from '../../../domain/question.j
 import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../domain/commands.js';
 import { noticeView } from '../../views/help.js';
-import { commandContext, type SlackDeps } from '../../deps.js';
+import { callerOf, type SlackDeps } from '../../deps.js';
 import {
   ACTIONS,
   LOOKUP_ACTIONS,
@@ -96,7 +96,7 @@ async function readAnswer<K>(
 }
 
 function contextOf(deps: SlackDeps, client: WebClient, a: BlockAction) {
-  return commandContext(deps, client, {
+  return callerOf(deps, client, {
     workspaceId: workspaceKey(a.teamId, a.enterprise?.id),
     userId: a.user.id,
     channelId: a.channel?.id ?? a.container?.channel_id ?? '',

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { ephemeral, type Reply } from '../../presenters/reply.js';
 import { answerCommandText } from '../../routes.js';
 import { noticeView } from '../../views/help.js';
-import { commandContext, type SlackDeps } from '../../deps.js';
+import { callerOf, type SlackDeps } from '../../deps.js';
 import { SlashCommandPayload, workspaceKey } from '../../payload.js';
 import { refreshHome } from '../events/app-home.js';
 import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
@@ -39,7 +39,7 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     const p = payload.data;
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
     const answer = withDatabase(deps.database, deps.logger, () => {
-      const ctx = commandContext(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
+      const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
       return answerCommandText(deps.study, ctx, p.text);
     }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
     let timer: NodeJS.Timeout | undefined;

@@ -2,12 +2,12 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { homeState } from '../../../services/home.js';
 import { homeView } from '../../views/home.js';
-import { commandContext, type SlackDeps } from '../../deps.js';
+import { callerOf, type SlackDeps } from '../../deps.js';
 import { AppHomeOpenedEvent, workspaceKey } from '../../payload.js';
 import { withDatabase } from '../../database-guard.js';
 
 export async function publishHome(deps: SlackDeps, client: WebClient, workspaceId: string, userId: string): Promise<void> {
-  const ctx = commandContext(deps, client, { workspaceId, userId, channelId: '' });
+  const ctx = callerOf(deps, client, { workspaceId, userId, channelId: '' });
   const view = homeView(await withDatabase(deps.database, deps.logger, () => homeState(deps.study, ctx)));
   await client.views.publish({ user_id: userId, view });
 }
