@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { createLogger } from '../src/log.js';
 import { DEFAULT_PASS_OPTIONS } from '../src/scheduler/pass.js';
 import { buildContainer } from '../src/container.js';
@@ -16,18 +17,6 @@ import { SECRET } from './support.js';
 const quiet = createLogger('error');
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const MIN = 60_000;
-
-/** A small seeded generator, so a surprising round can be replayed with BENCH_SEED. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Exited {
   code: number | null;
@@ -204,7 +193,7 @@ export async function benchCrash(
   workspaces = 40,
   seed = Number(process.env.BENCH_SEED ?? Date.now() % 2 ** 31),
 ): Promise<string[]> {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const probe = await deliveriesPerSubscription();
   const subscriptions = Math.ceil(deliveries / Math.max(1, probe.perSubscription));
   const perWorkspace = Math.ceil(subscriptions / workspaces);

@@ -8,21 +8,20 @@ import type { Caller, StudyDeps } from './context.js';
 
 export type PracticeQuestion = { kind: 'question'; question: QuizQuestion } | { kind: 'all-answered' };
 
-/** What came of an answer: scored (the first answer counts), or why it could not be. */
-export type AnswerOutcome =
-  | { kind: 'gone' }
-  | { kind: 'closed'; question: QuizQuestion }
-  | { kind: 'incomplete'; reason: string }
-  | {
-      kind: 'scored';
-      question: QuizQuestion;
-      /** The answer that counts: this one if first, else the learner's earlier one. */
-      response: QuizResponse;
-      correct: boolean;
-      first: boolean;
-      points: number;
-      streak: number;
-    };
+/** A recorded answer: the first one counts, for points and the streak. */
+export interface ScoredAnswer {
+  kind: 'scored';
+  question: QuizQuestion;
+  /** The answer that counts: this one if first, else the learner's earlier one. */
+  response: QuizResponse;
+  correct: boolean;
+  first: boolean;
+  points: number;
+  streak: number;
+}
+
+/** What came of an answer: scored, or why it could not be. */
+export type AnswerOutcome = { kind: 'gone' } | { kind: 'closed'; question: QuizQuestion } | { kind: 'incomplete'; reason: string } | ScoredAnswer;
 
 /** A channel answer's outcome, and the channel post to redraw with its new count of answers. */
 export interface ChannelAnswer {

@@ -37,8 +37,8 @@ describe('views render every content record inside the Block Kit limits, uncut',
         const bodyText = JSON.stringify(m.blocks.filter((b) => b.type === 'section'));
         expect(truncatedTexts(JSON.parse(bodyText) as unknown[]), q.id).toEqual([]);
       }
-      fits(answerFeedbackView({ question: q, response: rightResponse(q), correct: true, first: true, points: 5, streak: 3 }));
-      fits(answerFeedbackView({ question: q, response: wrongResponse(q), correct: false, first: true, points: 0, streak: 1 }));
+      fits(answerFeedbackView({ kind: 'scored', question: q, response: rightResponse(q), correct: true, first: true, points: 5, streak: 3 }));
+      fits(answerFeedbackView({ kind: 'scored', question: q, response: wrongResponse(q), correct: false, first: true, points: 0, streak: 1 }));
     }
   });
 

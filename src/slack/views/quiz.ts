@@ -1,4 +1,5 @@
 import type { ActionsBlock, Checkboxes, PlainTextOption, StaticSelect } from '@slack/types';
+import type { ScoredAnswer } from '../../services/quiz.js';
 import type { QuizQuestion } from '../../content/schema.js';
 import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../domain/question.js';
 import { truncate } from '../../domain/text.js';
@@ -102,15 +103,6 @@ export function personalQuizView(q: QuizQuestion): Message {
   ]);
 }
 
-export interface FeedbackInput {
-  question: QuizQuestion;
-  response: QuizResponse;
-  correct: boolean;
-  first: boolean;
-  points: number;
-  streak: number;
-}
-
 /** The right order or pairs, one to a line. */
 function answerList(q: QuizQuestion): string {
   // With the letters the learner saw, so the right picks can be read off the menus.
@@ -126,7 +118,7 @@ function whyLines(q: QuizQuestion, response: QuizResponse): string[] {
   return q.options.flatMap((o, i) => (!o.correct && o.why && response.includes(i) ? [`*${LETTERS[i]}* is not it: ${o.why}`] : []));
 }
 
-export function answerFeedbackView(f: FeedbackInput): Message {
+export function answerFeedbackView(f: ScoredAnswer): Message {
   const q = f.question;
   const yours = responseText(q, f.response);
   // Steps and pairs are long: their answer goes on lines of its own, under the verdict.

@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../support/seeded-random.js';
 import { allocate, type MockCandidate, scoreMock, selectMockExam } from '../../../src/domain/review/mock-exam.js';
 
-/** A small seeded generator (mulberry32), so a draw can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 const aif = [
   { number: 1, name: 'Fundamentals of AI and ML', weight: 20 },
