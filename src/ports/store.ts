@@ -1,3 +1,4 @@
+import type { MemoryCard, ReviewLogEntry } from '../domain/review/memory.js';
 import type { PointsKind } from '../domain/scoring.js';
 
 /**
@@ -25,7 +26,17 @@ export interface User {
   createdAt: Date;
   /** The DM channel with the bot, cached so a nudge needs no conversations.open. */
   dmChannel: string | null;
+  /** The exam the learner prepares for (`/aipath exam`); set together with `examDate`, or neither is. */
+  examCert: string | null;
+  /** The local date ('YYYY-MM-DD', the learner's timezone) of that exam. */
+  examDate: string | null;
+  /** Whether the learner wants the review reminder (`/aipath settings reviews on|off`); on by default. */
+  reviewsOn: boolean;
+  /** The learner's study days (`/aipath settings days all|weekdays`), 'all' by default: review reminders go out on them only. */
+  reviewDays: ReviewDays;
 }
+
+export type ReviewDays = 'all' | 'weekdays';
 
 export type EnrolmentStatus = 'active' | 'paused' | 'stopped' | 'finished';
 
@@ -173,6 +184,53 @@ export interface WorkspacePause {
   probedAt: Date;
 }
 
+/** What an answer that updated a memory card came from. */
+export type ReviewSource = 'channel_quiz' | 'personal_quiz' | 'review' | 'mock';
+
+/** A learner's memory card with the question it is for. */
+export interface QuestionCard {
+  questionId: string;
+  card: MemoryCard;
+}
+
+/** One review as it was logged: the question, where the answer came from, and what FSRS saw. */
+export interface LoggedReview {
+  questionId: string;
+  source: ReviewSource;
+  log: ReviewLogEntry;
+}
+
+/** A learner with cards due, for the review reminder. */
+export interface LearnerDue {
+  workspaceId: string;
+  userId: string;
+  /** How many of their cards are due. */
+  due: number;
+}
+
+/** A timed practice exam. */
+export interface MockExam {
+  id: number;
+  workspaceId: string;
+  userId: string;
+  cert: string;
+  /** The questions drawn for it, in the order they are asked. */
+  questionIds: string[];
+  startedAt: Date;
+  /** When time is up. */
+  endsAt: Date;
+  /** When it was finished (scored); null while it is not. */
+  finishedAt: Date | null;
+}
+
+/** The answer that counts (the first) to one question of a practice exam. */
+export interface MockAnswer {
+  questionId: string;
+  response: number[];
+  correct: boolean;
+  answeredAt: Date;
+}
+
 // ---------- repositories ----------
 
 export interface UsersRepository {
@@ -184,9 +242,14 @@ export interface UsersRepository {
   setTzOverride(ws: string, user: string, tz: string | null): Promise<void>;
   setDmChannel(ws: string, user: string, channel: string): Promise<void>;
   setOnLeaderboard(ws: string, user: string, on: boolean): Promise<void>;
+  /** Sets the learner's target exam and its local date ('YYYY-MM-DD', already validated), or clears both (null). */
+  setExamTarget(ws: string, user: string, target: { cert: string; date: string } | null): Promise<void>;
+  setReviewsOn(ws: string, user: string, on: boolean): Promise<void>;
+  setReviewDays(ws: string, user: string, days: ReviewDays): Promise<void>;
   /**
-   * Deletes the user and everything stored about them, their DM deliveries, and their id wherever it
-   * stays for others (subscriptions they made). True when anything was removed.
+   * Deletes the user and everything stored about them (memory cards, review log and practice exams
+   * included), their DM deliveries of every kind, and their id wherever it stays for others
+   * (subscriptions they made). True when anything was removed.
    */
   forget(ws: string, user: string): Promise<boolean>;
 }
@@ -296,6 +359,63 @@ export interface PointsRepository {
   teamTotals(ws: string, channel: string, period: Period): Promise<{ answered: number; correct: number; milestones: number }>;
 }
 
+/**
+ * Learners' memory of each question (FSRS cards, one per learner and question) and the log of every
+ * review. Scoring is elsewhere (quiz, points): a review never earns or changes points here.
+ */
+export interface ReviewsRepository {
+  /** The learner's card for the question; undefined when they never answered it. */
+  card(ws: string, user: string, questionId: string): Promise<MemoryCard | undefined>;
+  /**
+   * Stores the card as it is after a review (inserting or replacing the learner's card for the
+   * question) and appends the review to the log, both or neither. The learner must exist.
+   */
+  saveReview(ws: string, user: string, questionId: string, card: MemoryCard, log: ReviewLogEntry, source: ReviewSource): Promise<void>;
+  /**
+   * Up to `limit` of the learner's cards due at `now` (due ≤ now), ordered by due time then question
+   * id; choosing among them (lowest recall first) is the caller's business.
+   */
+  dueCards(ws: string, user: string, now: Date, limit: number): Promise<QuestionCard[]>;
+  /** How many of the learner's cards are due at `now` (due ≤ now). */
+  dueCount(ws: string, user: string, now: Date): Promise<number>;
+  /** The earliest due time of the learner's cards strictly after `after`; undefined when none falls after it. */
+  nextDue(ws: string, user: string, after: Date): Promise<Date | undefined>;
+  /** Every card of the learner, by question id (for readiness). */
+  cardsOf(ws: string, user: string): Promise<QuestionCard[]>;
+  /** Every review the learner made, oldest first (by review time, then as logged). */
+  logOf(ws: string, user: string): Promise<LoggedReview[]>;
+  /**
+   * Learners with at least one card due at `now`, with how many, for the review reminder: only
+   * learners whose reminder is on (`reviewsOn`) and whose current enrolment is active (not paused,
+   * stopped or finished; no current enrolment, no reminder). Whether today is one of their review
+   * days, their local time and the ledger are the caller's business. Ordered by workspace then user,
+   * up to `limit`, strictly after `after` when given (to page through them).
+   */
+  learnersWithDueCards(now: Date, limit: number, after?: { workspaceId: string; userId: string }): Promise<LearnerDue[]>;
+}
+
+/** Timed practice exams and their answers. */
+export interface MockExamsRepository {
+  /** Records a new practice exam (whether the learner may start one is the caller's business). */
+  start(ws: string, user: string, cert: string, questionIds: readonly string[], startedAt: Date, endsAt: Date): Promise<MockExam>;
+  get(id: number): Promise<MockExam | undefined>;
+  /**
+   * The learner's practice exam in progress at `now`: started by then, unfinished, and `now` before its
+   * end (at `endsAt` time is up); the latest started if several.
+   */
+  active(ws: string, user: string, now: Date): Promise<MockExam | undefined>;
+  /**
+   * Records the answer to a question of an unfinished practice exam unless one was recorded before:
+   * true when this one is the first (and counts); false when the question was answered already or
+   * the exam is finished or unknown. Whether time is up is the caller's business.
+   */
+  answer(mockId: number, questionId: string, response: readonly number[], correct: boolean, at: Date): Promise<boolean>;
+  /** The answers that count, in the order given (by time, then question id). */
+  answers(mockId: number): Promise<MockAnswer[]>;
+  /** Marks the exam finished, only if it was not already (compare-and-set): true for the one call that finished it. */
+  finish(id: number, at: Date): Promise<boolean>;
+}
+
 export interface WorkspacesRepository {
   pause(ws: string, reason: string, now: Date): Promise<void>;
   /** The one delivery that may try Slack again for a paused workspace (compare-and-set on the probe time). */
@@ -313,6 +433,8 @@ export interface Repositories {
   quiz: QuizRepository;
   points: PointsRepository;
   workspaces: WorkspacesRepository;
+  reviews: ReviewsRepository;
+  mocks: MockExamsRepository;
 }
 
 // ---------- the database itself ----------

@@ -1,16 +1,20 @@
 /**
- * migrations/postgres/001_init.sql against the SQLite schema as the project's runner leaves it: the same tables and
+ * migrations/postgres/*.sql, applied in order, against the SQLite schema as the project's runner leaves it: the same tables and
  * columns, keys, foreign keys and indexes, and the same behaviour where it matters (a delivery is claimed once; deleting
  * a user cascades exactly as in SQLite). Runs on the run's real PostgreSQL server; skipped, saying why, without one.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/sqlite/connection.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { describeWithPostgres, freshDatabase, type FreshDatabase } from '../support/postgres.js';
 
-const POSTGRES_INIT = readFileSync(new URL('../../migrations/postgres/001_init.sql', import.meta.url), 'utf8');
+const POSTGRES_MIGRATIONS = new URL('../../migrations/postgres/', import.meta.url);
+/** Every PostgreSQL migration file, in the order they are applied (001, 002, …). */
+const POSTGRES_FILES = readdirSync(POSTGRES_MIGRATIONS)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 
 type Row = Record<string, string | number | boolean | null>;
 const sorted = <T>(items: T[]) => [...items].sort();
@@ -174,8 +178,66 @@ const SEED: [table: string, row: Row][] = [
   ['points', { workspace_id: 'T1', user_id: 'U2', kind: 'milestone', ref: 'devops:1', points: 20, earned_at: NOW }],
   ['study_days', { workspace_id: 'T1', user_id: 'U1', local_date: '2026-12-01' }],
   ['study_days', { workspace_id: 'T1', user_id: 'U2', local_date: '2026-12-01' }],
+  ...(['U1', 'U2'] as const).flatMap((user): [string, Row][] => [
+    [
+      'memory_cards',
+      {
+        workspace_id: 'T1',
+        user_id: user,
+        question_id: 'q1',
+        due_at: NOW,
+        stability: 2.3065,
+        difficulty: 2.11810397,
+        elapsed_days: 0,
+        scheduled_days: 0,
+        learning_steps: 1,
+        reps: 1,
+        lapses: 0,
+        state: 'learning',
+        last_review_at: NOW,
+        updated_at: NOW,
+      },
+    ],
+    [
+      'review_log',
+      {
+        workspace_id: 'T1',
+        user_id: user,
+        question_id: 'q1',
+        source: 'channel_quiz',
+        rating: 'good',
+        state: 'new',
+        due_at: NOW,
+        stability: 0,
+        difficulty: 0,
+        elapsed_days: 0,
+        last_elapsed_days: 0,
+        scheduled_days: 0,
+        learning_steps: 0,
+        reviewed_at: NOW,
+      },
+    ],
+  ]),
+  ['mock_exams', { id: 1, workspace_id: 'T1', user_id: 'U1', cert: 'aip-c01', question_ids: '["q1","q2"]', started_at: NOW, ends_at: NOW }],
+  ['mock_exams', { id: 2, workspace_id: 'T1', user_id: 'U2', cert: 'aip-c01', question_ids: '["q1"]', started_at: NOW, ends_at: NOW }],
+  ['mock_answers', { mock_id: 1, question_id: 'q1', response: '[0]', correct: true, answered_at: NOW }],
+  ['mock_answers', { mock_id: 2, question_id: 'q1', response: '[1]', correct: false, answered_at: NOW }],
 ];
-const COUNTED = ['users', 'enrolments', 'milestones_done', 'deliveries', 'quiz_posts', 'quiz_answers', 'quiz_team', 'points', 'study_days'];
+const COUNTED = [
+  'users',
+  'enrolments',
+  'milestones_done',
+  'deliveries',
+  'quiz_posts',
+  'quiz_answers',
+  'quiz_team',
+  'points',
+  'study_days',
+  'memory_cards',
+  'review_log',
+  'mock_exams',
+  'mock_answers',
+];
 
 function cascadeOnSqlite(db: Db): Record<string, number> {
   for (const [table, row] of SEED) {
@@ -203,7 +265,7 @@ async function cascadeOnPostgres(client: pg.Client): Promise<Record<string, numb
   }
 }
 
-describeWithPostgres('the PostgreSQL schema (migrations/postgres/001_init.sql)', (serverUrl) => {
+describeWithPostgres(`the PostgreSQL schema (migrations/postgres: ${POSTGRES_FILES.join(', ')})`, (serverUrl) => {
   let database: FreshDatabase;
   let client: pg.Client;
   let sqlite: Db;
@@ -212,7 +274,7 @@ describeWithPostgres('the PostgreSQL schema (migrations/postgres/001_init.sql)',
     database = await freshDatabase(serverUrl, 'schema');
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query(POSTGRES_INIT);
+    for (const file of POSTGRES_FILES) await client.query(readFileSync(new URL(file, POSTGRES_MIGRATIONS), 'utf8'));
     sqlite = openDatabase(':memory:');
     migrate(sqlite);
   });
@@ -280,6 +342,10 @@ describeWithPostgres('the PostgreSQL schema (migrations/postgres/001_init.sql)',
       quiz_team: 1,
       points: 1,
       study_days: 1,
+      memory_cards: 1,
+      review_log: 1,
+      mock_exams: 1,
+      mock_answers: 1,
     });
     expect(await cascadeOnPostgres(client)).toEqual(expected);
   });

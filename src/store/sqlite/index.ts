@@ -3,8 +3,10 @@ import { type Db, DatabaseWatch } from './connection.js';
 import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
 import { sqliteLedger } from './ledger.js';
+import { sqliteMocks } from './mocks.js';
 import { sqlitePoints } from './points.js';
 import { sqliteQuiz } from './quiz.js';
+import { sqliteReviews } from './reviews.js';
 import { sqliteSubscriptions } from './subscriptions.js';
 import { type Synchronous, translateError } from './sync.js';
 import { sqliteUsers } from './users.js';
@@ -21,6 +23,8 @@ function syncRepositories(db: Db): SyncRepositories {
     quiz: sqliteQuiz(db),
     points: sqlitePoints(db),
     workspaces: sqliteWorkspaces(db),
+    reviews: sqliteReviews(db),
+    mocks: sqliteMocks(db),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { User, UsersRepository } from '../../ports/store.js';
+import type { ReviewDays, User, UsersRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
 import { dateOrNull, iso, type Synchronous } from './sync.js';
 
@@ -13,6 +13,10 @@ interface UserRow {
   profile_fetched_at: string | null;
   created_at: string;
   dm_channel: string | null;
+  exam_cert: string | null;
+  exam_date: string | null;
+  reviews_on: number;
+  review_days: ReviewDays;
 }
 
 const toUser = (r: UserRow): User => ({
@@ -26,6 +30,10 @@ const toUser = (r: UserRow): User => ({
   profileFetchedAt: dateOrNull(r.profile_fetched_at),
   createdAt: new Date(r.created_at),
   dmChannel: r.dm_channel,
+  examCert: r.exam_cert,
+  examDate: r.exam_date,
+  reviewsOn: r.reviews_on === 1,
+  reviewDays: r.review_days,
 });
 
 /** What stands in a row that must stay (a channel's subscription) for a user who asked to be forgotten. */
@@ -39,9 +47,14 @@ export function sqliteUsers(db: Db): Synchronous<UsersRepository> {
   const setTzOverride = db.prepare('UPDATE users SET tz_override = ? WHERE workspace_id = ? AND user_id = ?');
   const setDmChannel = db.prepare('UPDATE users SET dm_channel = ? WHERE workspace_id = ? AND user_id = ? AND dm_channel IS NOT ?');
   const setOnLeaderboard = db.prepare('UPDATE users SET on_leaderboard = ? WHERE workspace_id = ? AND user_id = ?');
+  const setExamTarget = db.prepare('UPDATE users SET exam_cert = ?, exam_date = ? WHERE workspace_id = ? AND user_id = ?');
+  const setReviewsOn = db.prepare('UPDATE users SET reviews_on = ? WHERE workspace_id = ? AND user_id = ?');
+  const setReviewDays = db.prepare('UPDATE users SET review_days = ? WHERE workspace_id = ? AND user_id = ?');
+  // Memory cards, the review log and practice exams go with the row (ON DELETE CASCADE).
   const remove = db.prepare('DELETE FROM users WHERE workspace_id = ? AND user_id = ?');
-  // DMs to the user: nothing to deliver to a forgotten learner, so the ledger keeps none of them.
-  const removeDeliveries = db.prepare("DELETE FROM deliveries WHERE workspace_id = ? AND target = ? AND kind = 'weekly_nudge'");
+  // DMs to the user, of every kind (weekly nudge, review reminder…): nothing to deliver to a forgotten
+  // learner, so the ledger keeps none of them. A channel's target is a channel id, never a user id.
+  const removeDeliveries = db.prepare('DELETE FROM deliveries WHERE workspace_id = ? AND target = ?');
   // A channel's subscription outlives the admin who made it; who made it does not.
   const anonymiseSubscriptions = db.prepare('UPDATE subscriptions SET created_by = ? WHERE workspace_id = ? AND created_by = ?');
   // secure_delete (connection.ts) zeroes the freed bytes; the store's purgeDeleted clears the WAL.
@@ -67,6 +80,9 @@ export function sqliteUsers(db: Db): Synchronous<UsersRepository> {
     setTzOverride: (ws, user, tz) => void setTzOverride.run(tz, ws, user),
     setDmChannel: (ws, user, channel) => void setDmChannel.run(channel, ws, user, channel),
     setOnLeaderboard: (ws, user, on) => void setOnLeaderboard.run(on ? 1 : 0, ws, user),
+    setExamTarget: (ws, user, target) => void setExamTarget.run(target?.cert ?? null, target?.date ?? null, ws, user),
+    setReviewsOn: (ws, user, on) => void setReviewsOn.run(on ? 1 : 0, ws, user),
+    setReviewDays: (ws, user, days) => void setReviewDays.run(days, ws, user),
     forget: (ws, user) => forget.immediate(ws, user),
   };
 }

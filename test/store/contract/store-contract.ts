@@ -4,6 +4,7 @@
  * folder, so that SQLite and PostgreSQL are held to exactly the same behaviour. Every instant is a fixed Date.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type MemoryCard, newCard, type ReviewGrade, type Reviewed, review } from '../../../src/domain/review/memory.js';
 import type { Delivery, DeliveryKey, HeldClaim, Period, Store } from '../../../src/ports/store.js';
 
 export interface OpenedStore {
@@ -31,6 +32,8 @@ const held = (d: Pick<Delivery, 'id' | 'fence'>): HeldClaim => ({ id: d.id, fenc
 const byRankThenUser = <T extends { rank: number; userId: string }>(entries: T[]) =>
   [...entries].sort((a, b) => a.rank - b.rank || a.userId.localeCompare(b.userId));
 const byUser = <T extends { userId: string }>(scores: T[]) => [...scores].sort((a, b) => a.userId.localeCompare(b.userId));
+/** A real FSRS card: a new card answered `grade` at `when`, or `card` answered `grade` at `when`. */
+const answered = (grade: ReviewGrade, when: Date, card: MemoryCard = newCard(when)): Reviewed => review(card, grade, when);
 
 export function describeStoreContract(engine: string, open: () => Promise<OpenedStore>): void {
   describe(`Store contract (${engine})`, () => {
@@ -84,9 +87,14 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           profileFetchedAt: null,
           createdAt: NOW,
           dmChannel: null,
+          examCert: null,
+          examDate: null,
+          reviewsOn: true,
+          reviewDays: 'all',
         });
         expect(typeof created.onLeaderboard).toBe('boolean');
         expect(typeof created.isWorkspaceAdmin).toBe('boolean');
+        expect(typeof created.reviewsOn).toBe('boolean');
         expect(created.createdAt).toBeInstanceOf(Date);
 
         await store.users.setNudgeTime(WS, 'U1', '07:45');
@@ -114,6 +122,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           profileFetchedAt: at(1),
           createdAt: NOW,
           dmChannel: 'D0DM1',
+          examCert: null,
+          examDate: null,
+          reviewsOn: true,
+          reviewDays: 'all',
         });
         expect(u.onLeaderboard).toBe(false);
         expect(u.profileFetchedAt).toBeInstanceOf(Date);
@@ -228,6 +240,77 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.users.forget(WS, 'U9')).toBe(true);
         expect((await store.subscriptions.get(WS, 'C9'))?.createdBy).toBe(FORGOTTEN_USER);
         expect(await store.users.forget(WS, 'U9')).toBe(false);
+      });
+
+      it('setExamTarget sets and clears the exam and its date together; setReviewsOn and setReviewDays round-trip', async () => {
+        await users(WS, 'U1');
+        await store.users.ensure(WS2, 'U1', NOW);
+        await store.users.setExamTarget(WS, 'U1', { cert: 'aip-c01', date: '2027-03-15' });
+        await store.users.setReviewsOn(WS, 'U1', false);
+        await store.users.setReviewDays(WS, 'U1', 'weekdays');
+        const u = (await store.users.get(WS, 'U1'))!;
+        expect(u).toMatchObject({ examCert: 'aip-c01', examDate: '2027-03-15', reviewsOn: false, reviewDays: 'weekdays' });
+        expect(u.reviewsOn).toBe(false);
+        // Nothing else changed, and the same user id in another workspace keeps the defaults.
+        expect(u).toMatchObject({ nudgeTime: '09:00', onLeaderboard: true, tzOverride: null, createdAt: NOW });
+        expect(await store.users.get(WS2, 'U1')).toMatchObject({ examCert: null, examDate: null, reviewsOn: true, reviewDays: 'all' });
+
+        await store.users.setExamTarget(WS, 'U1', { cert: 'mla-c02', date: '2027-06-01' });
+        await store.users.setReviewsOn(WS, 'U1', true);
+        await store.users.setReviewDays(WS, 'U1', 'all');
+        expect(await store.users.get(WS, 'U1')).toMatchObject({ examCert: 'mla-c02', examDate: '2027-06-01', reviewsOn: true, reviewDays: 'all' });
+
+        await store.users.setExamTarget(WS, 'U1', null);
+        expect(await store.users.get(WS, 'U1')).toMatchObject({ examCert: null, examDate: null });
+        // ensure on a known user keeps what was set.
+        await store.users.setExamTarget(WS, 'U1', { cert: 'aif-c01', date: '2026-12-24' });
+        expect(await store.users.ensure(WS, 'U1', at(60))).toMatchObject({ examCert: 'aif-c01', examDate: '2026-12-24', createdAt: NOW });
+      });
+
+      it("forget removes the learner's memory cards, review log, practice exams, exam target and DMs of every kind, and nobody else's", async () => {
+        await users(WS, 'U1', 'U2');
+        await store.users.ensure(WS2, 'U1', NOW);
+        await store.users.setExamTarget(WS, 'U1', { cert: 'aip-c01', date: '2027-03-15' });
+        const first = answered('again', at(-60));
+        for (const [ws, user] of [
+          [WS, 'U1'],
+          [WS, 'U2'],
+          [WS2, 'U1'],
+        ] as const) {
+          await store.reviews.saveReview(ws, user, 'q-1', first.card, first.log, 'review');
+          await store.reviews.saveReview(ws, user, 'q-2', first.card, first.log, 'mock');
+        }
+        const mine = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2'], at(-10), at(120));
+        await store.mocks.answer(mine.id, 'q-1', [0], true, at(-5));
+        const theirs = await store.mocks.start(WS, 'U2', 'aip-c01', ['q-1'], at(-10), at(120));
+        await store.mocks.answer(theirs.id, 'q-1', [1], false, at(-5));
+        const reminderU1 = key({ kind: 'review_reminder', target: 'U1', period: '2026-12-01' });
+        const reminderU2 = key({ kind: 'review_reminder', target: 'U2', period: '2026-12-01' });
+        await sent(reminderU1, null);
+        await sent(reminderU2, null);
+
+        expect(await store.users.forget(WS, 'U1')).toBe(true);
+
+        expect(await store.users.get(WS, 'U1')).toBeUndefined();
+        expect(await store.reviews.card(WS, 'U1', 'q-1')).toBeUndefined();
+        expect(await store.reviews.cardsOf(WS, 'U1')).toEqual([]);
+        expect(await store.reviews.logOf(WS, 'U1')).toEqual([]);
+        expect(await store.reviews.dueCount(WS, 'U1', NOW)).toBe(0);
+        expect(await store.mocks.get(mine.id)).toBeUndefined();
+        expect(await store.mocks.answers(mine.id)).toEqual([]);
+        expect(await store.mocks.active(WS, 'U1', NOW)).toBeUndefined();
+        expect(await store.ledger.find(reminderU1)).toBeUndefined();
+        // Coming back later, the learner starts afresh: no exam target, reminders on.
+        expect(await store.users.ensure(WS, 'U1', at(60))).toMatchObject({ examCert: null, examDate: null, reviewsOn: true, createdAt: at(60) });
+
+        // U2, and U1 in the other workspace, keep theirs.
+        expect((await store.reviews.cardsOf(WS, 'U2')).map((c) => c.questionId)).toEqual(['q-1', 'q-2']);
+        expect(await store.reviews.logOf(WS, 'U2')).toHaveLength(2);
+        expect((await store.reviews.cardsOf(WS2, 'U1')).map((c) => c.questionId)).toEqual(['q-1', 'q-2']);
+        expect(await store.reviews.logOf(WS2, 'U1')).toHaveLength(2);
+        expect(await store.mocks.get(theirs.id)).toBeDefined();
+        expect(await store.mocks.answers(theirs.id)).toHaveLength(1);
+        expect(await store.ledger.find(reminderU2)).toBeDefined();
       });
     });
 
@@ -1144,6 +1227,307 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.points.teamTotals(WS, 'C1', week)).toEqual({ answered: 2, correct: 1, milestones: 2 });
         expect(await store.points.teamTotals(WS, 'C2', week)).toEqual({ answered: 1, correct: 1, milestones: 1 });
         expect(await store.points.teamTotals(WS, 'C9', week)).toEqual({ answered: 0, correct: 0, milestones: 0 });
+      });
+    });
+
+    // ======================================================================================
+    describe('reviews', () => {
+      /** Saves what a review of `questionId` produced, as the learner's card and a log entry. */
+      const save = (ws: string, user: string, questionId: string, r: Reviewed, source: 'channel_quiz' | 'personal_quiz' | 'review' | 'mock' = 'review') =>
+        store.reviews.saveReview(ws, user, questionId, r.card, r.log, source);
+
+      it('saveReview stores a real FSRS card exactly, replaces it on the next review, and appends every review to the log', async () => {
+        await users(WS, 'U1');
+        expect(await store.reviews.card(WS, 'U1', 'q-1')).toBeUndefined();
+        const firstAt = new Date('2026-11-28T09:00:00.000Z');
+        const first = answered('good', firstAt);
+        await save(WS, 'U1', 'q-1', first, 'channel_quiz');
+        const stored = (await store.reviews.card(WS, 'U1', 'q-1'))!;
+        expect(stored).toEqual(first.card);
+        expect(stored.due).toBeInstanceOf(Date);
+        expect(stored.lastReview).toBeInstanceOf(Date);
+        // Every field, as FSRS computed it (fractional stability and difficulty included).
+        expect(stored).toEqual({
+          due: new Date('2026-11-28T09:10:00.000Z'),
+          stability: first.card.stability,
+          difficulty: first.card.difficulty,
+          elapsedDays: 0,
+          scheduledDays: 0,
+          learningSteps: 1,
+          reps: 1,
+          lapses: 0,
+          state: 'learning',
+          lastReview: firstAt,
+        });
+        expect(Number.isInteger(stored.stability)).toBe(false);
+        expect(Number.isInteger(stored.difficulty)).toBe(false);
+
+        // Graduates to review, then lapses into relearning.
+        const second = answered('good', new Date('2026-11-29T09:00:00.000Z'), stored);
+        await save(WS, 'U1', 'q-1', second, 'personal_quiz');
+        expect(await store.reviews.card(WS, 'U1', 'q-1')).toEqual(second.card);
+        expect(second.card.state).toBe('review');
+        const third = answered('again', at(-60), (await store.reviews.card(WS, 'U1', 'q-1'))!);
+        await save(WS, 'U1', 'q-1', third, 'review');
+        const lapsed = (await store.reviews.card(WS, 'U1', 'q-1'))!;
+        expect(lapsed).toEqual(third.card);
+        expect(lapsed).toMatchObject({ state: 'relearning', lapses: 1, reps: 3 });
+        expect(await store.reviews.cardsOf(WS, 'U1')).toEqual([{ questionId: 'q-1', card: third.card }]);
+
+        const log = await store.reviews.logOf(WS, 'U1');
+        expect(log).toEqual([
+          { questionId: 'q-1', source: 'channel_quiz', log: first.log },
+          { questionId: 'q-1', source: 'personal_quiz', log: second.log },
+          { questionId: 'q-1', source: 'review', log: third.log },
+        ]);
+        // The log keeps the card as it was before each review.
+        expect(log[2]!.log).toMatchObject({ rating: 'again', state: 'review', stability: second.card.stability, review: at(-60) });
+        expect(log[0]!.log.due).toBeInstanceOf(Date);
+      });
+
+      it('saveReview stores the card and the log entry together or not at all', async () => {
+        await users(WS, 'U1');
+        const r = answered('good', NOW);
+        await expect(store.reviews.saveReview(WS, 'U1', 'q-1', r.card, r.log, 'bogus' as 'review')).rejects.toThrow();
+        expect(await store.reviews.card(WS, 'U1', 'q-1')).toBeUndefined();
+        expect(await store.reviews.logOf(WS, 'U1')).toEqual([]);
+        // A learner who does not exist gets neither.
+        await expect(save(WS, 'U0NOBODY', 'q-1', r)).rejects.toThrow();
+        expect(await store.reviews.card(WS, 'U0NOBODY', 'q-1')).toBeUndefined();
+        // Inside a transaction, a review is rolled back with the rest.
+        const boom = new Error('boom');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.reviews.saveReview(WS, 'U1', 'q-2', r.card, r.log, 'review');
+            expect(await tx.reviews.card(WS, 'U1', 'q-2')).toEqual(r.card);
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect(await store.reviews.cardsOf(WS, 'U1')).toEqual([]);
+        expect(await store.reviews.logOf(WS, 'U1')).toEqual([]);
+      });
+
+      it('dueCards: due by now, by due time then question id, up to the limit; dueCount; nextDue strictly after', async () => {
+        await users(WS, 'U1');
+        await save(WS, 'U1', 'q-b', answered('again', at(-61))); // due at(-60)
+        await save(WS, 'U1', 'q-a', answered('again', at(-61))); // due at(-60), same time: by question id
+        await save(WS, 'U1', 'q-c', answered('good', at(-10))); // due exactly now
+        await save(WS, 'U1', 'q-d', answered('hard', at(-30))); // due at(-24)
+        await save(WS, 'U1', 'q-e', answered('good', at(-5))); // due at(5)
+        await save(WS, 'U1', 'q-f', answered('easy', NOW)); // due in days
+
+        const due = await store.reviews.dueCards(WS, 'U1', NOW, 10);
+        expect(due.map((c) => [c.questionId, c.card.due])).toEqual([
+          ['q-a', at(-60)],
+          ['q-b', at(-60)],
+          ['q-d', at(-24)],
+          ['q-c', NOW],
+        ]);
+        expect(due[2]!.card).toEqual(answered('hard', at(-30)).card);
+        expect((await store.reviews.dueCards(WS, 'U1', NOW, 2)).map((c) => c.questionId)).toEqual(['q-a', 'q-b']);
+        expect(await store.reviews.dueCards(WS, 'U1', at(-61), 10)).toEqual([]);
+        expect(await store.reviews.dueCount(WS, 'U1', NOW)).toBe(4);
+        expect(await store.reviews.dueCount(WS, 'U1', at(-1))).toBe(3);
+        expect(await store.reviews.dueCount(WS, 'U1', at(-61))).toBe(0);
+
+        expect(await store.reviews.nextDue(WS, 'U1', NOW)).toEqual(at(5));
+        expect(await store.reviews.nextDue(WS, 'U1', at(-60))).toEqual(at(-24));
+        expect(await store.reviews.nextDue(WS, 'U1', at(-61))).toEqual(at(-60));
+        const easyDue = answered('easy', NOW).card.due;
+        expect(await store.reviews.nextDue(WS, 'U1', at(5))).toEqual(easyDue);
+        expect(await store.reviews.nextDue(WS, 'U1', easyDue)).toBeUndefined();
+
+        // Reviewing a due card moves it out of the due set.
+        await save(WS, 'U1', 'q-a', answered('easy', NOW, (await store.reviews.card(WS, 'U1', 'q-a'))!));
+        expect((await store.reviews.dueCards(WS, 'U1', NOW, 10)).map((c) => c.questionId)).toEqual(['q-b', 'q-d', 'q-c']);
+        expect(await store.reviews.dueCount(WS, 'U1', NOW)).toBe(3);
+
+        // Another learner has none of these.
+        expect(await store.reviews.dueCards(WS, 'U2', NOW, 10)).toEqual([]);
+        expect(await store.reviews.dueCount(WS, 'U2', NOW)).toBe(0);
+        expect(await store.reviews.nextDue(WS, 'U2', NOW)).toBeUndefined();
+      });
+
+      it('cardsOf lists every card of the learner with its question id; logOf lists reviews oldest first', async () => {
+        await users(WS, 'U1', 'U2');
+        const c = answered('good', at(-30));
+        const a = answered('again', at(-20));
+        const b = answered('easy', at(-40));
+        await save(WS, 'U1', 'q-c', c, 'channel_quiz');
+        await save(WS, 'U1', 'q-a', a, 'mock');
+        await save(WS, 'U1', 'q-b', b, 'personal_quiz');
+        await save(WS, 'U2', 'q-z', answered('good', NOW));
+        expect(await store.reviews.cardsOf(WS, 'U1')).toEqual([
+          { questionId: 'q-a', card: a.card },
+          { questionId: 'q-b', card: b.card },
+          { questionId: 'q-c', card: c.card },
+        ]);
+        expect(await store.reviews.logOf(WS, 'U1')).toEqual([
+          { questionId: 'q-b', source: 'personal_quiz', log: b.log },
+          { questionId: 'q-c', source: 'channel_quiz', log: c.log },
+          { questionId: 'q-a', source: 'mock', log: a.log },
+        ]);
+        expect(await store.reviews.cardsOf(WS, 'U3')).toEqual([]);
+        expect(await store.reviews.logOf(WS, 'U3')).toEqual([]);
+      });
+
+      it('keeps workspaces apart: the same user id and question in two workspaces are two cards', async () => {
+        await users(WS, 'U1');
+        await store.users.ensure(WS2, 'U1', NOW);
+        const here = answered('again', at(-30));
+        const there = answered('easy', at(-30));
+        await save(WS, 'U1', 'q-1', here);
+        await save(WS2, 'U1', 'q-1', there, 'mock');
+        expect(await store.reviews.card(WS, 'U1', 'q-1')).toEqual(here.card);
+        expect(await store.reviews.card(WS2, 'U1', 'q-1')).toEqual(there.card);
+        expect(await store.reviews.dueCount(WS, 'U1', NOW)).toBe(1);
+        expect(await store.reviews.dueCount(WS2, 'U1', NOW)).toBe(0);
+        expect((await store.reviews.dueCards(WS2, 'U1', NOW, 10)).map((c) => c.questionId)).toEqual([]);
+        expect(await store.reviews.nextDue(WS, 'U1', NOW)).toBeUndefined();
+        expect(await store.reviews.nextDue(WS2, 'U1', NOW)).toEqual(there.card.due);
+        expect(await store.reviews.logOf(WS2, 'U1')).toEqual([{ questionId: 'q-1', source: 'mock', log: there.log }]);
+        expect(await store.reviews.cardsOf(WS, 'U1')).toEqual([{ questionId: 'q-1', card: here.card }]);
+      });
+
+      it('learnersWithDueCards: learners with reminders on and an active current enrolment, with how many cards are due, paged by workspace and user', async () => {
+        const learner = async (ws: string, user: string, opts: { due: number; later?: number; status?: 'paused' | 'stopped' | 'finished' | null }) => {
+          await store.users.ensure(ws, user, NOW);
+          if (opts.status !== null) {
+            const { enrolment } = await store.enrolments.switchTo(ws, user, 'devops', '2026-11-30', NOW);
+            if (opts.status) await store.enrolments.setStatus(enrolment.id, opts.status, NOW);
+          }
+          for (let i = 0; i < opts.due; i++) await save(ws, user, `q-due-${i}`, answered('again', at(-10 - i))); // due at(-9 - i)
+          for (let i = 0; i < (opts.later ?? 0); i++) await save(ws, user, `q-later-${i}`, answered('easy', NOW)); // due in days
+        };
+        await learner(WS, 'U1', { due: 2, later: 1 });
+        await learner(WS, 'U2', { due: 1 });
+        await store.users.setReviewsOn(WS, 'U2', false);
+        await learner(WS, 'U3', { due: 1, status: 'paused' });
+        await learner(WS, 'U4', { due: 1, status: 'stopped' });
+        await learner(WS, 'U5', { due: 1, status: 'finished' });
+        await learner(WS, 'U6', { due: 1, status: null }); // never enrolled
+        await learner(WS, 'U7', { due: 0, later: 2 }); // nothing due yet
+        await learner(WS, 'U8', { due: 3 });
+        await learner(WS2, 'U1', { due: 1 });
+        // An active enrolment that is no longer current does not count: the current one is paused.
+        await learner(WS, 'U9', { due: 1 });
+        const { enrolment: other } = await store.enrolments.switchTo(WS, 'U9', 'mlops', '2026-12-01', NOW);
+        await store.enrolments.setStatus(other.id, 'paused', NOW);
+        // A card due exactly now is due.
+        await learner(WS, 'U10', { due: 0 });
+        await save(WS, 'U10', 'q-now', answered('good', at(-10)));
+
+        const all = await store.reviews.learnersWithDueCards(NOW, 100);
+        expect(all).toEqual([
+          { workspaceId: WS2, userId: 'U1', due: 1 },
+          { workspaceId: WS, userId: 'U1', due: 2 },
+          { workspaceId: WS, userId: 'U10', due: 1 },
+          { workspaceId: WS, userId: 'U8', due: 3 },
+        ]);
+        // Paging: up to the limit, then strictly after the last one seen.
+        const page1 = await store.reviews.learnersWithDueCards(NOW, 2);
+        expect(page1).toEqual(all.slice(0, 2));
+        const last = page1[1]!;
+        expect(await store.reviews.learnersWithDueCards(NOW, 2, { workspaceId: last.workspaceId, userId: last.userId })).toEqual(all.slice(2));
+        expect(await store.reviews.learnersWithDueCards(NOW, 2, { workspaceId: WS, userId: 'U8' })).toEqual([]);
+
+        // Earlier, fewer cards were due; before any, nobody.
+        expect(await store.reviews.learnersWithDueCards(at(-10), 100)).toEqual([
+          { workspaceId: WS, userId: 'U1', due: 1 },
+          { workspaceId: WS, userId: 'U8', due: 2 },
+        ]);
+        expect(await store.reviews.learnersWithDueCards(at(-12), 100)).toEqual([]);
+
+        // Turning reminders back on, or resuming, brings a learner back.
+        await store.users.setReviewsOn(WS, 'U2', true);
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U3'))!.id, 'active', NOW);
+        expect((await store.reviews.learnersWithDueCards(NOW, 100)).filter((l) => l.workspaceId === WS).map((l) => l.userId)).toEqual([
+          'U1',
+          'U10',
+          'U2',
+          'U3',
+          'U8',
+        ]);
+      });
+    });
+
+    // ======================================================================================
+    describe('mocks', () => {
+      it('start records a practice exam with its questions in order; get reads it', async () => {
+        await users(WS, 'U1');
+        const mock = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-3', 'q-1', 'q-2'], NOW, at(90));
+        expect(mock).toEqual({
+          id: expect.any(Number),
+          workspaceId: WS,
+          userId: 'U1',
+          cert: 'aip-c01',
+          questionIds: ['q-3', 'q-1', 'q-2'],
+          startedAt: NOW,
+          endsAt: at(90),
+          finishedAt: null,
+        });
+        expect(await store.mocks.get(mock.id)).toEqual(mock);
+        expect(await store.mocks.get(mock.id + 1000)).toBeUndefined();
+        const other = await store.mocks.start(WS, 'U1', 'mla-c02', [], at(1), at(2));
+        expect(other.id).not.toBe(mock.id);
+        expect(other.questionIds).toEqual([]);
+      });
+
+      it('active: the learner’s latest unfinished exam in progress (started, time not up)', async () => {
+        await users(WS, 'U1', 'U2');
+        await store.users.ensure(WS2, 'U1', NOW);
+        expect(await store.mocks.active(WS, 'U1', NOW)).toBeUndefined();
+        const older = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], at(-30), at(60));
+        const newer = await store.mocks.start(WS, 'U1', 'aif-c01', ['q-2'], at(-10), at(30));
+        expect(await store.mocks.active(WS, 'U1', NOW)).toEqual(newer);
+        // Before the newer one started, the older one was in progress; before either, none.
+        expect(await store.mocks.active(WS, 'U1', at(-20))).toEqual(older);
+        expect(await store.mocks.active(WS, 'U1', at(-31))).toBeUndefined();
+        expect(await store.mocks.active(WS, 'U1', at(29))).toEqual(newer);
+        // At its end time it is over; the older one still runs.
+        expect(await store.mocks.active(WS, 'U1', at(30))).toEqual(older);
+        expect(await store.mocks.active(WS, 'U1', at(60))).toBeUndefined();
+        expect(await store.mocks.finish(newer.id, at(1))).toBe(true);
+        expect(await store.mocks.active(WS, 'U1', at(2))).toEqual(older);
+        expect(await store.mocks.active(WS, 'U2', NOW)).toBeUndefined();
+        expect(await store.mocks.active(WS2, 'U1', NOW)).toBeUndefined();
+      });
+
+      it('answer counts the first answer to each question only; answers lists them in the order given', async () => {
+        await users(WS, 'U1');
+        const mock = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2', 'q-3'], NOW, at(90));
+        const second = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], NOW, at(90));
+        expect(await store.mocks.answers(mock.id)).toEqual([]);
+        expect(await store.mocks.answer(mock.id, 'q-2', [1], false, at(1))).toBe(true);
+        expect(await store.mocks.answer(mock.id, 'q-1', [0, 2], true, at(2))).toBe(true);
+        // A double click, or a change of mind: the first answer stands.
+        expect(await store.mocks.answer(mock.id, 'q-2', [0], true, at(3))).toBe(false);
+        // The same question in another exam is another answer.
+        expect(await store.mocks.answer(second.id, 'q-1', [3], false, at(4))).toBe(true);
+
+        const given = await store.mocks.answers(mock.id);
+        expect(given).toEqual([
+          { questionId: 'q-2', response: [1], correct: false, answeredAt: at(1) },
+          { questionId: 'q-1', response: [0, 2], correct: true, answeredAt: at(2) },
+        ]);
+        expect(typeof given[0]!.correct).toBe('boolean');
+        expect(await store.mocks.answers(second.id)).toEqual([{ questionId: 'q-1', response: [3], correct: false, answeredAt: at(4) }]);
+        expect(await store.mocks.answers(mock.id + 1000)).toEqual([]);
+        // Nothing is recorded for an exam that does not exist.
+        expect(await store.mocks.answer(mock.id + 1000, 'q-1', [0], true, at(5))).toBe(false);
+      });
+
+      it('finish is a compare-and-set; a finished exam takes no more answers', async () => {
+        await users(WS, 'U1');
+        const mock = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2'], NOW, at(90));
+        await store.mocks.answer(mock.id, 'q-1', [0], true, at(1));
+        expect(await store.mocks.finish(mock.id, at(10))).toBe(true);
+        expect(await store.mocks.finish(mock.id, at(11))).toBe(false);
+        expect(await store.mocks.get(mock.id)).toEqual({ ...mock, finishedAt: at(10) });
+        expect(await store.mocks.active(WS, 'U1', at(12))).toBeUndefined();
+        expect(await store.mocks.answer(mock.id, 'q-2', [1], true, at(12))).toBe(false);
+        expect(await store.mocks.answers(mock.id)).toEqual([{ questionId: 'q-1', response: [0], correct: true, answeredAt: at(1) }]);
+        expect(await store.mocks.finish(mock.id + 1000, at(13))).toBe(false);
       });
     });
 

@@ -1,0 +1,176 @@
+import type { MemoryCard, MemoryState, ReviewGrade, ReviewLogEntry } from '../../domain/review/memory.js';
+import type { LearnerDue, LoggedReview, QuestionCard, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import type { Db } from './connection.js';
+import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
+
+interface CardRow {
+  question_id: string;
+  due_at: string;
+  stability: number;
+  difficulty: number;
+  elapsed_days: number;
+  scheduled_days: number;
+  learning_steps: number;
+  reps: number;
+  lapses: number;
+  state: MemoryState;
+  last_review_at: string | null;
+}
+
+interface LogRow {
+  question_id: string;
+  source: ReviewSource;
+  rating: ReviewGrade;
+  state: MemoryState;
+  due_at: string;
+  stability: number;
+  difficulty: number;
+  elapsed_days: number;
+  last_elapsed_days: number;
+  scheduled_days: number;
+  learning_steps: number;
+  reviewed_at: string;
+}
+
+const CARD_COLUMNS = 'question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review_at';
+
+const toCard = (r: CardRow): MemoryCard => ({
+  due: new Date(r.due_at),
+  stability: r.stability,
+  difficulty: r.difficulty,
+  elapsedDays: r.elapsed_days,
+  scheduledDays: r.scheduled_days,
+  learningSteps: r.learning_steps,
+  reps: r.reps,
+  lapses: r.lapses,
+  state: r.state,
+  lastReview: dateOrNull(r.last_review_at),
+});
+
+const toQuestionCard = (r: CardRow): QuestionCard => ({ questionId: r.question_id, card: toCard(r) });
+
+const toLogged = (r: LogRow): LoggedReview => ({
+  questionId: r.question_id,
+  source: r.source,
+  log: {
+    rating: r.rating,
+    state: r.state,
+    due: new Date(r.due_at),
+    stability: r.stability,
+    difficulty: r.difficulty,
+    elapsedDays: r.elapsed_days,
+    lastElapsedDays: r.last_elapsed_days,
+    scheduledDays: r.scheduled_days,
+    learningSteps: r.learning_steps,
+    review: new Date(r.reviewed_at),
+  },
+});
+
+export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
+  const card = db.prepare<[string, string, string], CardRow>(
+    `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND question_id = ?`,
+  );
+  const upsertCard = db.prepare(
+    `INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps,
+       reps, lapses, state, last_review_at, updated_at)
+     VALUES (@ws, @user, @question, @due, @stability, @difficulty, @elapsedDays, @scheduledDays, @learningSteps, @reps, @lapses, @state, @lastReview, @at)
+     ON CONFLICT (workspace_id, user_id, question_id) DO UPDATE SET
+       due_at = excluded.due_at, stability = excluded.stability, difficulty = excluded.difficulty, elapsed_days = excluded.elapsed_days,
+       scheduled_days = excluded.scheduled_days, learning_steps = excluded.learning_steps, reps = excluded.reps, lapses = excluded.lapses,
+       state = excluded.state, last_review_at = excluded.last_review_at, updated_at = excluded.updated_at`,
+  );
+  const appendLog = db.prepare(
+    `INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
+       scheduled_days, learning_steps, reviewed_at)
+     VALUES (@ws, @user, @question, @source, @rating, @state, @due, @stability, @difficulty, @elapsedDays, @lastElapsedDays, @scheduledDays,
+       @learningSteps, @review)`,
+  );
+  const dueCards = db.prepare<[string, string, string, number], CardRow>(
+    `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`,
+  );
+  const dueCount = db.prepare<[string, string, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?',
+  );
+  const nextDue = db.prepare<[string, string, string], { due_at: string }>(
+    'SELECT due_at FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at > ? ORDER BY due_at LIMIT 1',
+  );
+  const cardsOf = db.prepare<[string, string], CardRow>(`SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`);
+  const logOf = db.prepare<[string, string], LogRow>(
+    `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
+     FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`,
+  );
+  const learnersWithDueCards = db.prepare<
+    [{ now: string; ws: string | null; user: string | null; limit: number }],
+    { workspace_id: string; user_id: string; due: number }
+  >(
+    // The due cards first, through the due-time index (a pass with nothing due reads one entry); left
+    // to itself, the planner would rather read every card in (workspace, user) order to save a sort.
+    `WITH due AS MATERIALIZED (
+       SELECT workspace_id, user_id FROM memory_cards
+       WHERE due_at <= @now AND (@ws IS NULL OR workspace_id > @ws OR (workspace_id = @ws AND user_id > @user))
+     )
+     SELECT d.workspace_id, d.user_id, COUNT(*) AS due FROM due d
+     JOIN users u ON u.workspace_id = d.workspace_id AND u.user_id = d.user_id
+     WHERE u.reviews_on = 1
+       AND EXISTS (SELECT 1 FROM enrolments e
+                   WHERE e.workspace_id = d.workspace_id AND e.user_id = d.user_id AND e.is_current = 1 AND e.status = 'active')
+     GROUP BY d.workspace_id, d.user_id
+     ORDER BY d.workspace_id, d.user_id
+     LIMIT @limit`,
+  );
+
+  const saveReview = db.transaction((ws: string, user: string, question: string, c: MemoryCard, log: ReviewLogEntry, source: ReviewSource) => {
+    upsertCard.run({
+      ws,
+      user,
+      question,
+      due: iso(c.due),
+      stability: c.stability,
+      difficulty: c.difficulty,
+      elapsedDays: c.elapsedDays,
+      scheduledDays: c.scheduledDays,
+      learningSteps: c.learningSteps,
+      reps: c.reps,
+      lapses: c.lapses,
+      state: c.state,
+      lastReview: isoOrNull(c.lastReview),
+      at: iso(log.review),
+    });
+    appendLog.run({
+      ws,
+      user,
+      question,
+      source,
+      rating: log.rating,
+      state: log.state,
+      due: iso(log.due),
+      stability: log.stability,
+      difficulty: log.difficulty,
+      elapsedDays: log.elapsedDays,
+      lastElapsedDays: log.lastElapsedDays,
+      scheduledDays: log.scheduledDays,
+      learningSteps: log.learningSteps,
+      review: iso(log.review),
+    });
+  });
+
+  return {
+    card(ws, user, questionId) {
+      const row = card.get(ws, user, questionId);
+      return row ? toCard(row) : undefined;
+    },
+    saveReview: (ws, user, questionId, c, log, source) => saveReview.immediate(ws, user, questionId, c, log, source),
+    dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(toQuestionCard),
+    dueCount: (ws, user, now) => dueCount.get(ws, user, iso(now))!.n,
+    nextDue(ws, user, after) {
+      const row = nextDue.get(ws, user, iso(after));
+      return row ? new Date(row.due_at) : undefined;
+    },
+    cardsOf: (ws, user) => cardsOf.all(ws, user).map(toQuestionCard),
+    logOf: (ws, user) => logOf.all(ws, user).map(toLogged),
+    learnersWithDueCards: (now, limit, after) =>
+      learnersWithDueCards
+        .all({ now: iso(now), ws: after?.workspaceId ?? null, user: after?.userId ?? null, limit })
+        .map((r): LearnerDue => ({ workspaceId: r.workspace_id, userId: r.user_id, due: r.due })),
+  };
+}
