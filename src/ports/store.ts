@@ -39,6 +39,7 @@ export interface User {
 export type ReviewDays = 'all' | 'weekdays';
 
 export type EnrolmentStatus = 'active' | 'paused' | 'stopped' | 'finished';
+export type PausedBy = 'learner' | 'slack';
 
 export interface Enrolment {
   id: number;
@@ -50,8 +51,10 @@ export interface Enrolment {
   status: EnrolmentStatus;
   /** When a timed pause ends; null while paused indefinitely (or not paused). */
   pausedUntil: Date | null;
-  /** Why it is paused or stopped, in the learner's words or as Slack's error. */
+  /** Why it is paused or stopped: the learner's words, or Slack's error when Slack refused their DM. */
   statusReason: string | null;
+  /** Who paused the nudges, while paused. */
+  pausedBy: PausedBy | null;
   isCurrent: boolean;
   nextNudgeAt: Date | null;
   createdAt: Date;
@@ -72,6 +75,7 @@ export interface Subscription {
   tz: string;
   /** null: tips and questions from every track. */
   trackId: string | null;
+  /** Paused only when Slack refuses the channel for good; the reason is Slack's error. */
   status: 'active' | 'paused';
   statusReason: string | null;
   nextDailyAt: Date | null;
@@ -258,7 +262,8 @@ export interface EnrolmentsRepository {
   current(ws: string, user: string): Promise<Enrolment | undefined>;
   /** Makes `trackId` the learner's current track; an earlier enrolment in it resumes with its progress. */
   switchTo(ws: string, user: string, trackId: string, startedOn: string, now: Date): Promise<{ enrolment: Enrolment; resumed: boolean }>;
-  setStatus(id: number, status: EnrolmentStatus, now: Date, opts?: { pausedUntil?: Date | null; reason?: string | null }): Promise<void>;
+  /** A pause records who made it (`by`, the learner unless said otherwise); other states clear it. */
+  setStatus(id: number, status: EnrolmentStatus, now: Date, opts?: { pausedUntil?: Date | null; reason?: string | null; by?: PausedBy }): Promise<void>;
   /** True when this call recorded the milestone, false when it was already done. */
   markDone(enrolmentId: number, week: number, now: Date): Promise<boolean>;
   doneWeeks(enrolmentId: number): Promise<number[]>;

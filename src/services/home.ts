@@ -16,6 +16,7 @@ export async function homeState(deps: StudyDeps, caller: Caller): Promise<HomeSt
   const profile = await caller.profile();
   const notices = profile.isAdmin ? await adminNotices(deps, caller.workspaceId) : [];
   if (!enrolment || !track) return { tracks: deps.content.tracks, notices };
-  if (enrolment.status === 'paused' && enrolment.statusReason?.startsWith('Slack:')) notices.push(`Your nudges are paused: ${enrolment.statusReason}`);
+  if (enrolment.status === 'paused' && enrolment.pausedBy === 'slack')
+    notices.push(`Your nudges are paused: Slack answered \`${enrolment.statusReason ?? 'an error'}\` when aipath tried to message you.`);
   return { tracks: deps.content.tracks, notices, enrolment: await learnerProgress(deps, caller, profile.tz, enrolment, track) };
 }

@@ -12,7 +12,7 @@ export async function adminNotices(deps: StudyDeps, workspaceId: string): Promis
     .filter((s) => s.status === 'paused')
     .map(
       (s) =>
-        `Posting in <#${s.channelId}> is paused: ${s.statusReason ?? 'no reason recorded'}. Fix it (e.g. invite aipath to the channel), then run \`/aipath subscribe\` there again.`,
+        `Posting in <#${s.channelId}> is paused: Slack answered \`${s.statusReason ?? 'an error'}\`. Fix it (e.g. invite aipath to the channel), then run \`/aipath subscribe\` there again.`,
     );
   return [...workspace, ...channels];
 }

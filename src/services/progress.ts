@@ -50,7 +50,7 @@ export async function learnerProgress(deps: StudyDeps, ctx: Caller, tz: string, 
     doneCount: done.length,
     // Past the last week an active learner has finished; a stopped one stays stopped.
     status: position.finished && enrolment.status === 'active' ? 'finished' : enrolment.status,
-    statusNote: pausedNote ?? enrolment.statusReason ?? undefined,
+    statusNote: enrolment.pausedBy === 'slack' ? `(Slack answered ${enrolment.statusReason})` : (pausedNote ?? enrolment.statusReason ?? undefined),
     nextNudge: await nextNudgeText(deps, ctx, tz, enrolment),
     ...(await standing(deps, ctx, tz)),
   };

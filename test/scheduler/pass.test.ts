@@ -235,7 +235,7 @@ describe('Slack errors', () => {
     world.fake.script('chat.postMessage', { body: { ok: false, error } });
     const summary = await world.pass(new Date('2026-01-01T09:00:10Z'));
     expect(summary.failed).toBe(1);
-    expect(await world.services.store.subscriptions.get(WS, 'C0GONE0001')).toMatchObject({ status: 'paused', statusReason: `Slack: ${error}` });
+    expect(await world.services.store.subscriptions.get(WS, 'C0GONE0001')).toMatchObject({ status: 'paused', statusReason: error });
     expect(await world.ledger((d) => d.status === 'failed')).toMatchObject([{ error }]);
     await world.pass(new Date('2026-01-02T09:00:10Z'));
     expect(world.posts('C0GONE0001')).toHaveLength(2); // the failed one and the other sent alongside it
@@ -247,7 +247,12 @@ describe('Slack errors', () => {
     const e = await world.enrol('U0LEFT0001', 'UTC');
     world.fake.script('conversations.open', { body: { ok: false, error } });
     await world.pass(new Date('2026-01-05T09:00:10Z'));
-    expect(await world.services.store.enrolments.current(WS, 'U0LEFT0001')).toMatchObject({ id: e.id, status: 'paused', statusReason: `Slack: ${error}` });
+    expect(await world.services.store.enrolments.current(WS, 'U0LEFT0001')).toMatchObject({
+      id: e.id,
+      status: 'paused',
+      statusReason: error,
+      pausedBy: 'slack',
+    });
   });
 
   it('gives up on a delivery that keeps failing, recording it as failed rather than dropping it', async () => {

@@ -111,3 +111,28 @@ describe('the ledger takes new delivery kinds without a table rebuild', () => {
     db.close();
   });
 });
+
+describe('who paused a learner is a value of its own (009)', () => {
+  it('turns the old "Slack: " prefix into paused_by and keeps the reason without it', () => {
+    const before = tempDir();
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '009')) cpSync(join(MIGRATIONS_DIR, f), join(before, f));
+    const db = openDatabase(join(tempDir(), 'paused.db'));
+    migrate(db, before);
+    const now = '2026-11-30T09:00:00.000Z';
+    db.prepare("INSERT INTO users (workspace_id, user_id, created_at) VALUES ('T1', 'U1', ?), ('T1', 'U2', ?)").run(now, now);
+    db.prepare(
+      `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, status_reason, is_current, created_at, updated_at)
+       VALUES ('T1', 'U1', 'devops', '2026-11-30', 'paused', 'Slack: user_not_found', 1, ?, ?), ('T1', 'U2', 'devops', '2026-11-30', 'paused', 'by you', 1, ?, ?)`,
+    ).run(now, now, now, now);
+    db.prepare(
+      "INSERT INTO subscriptions (workspace_id, channel_id, tz, status, status_reason, created_by, created_at, updated_at) VALUES ('T1', 'C1', 'UTC', 'paused', 'Slack: channel_not_found', 'U1', ?, ?)",
+    ).run(now, now);
+    expect(migrate(db).applied).toContain('009_paused_by.sql');
+    expect(db.prepare('SELECT user_id, status_reason, paused_by FROM enrolments ORDER BY user_id').all()).toEqual([
+      { user_id: 'U1', status_reason: 'user_not_found', paused_by: 'slack' },
+      { user_id: 'U2', status_reason: 'by you', paused_by: 'learner' },
+    ]);
+    expect(db.prepare('SELECT status_reason FROM subscriptions').get()).toEqual({ status_reason: 'channel_not_found' });
+    db.close();
+  });
+});

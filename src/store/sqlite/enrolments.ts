@@ -11,6 +11,7 @@ interface EnrolmentRow {
   status: EnrolmentStatus;
   paused_until: string | null;
   status_reason: string | null;
+  paused_by: 'learner' | 'slack' | null;
   is_current: number;
   next_nudge_at: string | null;
   created_at: string;
@@ -32,6 +33,7 @@ const toEnrolment = (r: EnrolmentRow): Enrolment => ({
   status: r.status,
   pausedUntil: dateOrNull(r.paused_until),
   statusReason: r.status_reason,
+  pausedBy: r.paused_by,
   isCurrent: r.is_current === 1,
   nextNudgeAt: dateOrNull(r.next_nudge_at),
   createdAt: new Date(r.created_at),
@@ -49,9 +51,9 @@ export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
      VALUES (?, ?, ?, ?, 'active', 1, ?, ?)`,
   );
   const reactivate = db.prepare(
-    "UPDATE enrolments SET is_current = 1, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END, paused_until = NULL, status_reason = NULL, updated_at = ? WHERE id = ?",
+    "UPDATE enrolments SET is_current = 1, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END, paused_until = NULL, status_reason = NULL, paused_by = NULL, updated_at = ? WHERE id = ?",
   );
-  const setStatus = db.prepare('UPDATE enrolments SET status = ?, paused_until = ?, status_reason = ?, updated_at = ? WHERE id = ?');
+  const setStatus = db.prepare('UPDATE enrolments SET status = ?, paused_until = ?, status_reason = ?, paused_by = ?, updated_at = ? WHERE id = ?');
   const setNextNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ?');
   const advanceNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ? AND next_nudge_at IS ?');
   const dueNudges = db.prepare<[string, number], DueNudgeRow>(
@@ -78,7 +80,7 @@ export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
     },
     switchTo: (ws, user, trackId, startedOn, now) => switchTo.immediate(ws, user, trackId, startedOn, iso(now)),
     setStatus(id, status, now, opts = {}) {
-      setStatus.run(status, isoOrNull(opts.pausedUntil), opts.reason ?? null, iso(now), id);
+      setStatus.run(status, isoOrNull(opts.pausedUntil), opts.reason ?? null, status === 'paused' ? (opts.by ?? 'learner') : null, iso(now), id);
     },
     markDone: (enrolmentId, week, now) => markDone.run(enrolmentId, week, iso(now)).changes > 0,
     doneWeeks: (enrolmentId) => doneWeeks.all(enrolmentId).map((r) => r.week),

@@ -330,6 +330,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           status: 'active',
           pausedUntil: null,
           statusReason: null,
+          pausedBy: null,
           isCurrent: true,
           nextNudgeAt: null,
           createdAt: NOW,
@@ -394,14 +395,31 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const until = new Date('2026-12-15T08:00:00.000Z');
         await store.enrolments.setStatus(enrolment.id, 'paused', at(5), { pausedUntil: until, reason: 'exam prep' });
         const paused = (await store.enrolments.current(WS, 'U1'))!;
-        expect(paused).toMatchObject({ status: 'paused', pausedUntil: until, statusReason: 'exam prep', updatedAt: at(5), createdAt: NOW });
+        expect(paused).toMatchObject({
+          status: 'paused',
+          pausedUntil: until,
+          statusReason: 'exam prep',
+          pausedBy: 'learner',
+          updatedAt: at(5),
+          createdAt: NOW,
+        });
         expect(paused.pausedUntil).toBeInstanceOf(Date);
 
-        await store.enrolments.setStatus(enrolment.id, 'paused', at(6), { reason: 'indefinitely' });
-        expect(await store.enrolments.current(WS, 'U1')).toMatchObject({ status: 'paused', pausedUntil: null, statusReason: 'indefinitely' });
+        await store.enrolments.setStatus(enrolment.id, 'paused', at(6), { reason: 'user_not_found', by: 'slack' });
+        expect(await store.enrolments.current(WS, 'U1')).toMatchObject({
+          status: 'paused',
+          pausedUntil: null,
+          statusReason: 'user_not_found',
+          pausedBy: 'slack',
+        });
 
         await store.enrolments.setStatus(enrolment.id, 'stopped', at(7), { reason: 'channel_not_found' });
-        expect(await store.enrolments.current(WS, 'U1')).toMatchObject({ status: 'stopped', pausedUntil: null, statusReason: 'channel_not_found' });
+        expect(await store.enrolments.current(WS, 'U1')).toMatchObject({
+          status: 'stopped',
+          pausedUntil: null,
+          statusReason: 'channel_not_found',
+          pausedBy: null,
+        });
 
         await store.enrolments.setStatus(enrolment.id, 'active', at(8));
         expect(await store.enrolments.current(WS, 'U1')).toMatchObject({ status: 'active', pausedUntil: null, statusReason: null, updatedAt: at(8) });
