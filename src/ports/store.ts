@@ -1,4 +1,4 @@
-import type { MemoryCard, ReviewLogEntry } from '../domain/review/memory.js';
+import type { MemoryCard, ReviewGrade, ReviewLogEntry } from '../domain/review/memory.js';
 import type { PointsKind } from '../domain/scoring.js';
 
 /**
@@ -376,6 +376,13 @@ export interface ReviewsRepository {
    * question) and appends the review to the log, both or neither. The learner must exist.
    */
   saveReview(ws: string, user: string, questionId: string, card: MemoryCard, log: ReviewLogEntry, source: ReviewSource): Promise<void>;
+  /** The learner's latest review of the question, if any. */
+  lastReview(ws: string, user: string, questionId: string): Promise<LoggedReview | undefined>;
+  /**
+   * The latest review of the question graded again ("I guessed", "too easy"): the card is replaced and that
+   * review's rating changed, both or neither; no review is added.
+   */
+  regradeLast(ws: string, user: string, questionId: string, card: MemoryCard, rating: ReviewGrade): Promise<void>;
   /**
    * Up to `limit` of the learner's cards due at `now` (due ≤ now), ordered by due time then question
    * id; choosing among them (lowest recall first) is the caller's business.

@@ -133,6 +133,26 @@ export function review(card: MemoryCard, grade: ReviewGrade, now: Date): Reviewe
 }
 
 /**
+ * The same review graded differently ("I guessed", "too easy" after a right answer): the card is rolled back
+ * to before `log` and reviewed again at the same instant, so the schedule is as if graded so at first.
+ */
+export function regrade(card: MemoryCard, log: ReviewLogEntry, grade: ReviewGrade): Reviewed {
+  const before = scheduler.rollback(toFsrs(card), {
+    rating: RATING_OF[log.rating],
+    state: STATE_OF[log.state],
+    due: log.due,
+    stability: log.stability,
+    difficulty: log.difficulty,
+    elapsed_days: log.elapsedDays,
+    last_elapsed_days: log.lastElapsedDays,
+    scheduled_days: log.scheduledDays,
+    learning_steps: log.learningSteps,
+    review: log.review,
+  });
+  return review(fromFsrs(before), grade, log.review);
+}
+
+/**
  * The probability (0..1) that the learner recalls the answer at `now`, from FSRS's forgetting curve.
  * A new card is 0: there is no memory to decay yet, and FSRS has no stability for it. Callers that need a
  * guess for unseen questions (readiness) use their own prior rather than this number.

@@ -85,6 +85,14 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
      VALUES (@ws, @user, @question, @source, @rating, @state, @due, @stability, @difficulty, @elapsedDays, @lastElapsedDays, @scheduledDays,
        @learningSteps, @review)`,
   );
+  const lastReview = db.prepare<[string, string, string], LogRow>(
+    `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
+     FROM review_log WHERE workspace_id = ? AND user_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1`,
+  );
+  const rerate = db.prepare(
+    `UPDATE review_log SET rating = ? WHERE id = (
+       SELECT MAX(id) FROM review_log WHERE workspace_id = ? AND user_id = ? AND question_id = ?)`,
+  );
   const dueCards = db.prepare<[string, string, string, number], CardRow>(
     `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`,
   );
@@ -119,7 +127,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
      LIMIT @limit`,
   );
 
-  const saveReview = db.transaction((ws: string, user: string, question: string, c: MemoryCard, log: ReviewLogEntry, source: ReviewSource) => {
+  const writeCard = (ws: string, user: string, question: string, c: MemoryCard, at: Date) =>
     upsertCard.run({
       ws,
       user,
@@ -134,8 +142,10 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       lapses: c.lapses,
       state: c.state,
       lastReview: isoOrNull(c.lastReview),
-      at: iso(log.review),
+      at: iso(at),
     });
+  const saveReview = db.transaction((ws: string, user: string, question: string, c: MemoryCard, log: ReviewLogEntry, source: ReviewSource) => {
+    writeCard(ws, user, question, c, log.review);
     appendLog.run({
       ws,
       user,
@@ -154,12 +164,22 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     });
   });
 
+  const regradeLast = db.transaction((ws: string, user: string, question: string, c: MemoryCard, rating: ReviewGrade) => {
+    if (rerate.run(rating, ws, user, question).changes === 0) return;
+    writeCard(ws, user, question, c, c.lastReview ?? c.due);
+  });
+
   return {
     card(ws, user, questionId) {
       const row = card.get(ws, user, questionId);
       return row ? toCard(row) : undefined;
     },
     saveReview: (ws, user, questionId, c, log, source) => saveReview.immediate(ws, user, questionId, c, log, source),
+    lastReview(ws, user, questionId) {
+      const row = lastReview.get(ws, user, questionId);
+      return row ? toLogged(row) : undefined;
+    },
+    regradeLast: (ws, user, questionId, c, rating) => regradeLast.immediate(ws, user, questionId, c, rating),
     dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(toQuestionCard),
     dueCount: (ws, user, now) => dueCount.get(ws, user, iso(now))!.n,
     nextDue(ws, user, after) {

@@ -149,3 +149,17 @@ describe('comesBackIn', () => {
     expect(comesBackIn(now, review(card, 'good', now).card.due)).toMatch(/^in \d+ (days|weeks)$/);
   });
 });
+
+describe('regrade', () => {
+  it('schedules as if the answer had been graded so at first', async () => {
+    const { newCard, review, regrade } = await import('../../../src/domain/review/memory.js');
+    const t0 = new Date('2026-11-01T09:00:00Z');
+    const t1 = new Date('2026-11-03T09:00:00Z');
+    const learned = review(review(newCard(t0), 'good', t0).card, 'good', new Date('2026-11-01T09:10:00Z')).card;
+    const good = review(learned, 'good', t1);
+    const asHard = regrade(good.card, good.log, 'hard');
+    expect(asHard).toEqual(review(learned, 'hard', t1));
+    expect(asHard.card.due.getTime()).toBeLessThan(good.card.due.getTime());
+    expect(regrade(good.card, good.log, 'easy').card.due.getTime()).toBeGreaterThan(good.card.due.getTime());
+  });
+});

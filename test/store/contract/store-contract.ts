@@ -4,7 +4,7 @@
  * folder, so that SQLite and PostgreSQL are held to exactly the same behaviour. Every instant is a fixed Date.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MemoryCard, newCard, type ReviewGrade, type Reviewed, review } from '../../../src/domain/review/memory.js';
+import { regrade, type MemoryCard, newCard, type ReviewGrade, type Reviewed, review } from '../../../src/domain/review/memory.js';
 import type { Delivery, DeliveryKey, HeldClaim, Period, Store } from '../../../src/ports/store.js';
 
 export interface OpenedStore {
@@ -1253,6 +1253,23 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       /** Saves what a review of `questionId` produced, as the learner's card and a log entry. */
       const save = (ws: string, user: string, questionId: string, r: Reviewed, source: 'channel_quiz' | 'personal_quiz' | 'review' | 'mock' = 'review') =>
         store.reviews.saveReview(ws, user, questionId, r.card, r.log, source);
+
+      it('lastReview and regradeLast: the latest review graded again changes its rating and the card, adding no review', async () => {
+        await users(WS, 'U1');
+        expect(await store.reviews.lastReview(WS, 'U1', 'q-1')).toBeUndefined();
+        const first = answered('good', new Date('2026-11-28T09:00:00.000Z'));
+        await save(WS, 'U1', 'q-1', first, 'personal_quiz');
+        const second = answered('good', new Date('2026-11-29T09:00:00.000Z'), first.card);
+        await save(WS, 'U1', 'q-1', second, 'review');
+        expect(await store.reviews.lastReview(WS, 'U1', 'q-1')).toEqual({ questionId: 'q-1', source: 'review', log: second.log });
+        const hard = regrade(second.card, second.log, 'hard');
+        await store.reviews.regradeLast(WS, 'U1', 'q-1', hard.card, 'hard');
+        expect(await store.reviews.card(WS, 'U1', 'q-1')).toEqual(hard.card);
+        expect((await store.reviews.logOf(WS, 'U1')).map((l) => l.log.rating)).toEqual(['good', 'hard']);
+        // Nothing to regrade for a question never reviewed: nothing changes.
+        await store.reviews.regradeLast(WS, 'U1', 'q-2', hard.card, 'easy');
+        expect(await store.reviews.card(WS, 'U1', 'q-2')).toBeUndefined();
+      });
 
       it('saveReview stores a real FSRS card exactly, replaces it on the next review, and appends every review to the log', async () => {
         await users(WS, 'U1');
