@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   crash: () => benchCrash(),
   ack: () => benchAck(),
   leaderboard: () => benchLeaderboard(),
+  efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

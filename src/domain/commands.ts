@@ -30,6 +30,24 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'cert', usage: 'cert <exam>', example: '/aipath cert aip-c01', summary: 'A certification card: domains, format, status, prep' },
   { name: 'tip', usage: 'tip', example: '/aipath tip', summary: 'An exam tip for your track' },
   { name: 'quiz', usage: 'quiz', example: '/aipath quiz', summary: 'A practice question just for you' },
+  {
+    name: 'review',
+    usage: 'review',
+    example: '/aipath review',
+    summary: 'Your due reviews (the questions you are about to forget), then new questions where you gain most',
+  },
+  {
+    name: 'readiness',
+    usage: 'readiness [exam]',
+    example: '/aipath readiness aif-c01',
+    summary: 'How ready you are for an exam, domain by domain',
+  },
+  {
+    name: 'exam',
+    usage: 'exam [<exam> <YYYY-MM-DD> | clear]',
+    example: '/aipath exam aif-c01 2027-02-15',
+    summary: 'Set the exam you are studying for and its date, to plan back from it',
+  },
   { name: 'leaderboard', usage: 'leaderboard [week|month|all]', example: '/aipath leaderboard week', summary: "This channel's study leaderboard" },
   {
     name: 'subscribe',
@@ -41,9 +59,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'unsubscribe', usage: 'unsubscribe', example: '/aipath unsubscribe', summary: 'Stop posting in this channel', admin: true },
   {
     name: 'settings',
-    usage: 'settings [time HH:MM | tz <Area/City> | leaderboard on|off]',
+    usage: 'settings [time HH:MM | tz <Area/City> | leaderboard on|off | reviews on|off]',
     example: '/aipath settings tz America/New_York',
-    summary: 'Your nudge time, timezone and leaderboard visibility',
+    summary: 'Your nudge time, timezone, leaderboard visibility and review reminders',
   },
   { name: 'forget-me', usage: 'forget-me', example: '/aipath forget-me', summary: 'Delete everything aipath stores about you' },
 ];
@@ -63,12 +81,18 @@ export type Command =
   | { name: 'cert'; query: string }
   | { name: 'tip' }
   | { name: 'quiz' }
+  | { name: 'review' }
+  | { name: 'readiness'; exam?: string }
+  | { name: 'exam'; action: 'show' }
+  | { name: 'exam'; action: 'clear' }
+  | { name: 'exam'; action: 'set'; exam: string; date: string }
   | { name: 'leaderboard'; period: Period }
   | { name: 'subscribe'; time?: string; tz?: string; track?: string }
   | { name: 'unsubscribe' }
   | { name: 'settings'; setting: 'time'; value: string }
   | { name: 'settings'; setting: 'tz'; value: string }
   | { name: 'settings'; setting: 'leaderboard'; value: boolean }
+  | { name: 'settings'; setting: 'reviews'; value: boolean }
   | { name: 'settings'; setting: 'show' }
   | { name: 'forget-me' };
 
@@ -106,6 +130,7 @@ export function parseCommand(raw: string): ParseResult {
     case 'stop':
     case 'tip':
     case 'quiz':
+    case 'review':
     case 'unsubscribe':
     case 'forget-me':
       if (args.length > 0 && sub !== 'tip' && sub !== 'quiz') return fail(sub, `\`${sub}\` takes no arguments.`);
@@ -135,6 +160,15 @@ export function parseCommand(raw: string): ParseResult {
         return fail('leaderboard', 'Choose `week`, `month` or `all`, for example `/aipath leaderboard month`.');
       return { ok: true, command: { name: 'leaderboard', period: period as Period } };
     }
+    case 'readiness': {
+      if (args.length === 0) return { ok: true, command: { name: 'readiness' } };
+      const exam = queryArg.safeParse(argText);
+      return exam.success
+        ? { ok: true, command: { name: 'readiness', exam: exam.data } }
+        : fail('readiness', 'Which exam? For example `/aipath readiness aif-c01`.');
+    }
+    case 'exam':
+      return parseExam(args);
     case 'subscribe':
       return parseSubscribe(args);
     case 'settings':
@@ -192,12 +226,28 @@ function parseSettings(args: string[]): ParseResult {
       const tz = canonicalZone(value);
       return tz ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } } : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
     }
-    case 'leaderboard': {
+    case 'leaderboard':
+    case 'reviews': {
+      const which = setting.toLowerCase() as 'leaderboard' | 'reviews';
       const v = value.toLowerCase();
-      if (v !== 'on' && v !== 'off') return fail('settings', 'Use `on` or `off`, for example `/aipath settings leaderboard off`.');
-      return { ok: true, command: { name: 'settings', setting: 'leaderboard', value: v === 'on' } };
+      if (v !== 'on' && v !== 'off') return fail('settings', `Use \`on\` or \`off\`, for example \`/aipath settings ${which} off\`.`);
+      return { ok: true, command: { name: 'settings', setting: which, value: v === 'on' } };
     }
     default:
-      return fail('settings', 'Settings are `time HH:MM`, `tz <Area/City>` and `leaderboard on|off`, for example `/aipath settings time 08:30`.');
+      return fail(
+        'settings',
+        'Settings are `time HH:MM`, `tz <Area/City>`, `leaderboard on|off` and `reviews on|off`, for example `/aipath settings time 08:30`.',
+      );
   }
+}
+
+/** `exam` shows the target, `exam clear` removes it, `exam <exam> <YYYY-MM-DD>` sets it (the date is checked by the use case). */
+function parseExam(args: string[]): ParseResult {
+  if (args.length === 0) return { ok: true, command: { name: 'exam', action: 'show' } };
+  if (args.length === 1 && /^(clear|none|remove)$/i.test(args[0]!)) return { ok: true, command: { name: 'exam', action: 'clear' } };
+  const date = args.at(-1)!;
+  const exam = args.slice(0, -1).join(' ');
+  if (args.length < 2 || !queryArg.safeParse(exam).success)
+    return fail('exam', 'Give the exam and its date, for example `/aipath exam aif-c01 2027-02-15`, or `/aipath exam clear`.');
+  return { ok: true, command: { name: 'exam', action: 'set', exam, date } };
 }

@@ -42,3 +42,17 @@ export function parseClockTime(s: string): string | undefined {
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(s.trim());
   return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : undefined;
 }
+
+/**
+ * The exam a week of the track prepares for: the week's own exam, else the next week's that names one (the
+ * phase it leads into), else the last one named before it, else the track's first exam.
+ */
+export function phaseExam(track: Track, week: number): string {
+  const at = Math.min(Math.max(week, 1), track.weeks.length) - 1;
+  const ahead = track.weeks.slice(at).find((w) => w.cert);
+  const behind = track.weeks
+    .slice(0, at)
+    .reverse()
+    .find((w) => w.cert);
+  return ahead?.cert ?? behind?.cert ?? track.certifications[0]!;
+}

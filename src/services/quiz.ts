@@ -1,10 +1,12 @@
 import type { QuizQuestion } from '../content/schema.js';
 import { forTrack } from '../domain/pools.js';
 import { incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
+import { comesBackIn } from '../domain/review/memory.js';
 import { POINTS } from '../domain/scoring.js';
 import type { QuizPost } from '../ports/store.js';
 import { recordStudyAction, type StudyProgress } from './activity.js';
 import type { Caller, StudyDeps } from './context.js';
+import { gradeAnswer } from './reviews.js';
 
 export type PracticeQuestion = { kind: 'question'; question: QuizQuestion } | { kind: 'all-answered' };
 
@@ -18,6 +20,8 @@ export interface ScoredAnswer {
   first: boolean;
   points: number;
   streak: number;
+  /** The learner's memory card after a first answer: its review count (for "I guessed") and when it comes back. */
+  memory?: { reps: number; comesBack: string };
 }
 
 /** What came of an answer: scored, or why it could not be. */
@@ -79,13 +83,16 @@ async function score(
     const result = await tx.quiz.answer(ws, user, q.id, post, response, isCorrect(q, response), now);
     let points = 0;
     let streak = 0;
+    let memory: ScoredAnswer['memory'];
     if (result.first) {
+      const card = await gradeAnswer(tx, caller, q.id, result.correct, kind);
+      memory = { reps: card.reps, comesBack: comesBackIn(now, card.due) };
       if (result.correct && (await tx.points.award(ws, user, kind, ref, POINTS[kind], now, post?.channelId ?? null))) points += POINTS[kind];
       const progress = await recordStudyAction(tx, ws, user, tz, now);
       points += progress.bonus;
       streak = progress.streak;
     }
-    return { kind: 'scored', question: q, response: result.response, correct: result.correct, first: result.first, points, streak };
+    return { kind: 'scored', question: q, response: result.response, correct: result.correct, first: result.first, points, streak, memory };
   });
 }
 

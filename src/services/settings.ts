@@ -6,6 +6,7 @@ export type SettingChange =
   | { setting: 'time'; value: string }
   | { setting: 'tz'; value: string }
   | { setting: 'leaderboard'; value: boolean }
+  | { setting: 'reviews'; value: boolean }
   | { setting: 'show' };
 
 export type SettingsResult = { kind: 'shown'; user: User | undefined; tz: string } | { kind: 'changed'; change: Exclude<SettingChange, { setting: 'show' }> };
@@ -21,10 +22,12 @@ export async function settings(deps: StudyDeps, caller: Caller, change: SettingC
     await tx.users.ensure(ws, user, caller.now);
     if (change.setting === 'time') await tx.users.setNudgeTime(ws, user, change.value);
     else if (change.setting === 'tz') await tx.users.setTzOverride(ws, user, change.value);
-    else await tx.users.setOnLeaderboard(ws, user, change.value);
+    else if (change.setting === 'leaderboard') await tx.users.setOnLeaderboard(ws, user, change.value);
+    else await tx.users.setReviewsOn(ws, user, change.value);
     // The nudge moves in the timezone as now set.
     const enrolment = await tx.enrolments.current(ws, user);
-    if (enrolment && change.setting !== 'leaderboard' && (enrolment.status === 'active' || enrolment.status === 'paused')) {
+    const movesNudge = change.setting === 'time' || change.setting === 'tz';
+    if (enrolment && movesNudge && (enrolment.status === 'active' || enrolment.status === 'paused')) {
       await scheduleNudges(tx, caller, enrolment.id, change.setting === 'tz' ? change.value : profile.tz);
     }
   });

@@ -80,6 +80,26 @@ export const PostId = z.codec(z.string().regex(/^\d{1,16}$/), z.number().int().n
   encode: (n) => String(n),
 });
 
+/**
+ * A memory card as it stood when its question was shown: the question and the card's review count. An answer
+ * or a regrade naming a count the card has moved past (a double click) changes nothing.
+ */
+export interface CardKey {
+  questionId: string;
+  reps: number;
+}
+export const CardKeyValue: z.ZodType<CardKey, string> = z.codec(
+  z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*\.\d{1,6}$/),
+  z.object({ questionId: RecordId, reps: z.number().int().nonnegative() }),
+  {
+    decode: (s) => {
+      const dot = s.lastIndexOf('.');
+      return { questionId: s.slice(0, dot), reps: Number(s.slice(dot + 1)) };
+    },
+    encode: (k) => `${k.questionId}.${k.reps}`,
+  },
+);
+
 /** A letter button's option: A to F. */
 const OptionIndex = z.number().int().min(0).max(5);
 
@@ -105,6 +125,8 @@ export type LetterAnswer<K> = { key: K; option: number };
 export const ChannelLetterValue: ValueCodec<LetterAnswer<number>> = letterAnswer(PostId);
 /** A letter button of a personal quiz: the question it answers (personal quizzes keep no post). */
 export const PersonalLetterValue: ValueCodec<LetterAnswer<string>> = letterAnswer(RecordId);
+/** A letter button of a review card: the card as it was shown. */
+export const ReviewLetterValue: ValueCodec<LetterAnswer<CardKey>> = letterAnswer(CardKeyValue);
 
 const letterMatcher = (prefix: string) => new RegExp(`^${prefix}:[0-5]$`);
 const lookup = (kind: string) => define(new RegExp(`^lookup_${kind}:`), RecordId, (id: string) => `lookup_${kind}:${id}`);
@@ -125,6 +147,14 @@ export const ACTIONS = {
   channelQuizSubmit: define('cquiz_submit', PostId, () => 'cquiz_submit'),
   personalQuizLetter: define(letterMatcher('pquiz'), PersonalLetterValue, (v) => `pquiz:${v.option}`),
   personalQuizSubmit: define('pquiz_submit', RecordId, () => 'pquiz_submit'),
+  reviewLetter: define(letterMatcher('rquiz'), ReviewLetterValue, (v) => `rquiz:${v.option}`),
+  reviewSubmit: define('rquiz_submit', CardKeyValue, () => 'rquiz_submit'),
+  /** After a right answer: "I guessed" (Hard) or "Too easy" (Easy) instead of Good; the card as graded. */
+  feltGuessed: define('felt_guessed', CardKeyValue, () => 'felt_guessed'),
+  feltEasy: define('felt_easy', CardKeyValue, () => 'felt_easy'),
+  /** The review session: the next card (due ones only), or new questions too. */
+  reviewNext: fixed('review_next'),
+  reviewNew: fixed('review_new'),
   /** A card for one record, from a "did you mean" or concept answer; a track's button enrols. */
   lookupService: lookup('service'),
   lookupCert: lookup('cert'),
@@ -145,12 +175,14 @@ export interface QuizControls<K> {
   letter: ActionDef<LetterAnswer<K>>;
   submit: ActionDef<K>;
 }
-export const QUIZ_CONTROLS: { channel: QuizControls<number>; personal: QuizControls<string> } = {
+export const QUIZ_CONTROLS: { channel: QuizControls<number>; personal: QuizControls<string>; review: QuizControls<CardKey> } = {
   channel: { letter: ACTIONS.channelQuizLetter, submit: ACTIONS.channelQuizSubmit },
   personal: { letter: ACTIONS.personalQuizLetter, submit: ACTIONS.personalQuizSubmit },
+  review: { letter: ACTIONS.reviewLetter, submit: ACTIONS.reviewSubmit },
 };
 
-export const isQuizSubmit = (actionId: string) => ACTIONS.channelQuizSubmit.matches(actionId) || ACTIONS.personalQuizSubmit.matches(actionId);
+export const isQuizSubmit = (actionId: string) =>
+  ACTIONS.channelQuizSubmit.matches(actionId) || ACTIONS.personalQuizSubmit.matches(actionId) || ACTIONS.reviewSubmit.matches(actionId);
 
 /** An option index as a picker option's value. */
 const PickOptionValue = z.codec(z.string().regex(/^\d{1,2}$/), z.number().int().nonnegative(), {

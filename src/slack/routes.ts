@@ -4,13 +4,16 @@ import type { Caller, StudyDeps } from '../services/context.js';
 import { done, pause, resume, start, status, stop } from '../services/enrolment.js';
 import { standings } from '../services/leaderboard.js';
 import { catalogue, findCert, findService, tipForCaller } from '../services/lookup.js';
+import { clearExam, setExam, showExam } from '../services/exam.js';
 import { practiceQuestion } from '../services/quiz.js';
+import { nextReview, readinessFor, studyExam } from '../services/reviews.js';
 import { settings } from '../services/settings.js';
 import { presentSubscribe, presentUnsubscribe } from './presenters/channel.js';
 import { presentDone, presentPause, presentResume, presentStart, presentStatus, presentStop } from './presenters/enrolment.js';
 import { presentStandings } from './presenters/leaderboard.js';
 import { presentCatalogue, presentLookup, presentTip } from './presenters/lookup.js';
 import { presentPracticeQuestion } from './presenters/quiz.js';
+import { presentClearExam, presentReadiness, presentReviewStep, presentSetExam, presentShowExam } from './presenters/review.js';
 import { ephemeral, type Reply } from './presenters/reply.js';
 import { forgetMeConfirm, presentSettings } from './presenters/settings.js';
 import { helpView, usageErrorView } from './views/help.js';
@@ -34,6 +37,18 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
   cert: (deps, caller, c) => presentLookup(findCert(deps, c.query, caller.now), 'cert'),
   tip: async (deps, caller) => presentTip(await tipForCaller(deps, caller)),
   quiz: async (deps, caller) => presentPracticeQuestion(await practiceQuestion(deps, caller)),
+  review: async (deps, caller) => presentReviewStep(await nextReview(deps, caller, { allowNew: true })),
+  readiness: async (deps, caller, c) => {
+    const found = c.exam ? findCert(deps, c.exam, caller.now) : undefined;
+    if (found?.kind === 'not-found') return presentLookup(found, 'cert');
+    const cert = found?.cert ?? (await studyExam(deps, caller));
+    return cert ? presentReadiness(await readinessFor(deps, caller, cert)) : presentReviewStep({ kind: 'no-exam' });
+  },
+  exam: async (deps, caller, c) => {
+    if (c.action === 'set') return presentSetExam(await setExam(deps, caller, c.exam, c.date));
+    if (c.action === 'clear') return presentClearExam(await clearExam(deps, caller));
+    return presentShowExam(await showExam(deps, caller));
+  },
   leaderboard: async (deps, caller, c) => presentStandings(await standings(deps, caller, c.period)),
   subscribe: async (deps, caller, c) => presentSubscribe(await subscribe(deps, caller, c)),
   unsubscribe: async (deps, caller) => presentUnsubscribe(await unsubscribe(deps, caller)),
@@ -42,7 +57,7 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
 };
 
 /** Subcommands after which the caller's Home tab is out of date. */
-const CHANGES_HOME = new Set<Command['name']>(['start', 'done', 'pause', 'resume', 'stop', 'settings']);
+const CHANGES_HOME = new Set<Command['name']>(['start', 'done', 'pause', 'resume', 'stop', 'settings', 'exam']);
 
 export async function runCommand(deps: StudyDeps, caller: Caller, command: Command): Promise<Reply> {
   const route = ROUTES[command.name] as Route<Command['name']>;

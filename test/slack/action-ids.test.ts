@@ -15,6 +15,7 @@ import {
 const recordId = fc.stringMatching(/^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,4}$/);
 const postId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const option = fc.integer({ min: 0, max: 5 });
+const cardKey = fc.record({ questionId: recordId, reps: fc.integer({ min: 0, max: 999_999 }) });
 
 interface Case {
   name: string;
@@ -49,6 +50,8 @@ const FIXED = [
   'tipAck',
   'forgetMeConfirm',
   'forgetMeCancel',
+  'reviewNext',
+  'reviewNew',
 ] as const;
 const LOOKUPS = ['lookupService', 'lookupCert', 'lookupTrack', 'lookupConcept'] as const;
 
@@ -79,6 +82,10 @@ const CASES: Case[] = [
   ]),
   kase('channelQuizSubmit', ACTIONS.channelQuizSubmit, postId, [undefined, '', 'x', '-1', '1.5', '1e3', ' 12']),
   kase('personalQuizSubmit', ACTIONS.personalQuizSubmit, recordId, [undefined, '', 'A', 'a b', 'a:1', 'a--b', '<script>']),
+  kase('reviewLetter', ACTIONS.reviewLetter, fc.record({ key: cardKey, option }), [undefined, '', 'aif-q1:0', 'aif-q1.x:0', 'aif-q1.1:7', 'AIF.1:0', '.1:0']),
+  ...(['reviewSubmit', 'feltGuessed', 'feltEasy'] as const).map((name) =>
+    kase(name, ACTIONS[name], cardKey, [undefined, '', 'aif-q1', 'aif-q1.', 'aif-q1.-1', 'aif-q1.1.2', 'aif q1.1', `aif-q1.${'9'.repeat(7)}`]),
+  ),
   ...LOOKUPS.map((name) => kase(name, ACTIONS[name], recordId, [undefined, '', 'Bedrock', 'bedrock knowledge', 'x'.repeat(2001), '../etc'])),
 ];
 
@@ -122,6 +129,12 @@ describe('action ids', () => {
       lookupCert: '^lookup_cert:',
       lookupTrack: '^lookup_track:',
       lookupConcept: '^lookup_concept:',
+      reviewLetter: '^rquiz:[0-5]$',
+      reviewSubmit: 'rquiz_submit',
+      feltGuessed: 'felt_guessed',
+      feltEasy: 'felt_easy',
+      reviewNext: 'review_next',
+      reviewNew: 'review_new',
     });
     expect(ACTIONS.channelQuizLetter.ref({ key: 42, option: 2 })).toEqual({ actionId: 'cquiz:2', value: '42:2' });
     expect(ACTIONS.personalQuizLetter.ref({ key: 'aif-bedrock-1', option: 0 })).toEqual({ actionId: 'pquiz:0', value: 'aif-bedrock-1:0' });

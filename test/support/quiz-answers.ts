@@ -28,7 +28,7 @@ export function pickerState(q: QuizQuestion, response: number[]) {
 }
 
 /** The action a learner's click sends for a response: a letter button, or Submit with the pickers' state. */
-export function answerAction(q: QuizQuestion, prefix: 'cquiz' | 'pquiz', key: string | number, response: number[]) {
+export function answerAction(q: QuizQuestion, prefix: 'cquiz' | 'pquiz' | 'rquiz', key: string | number, response: number[]) {
   if (q.type === 'single') return { actionId: `${prefix}:${response[0]}`, value: `${key}:${response[0]}`, state: undefined };
   return { actionId: `${prefix}_submit`, value: String(key), state: pickerState(q, response) };
 }

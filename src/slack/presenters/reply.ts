@@ -5,6 +5,8 @@ export interface Reply extends Message {
   responseType: 'ephemeral' | 'in_channel';
   /** The caller's own state changed, so their Home tab should be published again. */
   refreshHome?: boolean;
+  /** A button's answer that takes the place of the message it was on (a review session moving on). */
+  replaceOriginal?: boolean;
 }
 
 export const ephemeral = (m: Message): Reply => ({ ...m, responseType: 'ephemeral' });

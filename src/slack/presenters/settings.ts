@@ -15,6 +15,8 @@ export function presentSettings(r: SettingsResult): Reply {
           `• Weekly nudge: Mondays at *${user?.nudgeTime ?? '09:00'}* (\`/aipath settings time HH:MM\`)`,
           `• Timezone: *${tz}*, ${tzSource} (\`/aipath settings tz Area/City\`)`,
           `• Leaderboards: *${user && !user.onLeaderboard ? 'hidden' : 'shown'}* to others (\`/aipath settings leaderboard on|off\`)`,
+          `• Review reminders: *${user && !user.reviewsOn ? 'off' : 'on'}*, a DM at your nudge time on days with reviews due (\`/aipath settings reviews on|off\`)`,
+          `• Exam: ${user?.examCert && user.examDate ? `*${user.examCert.toUpperCase()}* on *${user.examDate}*` : '*none set*'} (\`/aipath exam <exam> <YYYY-MM-DD>\`)`,
         ].join('\n'),
         ':gear:',
       ),
@@ -29,6 +31,15 @@ export function presentSettings(r: SettingsResult): Reply {
     case 'leaderboard':
       return ephemeral(
         noticeView(change.value ? 'You appear on leaderboards again.' : 'You no longer appear on leaderboards; you still see your own standing.', ':trophy:'),
+      );
+    case 'reviews':
+      return ephemeral(
+        noticeView(
+          change.value
+            ? 'Review reminders are on: a DM at your nudge time on days when reviews are due.'
+            : 'Review reminders are off. `/aipath review` still works whenever you like.',
+          ':brain:',
+        ),
       );
   }
 }

@@ -1,4 +1,3 @@
-import type { Track } from '../../content/schema.js';
 import type { HomeState } from '../../services/home.js';
 import { ACTIONS } from '../action-ids.js';
 import { nudgeButtons } from './status.js';

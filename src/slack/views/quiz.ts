@@ -3,8 +3,8 @@ import type { ScoredAnswer } from '../../services/quiz.js';
 import type { QuizQuestion } from '../../content/schema.js';
 import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../domain/question.js';
 import { truncate } from '../../domain/text.js';
-import { QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
-import { actions, button, context, header, message, section, type Block, type Message } from './blocks.js';
+import { ACTIONS, type CardKey, QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
+import { actions, button, context, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
 
 /** Block Kit option text is at most 75 characters. */
 const OPTION_TEXT = 75;
@@ -118,22 +118,74 @@ function whyLines(q: QuizQuestion, response: QuizResponse): string[] {
   return q.options.flatMap((o, i) => (!o.correct && o.why && response.includes(i) ? [`*${LETTERS[i]}* is not it: ${o.why}`] : []));
 }
 
+/** After a right answer: "I guessed" or "Too easy" regrade it; ignoring them keeps it graded Good. */
+const feelButtons = (key: CardKey): ButtonSpec[] => [
+  { text: 'I guessed', ...ACTIONS.feltGuessed.ref(key) },
+  { text: 'Too easy', ...ACTIONS.feltEasy.ref(key) },
+];
+
+/** The verdict, the answer where it is long, and the explanation with why each wrong pick is wrong. */
+function feedbackBlocks(q: QuizQuestion, response: QuizResponse, verdict: string, showAnswer: boolean): Block[] {
+  const answerLines = (q.type === 'ordering' || q.type === 'matching') && showAnswer ? [`*The answer:*\n${answerList(q)}`] : [];
+  return [section(verdict), ...answerLines.map(section), section([q.explanation, ...whyLines(q, response)].join('\n'))];
+}
+
+/** Steps and pairs are long: their answer goes on lines of its own, under the verdict. */
+const inlineKey = (q: QuizQuestion) => (q.type === 'ordering' || q.type === 'matching' ? '' : ` The answer: ${answerKeyText(q)}.`);
+
+const plainText = (mrkdwn: string) => mrkdwn.replace(/[*]|:[a-z_]+: /g, '');
+
 export function answerFeedbackView(f: ScoredAnswer): Message {
   const q = f.question;
   const yours = responseText(q, f.response);
-  // Steps and pairs are long: their answer goes on lines of its own, under the verdict.
-  const listed = q.type === 'ordering' || q.type === 'matching';
-  const key = listed ? '' : ` The answer: ${answerKeyText(q)}.`;
   const verdict = !f.first
     ? `You already answered this one (${yours}); only the first answer counts.`
     : f.correct
       ? `:white_check_mark: *Right!*${q.type === 'single' ? ` ${yours} it is.` : ''}${f.points ? ` +${f.points} points.` : ''}`
-      : `:x: *Not quite.* You answered ${yours}.${key}`;
-  const answerLines = listed && (!f.correct || !f.first) ? [`*The answer:*\n${answerList(q)}`] : [];
-  return message(verdict.replace(/[*]|:[a-z_]+: /g, ''), [
-    section(verdict),
-    ...answerLines.map(section),
-    section([q.explanation, ...whyLines(q, f.response)].join('\n')),
-    ...(f.first && f.streak > 1 ? [context(`:fire: ${f.streak}-day study streak`)] : []),
+      : `:x: *Not quite.* You answered ${yours}.${inlineKey(q)}`;
+  const memory = f.first && f.memory;
+  const notes = [f.first && f.streak > 1 ? `:fire: ${f.streak}-day study streak` : '', memory ? `:brain: Comes back for review ${memory.comesBack}` : ''];
+  return message(plainText(verdict), [
+    ...feedbackBlocks(q, f.response, verdict, !f.correct || !f.first),
+    ...(memory && f.correct ? [actions(feelButtons({ questionId: q.id, reps: memory.reps }))] : []),
+    ...(notes.some(Boolean) ? [context(notes.filter(Boolean).join(' · '))] : []),
+  ]);
+}
+
+/** A review card: the question with answer controls that carry the card as it stands. */
+export function reviewCardView(q: QuizQuestion, key: CardKey, info: { isNew: boolean; dueLeft: number }): Message {
+  const what = info.isNew ? ':sparkles: New question' : ':brain: Review';
+  const left = info.dueLeft === 1 ? '1 review due' : `${info.dueLeft} reviews due`;
+  return message(`${info.isNew ? 'New question' : 'Review'}: ${q.question}`, [
+    section(`*${what}* · ${left}\n\n${body(q)}`),
+    ...answerControls(QUIZ_CONTROLS.review, key, q),
+    context(`${tag(q)} · reviews are for you alone and score no points`),
+  ]);
+}
+
+export interface ReviewFeedback {
+  question: QuizQuestion;
+  response: QuizResponse;
+  correct: boolean;
+  comesBack: string;
+  reps: number;
+  streak: number;
+}
+
+/** After a review answer: right or wrong, the explanation, when the card comes back, and the way on. */
+export function reviewFeedbackView(f: ReviewFeedback): Message {
+  const q = f.question;
+  const yours = responseText(q, f.response);
+  const verdict = f.correct
+    ? `:white_check_mark: *Right!*${q.type === 'single' ? ` ${yours} it is.` : ''} Comes back ${f.comesBack}.`
+    : `:x: *Not quite.* You answered ${yours}.${inlineKey(q)} Comes back ${f.comesBack}.`;
+  return message(plainText(verdict), [
+    ...feedbackBlocks(q, f.response, verdict, !f.correct),
+    actions([
+      // After a new question the session goes on with new ones; after a due card, with due cards only.
+      { text: 'Next card', ...(f.reps === 1 ? ACTIONS.reviewNew : ACTIONS.reviewNext).ref(), style: 'primary' },
+      ...(f.correct ? feelButtons({ questionId: q.id, reps: f.reps }) : []),
+    ]),
+    ...(f.streak > 1 ? [context(`:fire: ${f.streak}-day study streak`)] : []),
   ]);
 }

@@ -8,6 +8,8 @@ import { presentAnswer, presentRecount, presentTipAcknowledged } from '../../pre
 import { ephemeral, type Reply } from '../../presenters/reply.js';
 import { presentForgotten } from '../../presenters/settings.js';
 import { runCommand } from '../../routes.js';
+import { presentRegraded, presentReviewAnswer, presentReviewStep } from '../../presenters/review.js';
+import { answerReview, nextReview, regradeAnswer } from '../../../services/reviews.js';
 import { responseFromPicks, type QuizResponse } from '../../../domain/question.js';
 import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../domain/commands.js';
@@ -55,7 +57,7 @@ async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond
   try {
     // Buttons on the Home tab come without a response_url: the answer goes to the app's DM instead.
     if ((body as { response_url?: string }).response_url)
-      await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+      await respond({ response_type: 'ephemeral', replace_original: reply.replaceOriginal ?? false, text: reply.text, blocks: reply.blocks });
     else if (parsed.success) await client.chat.postMessage({ channel: parsed.data.user.id, text: reply.text, blocks: reply.blocks });
   } catch (err) {
     deps.logger.warn(`could not answer a button: ${(err as Error).message}`);
@@ -122,6 +124,39 @@ export function registerButtons(app: App, deps: SlackDeps): void {
             kind === 'service' ? serviceCard(deps.study, id) : kind === 'concept' ? conceptCard(deps.study, id) : certCard(deps.study, id, deps.clock.now());
           return ephemeral(cardView(card) ?? noticeView('That entry no longer exists.'));
         }),
+      );
+    });
+  }
+
+  const review = QUIZ_CONTROLS.review;
+  for (const def of [review.letter, review.submit]) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, async (a) => {
+        const v = await readAnswer(a, review, (key) => deps.study.content.question(key.questionId));
+        return v ? presentReviewAnswer(await answerReview(deps.study, contextOf(deps, client, a), v.key, v.response)) : UNREADABLE_ANSWER;
+      });
+    });
+  }
+  for (const [def, feel] of [
+    [ACTIONS.feltGuessed, 'guessed'],
+    [ACTIONS.feltEasy, 'easy'],
+  ] as const) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, (a) =>
+        withValue(def, a, async (key) => presentRegraded(await regradeAnswer(deps.study, contextOf(deps, client, a), key, feel))),
+      );
+    });
+  }
+  for (const [def, allowNew] of [
+    [ACTIONS.reviewNext, false],
+    [ACTIONS.reviewNew, true],
+  ] as const) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, (a) =>
+        withValue(def, a, async () => presentReviewStep(await nextReview(deps.study, contextOf(deps, client, a), { allowNew }))),
       );
     });
   }

@@ -1,0 +1,150 @@
+import type { Certification, QuizQuestion } from '../content/schema.js';
+import { localDate, phaseExam, planPosition } from '../domain/plan.js';
+import { incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
+import { type AnswerFeel, comesBackIn, gradeOf, newCard, regrade, review } from '../domain/review/memory.js';
+import { nextCard } from '../domain/review/next-card.js';
+import { type DomainReadiness, domainReadiness, type OverallReadiness, overallReadiness, type QuestionMemory } from '../domain/review/readiness.js';
+import type { Repositories, ReviewSource } from '../ports/store.js';
+import { recordStudyAction } from './activity.js';
+import type { Caller, StudyDeps } from './context.js';
+
+/**
+ * Grades a learner's answer into their memory card for the question (FSRS: wrong is Again, right is Good),
+ * inside the caller's transaction. Every answer the app scores or reviews goes through here.
+ */
+export async function gradeAnswer(tx: Repositories, caller: Caller, questionId: string, correct: boolean, source: ReviewSource) {
+  const { workspaceId: ws, userId: user, now } = caller;
+  const card = (await tx.reviews.card(ws, user, questionId)) ?? newCard(now);
+  const reviewed = review(card, gradeOf(correct), now);
+  await tx.reviews.saveReview(ws, user, questionId, reviewed.card, reviewed.log, source);
+  return reviewed.card;
+}
+
+/** The exam a learner studies for: the one they set a date for, else the one their track's current week prepares for. */
+export async function studyExam(deps: StudyDeps, caller: Caller): Promise<Certification | undefined> {
+  const user = await deps.store.users.get(caller.workspaceId, caller.userId);
+  if (user?.examCert) return deps.content.certification(user.examCert);
+  const enrolment = await deps.store.enrolments.current(caller.workspaceId, caller.userId);
+  const track = enrolment && deps.content.track(enrolment.trackId);
+  if (!enrolment || !track) return undefined;
+  const { tz } = await caller.profile();
+  return deps.content.certification(phaseExam(track, planPosition(track, enrolment.startedOn, localDate(caller.now, tz)).week));
+}
+
+const bankOf = (deps: StudyDeps, cert: string) => deps.content.quiz.filter((q) => q.cert === cert);
+
+/** What the learner has done with each of the exam's questions, for readiness. */
+async function memoriesOf(deps: StudyDeps, caller: Caller, cert: Certification): Promise<QuestionMemory[]> {
+  const { workspaceId: ws, userId: user } = caller;
+  const cards = new Map((await deps.store.reviews.cardsOf(ws, user)).map((c) => [c.questionId, c.card]));
+  const counts = new Map<string, { answered: number; right: number }>();
+  const count = (questionId: string, right: boolean) => {
+    const c = counts.get(questionId) ?? { answered: 0, right: 0 };
+    counts.set(questionId, { answered: c.answered + 1, right: c.right + (right ? 1 : 0) });
+  };
+  for (const r of await deps.store.reviews.logOf(ws, user)) count(r.questionId, r.log.rating !== 'again');
+  // Answers from before memory cards existed count too, where the log has nothing for the question.
+  for (const a of await deps.store.quiz.answersOf(ws, user)) if (!cards.has(a.questionId)) count(a.questionId, a.correct);
+  return bankOf(deps, cert.id).map((q) => ({ domain: q.domain, card: cards.get(q.id), ...counts.get(q.id) }));
+}
+
+export interface Readiness {
+  cert: Certification;
+  domains: DomainReadiness[];
+  overall: OverallReadiness;
+}
+
+/** Readiness for an exam, by domain: an estimate of the share of its questions the learner would get right today. */
+export async function readinessFor(deps: StudyDeps, caller: Caller, cert: Certification): Promise<Readiness> {
+  const domains = domainReadiness(await memoriesOf(deps, caller, cert), cert.domains, caller.now);
+  return { cert, domains, overall: overallReadiness(domains) };
+}
+
+export type ReviewStep =
+  | { kind: 'no-exam' }
+  | { kind: 'card'; cert: Certification; question: QuizQuestion; reps: number; isNew: boolean; dueLeft: number }
+  | { kind: 'caught-up'; cert: Certification; nextDue: Date | undefined; unseen: number };
+
+/**
+ * The next question of a review session: the due card the learner is likeliest to have forgotten, then (when
+ * `allowNew`) a new one from the domain where study gains the most. `skip` holds the question just answered.
+ */
+export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowNew: boolean; skip?: string }): Promise<ReviewStep> {
+  const cert = await studyExam(deps, caller);
+  if (!cert) return { kind: 'no-exam' };
+  const { workspaceId: ws, userId: user, now } = caller;
+  const bank = bankOf(deps, cert.id);
+  const inBank = new Set(bank.map((q) => q.id));
+  // Due cards of any exam come back: a memory does not stop mattering when the learner's phase moves on.
+  const due = (await deps.store.reviews.dueCards(ws, user, now, 500)).filter((c) => deps.content.question(c.questionId));
+  const seen = new Set((await deps.store.reviews.cardsOf(ws, user)).map((c) => c.questionId));
+  for (const a of await deps.store.quiz.answersOf(ws, user)) seen.add(a.questionId);
+  const readiness = opts.allowNew ? (await readinessFor(deps, caller, cert)).domains : [];
+  const next = nextCard({
+    due,
+    bank: bank.map((q) => ({ id: q.id, domain: q.domain })),
+    seen,
+    readiness,
+    domains: cert.domains,
+    skip: opts.skip ? new Set([opts.skip]) : undefined,
+    now,
+    random: deps.random,
+    allowNew: opts.allowNew,
+  });
+  if (next.kind === 'none') {
+    return { kind: 'caught-up', cert, nextDue: await deps.store.reviews.nextDue(ws, user, now), unseen: bank.filter((q) => !seen.has(q.id)).length };
+  }
+  const question = deps.content.question(next.questionId)!;
+  const reps = next.kind === 'due' ? (due.find((c) => c.questionId === next.questionId)?.card.reps ?? 0) : 0;
+  const dueLeft = due.filter((c) => c.questionId !== next.questionId && inBank.has(c.questionId)).length;
+  return { kind: 'card', cert, question, reps, isNew: next.kind === 'new', dueLeft: next.kind === 'due' ? dueLeft + 1 : dueLeft };
+}
+
+export type ReviewAnswer =
+  | { kind: 'gone' }
+  | { kind: 'incomplete'; reason: string }
+  /** The card was graded since this question was shown (a double click, or another device). */
+  | { kind: 'already-graded'; question: QuizQuestion; comesBack: string }
+  /** `comesBack`: when the card is due again, in words ("in 10 minutes", "in 4 days"). */
+  | { kind: 'graded'; question: QuizQuestion; response: QuizResponse; correct: boolean; comesBack: string; reps: number; streak: number };
+
+/**
+ * Grades a review answer once: the button carries the card's review count when it was shown, and an answer
+ * to a card reviewed since then changes nothing. Reviews earn no points; they count as a study day.
+ */
+export async function answerReview(deps: StudyDeps, caller: Caller, key: { questionId: string; reps: number }, response: QuizResponse): Promise<ReviewAnswer> {
+  const question = deps.content.question(key.questionId);
+  if (!question) return { kind: 'gone' };
+  const reason = incompleteReason(question, response);
+  if (reason) return { kind: 'incomplete', reason };
+  const { tz } = await caller.profile();
+  const { workspaceId: ws, userId: user, now } = caller;
+  return deps.store.transaction(async (tx): Promise<ReviewAnswer> => {
+    await tx.users.ensure(ws, user, now);
+    const card = await tx.reviews.card(ws, user, question.id);
+    if ((card?.reps ?? 0) !== key.reps) return { kind: 'already-graded', question, comesBack: comesBackIn(now, card!.due) };
+    const correct = isCorrect(question, response);
+    const graded = await gradeAnswer(tx, caller, question.id, correct, 'review');
+    const { streak } = await recordStudyAction(tx, ws, user, tz, now);
+    return { kind: 'graded', question, response, correct, comesBack: comesBackIn(now, graded.due), reps: graded.reps, streak };
+  });
+}
+
+export type Regraded = { kind: 'stale' } | { kind: 'regraded'; feel: AnswerFeel; comesBack: string };
+
+/**
+ * "I guessed" / "too easy" after a right answer: the latest review of the card is graded Hard or Easy instead
+ * of Good, once, and only while it is still the latest (`reps` is the card's count right after that answer).
+ */
+export async function regradeAnswer(deps: StudyDeps, caller: Caller, key: { questionId: string; reps: number }, feel: AnswerFeel): Promise<Regraded> {
+  const { workspaceId: ws, userId: user } = caller;
+  return deps.store.transaction(async (tx): Promise<Regraded> => {
+    const card = await tx.reviews.card(ws, user, key.questionId);
+    const last = await tx.reviews.lastReview(ws, user, key.questionId);
+    if (!card || !last || card.reps !== key.reps || last.log.rating !== 'good') return { kind: 'stale' };
+    const grade = gradeOf(true, feel);
+    const again = regrade(card, last.log, grade);
+    await tx.reviews.regradeLast(ws, user, key.questionId, again.card, grade);
+    return { kind: 'regraded', feel, comesBack: comesBackIn(caller.now, again.card.due) };
+  });
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.js';
+import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
+import { answerAction, rightResponse, wrongResponse } from '../support/quiz-answers.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({}, { now: new Date('2026-11-23T10:00:00Z'), random: () => 0 });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const content = loadContent();
+const USER = 'U0REVIEW01';
+const minutes = (n: number) => new Date(t.now.value.getTime() + n * 60_000);
+
+/** Presses a control as Slack sends it; the reply that comes by response_url, as text and blocks. */
+async function press(actionId: string, value?: string, state?: unknown, user = USER) {
+  const before = t.fake.callsOf('response_url').length;
+  const res = await t.action(actionId, { user, value, state, channel: 'C0REVIEW01', responseUrl: `${t.fake.responseUrlBase}${user}` });
+  expect(res.status).toBe(200);
+  await expect.poll(() => t.fake.callsOf('response_url').length).toBe(before + 1);
+  const reply = t.fake.callsOf('response_url').at(-1)!.params;
+  return { text: String(reply.text), all: `${String(reply.text)}\n${JSON.stringify(reply.blocks)}`, replace: reply.replace_original, blocks: reply.blocks };
+}
+
+/** The value on a button of a reply, by action id. */
+const buttonValue = (blocks: unknown, actionId: string) => new RegExp(`"action_id":"${actionId}"[^}]*?"value":"([^"]+)"`).exec(JSON.stringify(blocks))?.[1];
+
+describe('reviews', () => {
+  it('grade every practice answer into a memory card: a wrong one comes back within the session', async () => {
+    await t.commandJson('start practitioner', { user: USER });
+    const quiz = await t.commandJson('quiz', { user: USER });
+    const questionId = /"value":"([a-z0-9-]+)(:\d)?"/.exec(JSON.stringify(quiz.blocks))![1]!;
+    const q = content.question(questionId)!;
+    const a = answerAction(q, 'pquiz', q.id, wrongResponse(q));
+    const reply = await press(a.actionId, a.value, a.state);
+    expect(reply.all).toContain('Comes back for review in 1 minute');
+    const card = await t.app.services.store.reviews.card(TEAM, USER, q.id);
+    expect(card).toMatchObject({ reps: 1, lapses: 0 });
+    expect(card!.due).toEqual(minutes(1));
+  });
+
+  it('/aipath review shows the due card first, grades it once, and says when it comes back', async () => {
+    t.now.value = minutes(5);
+    const step = await t.commandJson('review', { user: USER });
+    expect(step.text).toMatch(/^Review: /);
+    const [, questionId, reps] = /"value":"([a-z0-9-]+)\.(\d+)(:\d)?"/.exec(JSON.stringify(step.blocks))!;
+    expect(reps).toBe('1');
+    const q = content.question(questionId!)!;
+    const a = answerAction(q, 'rquiz', `${q.id}.1`, rightResponse(q));
+    const graded = await press(a.actionId, a.value, a.state);
+    expect(graded.text).toMatch(/^Right!.*Comes back in \d+ (minutes|hours?|days?)/);
+    expect(graded.replace).toBe(true);
+    // A double click finds the card already graded: nothing changes.
+    const card = await t.app.services.store.reviews.card(TEAM, USER, q.id);
+    const again = await press(a.actionId, a.value, a.state);
+    expect(again.text).toContain('already answered this card');
+    expect(await t.app.services.store.reviews.card(TEAM, USER, q.id)).toEqual(card);
+    expect((await t.app.services.store.reviews.logOf(TEAM, USER)).map((l) => [l.source, l.log.rating])).toEqual([
+      ['personal_quiz', 'again'],
+      ['review', 'good'],
+    ]);
+
+    // "I guessed" grades that answer Hard instead, once: the card comes back sooner.
+    const guessed = buttonValue(graded.blocks, 'felt_guessed')!;
+    expect((await press('felt_guessed', guessed)).text).toContain('Noted as a guess');
+    const hard = await t.app.services.store.reviews.card(TEAM, USER, q.id);
+    expect(hard!.due.getTime()).toBeLessThanOrEqual(card!.due.getTime());
+    expect((await press('felt_easy', guessed)).text).toContain('nothing changed');
+    expect((await t.app.services.store.reviews.logOf(TEAM, USER)).map((l) => l.log.rating)).toEqual(['again', 'hard']);
+  });
+
+  it('says when nothing is due and offers new questions, from the domain that gains most', async () => {
+    const next = await press('review_next');
+    expect(next.text).toMatch(/^Nothing to review right now/);
+    expect(next.all).toContain('review_new');
+    const fresh = await press('review_new');
+    expect(fresh.text).toMatch(/^New question: /);
+    expect(fresh.replace).toBe(true);
+  });
+
+  it('readiness names every domain with its weight and says it is an estimate', async () => {
+    // Week 1 of the practitioner track prepares for CLF-C02; another exam can be named.
+    expect((await t.commandJson('readiness', { user: USER })).text).toMatch(/^CLF-C02 readiness: /);
+    const r = await t.commandJson('readiness aif-c01', { user: USER });
+    const cert = content.certification('aif-c01')!;
+    expect(r.text).toMatch(/^AIF-C01 readiness: \d+% \(from \d+ answers?, \d+% of the question bank\)/);
+    for (const d of cert.domains) expect(JSON.stringify(r.blocks)).toContain(`${d.number}. ${d.name}`);
+    expect(JSON.stringify(r.blocks)).toContain('not a pass probability');
+  });
+});
+
+describe('an exam date', () => {
+  it('refuses what cannot be planned for, with the reason and an example', async () => {
+    const exam = (text: string) => t.commandJson(`exam ${text}`, { user: USER }).then((r) => r.text);
+    expect(await exam('aif-c01 next-month')).toContain('Write the date as YYYY-MM-DD, for example /aipath exam aif-c01 2027-');
+    expect(await exam('aif-c01 2027-02-30')).toContain('YYYY-MM-DD');
+    expect(await exam('aif-c01 2026-11-01')).toContain('has passed');
+    expect(await exam('aif-c01 2029-01-01')).toContain('more than two years away');
+    expect(await exam('mls-c01 2027-01-15')).toMatch(/MLS-C01 is retired/);
+    expect(await exam('aif-c09 2027-01-15')).toMatch(/couldn't find|Did you mean/);
+    expect(await t.app.services.store.users.get(TEAM, USER)).toMatchObject({ examCert: null, examDate: null });
+  });
+
+  it('sets, shows and clears the target, planning back from the date', async () => {
+    const set = await t.commandJson('exam aif-c01 2027-01-18', { user: USER });
+    expect(set.text).toMatch(/Exam set: \d+ days to AIF-C01 \(2027-01-18\)/);
+    expect(set.text).toMatch(/new questions? a day to see all \d+ by 2027-01-11/);
+    expect(await t.app.services.store.users.get(TEAM, USER)).toMatchObject({ examCert: 'aif-c01', examDate: '2027-01-18' });
+    expect((await t.commandJson('exam', { user: USER })).text).toContain('to AIF-C01 (2027-01-18)');
+    expect(JSON.stringify((await t.commandJson('settings', { user: USER })).blocks)).toContain('*AIF-C01* on *2027-01-18*');
+    expect((await t.commandJson('exam clear', { user: USER })).text).toContain('Exam date cleared');
+    expect((await t.commandJson('exam', { user: USER })).text).toContain('No exam date set');
+  });
+});
