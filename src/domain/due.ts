@@ -31,8 +31,6 @@ export function isoWeekOf(localDate: string): string {
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
 
-/** The UTC ISO-8601 form stored in SQLite, which sorts in time order as text. */
-
 export type PeriodName = 'week' | 'month' | 'all';
 
 /** The UTC bounds of the ISO week or calendar month containing `now` in `tz` (offset by `back` periods). */

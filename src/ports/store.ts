@@ -404,6 +404,27 @@ export interface ReviewsRepository {
    * up to `limit`, strictly after `after` when given (to page through them).
    */
   learnersWithDueCards(now: Date, limit: number, after?: { workspaceId: string; userId: string }): Promise<LearnerDue[]>;
+  /**
+   * Learners whose review reminder is due by `now` (oldest first, up to `limit`): reminders on, and a
+   * current enrolment that is active or finished (reviews go on after the track until the exam); a paused
+   * or stopped learner gets none.
+   */
+  dueReminders(now: Date, limit: number): Promise<ReminderTarget[]>;
+  /** Moves the reminder's due time on, only if no other process already did (compare-and-set). */
+  advanceReminder(target: ReminderTarget, next: Date | null): Promise<boolean>;
+  /** When the learner's next reminder falls due (null: none until set again). */
+  setNextReminder(ws: string, user: string, at: Date | null): Promise<void>;
+}
+
+/** A learner whose review reminder is due, with what its schedule needs. */
+export interface ReminderTarget {
+  workspaceId: string;
+  userId: string;
+  nextReminderAt: Date;
+  tzOverride: string | null;
+  slackTz: string | null;
+  nudgeTime: string;
+  reviewDays: ReviewDays;
 }
 
 /** Timed practice exams and their answers. */

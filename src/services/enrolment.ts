@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Certification, Track } from '../content/schema.js';
-import { nextWeeklyAt } from '../domain/due.js';
+import { nextDailyAt, nextWeeklyAt } from '../domain/due.js';
 import { localDate, planPosition } from '../domain/plan.js';
 import { POINTS } from '../domain/scoring.js';
 import type { Enrolment, Repositories } from '../ports/store.js';
@@ -67,6 +67,13 @@ export async function start(deps: StudyDeps, caller: Caller, query: string): Pro
 export async function scheduleNudges(tx: Repositories, caller: Caller, enrolmentId: number, tz: string): Promise<void> {
   const nudgeTime = (await tx.users.get(caller.workspaceId, caller.userId))?.nudgeTime ?? '09:00';
   await tx.enrolments.setNextNudge(enrolmentId, nextWeeklyAt(caller.now, tz, nudgeTime).toJSDate());
+  await scheduleReminders(tx, caller, tz);
+}
+
+/** The daily review reminder falls due at the learner's nudge time, from their next such time on. */
+export async function scheduleReminders(tx: Repositories, caller: Caller, tz: string): Promise<void> {
+  const nudgeTime = (await tx.users.get(caller.workspaceId, caller.userId))?.nudgeTime ?? '09:00';
+  await tx.reviews.setNextReminder(caller.workspaceId, caller.userId, nextDailyAt(caller.now, tz, nudgeTime).toJSDate());
 }
 
 /** The caller's current enrolment with its track, if they have one. */

@@ -1,6 +1,6 @@
 import type { User } from '../ports/store.js';
 import type { Caller, StudyDeps } from './context.js';
-import { scheduleNudges } from './enrolment.js';
+import { scheduleNudges, scheduleReminders } from './enrolment.js';
 
 export type SettingChange =
   | { setting: 'time'; value: string }
@@ -23,7 +23,10 @@ export async function settings(deps: StudyDeps, caller: Caller, change: SettingC
     if (change.setting === 'time') await tx.users.setNudgeTime(ws, user, change.value);
     else if (change.setting === 'tz') await tx.users.setTzOverride(ws, user, change.value);
     else if (change.setting === 'leaderboard') await tx.users.setOnLeaderboard(ws, user, change.value);
-    else await tx.users.setReviewsOn(ws, user, change.value);
+    else {
+      await tx.users.setReviewsOn(ws, user, change.value);
+      if (change.value) await scheduleReminders(tx, caller, profile.tz);
+    }
     // The nudge moves in the timezone as now set.
     const enrolment = await tx.enrolments.current(ws, user);
     const movesNudge = change.setting === 'time' || change.setting === 'tz';

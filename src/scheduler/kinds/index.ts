@@ -4,6 +4,7 @@ import { dailyQuiz } from './daily-quiz.js';
 import { dailyTip } from './daily-tip.js';
 import { weeklyLeaderboard } from './weekly-leaderboard.js';
 import { weeklyNudge } from './weekly-nudge.js';
+import { learnerDaily, reviewReminder } from './review-reminder.js';
 
 /** Every delivery kind, on its schedule. A new kind is a file in this folder and a line here. */
 export function deliveryKinds(defaultTimezone: string): ScheduledKinds[] {
@@ -11,5 +12,6 @@ export function deliveryKinds(defaultTimezone: string): ScheduledKinds[] {
     scheduled(channelDaily, [dailyTip, dailyQuiz]),
     scheduled(learnerWeekly(defaultTimezone), [weeklyNudge(defaultTimezone)]),
     scheduled(channelWeekly, [weeklyLeaderboard]),
+    scheduled(learnerDaily(defaultTimezone), [reviewReminder]),
   ];
 }

@@ -39,3 +39,13 @@ export function congratulationsView(track: Track): Message {
     section(`You reached the end of *${track.title}*. Book your exam, and pick a next track any time with \`/aipath tracks\`.`),
   ]);
 }
+
+/** The review reminder DM: how many cards are due, about how long they take, and a button to start. */
+export function reviewReminderView(due: number, minutes: number, late: boolean): Message {
+  const what = `${due} review${due === 1 ? '' : 's'} due today, about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return message(`You have ${what}.`, [
+    section(`:brain: You have *${what}*: the questions you are about to forget, while they are still easy to bring back.`),
+    actions([{ text: 'Start reviews', ...ACTIONS.reviewNext.ref(), style: 'primary' }]),
+    context(`Turn these reminders off with \`/aipath settings reviews off\`.${late ? ' _Sent late: aipath was offline when this was due._' : ''}`),
+  ]);
+}

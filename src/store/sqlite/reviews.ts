@@ -1,5 +1,5 @@
 import type { MemoryCard, MemoryState, ReviewGrade, ReviewLogEntry } from '../../domain/review/memory.js';
-import type { LearnerDue, LoggedReview, QuestionCard, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import type { LearnerDue, LoggedReview, QuestionCard, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
 import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
 
@@ -164,6 +164,27 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     });
   });
 
+  const dueReminders = db.prepare<
+    [string, number],
+    {
+      workspace_id: string;
+      user_id: string;
+      next_reminder_at: string;
+      tz_override: string | null;
+      slack_tz: string | null;
+      nudge_time: string;
+      review_days: ReviewDays;
+    }
+  >(
+    `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
+     WHERE u.reviews_on = 1 AND u.next_reminder_at <= ?
+       AND EXISTS (SELECT 1 FROM enrolments e
+                   WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1 AND e.status IN ('active', 'finished'))
+     ORDER BY u.next_reminder_at LIMIT ?`,
+  );
+  const advanceReminder = db.prepare('UPDATE users SET next_reminder_at = ? WHERE workspace_id = ? AND user_id = ? AND next_reminder_at IS ?');
+  const setNextReminder = db.prepare('UPDATE users SET next_reminder_at = ? WHERE workspace_id = ? AND user_id = ?');
+
   const regradeLast = db.transaction((ws: string, user: string, question: string, c: MemoryCard, rating: ReviewGrade) => {
     if (rerate.run(rating, ws, user, question).changes === 0) return;
     writeCard(ws, user, question, c, c.lastReview ?? c.due);
@@ -180,6 +201,18 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       return row ? toLogged(row) : undefined;
     },
     regradeLast: (ws, user, questionId, c, rating) => regradeLast.immediate(ws, user, questionId, c, rating),
+    dueReminders: (now, limit) =>
+      dueReminders.all(iso(now), limit).map((r) => ({
+        workspaceId: r.workspace_id,
+        userId: r.user_id,
+        nextReminderAt: new Date(r.next_reminder_at),
+        tzOverride: r.tz_override,
+        slackTz: r.slack_tz,
+        nudgeTime: r.nudge_time,
+        reviewDays: r.review_days,
+      })),
+    advanceReminder: (t, next) => advanceReminder.run(isoOrNull(next), t.workspaceId, t.userId, iso(t.nextReminderAt)).changes > 0,
+    setNextReminder: (ws, user, at) => void setNextReminder.run(isoOrNull(at), ws, user),
     dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(toQuestionCard),
     dueCount: (ws, user, now) => dueCount.get(ws, user, iso(now))!.n,
     nextDue(ws, user, after) {

@@ -1250,6 +1250,34 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
 
     // ======================================================================================
     describe('reviews', () => {
+      it('dueReminders finds learners whose reminder is due, reminders on and a track active or finished; advanceReminder is compare-and-set', async () => {
+        await users(WS, 'U1', 'U2', 'U3', 'U4', 'U5');
+        for (const u of ['U1', 'U2', 'U3', 'U4']) await store.enrolments.switchTo(WS, u, 'devops', '2026-11-30', NOW);
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U2'))!.id, 'paused', NOW);
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U3'))!.id, 'finished', NOW);
+        await store.users.setReviewsOn(WS, 'U4', false);
+        for (const u of ['U1', 'U2', 'U3', 'U4', 'U5']) await store.reviews.setNextReminder(WS, u, at(u === 'U3' ? -10 : -5));
+        await store.users.setReviewDays(WS, 'U1', 'weekdays');
+        const due = await store.reviews.dueReminders(NOW, 10);
+        expect(due.map((t) => t.userId)).toEqual(['U3', 'U1']);
+        expect(due[1]).toEqual({
+          workspaceId: WS,
+          userId: 'U1',
+          nextReminderAt: at(-5),
+          tzOverride: null,
+          slackTz: null,
+          nudgeTime: '09:00',
+          reviewDays: 'weekdays',
+        });
+        expect(await store.reviews.dueReminders(at(-6), 10)).toMatchObject([{ userId: 'U3' }]);
+        expect(await store.reviews.dueReminders(NOW, 1)).toMatchObject([{ userId: 'U3' }]);
+        expect(await store.reviews.advanceReminder(due[1]!, at(60))).toBe(true);
+        expect(await store.reviews.advanceReminder(due[1]!, at(120))).toBe(false);
+        expect((await store.reviews.dueReminders(NOW, 10)).map((t) => t.userId)).toEqual(['U3']);
+        await store.reviews.setNextReminder(WS, 'U3', null);
+        expect(await store.reviews.dueReminders(NOW, 10)).toEqual([]);
+      });
+
       /** Saves what a review of `questionId` produced, as the learner's card and a log entry. */
       const save = (ws: string, user: string, questionId: string, r: Reviewed, source: 'channel_quiz' | 'personal_quiz' | 'review' | 'mock' = 'review') =>
         store.reviews.saveReview(ws, user, questionId, r.card, r.log, source);

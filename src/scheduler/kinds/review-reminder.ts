@@ -1,0 +1,60 @@
+import { DateTime } from 'luxon';
+import { nextDailyAt } from '../../domain/due.js';
+import { localDate } from '../../domain/plan.js';
+import type { ReminderTarget } from '../../ports/store.js';
+import { reviewReminderView } from '../../slack/views/nudge.js';
+import type { DeliveryKindSpec, Schedule } from './kind.js';
+import { learnerTz } from './schedules.js';
+
+/** About a minute a card: reading the question, answering, and the explanation. */
+const MINUTES_A_CARD = 1;
+
+/**
+ * A learner's study day at their nudge time. Only a due time that is that slot sends a reminder (an instant
+ * set otherwise, as by the migration that introduced reminders, just moves on to the next slot), and only
+ * on a study day with at least one card due.
+ */
+export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> {
+  return {
+    name: 'learner daily',
+    grace: 'daily',
+    findDue: (repos, now, limit) => repos.reviews.dueReminders(now, limit),
+    async advance(tx, t, now) {
+      const tz = learnerTz(t, defaultTimezone);
+      const dueAt = t.nextReminderAt;
+      const [h, m] = t.nudgeTime.split(':').map(Number) as [number, number];
+      const local = DateTime.fromJSDate(dueAt, { zone: tz });
+      const onSlot = local.set({ hour: h, minute: m, second: 0, millisecond: 0 }).toMillis() === dueAt.getTime();
+      const from = new Date(Math.max(dueAt.getTime(), onSlot ? 0 : now.getTime()));
+      if (!(await tx.reviews.advanceReminder(t, nextDailyAt(from, tz, t.nudgeTime).toJSDate()))) return undefined;
+      if (!onSlot || (t.reviewDays === 'weekdays' && local.weekday >= 6)) return undefined;
+      if ((await tx.reviews.dueCount(t.workspaceId, t.userId, dueAt)) === 0) return undefined;
+      return { dueAt, period: localDate(dueAt, tz) };
+    },
+    async recover(repos, row) {
+      const user = await repos.users.get(row.workspaceId, row.target);
+      return user && { ...user, nextReminderAt: row.dueAt };
+    },
+    workspaceOf: (t) => t.workspaceId,
+    targetIdOf: (t) => t.userId,
+  };
+}
+
+/** The learner's DM on a day with reviews due: how many, about how long, and a button to start. */
+export const reviewReminder: DeliveryKindSpec<ReminderTarget> = {
+  kind: 'review_reminder',
+  async compose({ services: { store }, slack, now }, t, row) {
+    const due = await store.reviews.dueCount(t.workspaceId, t.userId, now);
+    // Reviewed since the claim: nothing to remind of.
+    if (due === 0) return undefined;
+    const channel = (await store.users.get(t.workspaceId, t.userId))?.dmChannel ?? (await slack.openDm(t.userId));
+    return { channel, message: reviewReminderView(due, Math.max(1, Math.round(due * MINUTES_A_CARD)), row.late), contentId: String(due) };
+  },
+  async afterSent({ services: { store } }, t, _row, sent) {
+    await store.users.setDmChannel(t.workspaceId, t.userId, sent.channel);
+  },
+  async onTargetError({ services: { store } }, t) {
+    // A learner Slack will not let us DM gets no more reminders until they turn them on again.
+    await store.users.setReviewsOn(t.workspaceId, t.userId, false);
+  },
+};
