@@ -66,6 +66,14 @@ describe('review reminders', () => {
     for (const user of ['U0PAUSED01', 'U0OFF00001', 'U0NOTDUE01']) expect(await reminders(user, 'UTC'), user).toEqual([]);
   });
 
+  it('after downtime, remind for the latest day only: past days are skipped, not recorded', async () => {
+    world = await SchedulerWorld.create();
+    await learner('U0DOWNTIM1', 'UTC', new Date('2026-11-02T00:00:00Z'));
+    await world.pass(new Date('2026-11-05T09:20:00Z'));
+    expect(await reminders('U0DOWNTIM1', 'UTC')).toEqual(['2026-11-05 Thu 09:00']);
+    expect(await world.ledger((d) => d.kind === 'review_reminder')).toHaveLength(1);
+  });
+
   it('move a due time that is not the nudge time (as the migration sets it) on to the next slot, without a reminder', async () => {
     world = await SchedulerWorld.create();
     const from = new Date('2026-11-02T00:00:00Z');

@@ -28,7 +28,8 @@ describe('forget-me', () => {
     // A week on, the weekly nudge DM and the channel's posts put the user in the ledger.
     await t.app.scheduler.tick(new Date('2026-11-30T09:01:00Z'));
     const { store } = t.app.services;
-    expect(await store.ledger.list({ target: USER })).toHaveLength(1);
+    // The weekly nudge and the day's review reminder (the quiz answer left a card due).
+    expect((await store.ledger.list({ target: USER })).map((d) => d.kind).sort()).toEqual(['review_reminder', 'weekly_nudge']);
     expect(mentions(USER).some(Boolean)).toBe(true);
 
     expect((await t.action('forget_me_confirm', { user: USER })).status).toBe(200);

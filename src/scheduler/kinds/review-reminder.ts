@@ -11,8 +11,9 @@ const MINUTES_A_CARD = 1;
 
 /**
  * A learner's study day at their nudge time. Only a due time that is that slot sends a reminder (an instant
- * set otherwise, as by the migration that introduced reminders, just moves on to the next slot), and only
- * on a study day with at least one card due.
+ * set otherwise, as by the migration that introduced reminders, just moves on to the next slot), only on a
+ * study day with at least one card due, and only for the latest slot: after downtime, a reminder for a past
+ * day helps nobody, so the days missed are skipped rather than recorded.
  */
 export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> {
   return {
@@ -21,13 +22,16 @@ export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> 
     findDue: (repos, now, limit) => repos.reviews.dueReminders(now, limit),
     async advance(tx, t, now) {
       const tz = learnerTz(t, defaultTimezone);
-      const dueAt = t.nextReminderAt;
-      const [h, m] = t.nudgeTime.split(':').map(Number) as [number, number];
-      const local = DateTime.fromJSDate(dueAt, { zone: tz });
-      const onSlot = local.set({ hour: h, minute: m, second: 0, millisecond: 0 }).toMillis() === dueAt.getTime();
-      const from = new Date(Math.max(dueAt.getTime(), onSlot ? 0 : now.getTime()));
-      if (!(await tx.reviews.advanceReminder(t, nextDailyAt(from, tz, t.nudgeTime).toJSDate()))) return undefined;
-      if (!onSlot || (t.reviewDays === 'weekdays' && local.weekday >= 6)) return undefined;
+      const [hour, minute] = t.nudgeTime.split(':').map(Number) as [number, number];
+      const slotOf = (d: DateTime) => d.set({ hour, minute, second: 0, millisecond: 0 });
+      const onSlot = slotOf(DateTime.fromJSDate(t.nextReminderAt, { zone: tz })).toMillis() === t.nextReminderAt.getTime();
+      const today = slotOf(DateTime.fromJSDate(now, { zone: tz }));
+      const latest = today.toMillis() <= now.getTime() ? today : slotOf(today.minus({ days: 1 }));
+      const due = onSlot ? DateTime.max(latest, DateTime.fromJSDate(t.nextReminderAt, { zone: tz })) : undefined;
+      const next = nextDailyAt(due ? due.toJSDate() : new Date(Math.max(t.nextReminderAt.getTime(), now.getTime())), tz, t.nudgeTime);
+      if (!(await tx.reviews.advanceReminder(t, next.toJSDate()))) return undefined;
+      if (!due || (t.reviewDays === 'weekdays' && due.weekday >= 6)) return undefined;
+      const dueAt = due.toJSDate();
       if ((await tx.reviews.dueCount(t.workspaceId, t.userId, dueAt)) === 0) return undefined;
       return { dueAt, period: localDate(dueAt, tz) };
     },
