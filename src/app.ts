@@ -9,6 +9,7 @@ import { errorMessage } from './shared/errors.js';
 import type { Clock } from './shared/clock.js';
 import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
 import type { RouteHandler } from './slack/http-receiver.js';
+import { describeDatabase } from './store/open.js';
 
 /** How long one statement on the request path may block the event loop waiting for a write lock. */
 const REQUEST_BUSY_TIMEOUT_MS = 50;
@@ -52,7 +53,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         const body = {
           status: db.ok ? 'ok' : 'failing',
           mode: 'http',
-          database: { path: config.dbPath, state: db.ok ? 'ok' : 'failing', detail: db.detail },
+          database: { engine: services.store.database.engine, path: describeDatabase(config.dbPath), state: db.ok ? 'ok' : 'failing', detail: db.detail },
           scheduler: scheduler.state(),
         };
         res.writeHead(db.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));

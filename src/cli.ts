@@ -9,7 +9,7 @@ import { ContentError, loadContent } from './content/load.js';
 import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
 import { createLogger, type AppLogger } from './log.js';
 import { formatSummary } from './scheduler/cron.js';
-import { MigrationError, migrateDatabase } from './store/open.js';
+import { describeDatabase, MigrationError, migrateDatabase } from './store/open.js';
 import { runConsole } from './console/session.js';
 import { isIanaZone } from './domain/timezone.js';
 import { systemClock } from './shared/clock.js';
@@ -124,8 +124,10 @@ async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Prom
 
 async function migrateCommand(cfg: Config): Promise<number> {
   const result = await migrateDatabase(cfg.dbPath);
+  // Never the URL as given: a PostgreSQL URL may carry a password.
+  const where = describeDatabase(cfg.dbPath);
   process.stdout.write(
-    result.applied.length ? `applied ${result.applied.join(', ')} to ${cfg.dbPath}\n` : `${cfg.dbPath} is up to date (${result.alreadyApplied} migrations)\n`,
+    result.applied.length ? `applied ${result.applied.join(', ')} to ${where}\n` : `${where} is up to date (${result.alreadyApplied} migrations)\n`,
   );
   return 0;
 }

@@ -1,0 +1,118 @@
+import type { DueNudge, Enrolment, EnrolmentStatus, EnrolmentsRepository, PausedBy } from '../../ports/store.js';
+import { first, type Queryable } from './connection.js';
+
+interface EnrolmentRow {
+  id: number;
+  workspace_id: string;
+  user_id: string;
+  track_id: string;
+  started_on: string;
+  status: EnrolmentStatus;
+  paused_until: Date | null;
+  status_reason: string | null;
+  paused_by: PausedBy | null;
+  is_current: boolean;
+  next_nudge_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface DueNudgeRow extends EnrolmentRow {
+  tz_override: string | null;
+  slack_tz: string | null;
+  nudge_time: string;
+}
+
+const toEnrolment = (r: EnrolmentRow): Enrolment => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  trackId: r.track_id,
+  startedOn: r.started_on,
+  status: r.status,
+  pausedUntil: r.paused_until,
+  statusReason: r.status_reason,
+  pausedBy: r.paused_by,
+  isCurrent: r.is_current,
+  nextNudgeAt: r.next_nudge_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toDueNudge = (r: DueNudgeRow): DueNudge => ({ ...toEnrolment(r), tzOverride: r.tz_override, slackTz: r.slack_tz, nudgeTime: r.nudge_time });
+
+const BY_TRACK = 'SELECT * FROM enrolments WHERE workspace_id = $1 AND user_id = $2 AND track_id = $3';
+
+export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
+  return {
+    async current(ws, user) {
+      const row = first(await q.rows<EnrolmentRow>('SELECT * FROM enrolments WHERE workspace_id = $1 AND user_id = $2 AND is_current', [ws, user]));
+      return row ? toEnrolment(row) : undefined;
+    },
+    switchTo: (ws, user, trackId, startedOn, now) =>
+      q.atomic(async (t) => {
+        // Two switches for one learner at once (two replicas, a double click) take turns on the learner's row:
+        // under READ COMMITTED the second would otherwise miss the first one's new current enrolment when it
+        // clears the current flag, and then break the one-current-enrolment index.
+        await t.rows('SELECT 1 FROM users WHERE workspace_id = $1 AND user_id = $2 FOR UPDATE', [ws, user]);
+        await t.run('UPDATE enrolments SET is_current = false, updated_at = $1 WHERE workspace_id = $2 AND user_id = $3 AND is_current', [now, ws, user]);
+        const earlier = first(await t.rows<EnrolmentRow>(BY_TRACK, [ws, user, trackId]));
+        let row: EnrolmentRow | undefined;
+        if (earlier) {
+          row = first(
+            await t.rows<EnrolmentRow>(
+              `UPDATE enrolments SET is_current = true, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END,
+                 paused_until = NULL, status_reason = NULL, paused_by = NULL, updated_at = $1
+               WHERE id = $2 RETURNING *`,
+              [now, earlier.id],
+            ),
+          );
+        } else {
+          row = first(
+            await t.rows<EnrolmentRow>(
+              `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, is_current, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, 'active', true, $5, $5) RETURNING *`,
+              [ws, user, trackId, startedOn, now],
+            ),
+          );
+        }
+        return { enrolment: toEnrolment(row!), resumed: earlier !== undefined };
+      }),
+    async setStatus(id, status, now, opts = {}) {
+      await q.run('UPDATE enrolments SET status = $1, paused_until = $2, status_reason = $3, paused_by = $4, updated_at = $5 WHERE id = $6', [
+        status,
+        opts.pausedUntil ?? null,
+        opts.reason ?? null,
+        status === 'paused' ? (opts.by ?? 'learner') : null,
+        now,
+        id,
+      ]);
+    },
+    async markDone(enrolmentId, week, now) {
+      return (
+        (await q.run('INSERT INTO milestones_done (enrolment_id, week, done_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [enrolmentId, week, now])) > 0
+      );
+    },
+    async doneWeeks(enrolmentId) {
+      return (await q.rows<{ week: number }>('SELECT week FROM milestones_done WHERE enrolment_id = $1 ORDER BY week', [enrolmentId])).map((r) => r.week);
+    },
+    async setNextNudge(id, at) {
+      await q.run('UPDATE enrolments SET next_nudge_at = $1 WHERE id = $2', [at, id]);
+    },
+    // Compare-and-set: under READ COMMITTED a second writer waits for the first's row lock, then re-checks the
+    // WHERE against the committed row, so only one of two processes that saw the same due time moves it on.
+    async advanceNudge(e, next) {
+      return (await q.run('UPDATE enrolments SET next_nudge_at = $1 WHERE id = $2 AND next_nudge_at IS NOT DISTINCT FROM $3', [next, e.id, e.nextNudgeAt])) > 0;
+    },
+    async dueNudges(now, limit) {
+      const rows = await q.rows<DueNudgeRow>(
+        `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
+         JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+         WHERE e.is_current AND e.status IN ('active', 'paused') AND e.next_nudge_at <= $1
+         ORDER BY e.next_nudge_at, e.id LIMIT $2`,
+        [now, limit],
+      );
+      return rows.map(toDueNudge);
+    },
+  };
+}

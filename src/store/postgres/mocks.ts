@@ -1,0 +1,85 @@
+import type { MockAnswer, MockExam, MockExamsRepository } from '../../ports/store.js';
+import { first, type Queryable } from './connection.js';
+
+interface MockRow {
+  id: number;
+  workspace_id: string;
+  user_id: string;
+  cert: string;
+  question_ids: string;
+  started_at: Date;
+  ends_at: Date;
+  finished_at: Date | null;
+}
+
+interface AnswerRow {
+  question_id: string;
+  response: string;
+  correct: boolean;
+  answered_at: Date;
+}
+
+const toMock = (r: MockRow): MockExam => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  cert: r.cert,
+  questionIds: JSON.parse(r.question_ids) as string[],
+  startedAt: r.started_at,
+  endsAt: r.ends_at,
+  finishedAt: r.finished_at,
+});
+
+const toAnswer = (r: AnswerRow): MockAnswer => ({
+  questionId: r.question_id,
+  response: JSON.parse(r.response) as number[],
+  correct: r.correct,
+  answeredAt: r.answered_at,
+});
+
+// Only while the exam is unfinished, and only the first answer to each question. FOR SHARE makes an answer and
+// a concurrent `finish` take turns on the exam's row (under READ COMMITTED the answer re-checks finished_at
+// after a finish commits), so no answer lands in an exam that was finished before it.
+const ANSWER = `INSERT INTO mock_answers (mock_id, question_id, response, correct, answered_at)
+  SELECT id, $1::text, $2::text, $3::boolean, $4::timestamptz FROM mock_exams WHERE id = $5 AND finished_at IS NULL FOR SHARE
+  ON CONFLICT (mock_id, question_id) DO NOTHING`;
+
+export function postgresMocks(q: Queryable): MockExamsRepository {
+  return {
+    async start(ws, user, cert, questionIds, startedAt, endsAt) {
+      const [row] = await q.rows<MockRow>(
+        'INSERT INTO mock_exams (workspace_id, user_id, cert, question_ids, started_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [ws, user, cert, JSON.stringify(questionIds), startedAt, endsAt],
+      );
+      return toMock(row!);
+    },
+    async get(id) {
+      const row = first(await q.rows<MockRow>('SELECT * FROM mock_exams WHERE id = $1', [id]));
+      return row ? toMock(row) : undefined;
+    },
+    async active(ws, user, now) {
+      const row = first(
+        await q.rows<MockRow>(
+          `SELECT * FROM mock_exams WHERE workspace_id = $1 AND user_id = $2 AND finished_at IS NULL AND started_at <= $3 AND ends_at > $3
+           ORDER BY started_at DESC, id DESC LIMIT 1`,
+          [ws, user, now],
+        ),
+      );
+      return row ? toMock(row) : undefined;
+    },
+    async answer(mockId, questionId, response, correct, at) {
+      return (await q.run(ANSWER, [questionId, JSON.stringify(response), correct, at, mockId])) > 0;
+    },
+    async answers(mockId) {
+      const rows = await q.rows<AnswerRow>(
+        'SELECT question_id, response, correct, answered_at FROM mock_answers WHERE mock_id = $1 ORDER BY answered_at, question_id COLLATE "C"',
+        [mockId],
+      );
+      return rows.map(toAnswer);
+    },
+    // Compare-and-set: of two calls, the second re-checks finished_at after the first commits and changes nothing.
+    async finish(id, at) {
+      return (await q.run('UPDATE mock_exams SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL', [at, id])) > 0;
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import type { MemoryCard, MemoryState, ReviewGrade } from '../../domain/review/memory.js';
+import type { LearnerDue, LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import { first, type Queryable } from './connection.js';
+
+interface CardRow {
+  question_id: string;
+  due_at: Date;
+  stability: number;
+  difficulty: number;
+  elapsed_days: number;
+  scheduled_days: number;
+  learning_steps: number;
+  reps: number;
+  lapses: number;
+  state: MemoryState;
+  last_review_at: Date | null;
+}
+
+interface LogRow {
+  question_id: string;
+  source: ReviewSource;
+  rating: ReviewGrade;
+  state: MemoryState;
+  due_at: Date;
+  stability: number;
+  difficulty: number;
+  elapsed_days: number;
+  last_elapsed_days: number;
+  scheduled_days: number;
+  learning_steps: number;
+  reviewed_at: Date;
+}
+
+const CARD_COLUMNS = 'question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review_at';
+
+// double precision comes back as the exact JavaScript number that went in (PostgreSQL prints the shortest
+// representation that reads back the same), so FSRS's fractional stability and difficulty survive the trip.
+const toCard = (r: CardRow): MemoryCard => ({
+  due: r.due_at,
+  stability: r.stability,
+  difficulty: r.difficulty,
+  elapsedDays: r.elapsed_days,
+  scheduledDays: r.scheduled_days,
+  learningSteps: r.learning_steps,
+  reps: r.reps,
+  lapses: r.lapses,
+  state: r.state,
+  lastReview: r.last_review_at,
+});
+
+const toQuestionCard = (r: CardRow): QuestionCard => ({ questionId: r.question_id, card: toCard(r) });
+
+const toLogged = (r: LogRow): LoggedReview => ({
+  questionId: r.question_id,
+  source: r.source,
+  log: {
+    rating: r.rating,
+    state: r.state,
+    due: r.due_at,
+    stability: r.stability,
+    difficulty: r.difficulty,
+    elapsedDays: r.elapsed_days,
+    lastElapsedDays: r.last_elapsed_days,
+    scheduledDays: r.scheduled_days,
+    learningSteps: r.learning_steps,
+    review: r.reviewed_at,
+  },
+});
+
+const UPSERT_CARD = `ON CONFLICT (workspace_id, user_id, question_id) DO UPDATE SET
+    due_at = excluded.due_at, stability = excluded.stability, difficulty = excluded.difficulty, elapsed_days = excluded.elapsed_days,
+    scheduled_days = excluded.scheduled_days, learning_steps = excluded.learning_steps, reps = excluded.reps, lapses = excluded.lapses,
+    state = excluded.state, last_review_at = excluded.last_review_at, updated_at = excluded.updated_at`;
+const CARD_INSERT = `INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days,
+    learning_steps, reps, lapses, state, last_review_at, updated_at)`;
+/** The card's parameters ($4 … $13) in CARD_INSERT's order, after workspace, user and question ($1 … $3). */
+const cardValues = (c: MemoryCard) => [
+  c.due,
+  c.stability,
+  c.difficulty,
+  c.elapsedDays,
+  c.scheduledDays,
+  c.learningSteps,
+  c.reps,
+  c.lapses,
+  c.state,
+  c.lastReview,
+];
+
+// The card as it is after the review and the review in the log: one statement, so both or neither (a data-
+// modifying WITH runs to completion whether or not the main statement reads it; a failure anywhere undoes all).
+const SAVE_REVIEW = `WITH card AS (
+    ${CARD_INSERT}
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $24)
+    ${UPSERT_CARD}
+    RETURNING 1
+  )
+  INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
+    scheduled_days, learning_steps, reviewed_at)
+  VALUES ($1, $2, $3, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`;
+
+const LOG_COLUMNS =
+  'question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at';
+
+// The latest review's new rating and the card, in one statement: both, or (no review of the question) neither.
+const REGRADE_LAST = `WITH rated AS (
+    UPDATE review_log SET rating = $15
+    WHERE id = (SELECT max(id) FROM review_log WHERE workspace_id = $1 AND user_id = $2 AND question_id = $3)
+    RETURNING 1
+  )
+  ${CARD_INSERT}
+  SELECT $1::text, $2::text, $3::text, $4::timestamptz, $5::double precision, $6::double precision, $7::integer, $8::integer, $9::integer,
+    $10::integer, $11::integer, $12::text, $13::timestamptz, $14::timestamptz
+  WHERE EXISTS (SELECT 1 FROM rated)
+  ${UPSERT_CARD}`;
+
+// The due cards first, through the due-time index (a pass with nothing due reads one index entry), then their
+// learners. Workspace and user ids are ordered and paged bytewise (COLLATE "C"), as SQLite compares text,
+// whatever the database's collation: paging stays consistent with the order.
+const LEARNERS_WITH_DUE_CARDS = `WITH due AS MATERIALIZED (
+    SELECT workspace_id, user_id FROM memory_cards
+    WHERE due_at <= $1
+      AND ($2::text IS NULL OR workspace_id COLLATE "C" > $2 OR (workspace_id = $2 AND user_id COLLATE "C" > $3::text))
+  )
+  SELECT d.workspace_id, d.user_id, count(*) AS due FROM due d
+  JOIN users u ON u.workspace_id = d.workspace_id AND u.user_id = d.user_id
+  WHERE u.reviews_on
+    AND EXISTS (SELECT 1 FROM enrolments e
+                WHERE e.workspace_id = d.workspace_id AND e.user_id = d.user_id AND e.is_current AND e.status = 'active')
+  GROUP BY d.workspace_id, d.user_id
+  ORDER BY d.workspace_id COLLATE "C", d.user_id COLLATE "C"
+  LIMIT $4`;
+
+interface ReminderRow {
+  workspace_id: string;
+  user_id: string;
+  next_reminder_at: Date;
+  tz_override: string | null;
+  slack_tz: string | null;
+  nudge_time: string;
+  review_days: ReviewDays;
+}
+
+// Ties in due time come in key order (bytewise), as from SQLite's index on the table keyed by workspace and user.
+const DUE_REMINDERS = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
+  WHERE u.reviews_on AND u.next_reminder_at <= $1
+    AND EXISTS (SELECT 1 FROM enrolments e
+                WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current AND e.status IN ('active', 'finished'))
+  ORDER BY u.next_reminder_at, u.workspace_id COLLATE "C", u.user_id COLLATE "C" LIMIT $2`;
+
+export function postgresReviews(q: Queryable): ReviewsRepository {
+  return {
+    async card(ws, user, questionId) {
+      const row = first(
+        await q.rows<CardRow>(`SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND question_id = $3`, [ws, user, questionId]),
+      );
+      return row ? toCard(row) : undefined;
+    },
+    async saveReview(ws, user, questionId, c, log, source) {
+      await q.run(SAVE_REVIEW, [
+        ws,
+        user,
+        questionId,
+        ...cardValues(c),
+        source,
+        log.rating,
+        log.state,
+        log.due,
+        log.stability,
+        log.difficulty,
+        log.elapsedDays,
+        log.lastElapsedDays,
+        log.scheduledDays,
+        log.learningSteps,
+        log.review,
+      ]);
+    },
+    async lastReview(ws, user, questionId) {
+      const row = first(
+        await q.rows<LogRow>(`SELECT ${LOG_COLUMNS} FROM review_log WHERE workspace_id = $1 AND user_id = $2 AND question_id = $3 ORDER BY id DESC LIMIT 1`, [
+          ws,
+          user,
+          questionId,
+        ]),
+      );
+      return row ? toLogged(row) : undefined;
+    },
+    async regradeLast(ws, user, questionId, c, rating) {
+      await q.run(REGRADE_LAST, [ws, user, questionId, ...cardValues(c), c.lastReview ?? c.due, rating]);
+    },
+    async dueReminders(now, limit) {
+      const rows = await q.rows<ReminderRow>(DUE_REMINDERS, [now, limit]);
+      return rows.map(
+        (r): ReminderTarget => ({
+          workspaceId: r.workspace_id,
+          userId: r.user_id,
+          nextReminderAt: r.next_reminder_at,
+          tzOverride: r.tz_override,
+          slackTz: r.slack_tz,
+          nudgeTime: r.nudge_time,
+          reviewDays: r.review_days,
+        }),
+      );
+    },
+    // Compare-and-set, correct under READ COMMITTED: a second writer re-checks the WHERE once the first commits.
+    async advanceReminder(t, next) {
+      return (
+        (await q.run('UPDATE users SET next_reminder_at = $1 WHERE workspace_id = $2 AND user_id = $3 AND next_reminder_at IS NOT DISTINCT FROM $4', [
+          next,
+          t.workspaceId,
+          t.userId,
+          t.nextReminderAt,
+        ])) > 0
+      );
+    },
+    async setNextReminder(ws, user, at) {
+      await q.run('UPDATE users SET next_reminder_at = $1 WHERE workspace_id = $2 AND user_id = $3', [at, ws, user]);
+    },
+    async dueCards(ws, user, now, limit) {
+      const rows = await q.rows<CardRow>(
+        `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND due_at <= $3
+         ORDER BY due_at, question_id COLLATE "C" LIMIT $4`,
+        [ws, user, now, limit],
+      );
+      return rows.map(toQuestionCard);
+    },
+    async dueCount(ws, user, now) {
+      const [row] = await q.rows<{ n: number }>('SELECT count(*) AS n FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND due_at <= $3', [
+        ws,
+        user,
+        now,
+      ]);
+      return row!.n;
+    },
+    async nextDue(ws, user, after) {
+      const [row] = await q.rows<{ due_at: Date | null }>(
+        'SELECT min(due_at) AS due_at FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND due_at > $3',
+        [ws, user, after],
+      );
+      return row?.due_at ?? undefined;
+    },
+    async cardsOf(ws, user) {
+      const rows = await q.rows<CardRow>(`SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 ORDER BY question_id COLLATE "C"`, [
+        ws,
+        user,
+      ]);
+      return rows.map(toQuestionCard);
+    },
+    async logOf(ws, user) {
+      const rows = await q.rows<LogRow>(
+        `SELECT ${LOG_COLUMNS}
+         FROM review_log WHERE workspace_id = $1 AND user_id = $2 ORDER BY reviewed_at, id`,
+        [ws, user],
+      );
+      return rows.map(toLogged);
+    },
+    async learnersWithDueCards(now, limit, after) {
+      const rows = await q.rows<{ workspace_id: string; user_id: string; due: number }>(LEARNERS_WITH_DUE_CARDS, [
+        now,
+        after?.workspaceId ?? null,
+        after?.userId ?? null,
+        limit,
+      ]);
+      return rows.map((r): LearnerDue => ({ workspaceId: r.workspace_id, userId: r.user_id, due: r.due }));
+    },
+  };
+}
