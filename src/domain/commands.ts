@@ -17,7 +17,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'tracks', usage: 'tracks', example: '/aipath tracks', summary: 'The study tracks, who each is for, length and target exams' },
   { name: 'start', usage: 'start <track>', example: '/aipath start devops', summary: 'Join a track (your progress in other tracks is kept)' },
   { name: 'status', usage: 'status', example: '/aipath status', summary: 'Your week, milestone, progress, streak and next nudge' },
-  { name: 'done', usage: 'done', example: '/aipath done', summary: "Mark this week's milestone done" },
+  { name: 'done', usage: 'done [week]', example: '/aipath done 2', summary: "Mark this week's milestone done, or a past week's to catch up" },
   { name: 'pause', usage: 'pause [days]', example: '/aipath pause 7', summary: 'Pause your nudges, for good or for some days' },
   { name: 'resume', usage: 'resume', example: '/aipath resume', summary: 'Resume your nudges' },
   { name: 'stop', usage: 'stop', example: '/aipath stop', summary: 'Leave your track (history is kept)' },
@@ -28,8 +28,19 @@ export const COMMANDS: readonly CommandInfo[] = [
     summary: 'An AWS service card (when to pick it, exam relevance, docs), or the services behind a topic such as RAG',
   },
   { name: 'cert', usage: 'cert <exam>', example: '/aipath cert aip-c01', summary: 'A certification card: domains, format, status, prep' },
-  { name: 'tip', usage: 'tip', example: '/aipath tip', summary: 'An exam tip for your track' },
-  { name: 'quiz', usage: 'quiz', example: '/aipath quiz', summary: 'A practice question just for you' },
+  {
+    name: 'tip',
+    usage: 'tip [exam|service]',
+    example: '/aipath tip bedrock',
+    summary: "An exam tip: for your track's current exam, or for the exam or service you name",
+  },
+  {
+    name: 'quiz',
+    usage: 'quiz [exam] [domain]',
+    example: '/aipath quiz aip-c01 2',
+    summary:
+      "A practice question just for you: your track's current exam, or the exam and domain you name (up to 10 right answers a day score points; practice beyond still trains your reviews)",
+  },
   {
     name: 'review',
     usage: 'review',
@@ -59,9 +70,9 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'unsubscribe', usage: 'unsubscribe', example: '/aipath unsubscribe', summary: 'Stop posting in this channel', admin: true },
   {
     name: 'settings',
-    usage: 'settings [time HH:MM | tz <Area/City> | leaderboard on|off | reviews on|off]',
+    usage: 'settings [time HH:MM | tz <Area/City> | leaderboard on|off | reviews on|off | days all|weekdays]',
     example: '/aipath settings tz America/New_York',
-    summary: 'Your nudge time, timezone, leaderboard visibility and review reminders',
+    summary: 'Your nudge time, timezone, leaderboard visibility, review reminders and study days (weekdays: weekends never break your streak)',
   },
   { name: 'forget-me', usage: 'forget-me', example: '/aipath forget-me', summary: 'Delete everything aipath stores about you' },
 ];
@@ -73,14 +84,14 @@ export type Command =
   | { name: 'tracks' }
   | { name: 'start'; track: string }
   | { name: 'status' }
-  | { name: 'done' }
+  | { name: 'done'; week?: number }
   | { name: 'pause'; days?: number }
   | { name: 'resume' }
   | { name: 'stop' }
   | { name: 'service'; query: string }
   | { name: 'cert'; query: string }
-  | { name: 'tip' }
-  | { name: 'quiz' }
+  | { name: 'tip'; about?: string }
+  | { name: 'quiz'; exam?: string; domain?: number }
   | { name: 'review' }
   | { name: 'readiness'; exam?: string }
   | { name: 'exam'; action: 'show' }
@@ -93,6 +104,7 @@ export type Command =
   | { name: 'settings'; setting: 'tz'; value: string }
   | { name: 'settings'; setting: 'leaderboard'; value: boolean }
   | { name: 'settings'; setting: 'reviews'; value: boolean }
+  | { name: 'settings'; setting: 'days'; value: 'all' | 'weekdays' }
   | { name: 'settings'; setting: 'show' }
   | { name: 'forget-me' };
 
@@ -107,6 +119,11 @@ const TZ_EXAMPLE = 'Use an IANA timezone name such as `Europe/London`, `America/
 
 const queryArg = z.string().trim().min(1).max(100);
 const daysArg = z.coerce.number().int().min(1).max(365);
+const weekArg = z
+  .string()
+  .regex(/^\d{1,3}$/)
+  .transform(Number)
+  .pipe(z.number().int().min(1));
 
 /** Turns the text after `/aipath` into a command, or a friendly reason it is not one. */
 export function parseCommand(raw: string): ParseResult {
@@ -125,16 +142,22 @@ export function parseCommand(raw: string): ParseResult {
       return { ok: true, command: { name: 'help' } };
     case 'tracks':
     case 'status':
-    case 'done':
     case 'resume':
     case 'stop':
-    case 'tip':
-    case 'quiz':
     case 'review':
     case 'unsubscribe':
     case 'forget-me':
-      if (args.length > 0 && sub !== 'tip' && sub !== 'quiz') return fail(sub, `\`${sub}\` takes no arguments.`);
+      if (args.length > 0) return fail(sub, `\`${sub}\` takes no arguments.`);
       return { ok: true, command: { name: sub } as Command };
+    case 'tip': {
+      if (args.length === 0) return { ok: true, command: { name: 'tip' } };
+      const about = queryArg.safeParse(argText);
+      return about.success
+        ? { ok: true, command: { name: 'tip', about: about.data } }
+        : fail('tip', 'Which exam or service? For example `/aipath tip bedrock`.');
+    }
+    case 'quiz':
+      return parseQuiz(args);
     case 'start': {
       const track = queryArg.safeParse(argText);
       if (!track.success) return fail('start', 'Which track? For example `/aipath start devops`. See `/aipath tracks` for all of them.');
@@ -146,6 +169,13 @@ export function parseCommand(raw: string): ParseResult {
       if (!query.success)
         return fail(sub, sub === 'service' ? 'Which service? For example `/aipath service bedrock`.' : 'Which exam? For example `/aipath cert aip-c01`.');
       return { ok: true, command: { name: sub, query: query.data } };
+    }
+    case 'done': {
+      // `done`, `done 3`, `done week 3`: which week exists is the use case's business.
+      if (args.length === 0) return { ok: true, command: { name: 'done' } };
+      const week = weekArg.safeParse(argText.replace(/^w(eek)?\s*/i, ''));
+      if (!week.success) return fail('done', 'Give a week number, for example `/aipath done 2`, or nothing for this week.');
+      return { ok: true, command: { name: 'done', week: week.data } };
     }
     case 'pause': {
       if (args.length === 0) return { ok: true, command: { name: 'pause' } };
@@ -226,6 +256,12 @@ function parseSettings(args: string[]): ParseResult {
       const tz = canonicalZone(value);
       return tz ? { ok: true, command: { name: 'settings', setting: 'tz', value: tz } } : fail('settings', `That is not a timezone I know. ${TZ_EXAMPLE}`);
     }
+    case 'days': {
+      const v = value.toLowerCase();
+      if (v !== 'all' && v !== 'weekdays')
+        return fail('settings', 'Use `all` (every day counts) or `weekdays` (Monday to Friday), for example `/aipath settings days weekdays`.');
+      return { ok: true, command: { name: 'settings', setting: 'days', value: v } };
+    }
     case 'leaderboard':
     case 'reviews': {
       const which = setting.toLowerCase() as 'leaderboard' | 'reviews';
@@ -236,7 +272,7 @@ function parseSettings(args: string[]): ParseResult {
     default:
       return fail(
         'settings',
-        'Settings are `time HH:MM`, `tz <Area/City>`, `leaderboard on|off` and `reviews on|off`, for example `/aipath settings time 08:30`.',
+        'Settings are `time HH:MM`, `tz <Area/City>`, `leaderboard on|off`, `reviews on|off` and `days all|weekdays`, for example `/aipath settings time 08:30`.',
       );
   }
 }
@@ -250,4 +286,20 @@ function parseExam(args: string[]): ParseResult {
   if (args.length < 2 || !queryArg.safeParse(exam).success)
     return fail('exam', 'Give the exam and its date, for example `/aipath exam aif-c01 2027-02-15`, or `/aipath exam clear`.');
   return { ok: true, command: { name: 'exam', action: 'set', exam, date } };
+}
+
+/** `quiz`, `quiz <exam>`, `quiz <exam> <domain>`, or `quiz <domain>` (of the learner's current exam). */
+function parseQuiz(args: string[]): ParseResult {
+  const domainArg = z.coerce.number().int().min(1).max(9);
+  const usage = 'Name an exam and, if you like, one of its domains by number, for example `/aipath quiz aip-c01 2`.';
+  if (args.length === 0) return { ok: true, command: { name: 'quiz' } };
+  if (args.length === 1) {
+    const domain = domainArg.safeParse(args[0]);
+    if (domain.success) return { ok: true, command: { name: 'quiz', domain: domain.data } };
+    const exam = queryArg.safeParse(args[0]);
+    return exam.success ? { ok: true, command: { name: 'quiz', exam: exam.data } } : fail('quiz', usage);
+  }
+  const domain = domainArg.safeParse(args.at(-1));
+  const exam = queryArg.safeParse(args.slice(0, -1).join(' '));
+  return domain.success && exam.success ? { ok: true, command: { name: 'quiz', exam: exam.data, domain: domain.data } } : fail('quiz', usage);
 }

@@ -9,6 +9,26 @@ export function nextWeeklyAt(now: Date, tz: string, hhmm: string, weekday = 1): 
   return candidate;
 }
 
+/**
+ * A learner's next weekly nudge strictly after `now`: the next local Monday at `hhmm`, but never on or before the
+ * local date they joined (`startedOn`). Week 1 runs from joining to the first Monday after it (see plan.ts), so a
+ * learner who joins on a Monday before their nudge time is not nudged an hour later about what they just saw.
+ */
+export function nextNudgeAt(now: Date, tz: string, hhmm: string, startedOn: string): DateTime {
+  // One millisecond before the first local midnight after the join date, so a 00:00 nudge on that Monday counts.
+  const joinDayEnds = DateTime.fromISO(startedOn, { zone: tz }).plus({ days: 1 }).minus({ milliseconds: 1 });
+  return nextWeeklyAt(new Date(Math.max(now.getTime(), joinDayEnds.toMillis())), tz, hhmm);
+}
+
+/**
+ * When a pause of `days` days made at `now` ends: at the start (00:00) of the learner's local day `days` days on,
+ * not `days` × 24 h after the click. "Snooze a week" right after Monday's nudge thus ends before the next
+ * Monday's nudge, which comes as usual: one week of silence, not two.
+ */
+export function pauseEndsAt(now: Date, tz: string, days: number): DateTime {
+  return DateTime.fromJSDate(now, { zone: tz }).startOf('day').plus({ days });
+}
+
 /** "Mon 23 Nov, 09:00 Europe/London": how a person reads a due time. */
 export function formatLocal(dt: DateTime): string {
   return `${dt.toFormat('ccc d LLL, HH:mm')} ${dt.zoneName}`;

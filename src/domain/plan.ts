@@ -12,9 +12,32 @@ export function daysBetween(fromDate: string, toDate: string): number {
   return Math.round(b.diff(a, 'days').days);
 }
 
-/** Week 1 is the seven local days starting on the enrolment day. */
+/**
+ * The first Monday strictly after the join date: where week 2 starts. A learner who joins on a Monday has a
+ * full week 1 (their first nudge is the next Monday's); one who joins on a Sunday has a one-day week 1.
+ */
+function firstMondayAfter(startedOn: string): string {
+  const joined = DateTime.fromISO(startedOn, { zone: 'UTC' });
+  return joined.plus({ days: 8 - joined.weekday }).toISODate()!;
+}
+
+/**
+ * Weeks follow the weekly nudge, which comes on Mondays: week 1 runs from the local join date to the first Monday
+ * after it, and each Monday opens the next week, so the Monday nudge always announces the week it opens. Week n
+ * (n ≥ 2) starts on the (n − 1)th Monday after the join date; the join date itself never opens week 2, and
+ * no nudge comes on it (see nextNudgeAt in due.ts). Counted in local dates, so only the calendar matters.
+ */
 export function weekNumber(startedOn: string, today: string): number {
-  return Math.floor(daysBetween(startedOn, today) / 7) + 1;
+  const days = daysBetween(firstMondayAfter(startedOn), today);
+  return days < 0 ? 1 : Math.floor(days / 7) + 2;
+}
+
+/** The local date on which week `week` starts: the join date for week 1, a Monday for every later week. */
+export function weekStartsOn(startedOn: string, week: number): string {
+  if (week <= 1) return startedOn;
+  return DateTime.fromISO(firstMondayAfter(startedOn), { zone: 'UTC' })
+    .plus({ weeks: week - 2 })
+    .toISODate()!;
 }
 
 export interface PlanPosition {

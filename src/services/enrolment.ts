@@ -1,13 +1,13 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Certification, Track } from '../content/schema.js';
-import { nextDailyAt, nextWeeklyAt } from '../domain/due.js';
-import { localDate, planPosition } from '../domain/plan.js';
+import { nextDailyAt, nextNudgeAt, nextWeeklyAt, pauseEndsAt } from '../domain/due.js';
+import { localDate, planPosition, weekStartsOn } from '../domain/plan.js';
 import { POINTS } from '../domain/scoring.js';
 import type { Enrolment, Repositories } from '../ports/store.js';
 import { recordStudyAction } from './activity.js';
 import type { Caller, NotFound, StudyDeps } from './context.js';
 import { adminNotices } from './notices.js';
-import { type LearnerProgress, learnerProgress, nextNudgeText } from './progress.js';
+import { effectiveEnrolment, type LearnerProgress, learnerProgress, nextNudgeText } from './progress.js';
 
 export type NotEnrolled = { kind: 'not-enrolled' };
 
@@ -22,9 +22,12 @@ export type DoneResult =
   | NotEnrolled
   | { kind: 'left'; track: Track }
   | { kind: 'already-done'; week: number; title: string }
-  | { kind: 'done'; week: number; title: string; earned: number; streak: number };
+  /** `/aipath done <week>` for a week not started yet: it starts on `startsOn` (a local date). */
+  | { kind: 'future-week'; week: number; current: number; startsOn: string }
+  | { kind: 'no-such-week'; week: number; totalWeeks: number; track: Track }
+  | { kind: 'done'; week: number; title: string; earned: number; streak: number; current: boolean };
 
-export type PauseResult = NotEnrolled | { kind: 'nothing-to-pause'; track: Track } | { kind: 'paused'; until?: DateTime };
+export type PauseResult = NotEnrolled | { kind: 'nothing-to-pause'; track: Track } | { kind: 'paused'; until?: DateTime; nextNudge: string };
 
 export type ResumeResult =
   | NotEnrolled
@@ -49,7 +52,7 @@ export async function start(deps: StudyDeps, caller: Caller, query: string): Pro
     const current = await tx.enrolments.current(caller.workspaceId, caller.userId);
     if (current?.trackId === track.id && current.status !== 'stopped') return { enrolment: current, resumed: false, alreadyCurrent: true };
     const switched = await tx.enrolments.switchTo(caller.workspaceId, caller.userId, track.id, today, caller.now);
-    await scheduleNudges(tx, caller, switched.enrolment.id, tz);
+    await scheduleNudges(tx, caller, switched.enrolment.id, tz, switched.enrolment.startedOn);
     return { ...switched, alreadyCurrent: false };
   });
   return {
@@ -63,10 +66,14 @@ export async function start(deps: StudyDeps, caller: Caller, query: string): Pro
   };
 }
 
-/** The weekly nudge falls due on the learner's next local Monday at their nudge time. */
-export async function scheduleNudges(tx: Repositories, caller: Caller, enrolmentId: number, tz: string): Promise<void> {
+/**
+ * The weekly nudge falls due on the learner's next local Monday at their nudge time; never on the day they joined
+ * (`startedOn`, the enrolment's local join date): the first nudge opens week 2 (see weekNumber in plan.ts).
+ */
+export async function scheduleNudges(tx: Repositories, caller: Caller, enrolmentId: number, tz: string, startedOn?: string): Promise<void> {
   const nudgeTime = (await tx.users.get(caller.workspaceId, caller.userId))?.nudgeTime ?? '09:00';
-  await tx.enrolments.setNextNudge(enrolmentId, nextWeeklyAt(caller.now, tz, nudgeTime).toJSDate());
+  const next = startedOn ? nextNudgeAt(caller.now, tz, nudgeTime, startedOn) : nextWeeklyAt(caller.now, tz, nudgeTime);
+  await tx.enrolments.setNextNudge(enrolmentId, next.toJSDate());
   await scheduleReminders(tx, caller, tz);
 }
 
@@ -92,23 +99,29 @@ export async function status(deps: StudyDeps, caller: Caller): Promise<StatusRes
   return { kind: 'status', progress: await learnerProgress(deps, caller, profile.tz, cur.enrolment, cur.track), notices };
 }
 
-/** Marks this week's milestone done, once, with its points and the day's study. */
-export async function done(deps: StudyDeps, caller: Caller): Promise<DoneResult> {
+/**
+ * Marks a week's milestone done, once, with its points and the day's study: this week's without `week`, or a past
+ * week's to catch up. A week not started yet, or beyond the track, is refused and changes nothing.
+ */
+export async function done(deps: StudyDeps, caller: Caller, week?: number): Promise<DoneResult> {
   const cur = await current(deps, caller);
   if (!cur) return { kind: 'not-enrolled' };
   const { enrolment, track } = cur;
   if (enrolment.status === 'stopped') return { kind: 'left', track };
   const { tz } = await caller.profile();
   const position = planPosition(track, enrolment.startedOn, localDate(caller.now, tz));
-  const title = position.milestone!.title;
+  const target = week ?? position.week;
+  if (target > position.totalWeeks) return { kind: 'no-such-week', week: target, totalWeeks: position.totalWeeks, track };
+  if (target > position.week) return { kind: 'future-week', week: target, current: position.week, startsOn: weekStartsOn(enrolment.startedOn, target) };
+  const title = track.weeks[target - 1]!.title;
   const outcome = await deps.store.transaction(async (tx) => {
-    if (!(await tx.enrolments.markDone(enrolment.id, position.week, caller.now))) return undefined;
-    const paid = await tx.points.award(caller.workspaceId, caller.userId, 'milestone', `${enrolment.id}:${position.week}`, POINTS.milestone, caller.now);
+    if (!(await tx.enrolments.markDone(enrolment.id, target, caller.now))) return undefined;
+    const paid = await tx.points.award(caller.workspaceId, caller.userId, 'milestone', `${enrolment.id}:${target}`, POINTS.milestone, caller.now);
     const study = await recordStudyAction(tx, caller.workspaceId, caller.userId, tz, caller.now);
     return { earned: (paid ? POINTS.milestone : 0) + study.bonus, streak: study.streak };
   });
-  if (!outcome) return { kind: 'already-done', week: position.week, title };
-  return { kind: 'done', week: position.week, title, ...outcome };
+  if (!outcome) return { kind: 'already-done', week: target, title };
+  return { kind: 'done', week: target, title, current: target === position.week, ...outcome };
 }
 
 /** Pauses the weekly nudges, for `days` or until resumed. */
@@ -118,12 +131,14 @@ export async function pause(deps: StudyDeps, caller: Caller, days: number | unde
   const { enrolment, track } = cur;
   if (enrolment.status === 'stopped' || enrolment.status === 'finished') return { kind: 'nothing-to-pause', track };
   const { tz } = await caller.profile();
-  const until = days ? DateTime.fromJSDate(caller.now).plus({ days }) : undefined;
+  // A pause of N days ends at the start of the learner's local day N days on (see pauseEndsAt).
+  const until = days ? pauseEndsAt(caller.now, tz, days) : undefined;
   await deps.store.enrolments.setStatus(enrolment.id, 'paused', caller.now, {
     pausedUntil: until?.toJSDate() ?? null,
     reason: days ? `for ${days} day${days === 1 ? '' : 's'}` : 'by you',
   });
-  return { kind: 'paused', until: until?.setZone(tz) };
+  const paused = { ...enrolment, status: 'paused' as const, pausedUntil: until?.toJSDate() ?? null };
+  return { kind: 'paused', until: until?.setZone(tz), nextNudge: await nextNudgeText(deps, caller, tz, paused) };
 }
 
 /** Turns paused nudges back on; a track the learner left is rejoined only with `start`. */
@@ -134,10 +149,16 @@ export async function resume(deps: StudyDeps, caller: Caller): Promise<ResumeRes
   // Leaving a track is undone by choosing it again, so that nobody restarts it by accident.
   if (enrolment.status === 'stopped') return { kind: 'left', track };
   if (enrolment.status !== 'paused') return { kind: 'already-on', track };
+  // A timed pause that has ended is over already: the stored status catches up (the scheduler would at the next
+  // nudge), and the nudge keeps its time.
+  if (effectiveEnrolment(enrolment, caller.now).status !== 'paused') {
+    await deps.store.enrolments.setStatus(enrolment.id, 'active', caller.now);
+    return { kind: 'already-on', track };
+  }
   const { tz } = await caller.profile();
   await deps.store.transaction(async (tx) => {
     await tx.enrolments.setStatus(enrolment.id, 'active', caller.now);
-    await scheduleNudges(tx, caller, enrolment.id, tz);
+    await scheduleNudges(tx, caller, enrolment.id, tz, enrolment.startedOn);
   });
   return { kind: 'resumed', track, nextNudge: await nextNudgeText(deps, caller, tz, { ...enrolment, status: 'active' }) };
 }

@@ -3,11 +3,12 @@ import type { Certification, Concept, Service, Tip, Track } from '../content/sch
 import { certStatusOn } from '../domain/lifecycle.js';
 import { forTrack } from '../domain/pools.js';
 import type { Caller, Candidate, NotFound, StudyDeps } from './context.js';
+import { studyExam } from './reviews.js';
 
 export type ServiceCard = { kind: 'service'; service: Service; related: Service[]; replacement: Service | undefined };
 export type ConceptCard = { kind: 'concept'; concept: Concept; services: Service[] };
 export type CertCard = { kind: 'cert'; cert: Certification; status: Certification['status']; successor: Certification | undefined; tracks: Track[] };
-export type TipCard = { kind: 'tip'; tip: Tip; services: Service[] } | { kind: 'no-tips' };
+export type TipCard = { kind: 'tip'; tip: Tip; services: Service[] } | { kind: 'no-tips'; about?: string };
 export type Catalogue = { kind: 'tracks'; tracks: Track[]; certOf: (id: string) => Certification | undefined };
 
 const existing = <T>(items: (T | undefined)[]): T[] => items.filter((i) => i !== undefined);
@@ -71,10 +72,25 @@ export function catalogue(deps: StudyDeps): Catalogue {
   return { kind: 'tracks', tracks: deps.content.tracks, certOf: (id) => deps.content.certification(id) };
 }
 
-/** A tip for the caller's track: those tagged with it plus the untagged ones meant for everyone. */
-export async function tipForCaller(deps: StudyDeps, caller: Caller): Promise<TipCard> {
-  const trackId = (await deps.store.enrolments.current(caller.workspaceId, caller.userId))?.trackId;
-  const pool = forTrack(deps.content.tips, trackId);
+/**
+ * A tip about the exam or service the caller names, else about the exam their study is for (their exam
+ * date's, or their track's current phase), else from their track's pool (tagged with it, or for everyone).
+ */
+export async function tipForCaller(deps: StudyDeps, caller: Caller, about?: string): Promise<TipCard | NotFound> {
+  let pool: Tip[];
+  if (about) {
+    const cert = findCert(deps, about, caller.now);
+    const service = cert.kind === 'cert' ? undefined : findService(deps, about);
+    if (cert.kind === 'cert') pool = deps.content.tips.filter((t) => t.certs.includes(cert.cert.id));
+    else if (service?.kind === 'service') pool = deps.content.tips.filter((t) => t.services.includes(service.service.id));
+    else return service?.kind === 'not-found' ? service : cert;
+    if (pool.length === 0) return { kind: 'no-tips', about };
+  } else {
+    const cert = await studyExam(deps, caller);
+    const trackId = (await deps.store.enrolments.current(caller.workspaceId, caller.userId))?.trackId;
+    const ofCert = cert ? deps.content.tips.filter((t) => t.certs.includes(cert.id)) : [];
+    pool = ofCert.length > 0 ? ofCert : forTrack(deps.content.tips, trackId);
+  }
   const tip = pool[Math.floor(deps.random() * pool.length)];
   if (!tip) return { kind: 'no-tips' };
   return { kind: 'tip', tip, services: existing(tip.services.map((id) => deps.content.service(id))) };

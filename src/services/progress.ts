@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { formatLocal, nextWeeklyAt } from '../domain/due.js';
+import { formatLocal, nextNudgeAt } from '../domain/due.js';
 import { localDate, planPosition } from '../domain/plan.js';
 import type { Track, Week } from '../content/schema.js';
 import type { Enrolment } from '../ports/store.js';
@@ -17,23 +17,37 @@ export interface LearnerProgress {
   statusNote?: string;
   nextNudge: string;
   streak: number;
+  /** Streak freezes banked (earned by a full week of study days; a missed study day spends one). */
+  freezes: number;
   points: number;
   rank: number | undefined;
 }
 
+/**
+ * The enrolment as it stands at `now`: a timed pause whose end has passed reads as active, before the scheduler
+ * flips the stored status at the next nudge. Every read (status, Home, resume, the next nudge) goes through this.
+ */
+export function effectiveEnrolment(enrolment: Enrolment, now: Date): Enrolment {
+  if (enrolment.status !== 'paused' || !enrolment.pausedUntil || enrolment.pausedUntil > now) return enrolment;
+  return { ...enrolment, status: 'active', pausedUntil: null, statusReason: null, pausedBy: null };
+}
+
 /** When the next weekly nudge comes, in words: after a timed pause ends, never once stopped or finished. */
-export async function nextNudgeText(deps: StudyDeps, ctx: Caller, tz: string, enrolment: Enrolment | undefined): Promise<string> {
+export async function nextNudgeText(deps: StudyDeps, ctx: Caller, tz: string, stored: Enrolment | undefined): Promise<string> {
+  const enrolment = stored && effectiveEnrolment(stored, ctx.now);
   if (!enrolment || enrolment.status === 'stopped' || enrolment.status === 'finished') return 'none';
   const user = await deps.store.users.get(ctx.workspaceId, ctx.userId);
   let from = ctx.now;
   if (enrolment.status === 'paused') {
     if (!enrolment.pausedUntil) return 'paused until you resume';
-    from = new Date(Math.max(ctx.now.getTime(), enrolment.pausedUntil.getTime()));
+    // A nudge due at the very instant the pause ends goes out (the scheduler sends when the pause ended by then).
+    from = new Date(Math.max(ctx.now.getTime(), enrolment.pausedUntil.getTime() - 1));
   }
-  return formatLocal(nextWeeklyAt(from, tz, user?.nudgeTime ?? '09:00'));
+  return formatLocal(nextNudgeAt(from, tz, user?.nudgeTime ?? '09:00', enrolment.startedOn));
 }
 
-export async function learnerProgress(deps: StudyDeps, ctx: Caller, tz: string, enrolment: Enrolment, track: Track): Promise<LearnerProgress> {
+export async function learnerProgress(deps: StudyDeps, ctx: Caller, tz: string, stored: Enrolment, track: Track): Promise<LearnerProgress> {
+  const enrolment = effectiveEnrolment(stored, ctx.now);
   const position = planPosition(track, enrolment.startedOn, localDate(ctx.now, tz));
   const done = await deps.store.enrolments.doneWeeks(enrolment.id);
   const pausedNote =

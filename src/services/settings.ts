@@ -1,4 +1,4 @@
-import type { User } from '../ports/store.js';
+import type { ReviewDays, User } from '../ports/store.js';
 import type { Caller, StudyDeps } from './context.js';
 import { scheduleNudges, scheduleReminders } from './enrolment.js';
 
@@ -7,6 +7,8 @@ export type SettingChange =
   | { setting: 'tz'; value: string }
   | { setting: 'leaderboard'; value: boolean }
   | { setting: 'reviews'; value: boolean }
+  /** The learner's study days: streaks count them only, and review reminders come on them only. */
+  | { setting: 'days'; value: ReviewDays }
   | { setting: 'show' };
 
 export type SettingsResult = { kind: 'shown'; user: User | undefined; tz: string } | { kind: 'changed'; change: Exclude<SettingChange, { setting: 'show' }> };
@@ -23,6 +25,7 @@ export async function settings(deps: StudyDeps, caller: Caller, change: SettingC
     if (change.setting === 'time') await tx.users.setNudgeTime(ws, user, change.value);
     else if (change.setting === 'tz') await tx.users.setTzOverride(ws, user, change.value);
     else if (change.setting === 'leaderboard') await tx.users.setOnLeaderboard(ws, user, change.value);
+    else if (change.setting === 'days') await tx.users.setReviewDays(ws, user, change.value);
     else {
       await tx.users.setReviewsOn(ws, user, change.value);
       if (change.value) await scheduleReminders(tx, caller, profile.tz);
@@ -31,7 +34,7 @@ export async function settings(deps: StudyDeps, caller: Caller, change: SettingC
     const enrolment = await tx.enrolments.current(ws, user);
     const movesNudge = change.setting === 'time' || change.setting === 'tz';
     if (enrolment && movesNudge && (enrolment.status === 'active' || enrolment.status === 'paused')) {
-      await scheduleNudges(tx, caller, enrolment.id, change.setting === 'tz' ? change.value : profile.tz);
+      await scheduleNudges(tx, caller, enrolment.id, change.setting === 'tz' ? change.value : profile.tz, enrolment.startedOn);
     }
   });
   return { kind: 'changed', change };

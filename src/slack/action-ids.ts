@@ -100,6 +100,23 @@ export const CardKeyValue: z.ZodType<CardKey, string> = z.codec(
   },
 );
 
+/** A practice exam's question: the exam (its row id) and the question. */
+export interface MockKey {
+  mockId: number;
+  questionId: string;
+}
+export const MockKeyValue: z.ZodType<MockKey, string> = z.codec(
+  z.string().regex(/^\d{1,12}\.[a-z0-9]+(-[a-z0-9]+)*$/),
+  z.object({ mockId: z.number().int().nonnegative(), questionId: RecordId }),
+  {
+    decode: (s) => {
+      const dot = s.indexOf('.');
+      return { mockId: Number(s.slice(0, dot)), questionId: s.slice(dot + 1) };
+    },
+    encode: (k) => `${k.mockId}.${k.questionId}`,
+  },
+);
+
 /** A letter button's option: A to F. */
 const OptionIndex = z.number().int().min(0).max(5);
 
@@ -127,6 +144,8 @@ export const ChannelLetterValue: ValueCodec<LetterAnswer<number>> = letterAnswer
 export const PersonalLetterValue: ValueCodec<LetterAnswer<string>> = letterAnswer(RecordId);
 /** A letter button of a review card: the card as it was shown. */
 export const ReviewLetterValue: ValueCodec<LetterAnswer<CardKey>> = letterAnswer(CardKeyValue);
+/** A letter button of a practice exam's question. */
+export const MockLetterValue: ValueCodec<LetterAnswer<MockKey>> = letterAnswer(MockKeyValue);
 
 const letterMatcher = (prefix: string) => new RegExp(`^${prefix}:[0-5]$`);
 const lookup = (kind: string) => define(new RegExp(`^lookup_${kind}:`), RecordId, (id: string) => `lookup_${kind}:${id}`);
@@ -149,6 +168,8 @@ export const ACTIONS = {
   personalQuizSubmit: define('pquiz_submit', RecordId, () => 'pquiz_submit'),
   reviewLetter: define(letterMatcher('rquiz'), ReviewLetterValue, (v) => `rquiz:${v.option}`),
   reviewSubmit: define('rquiz_submit', CardKeyValue, () => 'rquiz_submit'),
+  mockLetter: define(letterMatcher('mquiz'), MockLetterValue, (v) => `mquiz:${v.option}`),
+  mockSubmit: define('mquiz_submit', MockKeyValue, () => 'mquiz_submit'),
   /** After a right answer: "I guessed" (Hard) or "Too easy" (Easy) instead of Good; the card as graded. */
   feltGuessed: define('felt_guessed', CardKeyValue, () => 'felt_guessed'),
   feltEasy: define('felt_easy', CardKeyValue, () => 'felt_easy'),
@@ -175,14 +196,20 @@ export interface QuizControls<K> {
   letter: ActionDef<LetterAnswer<K>>;
   submit: ActionDef<K>;
 }
-export const QUIZ_CONTROLS: { channel: QuizControls<number>; personal: QuizControls<string>; review: QuizControls<CardKey> } = {
+export const QUIZ_CONTROLS: {
+  channel: QuizControls<number>;
+  personal: QuizControls<string>;
+  review: QuizControls<CardKey>;
+  mock: QuizControls<MockKey>;
+} = {
   channel: { letter: ACTIONS.channelQuizLetter, submit: ACTIONS.channelQuizSubmit },
   personal: { letter: ACTIONS.personalQuizLetter, submit: ACTIONS.personalQuizSubmit },
   review: { letter: ACTIONS.reviewLetter, submit: ACTIONS.reviewSubmit },
+  mock: { letter: ACTIONS.mockLetter, submit: ACTIONS.mockSubmit },
 };
 
 export const isQuizSubmit = (actionId: string) =>
-  ACTIONS.channelQuizSubmit.matches(actionId) || ACTIONS.personalQuizSubmit.matches(actionId) || ACTIONS.reviewSubmit.matches(actionId);
+  [ACTIONS.channelQuizSubmit, ACTIONS.personalQuizSubmit, ACTIONS.reviewSubmit, ACTIONS.mockSubmit].some((def) => def.matches(actionId));
 
 /** An option index as a picker option's value. */
 const PickOptionValue = z.codec(z.string().regex(/^\d{1,2}$/), z.number().int().nonnegative(), {

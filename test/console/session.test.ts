@@ -7,7 +7,6 @@ import { loadConfig } from '../../src/config.js';
 import { runConsole } from '../../src/console/session.js';
 import { createLogger } from '../../src/log.js';
 import { loadContent } from '../../src/content/load.js';
-import { forTrack } from '../../src/domain/pools.js';
 import { shownOrder } from '../../src/domain/question.js';
 import { rightResponse } from '../support/quiz-answers.js';
 
@@ -38,7 +37,7 @@ async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z
 }
 
 describe('console quizzes of every type', () => {
-  const pool = forTrack(loadContent().quiz, 'devops');
+  const pool = loadContent().quiz.filter((q) => q.cert === 'mla-c02');
   it.each(['multiple', 'ordering', 'matching'] as const)('shows a %s question with its pickers and takes :answer', async (type) => {
     const index = pool.findIndex((q) => q.type === type);
     const q = pool[index]!;
@@ -46,7 +45,7 @@ describe('console quizzes of every type', () => {
     // Letters as shown: options keep their letters; steps and answers are shown shuffled.
     const shown = q.type === 'multiple' ? [] : shownOrder(q);
     const letters = q.type === 'multiple' ? right.map((i) => 'ABCDEF'[i]) : right.map((orig) => 'ABCDEF'[shown.indexOf(orig)]);
-    const out = await session(['/aipath start devops', '/aipath quiz', `:answer ${letters.join(' ')}`], undefined, () => (index + 0.5) / pool.length);
+    const out = await session(['/aipath start devops', '/aipath quiz mla-c02', `:answer ${letters.join(' ')}`], undefined, () => (index + 0.5) / pool.length);
     expect(out).toContain(q.question.slice(0, 40));
     expect(out).toContain(':answer');
     expect(out).toMatch(/Right!/);

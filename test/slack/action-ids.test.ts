@@ -16,6 +16,7 @@ const recordId = fc.stringMatching(/^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,4}$/);
 const postId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const option = fc.integer({ min: 0, max: 5 });
 const cardKey = fc.record({ questionId: recordId, reps: fc.integer({ min: 0, max: 999_999 }) });
+const mockKey = fc.record({ mockId: fc.integer({ min: 0, max: 999_999_999_999 }), questionId: recordId });
 
 interface Case {
   name: string;
@@ -82,6 +83,8 @@ const CASES: Case[] = [
   ]),
   kase('channelQuizSubmit', ACTIONS.channelQuizSubmit, postId, [undefined, '', 'x', '-1', '1.5', '1e3', ' 12']),
   kase('personalQuizSubmit', ACTIONS.personalQuizSubmit, recordId, [undefined, '', 'A', 'a b', 'a:1', 'a--b', '<script>']),
+  kase('mockLetter', ACTIONS.mockLetter, fc.record({ key: mockKey, option }), [undefined, '', '12:0', '12.aif-q1:9', 'x.aif-q1:0', '12.AIF:0']),
+  kase('mockSubmit', ACTIONS.mockSubmit, mockKey, [undefined, '', '12', '12.', '.aif-q1', '12.aif q1', '1.5.aif']),
   kase('reviewLetter', ACTIONS.reviewLetter, fc.record({ key: cardKey, option }), [undefined, '', 'aif-q1:0', 'aif-q1.x:0', 'aif-q1.1:7', 'AIF.1:0', '.1:0']),
   ...(['reviewSubmit', 'feltGuessed', 'feltEasy'] as const).map((name) =>
     kase(name, ACTIONS[name], cardKey, [undefined, '', 'aif-q1', 'aif-q1.', 'aif-q1.-1', 'aif-q1.1.2', 'aif q1.1', `aif-q1.${'9'.repeat(7)}`]),
@@ -129,6 +132,8 @@ describe('action ids', () => {
       lookupCert: '^lookup_cert:',
       lookupTrack: '^lookup_track:',
       lookupConcept: '^lookup_concept:',
+      mockLetter: '^mquiz:[0-5]$',
+      mockSubmit: 'mquiz_submit',
       reviewLetter: '^rquiz:[0-5]$',
       reviewSubmit: 'rquiz_submit',
       feltGuessed: 'felt_guessed',

@@ -55,7 +55,8 @@ describe('every /aipath command through signed HTTP requests', () => {
 
   it('pause, resume and stop change the enrolment and say what happens next', async () => {
     expect((await t.commandJson('pause 7', me)).text).toContain('Nudges paused until');
-    expect(await currentOf('U0CMD00001')).toMatchObject({ status: 'paused', pausedUntil: new Date('2026-11-30T03:00:00.000Z') });
+    // Sunday 22 Nov, 22:00 in New York: the pause ends at the start of Sunday 29 Nov there, not 7 × 24 h later.
+    expect(await currentOf('U0CMD00001')).toMatchObject({ status: 'paused', pausedUntil: new Date('2026-11-29T05:00:00.000Z') });
     expect((await t.commandJson('resume', me)).text).toContain('Welcome back');
     expect(await currentOf('U0CMD00001')).toMatchObject({ status: 'active' });
     expect((await t.commandJson('pause 0', me)).text).toContain('1 to 365');

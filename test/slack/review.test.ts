@@ -115,3 +115,34 @@ describe('an exam date', () => {
     expect((await t.commandJson('exam', { user: USER })).text).toContain('No exam date set');
   });
 });
+
+describe('practice what you ask for', () => {
+  const quizIdOf = (blocks: unknown[]) => /"value":"([a-z0-9-]+)(:\d)?"/.exec(JSON.stringify(blocks))?.[1];
+
+  it('/aipath quiz <exam> <domain> gives a question of that exam and domain; without arguments, of the track phase', async () => {
+    for (let i = 0; i < 5; i++) {
+      const q = content.question(quizIdOf((await t.commandJson('quiz aip-c01 2', { user: 'U0ASKQUIZ1' })).blocks)!)!;
+      expect([q.cert, q.domain]).toEqual(['aip-c01', 2]);
+    }
+    const byExam = content.question(quizIdOf((await t.commandJson('quiz mla-c02', { user: 'U0ASKQUIZ1' })).blocks)!)!;
+    expect(byExam.cert).toBe('mla-c02');
+    await t.commandJson('start practitioner', { user: 'U0ASKQUIZ2' });
+    const phase = content.question(quizIdOf((await t.commandJson('quiz', { user: 'U0ASKQUIZ2' })).blocks)!)!;
+    expect(phase.cert).toBe('clf-c02');
+    expect((await t.commandJson('quiz aif-c01 9', { user: 'U0ASKQUIZ1' })).text).toMatch(/AIF-C01 has no domain 9 questions here\. Its domains: 1 \(/);
+    expect((await t.commandJson('quiz aip-c07', { user: 'U0ASKQUIZ1' })).text).toMatch(/couldn't find|Did you mean/);
+  });
+
+  it('/aipath tip <exam|service> gives a tip about it', async () => {
+    for (const [about, check] of [
+      ['bedrock', (tip: { services: string[] }) => tip.services.includes('bedrock')],
+      ['aip-c01', (tip: { certs: string[] }) => tip.certs.includes('aip-c01')],
+    ] as const) {
+      const reply = await t.commandJson(`tip ${about}`, { user: 'U0ASKTIP01' });
+      const tip = content.tips.find((x) => JSON.stringify(reply.blocks).includes(x.text.slice(0, 60).replace(/["\\]/g, '')));
+      expect(tip, about).toBeDefined();
+      expect(check(tip as never), about).toBe(true);
+    }
+    expect((await t.commandJson('tip zzqqxx', { user: 'U0ASKTIP01' })).text).toMatch(/couldn't find|Did you mean/);
+  });
+});

@@ -81,15 +81,23 @@ describe('views render every content record inside the Block Kit limits, uncut',
             status: 'active',
             nextNudge: 'Mon 23 Nov, 09:00 UTC',
             streak: 12,
+            freezes: 2,
             points: 1234,
             rank: 3,
           }),
         );
         fits(weeklyNudgeView({ track, week, milestone, lastWeekDone: false, doneCount: i, late: true }));
+        // With every domain of the longest-named exam answered last week, and this week already done.
+        const cert = content.certifications.reduce((a, b) =>
+          b.domains.map((d) => d.name).join('').length > a.domains.map((d) => d.name).join('').length ? b : a,
+        );
+        const domains = cert.domains.map((d) => ({ number: d.number, name: d.name, answered: 120, correct: 99 }));
+        const lastWeek = { answered: 999, correct: 500, exam: cert.code, domains, reviews: 999, streak: 365, rank: { now: 1000, before: 9999 } };
+        fits(weeklyNudgeView({ track, week, milestone, lastWeekDone: true, weekDone: true, doneCount: i, late: true, lastWeek }));
         const home = homeView({
           tracks: content.tracks,
           notices: [],
-          enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, points: 120, rank: 2 },
+          enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, freezes: 1, points: 120, rank: 2 },
         });
         expect(blockLimitViolations(home.blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
       });

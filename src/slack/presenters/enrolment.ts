@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { formatLocal } from '../../domain/due.js';
 import type { DoneResult, NotEnrolled, PauseResult, ResumeResult, StartResult, StatusResult, StopResult } from '../../services/enrolment.js';
 import { section } from '../views/blocks.js';
@@ -27,14 +28,18 @@ export function presentDone(r: DoneResult): Reply {
       return ephemeral(noticeView(`You left *${r.track.title}*. Rejoin with \`/aipath start ${r.track.id}\`.`));
     case 'already-done':
       return ephemeral(noticeView(`Week ${r.week} (*${r.title}*) was already marked done. Nothing changed.`, ':white_check_mark:'));
+    case 'future-week': {
+      const starts = DateTime.fromISO(r.startsOn).toFormat('ccc d LLL');
+      return ephemeral(
+        noticeView(`Week ${r.week} starts ${starts}; you're in week ${r.current}. Mark it done once it has started. Nothing changed.`, ':calendar:'),
+      );
+    }
+    case 'no-such-week':
+      return ephemeral(noticeView(`*${r.track.title}* has ${r.totalWeeks} weeks, so there is no week ${r.week} to mark. Nothing changed.`, ':calendar:'));
     case 'done': {
       const extras = [r.earned ? `+${r.earned} points` : '', r.streak > 1 ? `${r.streak}-day streak` : ''].filter(Boolean).join(', ');
-      return ephemeral(
-        noticeView(
-          `Week ${r.week} done: *${r.title}*. Nice work!${extras ? ` (${extras})` : ''} See \`/aipath status\` for what's next.`,
-          ':white_check_mark:',
-        ),
-      );
+      const next = r.current ? "See `/aipath status` for what's next." : 'Caught up! `/aipath status` shows this week.';
+      return ephemeral(noticeView(`Week ${r.week} done: *${r.title}*. Nice work!${extras ? ` (${extras})` : ''} ${next}`, ':white_check_mark:'));
     }
   }
 }
@@ -44,7 +49,9 @@ export function presentPause(r: PauseResult): Reply {
   if (r.kind === 'nothing-to-pause') return ephemeral(noticeView(`There are no nudges to pause on *${r.track.title}*.`));
   return ephemeral(
     noticeView(
-      r.until ? `Nudges paused until ${formatLocal(r.until)}. \`/aipath resume\` brings them back sooner.` : 'Nudges paused until you `/aipath resume`.',
+      r.until
+        ? `Nudges paused until ${formatLocal(r.until)}; your next nudge: ${r.nextNudge}. \`/aipath resume\` brings them back sooner.`
+        : 'Nudges paused until you `/aipath resume`.',
       ':double_vertical_bar:',
     ),
   );

@@ -28,7 +28,8 @@ export function presentLookup(r: ServiceCard | ConceptCard | CertCard | NotFound
 
 export const presentCatalogue = (c: Catalogue): Reply => ephemeral(tracksView(c.tracks, c.certOf));
 
-export function presentTip(r: TipCard): Reply {
-  if (r.kind === 'no-tips') return ephemeral(noticeView('There are no tips for your track yet.'));
+export function presentTip(r: TipCard | NotFound): Reply {
+  if (r.kind === 'not-found') return ephemeral(didYouMeanView('service', r.query, r.candidates, r.ambiguous));
+  if (r.kind === 'no-tips') return ephemeral(noticeView(r.about ? `There are no tips about ${r.about} yet.` : 'There are no tips for your track yet.'));
   return ephemeral(tipView(r.tip, r.services));
 }

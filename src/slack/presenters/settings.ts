@@ -16,6 +16,7 @@ export function presentSettings(r: SettingsResult): Reply {
           `• Timezone: *${tz}*, ${tzSource} (\`/aipath settings tz Area/City\`)`,
           `• Leaderboards: *${user && !user.onLeaderboard ? 'hidden' : 'shown'}* to others (\`/aipath settings leaderboard on|off\`)`,
           `• Review reminders: *${user && !user.reviewsOn ? 'off' : 'on'}*, a DM at your nudge time on days with reviews due (\`/aipath settings reviews on|off\`)`,
+          `• Study days: ${user?.reviewDays === 'weekdays' ? '*weekdays*, Monday to Friday: weekends neither break nor extend your streak' : '*every day*'} (\`/aipath settings days all|weekdays\`)`,
           `• Exam: ${user?.examCert && user.examDate ? `*${user.examCert.toUpperCase()}* on *${user.examDate}*` : '*none set*'} (\`/aipath exam <exam> <YYYY-MM-DD>\`)`,
         ].join('\n'),
         ':gear:',
@@ -31,6 +32,15 @@ export function presentSettings(r: SettingsResult): Reply {
     case 'leaderboard':
       return ephemeral(
         noticeView(change.value ? 'You appear on leaderboards again.' : 'You no longer appear on leaderboards; you still see your own standing.', ':trophy:'),
+      );
+    case 'days':
+      return ephemeral(
+        noticeView(
+          change.value === 'weekdays'
+            ? 'Your study days are now weekdays: Saturday and Sunday neither break nor extend your streak, and review reminders come Monday to Friday.'
+            : 'Every day is a study day again: each one counts toward your streak.',
+          ':calendar:',
+        ),
       );
     case 'reviews':
       return ephemeral(

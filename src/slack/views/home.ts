@@ -1,6 +1,6 @@
 import type { HomeState } from '../../services/home.js';
 import { ACTIONS } from '../action-ids.js';
-import { nudgeButtons } from './status.js';
+import { nudgeButtons, streakText } from './status.js';
 import { progressBar } from '../../domain/plan.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, divider, fields, header, section, BLOCK_LIMITS, type Block } from './blocks.js';
@@ -27,7 +27,7 @@ export function homeView(h: HomeState): HomeView {
       fields([
         `*Week*\n${e.week} of ${total}`,
         `*Progress*\n${progressBar(e.doneCount, total)}`,
-        `*Streak*\n${e.streak} day${e.streak === 1 ? '' : 's'}`,
+        `*Streak*\n${streakText(e)}`,
         `*Points*\n${e.points}${e.rank ? ` (rank ${e.rank})` : ''}`,
         `*State*\n${e.status}${e.statusNote ? ` (${e.statusNote})` : ''}`,
         `*Next nudge*\n${e.nextNudge}`,

@@ -3,7 +3,7 @@ import type { ScoredAnswer } from '../../services/quiz.js';
 import type { QuizQuestion } from '../../content/schema.js';
 import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../domain/question.js';
 import { truncate } from '../../domain/text.js';
-import { ACTIONS, type CardKey, QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
+import { ACTIONS, type CardKey, type MockKey, QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
 import { actions, button, context, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
 
 /** Block Kit option text is at most 75 characters. */
@@ -149,6 +149,22 @@ export function answerFeedbackView(f: ScoredAnswer): Message {
     ...feedbackBlocks(q, f.response, verdict, !f.correct || !f.first),
     ...(memory && f.correct ? [actions(feelButtons({ questionId: q.id, reps: memory.reps }))] : []),
     ...(notes.some(Boolean) ? [context(notes.filter(Boolean).join(' · '))] : []),
+  ]);
+}
+
+/** A practice exam's question: no feedback until the end, the clock and the count in view. */
+export function mockQuestionView(
+  q: QuizQuestion,
+  key: MockKey,
+  info: { code: string; index: number; total: number; minutesLeft: number; shortOf?: number },
+): Message {
+  const where = `${info.code} practice exam · question ${info.index} of ${info.total} · ${info.minutesLeft} min left`;
+  return message(`${where}: ${q.question}`, [
+    section(`*${where}*\n\n${body(q)}`),
+    ...answerControls(QUIZ_CONTROLS.mock, key, q),
+    context(
+      `No feedback until the end, as on the exam.${info.shortOf ? ` The real exam has ${info.shortOf} questions; aipath's bank fills ${info.total} of them, by domain weight.` : ''}`,
+    ),
   ]);
 }
 

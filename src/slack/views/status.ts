@@ -12,6 +12,12 @@ export function nudgeButtons(status: LearnerProgress['status']): ButtonSpec[] {
   return status === 'active' ? [{ text: 'Pause nudges', ...ACTIONS.pauseNudges.ref() }] : [];
 }
 
+/** "12 days · 1 freeze banked": the streak, with the freezes that will cover a missed study day. */
+export function streakText(s: Pick<LearnerProgress, 'streak' | 'freezes'>): string {
+  const days = `${s.streak} day${s.streak === 1 ? '' : 's'}`;
+  return s.freezes > 0 ? `${days} · :ice_cube: ${s.freezes} freeze${s.freezes === 1 ? '' : 's'} banked` : days;
+}
+
 export function statusView(s: StatusInput): Message {
   const total = s.track.weeks.length;
   const bar = progressBar(s.doneCount, total);
@@ -30,7 +36,7 @@ export function statusView(s: StatusInput): Message {
       `*Progress*\n${bar} (${s.doneCount}/${total} milestones)`,
       `*State*\n${state}`,
       `*Next nudge*\n${s.nextNudge}`,
-      `*Streak*\n${s.streak} day${s.streak === 1 ? '' : 's'}`,
+      `*Streak*\n${streakText(s)}`,
       `*Points*\n${s.points}${s.rank ? ` (rank ${s.rank} in the workspace)` : ''}`,
     ]),
     ...milestoneBlocks(s.milestone, s.week, total),

@@ -1,0 +1,135 @@
+import type { Certification, QuizQuestion } from '../content/schema.js';
+import { incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
+import { type MockScore, scoreMock, selectMockExam } from '../domain/review/mock-exam.js';
+import type { MockExam } from '../ports/store.js';
+import type { Caller, NotFound, StudyDeps } from './context.js';
+import { findCert } from './lookup.js';
+import { gradeAnswer, studyExam } from './reviews.js';
+
+/** When the exam publishes no length or time, a practice run of this size and pace. */
+const DEFAULT_QUESTIONS = 50;
+const MINUTES_A_QUESTION = 2;
+
+/** A practice exam's question, with where the learner is in it. */
+export interface MockStep {
+  kind: 'question';
+  mock: MockExam;
+  cert: Certification;
+  question: QuizQuestion;
+  index: number;
+  total: number;
+  minutesLeft: number;
+  /** The bank could not fill the exam's length: the learner is told so. */
+  short: { asked: number; exam: number } | undefined;
+}
+
+export interface MockResult {
+  kind: 'finished';
+  cert: Certification;
+  score: MockScore;
+  /** Domain names for the score by domain. */
+  domainNames: Map<number, string>;
+  timedOut: boolean;
+  unanswered: number;
+}
+
+export type MockStart = NotFound | { kind: 'no-exam' } | { kind: 'no-questions'; cert: Certification } | MockStep | MockResult;
+export type MockAnswerOutcome = { kind: 'gone' } | { kind: 'incomplete'; reason: string } | MockStep | MockResult;
+
+const examLength = (cert: Certification) => cert.format?.questions ?? DEFAULT_QUESTIONS;
+
+/**
+ * `/aipath mock [exam]`: a timed practice exam with the exam's number of questions drawn by domain weight, or
+ * the one already under way. No feedback until the end.
+ */
+export async function startMock(deps: StudyDeps, caller: Caller, examQuery?: string): Promise<MockStart> {
+  const { workspaceId: ws, userId: user, now } = caller;
+  const running = await deps.store.mocks.active(ws, user, now);
+  if (running) return nextStep(deps, running, now, caller);
+  let cert: Certification | undefined;
+  if (examQuery) {
+    const found = findCert(deps, examQuery, now);
+    if (found.kind === 'not-found') return found;
+    cert = found.cert;
+  } else cert = await studyExam(deps, caller);
+  if (!cert) return { kind: 'no-exam' };
+  const bank = deps.content.quiz.filter((q) => q.cert === cert.id);
+  const drawn = selectMockExam(bank, cert.domains, examLength(cert), deps.random);
+  if (drawn.questions.length === 0) return { kind: 'no-questions', cert };
+  const minutes = Math.round(((cert.format?.minutes ?? examLength(cert) * MINUTES_A_QUESTION) * drawn.questions.length) / examLength(cert));
+  const mock = await deps.store.transaction(async (tx) => {
+    await tx.users.ensure(ws, user, now);
+    return tx.mocks.start(
+      ws,
+      user,
+      cert.id,
+      drawn.questions.map((q) => q.id),
+      now,
+      new Date(now.getTime() + Math.max(1, minutes) * 60_000),
+    );
+  });
+  return nextStep(deps, mock, now, caller);
+}
+
+/** Records an answer (the first for each question counts), then the next question, or the result at the end. */
+export async function answerMock(
+  deps: StudyDeps,
+  caller: Caller,
+  key: { mockId: number; questionId: string },
+  response: QuizResponse,
+): Promise<MockAnswerOutcome> {
+  const mock = await deps.store.mocks.get(key.mockId);
+  const question = deps.content.question(key.questionId);
+  if (!mock || mock.workspaceId !== caller.workspaceId || mock.userId !== caller.userId || !question || !mock.questionIds.includes(question.id))
+    return { kind: 'gone' };
+  if (!mock.finishedAt && caller.now < mock.endsAt) {
+    const reason = incompleteReason(question, response);
+    if (reason) return { kind: 'incomplete', reason };
+    await deps.store.mocks.answer(mock.id, question.id, response, isCorrect(question, response), caller.now);
+  }
+  return nextStep(deps, mock, caller.now, caller);
+}
+
+/**
+ * The next unanswered question, or, when every question is answered or the time is up, the result: scored by
+ * domain, and every answered question graded into the learner's memory cards so the wrong ones come back
+ * in reviews. Finishing happens once (compare-and-set), whoever gets there first.
+ */
+async function nextStep(deps: StudyDeps, mock: MockExam, now: Date, caller: Caller): Promise<MockStep | MockResult> {
+  const cert = deps.content.certification(mock.cert)!;
+  const answers = await deps.store.mocks.answers(mock.id);
+  const answered = new Map(answers.map((a) => [a.questionId, a]));
+  const timedOut = now >= mock.endsAt;
+  const nextId = mock.questionIds.find((id) => !answered.has(id) && deps.content.question(id));
+  if (nextId && !timedOut && !mock.finishedAt) {
+    return {
+      kind: 'question',
+      mock,
+      cert,
+      question: deps.content.question(nextId)!,
+      index: answered.size + 1,
+      total: mock.questionIds.length,
+      minutesLeft: Math.max(1, Math.ceil((mock.endsAt.getTime() - now.getTime()) / 60_000)),
+      short: mock.questionIds.length < examLength(cert) ? { asked: mock.questionIds.length, exam: examLength(cert) } : undefined,
+    };
+  }
+  if (!mock.finishedAt) {
+    await deps.store.transaction(async (tx) => {
+      if (!(await tx.mocks.finish(mock.id, now))) return;
+      for (const a of answers) await gradeAnswer(tx, caller, a.questionId, a.correct, 'mock');
+    });
+  }
+  const score = scoreMock(
+    mock.questionIds.map((id) => ({ questionId: id, domain: deps.content.question(id)?.domain, correct: answered.get(id)?.correct ?? false })),
+    cert.domains,
+    cert.format?.passingScore,
+  );
+  return {
+    kind: 'finished',
+    cert,
+    score,
+    domainNames: new Map(cert.domains.map((d) => [d.number, d.name])),
+    timedOut: timedOut && answered.size < mock.questionIds.length,
+    unanswered: mock.questionIds.length - answered.size,
+  };
+}
