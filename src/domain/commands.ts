@@ -54,6 +54,12 @@ export const COMMANDS: readonly CommandInfo[] = [
     summary: 'How ready you are for an exam, domain by domain',
   },
   {
+    name: 'mock',
+    usage: 'mock [exam]',
+    example: '/aipath mock aif-c01',
+    summary: "A timed practice exam: the exam's length drawn by domain weight, no feedback until the end, then a score by domain",
+  },
+  {
     name: 'exam',
     usage: 'exam [<exam> <YYYY-MM-DD> | clear]',
     example: '/aipath exam aif-c01 2027-02-15',
@@ -85,7 +91,8 @@ export type Command =
   | { name: 'start'; track: string }
   | { name: 'status' }
   | { name: 'done'; week?: number }
-  | { name: 'pause'; days?: number }
+  /** `snooze`: skip exactly the next nudge (the "Snooze a week" button; not typed). */
+  | { name: 'pause'; days?: number; snooze?: boolean }
   | { name: 'resume' }
   | { name: 'stop' }
   | { name: 'service'; query: string }
@@ -93,6 +100,7 @@ export type Command =
   | { name: 'tip'; about?: string }
   | { name: 'quiz'; exam?: string; domain?: number }
   | { name: 'review' }
+  | { name: 'mock'; exam?: string }
   | { name: 'readiness'; exam?: string }
   | { name: 'exam'; action: 'show' }
   | { name: 'exam'; action: 'clear' }
@@ -199,6 +207,11 @@ export function parseCommand(raw: string): ParseResult {
     }
     case 'exam':
       return parseExam(args);
+    case 'mock': {
+      if (args.length === 0) return { ok: true, command: { name: 'mock' } };
+      const exam = queryArg.safeParse(argText);
+      return exam.success ? { ok: true, command: { name: 'mock', exam: exam.data } } : fail('mock', 'Which exam? For example `/aipath mock aif-c01`.');
+    }
     case 'subscribe':
       return parseSubscribe(args);
     case 'settings':

@@ -22,8 +22,8 @@ export function nextNudgeAt(now: Date, tz: string, hhmm: string, startedOn: stri
 
 /**
  * When a pause of `days` days made at `now` ends: at the start (00:00) of the learner's local day `days` days on,
- * not `days` × 24 h after the click. "Snooze a week" right after Monday's nudge thus ends before the next
- * Monday's nudge, which comes as usual: one week of silence, not two.
+ * not `days` × 24 h after the click, so `pause 7` right after Monday's nudge ends before next Monday's, which
+ * comes as usual. (The "Snooze a week" button skips exactly that next nudge instead: see the pause use case.)
  */
 export function pauseEndsAt(now: Date, tz: string, days: number): DateTime {
   return DateTime.fromJSDate(now, { zone: tz }).startOf('day').plus({ days });

@@ -125,17 +125,23 @@ export async function done(deps: StudyDeps, caller: Caller, week?: number): Prom
 }
 
 /** Pauses the weekly nudges, for `days` or until resumed. */
-export async function pause(deps: StudyDeps, caller: Caller, days: number | undefined): Promise<PauseResult> {
+/**
+ * Pauses the weekly nudges: until resumed, for `days` (ending at the start of the learner's local day then),
+ * or `snooze`: exactly the next nudge is skipped (the pause ends at the start of the day after it).
+ */
+export async function pause(deps: StudyDeps, caller: Caller, days: number | 'snooze' | undefined): Promise<PauseResult> {
   const cur = await current(deps, caller);
   if (!cur) return { kind: 'not-enrolled' };
   const { enrolment, track } = cur;
   if (enrolment.status === 'stopped' || enrolment.status === 'finished') return { kind: 'nothing-to-pause', track };
   const { tz } = await caller.profile();
+  const user = await deps.store.users.get(caller.workspaceId, caller.userId);
+  const skipped = days === 'snooze' ? nextNudgeAt(caller.now, tz, user?.nudgeTime ?? '09:00', enrolment.startedOn) : undefined;
   // A pause of N days ends at the start of the learner's local day N days on (see pauseEndsAt).
-  const until = days ? pauseEndsAt(caller.now, tz, days) : undefined;
+  const until = skipped ? skipped.startOf('day').plus({ days: 1 }) : days && days !== 'snooze' ? pauseEndsAt(caller.now, tz, days) : undefined;
   await deps.store.enrolments.setStatus(enrolment.id, 'paused', caller.now, {
     pausedUntil: until?.toJSDate() ?? null,
-    reason: days ? `for ${days} day${days === 1 ? '' : 's'}` : 'by you',
+    reason: skipped ? 'skipping one nudge' : days ? `for ${days} day${days === 1 ? '' : 's'}` : 'by you',
   });
   const paused = { ...enrolment, status: 'paused' as const, pausedUntil: until?.toJSDate() ?? null };
   return { kind: 'paused', until: until?.setZone(tz), nextNudge: await nextNudgeText(deps, caller, tz, paused) };

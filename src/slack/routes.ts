@@ -5,6 +5,7 @@ import { done, pause, resume, start, status, stop } from '../services/enrolment.
 import { standings } from '../services/leaderboard.js';
 import { catalogue, findCert, findService, tipForCaller } from '../services/lookup.js';
 import { clearExam, setExam, showExam } from '../services/exam.js';
+import { startMock } from '../services/mock.js';
 import { practiceQuestion } from '../services/quiz.js';
 import { nextReview, readinessFor, studyExam } from '../services/reviews.js';
 import { settings } from '../services/settings.js';
@@ -12,6 +13,7 @@ import { presentSubscribe, presentUnsubscribe } from './presenters/channel.js';
 import { presentDone, presentPause, presentResume, presentStart, presentStatus, presentStop } from './presenters/enrolment.js';
 import { presentStandings } from './presenters/leaderboard.js';
 import { presentCatalogue, presentLookup, presentTip } from './presenters/lookup.js';
+import { presentMock } from './presenters/mock.js';
 import { presentPracticeQuestion } from './presenters/quiz.js';
 import { presentClearExam, presentReadiness, presentReviewStep, presentSetExam, presentShowExam } from './presenters/review.js';
 import { ephemeral, type Reply } from './presenters/reply.js';
@@ -30,7 +32,7 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
   start: async (deps, caller, c) => presentStart(await start(deps, caller, c.track)),
   status: async (deps, caller) => presentStatus(await status(deps, caller)),
   done: async (deps, caller, c) => presentDone(await done(deps, caller, c.week)),
-  pause: async (deps, caller, c) => presentPause(await pause(deps, caller, c.days)),
+  pause: async (deps, caller, c) => presentPause(await pause(deps, caller, c.snooze ? 'snooze' : c.days)),
   resume: async (deps, caller) => presentResume(await resume(deps, caller)),
   stop: async (deps, caller) => presentStop(await stop(deps, caller)),
   service: (deps, _caller, c) => presentLookup(findService(deps, c.query), 'service'),
@@ -44,6 +46,7 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
     const cert = found?.cert ?? (await studyExam(deps, caller));
     return cert ? presentReadiness(await readinessFor(deps, caller, cert)) : presentReviewStep({ kind: 'no-exam' });
   },
+  mock: async (deps, caller, c) => presentMock(await startMock(deps, caller, c.exam)),
   exam: async (deps, caller, c) => {
     if (c.action === 'set') return presentSetExam(await setExam(deps, caller, c.exam, c.date));
     if (c.action === 'clear') return presentClearExam(await clearExam(deps, caller));

@@ -98,7 +98,7 @@ describe('pauses', () => {
     expect((await as(user, 'resume')).text).toContain('already on');
   });
 
-  it('“Snooze a week” right after Monday’s nudge silences one week, not two', async () => {
+  it('“Snooze a week” right after Monday’s nudge skips exactly the next nudge; pause 7 skips none', async () => {
     const user = 'U0RHYTHM02';
     at('2026-11-18T12:00:00Z');
     await as(user, 'start devops');
@@ -106,13 +106,26 @@ describe('pauses', () => {
     expect(nudgesTo(user)).toHaveLength(1);
     at('2026-11-23T09:05:00Z');
     const snoozed = await press(user, 'snooze_week');
-    expect(snoozed).toContain('paused until Mon 30 Nov, 00:00');
-    expect(snoozed).toContain('next nudge: Mon 30 Nov, 09:00');
-    expect(await store().enrolments.current(TEAM, user)).toMatchObject({ pausedUntil: new Date('2026-11-30T00:00:00.000Z') });
+    expect(snoozed).toContain('paused until Tue 1 Dec, 00:00');
+    expect(snoozed).toContain('next nudge: Mon 7 Dec, 09:00');
+    expect(await store().enrolments.current(TEAM, user)).toMatchObject({ pausedUntil: new Date('2026-12-01T00:00:00.000Z') });
+    await tick('2026-11-30T09:00:30Z');
+    expect(nudgesTo(user)).toHaveLength(1);
+    await tick('2026-12-07T09:00:30Z');
+    expect(nudgesTo(user)).toHaveLength(2);
+    expect((await store().enrolments.current(TEAM, user))?.status).toBe('active');
+  });
+
+  it('pause 7 right after Monday’s nudge ends before the next one, which comes as usual', async () => {
+    const user = 'U0RHYTHM09';
+    at('2026-11-18T12:00:00Z');
+    await as(user, 'start devops');
+    await tick('2026-11-23T09:00:30Z');
+    at('2026-11-23T09:05:00Z');
+    expect((await as(user, 'pause 7')).text).toContain('paused until Mon 30 Nov, 00:00');
     await tick('2026-11-30T09:00:30Z');
     expect(nudgesTo(user)).toHaveLength(2);
     expect(nudgesTo(user)[1]).toMatch(/^Week 3 of/);
-    expect((await store().enrolments.current(TEAM, user))?.status).toBe('active');
   });
 });
 

@@ -145,7 +145,8 @@ interface ReminderRow {
 const DUE_REMINDERS = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
   WHERE u.reviews_on AND u.next_reminder_at <= $1
     AND EXISTS (SELECT 1 FROM enrolments e
-                WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current AND e.status IN ('active', 'finished'))
+                WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current
+                  AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= $1)))
   ORDER BY u.next_reminder_at, u.workspace_id COLLATE "C", u.user_id COLLATE "C" LIMIT $2`;
 
 export function postgresReviews(q: Queryable): ReviewsRepository {

@@ -165,7 +165,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
   });
 
   const dueReminders = db.prepare<
-    [string, number],
+    [{ now: string; limit: number }],
     {
       workspace_id: string;
       user_id: string;
@@ -177,10 +177,11 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     }
   >(
     `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
-     WHERE u.reviews_on = 1 AND u.next_reminder_at <= ?
+     WHERE u.reviews_on = 1 AND u.next_reminder_at <= @now
        AND EXISTS (SELECT 1 FROM enrolments e
-                   WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1 AND e.status IN ('active', 'finished'))
-     ORDER BY u.next_reminder_at LIMIT ?`,
+                   WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1
+                     AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= @now)))
+     ORDER BY u.next_reminder_at LIMIT @limit`,
   );
   const advanceReminder = db.prepare('UPDATE users SET next_reminder_at = ? WHERE workspace_id = ? AND user_id = ? AND next_reminder_at IS ?');
   const setNextReminder = db.prepare('UPDATE users SET next_reminder_at = ? WHERE workspace_id = ? AND user_id = ?');
@@ -202,7 +203,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     },
     regradeLast: (ws, user, questionId, c, rating) => regradeLast.immediate(ws, user, questionId, c, rating),
     dueReminders: (now, limit) =>
-      dueReminders.all(iso(now), limit).map((r) => ({
+      dueReminders.all({ now: iso(now), limit }).map((r) => ({
         workspaceId: r.workspace_id,
         userId: r.user_id,
         nextReminderAt: new Date(r.next_reminder_at),

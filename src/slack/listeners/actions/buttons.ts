@@ -10,6 +10,8 @@ import { presentForgotten } from '../../presenters/settings.js';
 import { runCommand } from '../../routes.js';
 import { presentRegraded, presentReviewAnswer, presentReviewStep } from '../../presenters/review.js';
 import { answerReview, nextReview, regradeAnswer } from '../../../services/reviews.js';
+import { answerMock } from '../../../services/mock.js';
+import { presentMock } from '../../presenters/mock.js';
 import { responseFromPicks, type QuizResponse } from '../../../domain/question.js';
 import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../domain/commands.js';
@@ -37,7 +39,7 @@ const BUTTON_COMMANDS: [FixedActionDef, Command][] = [
   [ACTIONS.showTracks, { name: 'tracks' }],
   [ACTIONS.pauseNudges, { name: 'pause' }],
   [ACTIONS.resumeNudges, { name: 'resume' }],
-  [ACTIONS.snoozeWeek, { name: 'pause', days: 7 }],
+  [ACTIONS.snoozeWeek, { name: 'pause', snooze: true }],
 ];
 
 async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply) {
@@ -135,6 +137,16 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       await answer(deps, client, body, respond, async (a) => {
         const v = await readAnswer(a, review, (key) => deps.study.content.question(key.questionId));
         return v ? presentReviewAnswer(await answerReview(deps.study, contextOf(deps, client, a), v.key, v.response)) : UNREADABLE_ANSWER;
+      });
+    });
+  }
+  const mock = QUIZ_CONTROLS.mock;
+  for (const def of [mock.letter, mock.submit]) {
+    app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
+      await ack();
+      await answer(deps, client, body, respond, async (a) => {
+        const v = await readAnswer(a, mock, (key) => deps.study.content.question(key.questionId));
+        return v ? presentMock(await answerMock(deps.study, contextOf(deps, client, a), v.key, v.response)) : UNREADABLE_ANSWER;
       });
     });
   }
