@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import { formatLocal, nextNudgeAt } from '../domain/due.js';
 import { localDate, planPosition } from '../domain/plan.js';
-import type { Track, Week } from '../content/schema.js';
+import type { Certification, Track, Week } from '../content/schema.js';
 import type { Enrolment } from '../ports/store.js';
 import { standing } from './activity.js';
 import type { Caller, StudyDeps } from './context.js';
+import { type ExamPlan, showExam } from './exam.js';
+import { readinessFor, studyExam } from './reviews.js';
 
 /** Where a learner stands on their track: the one read model that status and the Home tab both show. */
 export interface LearnerProgress {
@@ -21,6 +23,25 @@ export interface LearnerProgress {
   freezes: number;
   points: number;
   rank: number | undefined;
+  /** The exam the learner studies for: readiness, reviews due, and the plan back from their exam date. */
+  study: StudyPicture | undefined;
+}
+
+export interface StudyPicture {
+  cert: Certification;
+  readiness: number;
+  reviewsDue: number;
+  plan: ExamPlan | undefined;
+}
+
+/** Readiness for the exam the learner studies for, their reviews due, and their exam plan when they set a date. */
+export async function studyPicture(deps: StudyDeps, caller: Caller): Promise<StudyPicture | undefined> {
+  const cert = await studyExam(deps, caller);
+  if (!cert) return undefined;
+  const readiness = await readinessFor(deps, caller, cert);
+  const reviewsDue = await deps.store.reviews.dueCount(caller.workspaceId, caller.userId, caller.now);
+  const exam = await showExam(deps, caller);
+  return { cert, readiness: readiness.overall.readiness, reviewsDue, plan: exam.kind === 'target' ? exam.plan : undefined };
 }
 
 /**
@@ -67,5 +88,6 @@ export async function learnerProgress(deps: StudyDeps, ctx: Caller, tz: string, 
     statusNote: enrolment.pausedBy === 'slack' ? `(Slack answered ${enrolment.statusReason})` : (pausedNote ?? enrolment.statusReason ?? undefined),
     nextNudge: await nextNudgeText(deps, ctx, tz, enrolment),
     ...(await standing(deps, ctx, tz)),
+    study: await studyPicture(deps, ctx),
   };
 }

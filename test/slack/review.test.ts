@@ -110,6 +110,11 @@ describe('an exam date', () => {
     expect(set.text).toMatch(/new questions? a day to see all \d+ by 2027-01-11/);
     expect(await t.app.services.store.users.get(TEAM, USER)).toMatchObject({ examCert: 'aif-c01', examDate: '2027-01-18' });
     expect((await t.commandJson('exam', { user: USER })).text).toContain('to AIF-C01 (2027-01-18)');
+    // Status shows the countdown, the pace of the track, readiness and the reviews due.
+    const status = JSON.stringify((await t.commandJson('status', { user: USER })).blocks);
+    expect(status).toMatch(/\*Exam\*\\n\d+ days to AIF-C01 \(2027-01-18\) · (on track|\d+ weeks? behind)/);
+    expect(status).toMatch(/\*Readiness\*\\n\d+% for AIF-C01/);
+    expect(status).toMatch(/\*Reviews due\*\\n\d+/);
     expect(JSON.stringify((await t.commandJson('settings', { user: USER })).blocks)).toContain('*AIF-C01* on *2027-01-18*');
     expect((await t.commandJson('exam clear', { user: USER })).text).toContain('Exam date cleared');
     expect((await t.commandJson('exam', { user: USER })).text).toContain('No exam date set');

@@ -66,6 +66,22 @@ describe('views render every content record inside the Block Kit limits, uncut',
   });
 
   it('every week of every track, in the enrolment reply, status, nudge and Home tab', () => {
+    // The longest exam line there can be: a plan well behind, with weeks to combine.
+    const examCert = content.certification('aip-c01')!;
+    const study = {
+      cert: examCert,
+      readiness: 0.456,
+      reviewsDue: 9999,
+      plan: {
+        cert: examCert,
+        date: '2027-12-31',
+        daysLeft: 700,
+        pace: { kind: 'behind' as const, weeksBehind: 12, combine: [[10, 11, 12]], remaining: [], backlog: [], plan: [] },
+        newQuestions: { perDay: 99, by: '2027-12-24', late: false },
+        unseen: 999,
+        bank: 999,
+      },
+    };
     for (const track of content.tracks) {
       const certs = track.certifications.map((id) => content.certification(id)!);
       track.weeks.forEach((milestone, i) => {
@@ -84,6 +100,7 @@ describe('views render every content record inside the Block Kit limits, uncut',
             freezes: 2,
             points: 1234,
             rank: 3,
+            study,
           }),
         );
         fits(weeklyNudgeView({ track, week, milestone, lastWeekDone: false, doneCount: i, late: true }));
@@ -97,7 +114,7 @@ describe('views render every content record inside the Block Kit limits, uncut',
         const home = homeView({
           tracks: content.tracks,
           notices: [],
-          enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, freezes: 1, points: 120, rank: 2 },
+          enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, freezes: 1, points: 120, rank: 2, study },
         });
         expect(blockLimitViolations(home.blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
       });

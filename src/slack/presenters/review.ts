@@ -1,18 +1,18 @@
 import type { Certification } from '../../content/schema.js';
 import { progressBar } from '../../domain/plan.js';
-import type { ExamPlan, SetExamResult, ShowExamResult } from '../../services/exam.js';
+import type { SetExamResult, ShowExamResult } from '../../services/exam.js';
 import type { Readiness, Regraded, ReviewAnswer, ReviewStep } from '../../services/reviews.js';
 import { ACTIONS } from '../action-ids.js';
 import { actions, context, header, message, section } from '../views/blocks.js';
 import { noticeView } from '../views/help.js';
 import { didYouMeanView } from '../views/lookup.js';
 import { reviewCardView, reviewFeedbackView } from '../views/quiz.js';
+import { planLine } from '../views/exam.js';
 import { ephemeral, type Reply } from './reply.js';
 
 const NO_EXAM = 'Reviews follow the exam you study for: set one with `/aipath exam aif-c01 2027-02-15`, or join a track with `/aipath start <track>`.';
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
-const dayWord = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 
 /** A review session's next step, replacing the message it was asked from. */
 export function presentReviewStep(step: ReviewStep): Reply {
@@ -69,20 +69,6 @@ export function presentReadiness(r: Readiness): Reply {
       actions([{ text: 'Review now', ...ACTIONS.reviewNew.ref(), style: 'primary' }]),
     ]),
   );
-}
-
-/** One line on the plan: the countdown, the pace of the track, new questions a day. */
-export function planLine(p: ExamPlan): string {
-  const countdown = p.daysLeft > 0 ? `${dayWord(p.daysLeft)} to ${p.cert.code} (${p.date})` : `${p.cert.code} is today (${p.date})`;
-  const pace =
-    p.pace?.kind === 'behind'
-      ? ` · ${p.pace.weeksBehind} week${p.pace.weeksBehind === 1 ? '' : 's'} behind${p.pace.combine[0] ? `: combine weeks ${p.pace.combine[0].join(' and ')}` : ''}`
-      : p.pace?.kind === 'on-track'
-        ? ' · on track'
-        : '';
-  const fresh =
-    p.unseen > 0 ? ` · ${p.newQuestions.perDay} new question${p.newQuestions.perDay === 1 ? '' : 's'} a day to see all ${p.bank} by ${p.newQuestions.by}` : '';
-  return `${countdown}${pace}${fresh}`;
 }
 
 const retiredText = (cert: Certification, successor: Certification | undefined, note: string | undefined) =>

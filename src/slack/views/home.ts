@@ -2,6 +2,7 @@ import type { HomeState } from '../../services/home.js';
 import { ACTIONS } from '../action-ids.js';
 import { nudgeButtons, streakText } from './status.js';
 import { progressBar } from '../../domain/plan.js';
+import { studyFields } from './exam.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, divider, fields, header, section, BLOCK_LIMITS, type Block } from './blocks.js';
 
@@ -31,6 +32,7 @@ export function homeView(h: HomeState): HomeView {
         `*Points*\n${e.points}${e.rank ? ` (rank ${e.rank})` : ''}`,
         `*State*\n${e.status}${e.statusNote ? ` (${e.statusNote})` : ''}`,
         `*Next nudge*\n${e.nextNudge}`,
+        ...(e.study ? studyFields(e.study) : []),
       ]),
     );
     blocks.push(divider(), ...milestoneBlocks(e.milestone, e.week, total));

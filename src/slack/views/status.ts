@@ -1,6 +1,7 @@
 import type { LearnerProgress } from '../../services/progress.js';
 import { progressBar } from '../../domain/plan.js';
 import { ACTIONS } from '../action-ids.js';
+import { studyFields } from './exam.js';
 import { milestoneBlocks } from './tracks.js';
 import { actions, context, fields, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
 
@@ -38,6 +39,7 @@ export function statusView(s: StatusInput): Message {
       `*Next nudge*\n${s.nextNudge}`,
       `*Streak*\n${streakText(s)}`,
       `*Points*\n${s.points}${s.rank ? ` (rank ${s.rank} in the workspace)` : ''}`,
+      ...(s.study ? studyFields(s.study) : []),
     ]),
     ...milestoneBlocks(s.milestone, s.week, total),
   ];
