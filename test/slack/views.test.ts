@@ -114,7 +114,20 @@ describe('views render every content record inside the Block Kit limits, uncut',
         const home = homeView({
           tracks: content.tracks,
           notices: [],
-          enrolment: { track, week, milestone, doneCount: i, weekDone: false, status: 'active', nextNudge: 'x', streak: 3, freezes: 1, points: 120, rank: 2, study },
+          enrolment: {
+            track,
+            week,
+            milestone,
+            doneCount: i,
+            weekDone: false,
+            status: 'active',
+            nextNudge: 'x',
+            streak: 3,
+            freezes: 1,
+            points: 120,
+            rank: 2,
+            study,
+          },
         });
         expect(blockLimitViolations(home.blocks, BLOCK_LIMITS.homeBlocks)).toEqual([]);
       });
