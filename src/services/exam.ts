@@ -77,7 +77,11 @@ export async function examPlan(deps: StudyDeps, caller: Caller, cert: Certificat
   let trackPace: Pace | undefined;
   if (enrolment && track) {
     const week = planPosition(track, enrolment.startedOn, today).week;
-    trackPace = pace({ milestones: track.weeks.length, currentWeek: week, done: await deps.store.enrolments.doneWeeks(enrolment.id), today, examDate: date });
+    // The milestones that lead to this exam: up to the track's last week that prepares for it (all, when none names it).
+    const lastForExam = track.weeks.map((w) => w.cert).lastIndexOf(cert.id) + 1;
+    const milestones = lastForExam > 0 ? lastForExam : track.weeks.length;
+    const done = (await deps.store.enrolments.doneWeeks(enrolment.id)).filter((w) => w <= milestones);
+    trackPace = pace({ milestones, currentWeek: week, done, today, examDate: date });
   }
   const readiness = await readinessFor(deps, caller, cert);
   const bank = readiness.overall.total;
