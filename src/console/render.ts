@@ -53,6 +53,15 @@ const EMOJI: Record<string, string> = {
   gear: '⚙',
   fire: '🔥',
   hourglass_flowing_sand: '⏳',
+  sparkles: '✨',
+  ice_cube: '🧊',
+  memo: '📝',
+  no_entry: '⛔',
+  chart_with_upwards_trend: '📈',
+  checkered_flag: '🏁',
+  first_place_medal: '🥇',
+  second_place_medal: '🥈',
+  third_place_medal: '🥉',
 };
 
 export function mrkdwnToText(s: string, ansi: boolean): string {
