@@ -121,6 +121,18 @@ describe('an exam date', () => {
   });
 });
 
+describe('the weekly nudge', () => {
+  it('shows the countdown and pace to the exam, readiness and the reviews due', async () => {
+    await t.commandJson('exam aif-c01 2027-01-18', { user: USER });
+    await t.app.scheduler.tick(new Date('2026-11-30T09:00:30Z'));
+    const nudge = t.fake.callsOf('chat.postMessage').find((c) => c.params.channel === 'D0REVIEW01' && String(c.params.text).startsWith('Week '));
+    const blocks = JSON.stringify(nudge?.params.blocks);
+    expect(blocks).toMatch(/\*Exam\*\\n\d+ days to AIF-C01 \(2027-01-18\)/);
+    expect(blocks).toMatch(/\*Readiness\*\\n\d+% for AIF-C01/);
+    expect(blocks).toMatch(/\*Reviews due\*\\n\d+/);
+  });
+});
+
 describe('practice what you ask for', () => {
   const quizIdOf = (blocks: unknown[]) => /"value":"([a-z0-9-]+)(:\d)?"/.exec(JSON.stringify(blocks))?.[1];
 

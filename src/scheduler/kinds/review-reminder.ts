@@ -16,20 +16,32 @@ const MINUTES_A_CARD = 1;
  * day helps nobody, so the days missed are skipped rather than recorded.
  */
 export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> {
+  // Learners due at one instant share a few (timezone, nudge time) pairs: the date arithmetic is done once
+  // for each within a pass (this schedule lives for one pass).
+  const slots = new Map<string, { due: DateTime | undefined; next: Date }>();
+  const slotPlan = (tz: string, nudgeTime: string, dueAt: Date, now: Date) => {
+    const key = `${tz}|${nudgeTime}|${dueAt.getTime()}|${now.getTime()}`;
+    let plan = slots.get(key);
+    if (!plan) {
+      const [hour, minute] = nudgeTime.split(':').map(Number) as [number, number];
+      const slotOf = (d: DateTime) => d.set({ hour, minute, second: 0, millisecond: 0 });
+      const onSlot = slotOf(DateTime.fromJSDate(dueAt, { zone: tz })).toMillis() === dueAt.getTime();
+      const today = slotOf(DateTime.fromJSDate(now, { zone: tz }));
+      const latest = today.toMillis() <= now.getTime() ? today : slotOf(today.minus({ days: 1 }));
+      const due = onSlot ? DateTime.max(latest, DateTime.fromJSDate(dueAt, { zone: tz })) : undefined;
+      plan = { due, next: nextDailyAt(due ? due.toJSDate() : new Date(Math.max(dueAt.getTime(), now.getTime())), tz, nudgeTime).toJSDate() };
+      slots.set(key, plan);
+    }
+    return plan;
+  };
   return {
     name: 'learner daily',
     grace: 'daily',
     findDue: (repos, now, limit) => repos.reviews.dueReminders(now, limit),
     async advance(tx, t, now) {
       const tz = learnerTz(t, defaultTimezone);
-      const [hour, minute] = t.nudgeTime.split(':').map(Number) as [number, number];
-      const slotOf = (d: DateTime) => d.set({ hour, minute, second: 0, millisecond: 0 });
-      const onSlot = slotOf(DateTime.fromJSDate(t.nextReminderAt, { zone: tz })).toMillis() === t.nextReminderAt.getTime();
-      const today = slotOf(DateTime.fromJSDate(now, { zone: tz }));
-      const latest = today.toMillis() <= now.getTime() ? today : slotOf(today.minus({ days: 1 }));
-      const due = onSlot ? DateTime.max(latest, DateTime.fromJSDate(t.nextReminderAt, { zone: tz })) : undefined;
-      const next = nextDailyAt(due ? due.toJSDate() : new Date(Math.max(t.nextReminderAt.getTime(), now.getTime())), tz, t.nudgeTime);
-      if (!(await tx.reviews.advanceReminder(t, next.toJSDate()))) return undefined;
+      const { due, next } = slotPlan(tz, t.nudgeTime, t.nextReminderAt, now);
+      if (!(await tx.reviews.advanceReminder(t, next))) return undefined;
       if (!due || (t.reviewDays === 'weekdays' && due.weekday >= 6)) return undefined;
       const dueAt = due.toJSDate();
       if ((await tx.reviews.dueCount(t.workspaceId, t.userId, dueAt)) === 0) return undefined;

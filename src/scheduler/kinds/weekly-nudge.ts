@@ -5,6 +5,8 @@ import type { Content } from '../../content/load.js';
 import type { Certification, QuizQuestion } from '../../content/schema.js';
 import type { Delivery, DueNudge, Store } from '../../ports/store.js';
 import { streakOf } from '../../services/activity.js';
+import type { Caller } from '../../services/context.js';
+import { studyPicture } from '../../services/progress.js';
 import type { DeliveryKindSpec, KindContext } from './kind.js';
 import { learnerTz } from './schedules.js';
 
@@ -76,6 +78,15 @@ async function readLastWeek(store: Store, content: Content, e: DueNudge, tz: str
   );
 }
 
+/** The learner as the use cases know a caller, for reads the scheduler makes on their behalf. */
+const learnerAsCaller = (e: DueNudge, tz: string, now: Date): Caller => ({
+  workspaceId: e.workspaceId,
+  userId: e.userId,
+  channelId: '',
+  now,
+  profile: async () => ({ tz, isAdmin: false }),
+});
+
 /** The learner's Monday DM: this week's milestone and last week's result, or a congratulation at the end. */
 export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge> {
   /** Where the learner's plan stands in the week this delivery is for. */
@@ -85,7 +96,7 @@ export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge>
   };
   return {
     kind: 'weekly_nudge',
-    async compose({ services: { content, store }, slack }: KindContext, e, row) {
+    async compose({ services: { content, store, study }, slack, now }: KindContext, e, row) {
       const position = positionOf(content, e, row);
       if (!position) return undefined;
       const { track } = position;
@@ -102,6 +113,7 @@ export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge>
         doneCount: done.length,
         late: row.late,
         lastWeek: position.week > 1 ? await readLastWeek(store, content, e, learnerTz(e, defaultTimezone), row, phaseExam(track, position.week)) : undefined,
+        study: await studyPicture(study, learnerAsCaller(e, learnerTz(e, defaultTimezone), now)),
       });
       return { channel, message, contentId: `week-${position.week}` };
     },

@@ -1,8 +1,10 @@
 import type { Track, Week } from '../../content/schema.js';
 import { progressBar } from '../../domain/plan.js';
 import { ACTIONS } from '../action-ids.js';
+import type { StudyPicture } from '../../services/progress.js';
+import { studyFields } from './exam.js';
 import { milestoneBlocks } from './tracks.js';
-import { actions, context, header, message, section, type Message } from './blocks.js';
+import { fields, actions, context, header, message, section, type Message } from './blocks.js';
 
 /** Last week's answers in one domain of the learner's study exam. */
 export interface DomainTally {
@@ -36,6 +38,8 @@ export interface NudgeInput {
   /** This week's milestone is already marked done (marked before the nudge, or on an earlier pass through the track). */
   weekDone?: boolean;
   lastWeek?: LastWeekSummary;
+  /** The exam the learner studies for: countdown and pace, readiness, reviews due. */
+  study?: StudyPicture;
 }
 
 const share = (correct: number, answered: number) => `${Math.round((100 * correct) / Math.max(1, answered))}%`;
@@ -83,6 +87,7 @@ export function weeklyNudgeView(n: NudgeInput): Message {
     section(
       [last, ...(n.lastWeek ? lastWeekLines(n.lastWeek) : []), `*Progress* ${progressBar(n.doneCount, total)} (${n.doneCount}/${total} milestones)`].join('\n'),
     ),
+    ...(n.study ? [fields(studyFields(n.study))] : []),
     ...milestoneBlocks(n.milestone, n.week, total),
     ...(n.weekDone ? [context(":white_check_mark: This week's milestone is already marked done: nothing to mark, just keep studying.")] : []),
     actions(buttons),
