@@ -4,7 +4,7 @@ import { localDate, planPosition } from '../domain/plan.js';
 import { daysUntil, type ExamDateError, type NewQuestionPace, newQuestionsPerDay, type Pace, pace, parseExamDate } from '../domain/review/exam-plan.js';
 import type { Caller, NotFound, StudyDeps } from './context.js';
 import { findCert } from './lookup.js';
-import { readinessFor } from './reviews.js';
+import { type Readiness, readinessFor } from './reviews.js';
 
 /** The plan worked back from an exam date: the countdown, the pace of the track, and new questions a day. */
 export interface ExamPlan {
@@ -54,11 +54,12 @@ export async function setExam(deps: StudyDeps, caller: Caller, examQuery: string
   return { kind: 'set', plan: (await examPlan(deps, caller, cert, date.date))! };
 }
 
-export async function showExam(deps: StudyDeps, caller: Caller): Promise<ShowExamResult> {
+/** The learner's exam target and plan; `known` is their readiness for it when the caller has it already. */
+export async function showExam(deps: StudyDeps, caller: Caller, known?: Readiness): Promise<ShowExamResult> {
   const user = await deps.store.users.get(caller.workspaceId, caller.userId);
   const cert = user?.examCert ? deps.content.certification(user.examCert) : undefined;
   if (!user?.examDate || !cert) return { kind: 'none' };
-  return { kind: 'target', plan: await examPlan(deps, caller, cert, user.examDate) };
+  return { kind: 'target', plan: await examPlan(deps, caller, cert, user.examDate, known?.cert.id === cert.id ? known : undefined) };
 }
 
 export async function clearExam(deps: StudyDeps, caller: Caller): Promise<{ kind: 'cleared' | 'none' }> {
@@ -69,7 +70,7 @@ export async function clearExam(deps: StudyDeps, caller: Caller): Promise<{ kind
 }
 
 /** The learner's exam plan, for the exam and date they set. */
-export async function examPlan(deps: StudyDeps, caller: Caller, cert: Certification, date: string): Promise<ExamPlan> {
+export async function examPlan(deps: StudyDeps, caller: Caller, cert: Certification, date: string, known?: Readiness): Promise<ExamPlan> {
   const { tz } = await caller.profile();
   const today = localDate(caller.now, tz);
   const enrolment = await deps.store.enrolments.current(caller.workspaceId, caller.userId);
@@ -83,7 +84,7 @@ export async function examPlan(deps: StudyDeps, caller: Caller, cert: Certificat
     const done = (await deps.store.enrolments.doneWeeks(enrolment.id)).filter((w) => w <= milestones);
     trackPace = pace({ milestones, currentWeek: week, done, today, examDate: date });
   }
-  const readiness = await readinessFor(deps, caller, cert);
+  const readiness = known ?? (await readinessFor(deps, caller, cert));
   const bank = readiness.overall.total;
   const unseen = bank - readiness.overall.seen;
   return { cert, date, daysLeft: daysUntil(date, today), pace: trackPace, newQuestions: newQuestionsPerDay(unseen, today, date), unseen, bank };

@@ -40,7 +40,7 @@ export async function studyPicture(deps: StudyDeps, caller: Caller): Promise<Stu
   if (!cert) return undefined;
   const readiness = await readinessFor(deps, caller, cert);
   const reviewsDue = await deps.store.reviews.dueCount(caller.workspaceId, caller.userId, caller.now);
-  const exam = await showExam(deps, caller);
+  const exam = await showExam(deps, caller, readiness);
   return { cert, readiness: readiness.overall.readiness, reviewsDue, plan: exam.kind === 'target' ? exam.plan : undefined };
 }
 
