@@ -3,15 +3,19 @@ import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { signedHeaders } from '../test/support/signed.js';
 import { createLogger } from '../src/log.js';
 import { buildContainer } from '../src/container.js';
+import { newCard, review } from '../src/domain/review/memory.js';
 import { launch, median, percentile, SECRET, tempDb } from './support.js';
 
 const WS = 'T0ACKBNCH1';
-const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard'];
+const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'review', 'readiness'];
+/** Memory cards of each learner (every one answered twice: a personal quiz, then a review), so review and readiness do real work. */
+const CARDS = 40;
 
 /** A workspace with learners, points and a caller on a track, so status and leaderboard do real work. */
 async function seed(path: string): Promise<void> {
   const container = await buildContainer(loadConfig({ AIPATH_DB: path }), { logger: createLogger('error') });
   const now = new Date('2026-11-23T10:00:00Z');
+  const bank = container.services.content.quiz.map((q) => q.id);
   try {
     await container.services.store.transaction(async (tx) => {
       for (let i = 0; i < 2000; i++) {
@@ -22,6 +26,18 @@ async function seed(path: string): Promise<void> {
         await tx.enrolments.markDone(enrolment.id, 1, now);
         await tx.points.award(WS, user, 'milestone', `${enrolment.id}:1`, 25 + (i % 7), now);
         await tx.points.markStudyDay(WS, user, '2026-11-23');
+        await tx.users.setExamTarget(WS, user, { cert: 'aip-c01', date: '2027-03-01' });
+        for (let k = 0; k < CARDS; k++) {
+          const question = bank[(i * 7 + k) % bank.length]!;
+          let card = newCard(now);
+          for (let r = 0; r < 2; r++) {
+            const at = new Date(now.getTime() + k * 3_600_000 + r * 86_400_000);
+            const graded = review(card, (i + k + r) % 5 === 0 ? 'again' : 'good', at);
+            if (r === 0) await tx.quiz.answer(WS, user, question, null, [0], (i + k) % 5 !== 0, at);
+            await tx.reviews.saveReview(WS, user, question, graded.card, graded.log, r === 0 ? 'personal_quiz' : 'review');
+            card = graded.card;
+          }
+        }
       }
     });
   } finally {

@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   ack: () => benchAck(),
   leaderboard: () => benchLeaderboard(),
   efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),
+  reviews: async () => (await import('./reviews.js')).benchReviews(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -13,6 +13,51 @@ import { describeDatabase } from './store/open.js';
 
 /** How long one statement on the request path may block the event loop waiting for a write lock. */
 const REQUEST_BUSY_TIMEOUT_MS = 50;
+/** How long stop() waits for requests and a scheduler pass under way before it closes the database regardless. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Counts the Slack requests whose listeners are still running: a listener may go on after it acknowledged (the
+ * answer behind a holding reply is still being written; a reply follows by response_url; the Home tab is
+ * refreshed), and the database must not close under it. Bolt's global middleware resolves `next()` once every
+ * listener has finished.
+ */
+function trackRequests(bolt: App): { drain(deadline: number): Promise<number> } {
+  const inFlight = new Set<Promise<unknown>>();
+  bolt.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  return {
+    /** Waits until no listener runs or `deadline` (epoch ms) passes; how many were still running then. */
+    async drain(deadline) {
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+        clearTimeout(timer);
+      }
+      return inFlight.size;
+    },
+  };
+}
+
+/** `promise`, or undefined once `deadline` (epoch ms) has passed. */
+async function until<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now())))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface StartOptions {
   clock?: Clock;
@@ -46,6 +91,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
 
   let bolt: App;
   let port: number | undefined;
+  let requests: ReturnType<typeof trackRequests>;
   try {
     if (mode.kind === 'http') {
       const healthz: RouteHandler = async (_req, res) => {
@@ -66,6 +112,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         routes: { '/healthz': healthz },
       });
       bolt = created.app;
+      requests = trackRequests(bolt);
       registerListeners(bolt, slackDeps);
       const server = await created.receiver.start(opts.port ?? mode.port, opts.host ?? '0.0.0.0');
       const address = server.address();
@@ -73,6 +120,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger.info(`aipath listening in HTTP mode on port ${port}: POST /slack/events, GET /healthz`);
     } else {
       bolt = createSocketApp({ botToken: mode.botToken, appToken: mode.appToken, slackApiUrl: config.slackApiUrl, logger });
+      requests = trackRequests(bolt);
       registerListeners(bolt, slackDeps);
       await bolt.start();
       logger.info('aipath connected in Socket Mode');
@@ -83,12 +131,32 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   }
   if (opts.startCron !== false) scheduler.start();
 
+  /**
+   * Graceful stop: no new requests (the HTTP server stops accepting; Socket Mode disconnects) and no new passes;
+   * requests whose listeners still run and the pass under way finish (up to DRAIN_MS together), and only then
+   * does the database close (on PostgreSQL, the pool ends: idle connections at once, none left busy).
+   */
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      logger.info('shutting down: no new requests, finishing deliveries');
-      await bolt.stop().catch((err: unknown) => logger.warn(`stopping Bolt: ${errorMessage(err)}`));
-      await scheduler.stop();
+      logger.info('shutting down: no new requests, finishing requests and deliveries under way');
+      const deadline = Date.now() + DRAIN_MS;
+      const requestsDone = (async () => {
+        const stopped = await until(
+          bolt.stop().then(
+            () => true,
+            (err: unknown) => {
+              logger.warn(`stopping Bolt: ${errorMessage(err)}`);
+              return true;
+            },
+          ),
+          deadline,
+        );
+        if (!stopped) logger.warn('the HTTP server still had connections open; closing anyway');
+        const left = await requests.drain(deadline);
+        if (left > 0) logger.warn(`${left} request(s) still running after ${DRAIN_MS / 1000} s; closing the database anyway`);
+      })();
+      await Promise.all([requestsDone, scheduler.stop(Math.max(0, deadline - Date.now()))]);
       await container.close();
       logger.info('stopped');
     })());

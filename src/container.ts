@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
 import { runPass, type PassOptions } from './scheduler/pass.js';
-import { PostRateLimiter, type RateLimits } from './scheduler/rate-limit.js';
+import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-limit.js';
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
@@ -24,6 +24,11 @@ export interface ContainerOverrides {
   rateLimits?: RateLimits;
   /** Names this process in the ledger's claims. */
   worker?: string;
+  /**
+   * Whether a workspace's Slack pace is kept in the database, shared by every process that sends for it (see
+   * src/scheduler/rate-limit.ts); default: on PostgreSQL, where replicas share the database, and not on SQLite.
+   */
+  sharedPace?: boolean;
 }
 
 /** Everything the app is made of, wired once: `start`, `console`, `tick`, the tests and the benchmarks all build this. */
@@ -50,7 +55,10 @@ export function deliveryGateway(token: string, slackApiUrl: string, logger: AppL
   return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
 }
 
-/** The composition root: configuration → database and content → Slack gateway → pacer → scheduler. */
+/**
+ * The composition root: configuration → database and content → Slack gateway → pacer → scheduler. The pacer keeps
+ * Slack's pace in the database on PostgreSQL (shared by every replica and `aipath tick`), in memory on SQLite.
+ */
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
@@ -58,7 +66,14 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   try {
     const slack =
       overrides.slack ?? (config.mode.kind === 'console' ? undefined : deliveryGateway(config.mode.botToken, config.slackApiUrl, logger.child('delivery')));
-    const limiter = new PostRateLimiter(overrides.rateLimits);
+    const { store } = services;
+    const sharedPace = overrides.sharedPace ?? store.database.engine === 'postgres';
+    const paceLogger = logger.child('pace');
+    const limiter = new PostRateLimiter(
+      overrides.rateLimits,
+      realTimers,
+      sharedPace ? { pace: store.pace, warn: (message) => paceLogger.warn(message) } : undefined,
+    );
     const passLogger = logger.child('scheduler');
     const pass = (now: Date, as: { worker?: string } = {}) => {
       // Console mode has no token: the console (or a test) brings its own local Slack.

@@ -345,6 +345,8 @@ export interface QuizRepository {
   answersOf(ws: string, user: string): Promise<RecordedAnswer[]>;
   answeredQuestions(ws: string, user: string): Promise<Set<string>>;
   postCounts(ws: string, channel: string): Promise<Map<string, number>>;
+  /** How the channel's team answered each question of its quizzes since `since`: answers and right ones. */
+  teamAnswers(ws: string, channel: string, since: Date): Promise<Map<string, { answered: number; correct: number }>>;
 }
 
 export interface PointsRepository {
@@ -394,6 +396,8 @@ export interface ReviewsRepository {
   nextDue(ws: string, user: string, after: Date): Promise<Date | undefined>;
   /** Every card of the learner, by question id (for readiness). */
   cardsOf(ws: string, user: string): Promise<QuestionCard[]>;
+  /** Every card of the learner with how often its question was answered and answered right (for readiness). */
+  memoryOf(ws: string, user: string): Promise<(QuestionCard & { answered: number; right: number })[]>;
   /** Every review the learner made, oldest first (by review time, then as logged). */
   logOf(ws: string, user: string): Promise<LoggedReview[]>;
   /**
@@ -406,8 +410,8 @@ export interface ReviewsRepository {
   learnersWithDueCards(now: Date, limit: number, after?: { workspaceId: string; userId: string }): Promise<LearnerDue[]>;
   /**
    * Learners whose review reminder is due by `now` (oldest first, up to `limit`): reminders on, and a
-   * current enrolment that is active or finished (reviews go on after the track until the exam); a paused
-   * or stopped learner gets none.
+   * current enrolment that is active or finished (reviews go on after the track until the exam), or paused
+   * with a timed pause that has ended by `now`; a paused or stopped learner gets none.
    */
   dueReminders(now: Date, limit: number): Promise<ReminderTarget[]>;
   /** Moves the reminder's due time on, only if no other process already did (compare-and-set). */
@@ -458,6 +462,24 @@ export interface WorkspacesRepository {
   pauseOf(ws: string): Promise<WorkspacePause | undefined>;
 }
 
+/**
+ * Slack's pace for one workspace, kept in the database so that every process sending for it (bot replicas,
+ * `aipath tick` runs) shares one budget instead of each spending its own: a row per workspace holds when its
+ * next send slot begins, and each send reserves a slot with one atomic statement (src/scheduler/rate-limit.ts
+ * explains the design). Instants are the callers' wall-clock time, as claim leases are.
+ */
+export interface SendPace {
+  /**
+   * Reserves the workspace's next send slot, in one atomic statement: the slot begins at the later of `now` and
+   * the instant the previous reservation (or a hold) left for it, and the slot after it `spacingMs` later (rounded
+   * up to whole milliseconds). Returns when the slot begins; the caller waits until then and sends. Concurrent
+   * callers, in any process, each get a slot of their own; time nobody used is not saved up for a burst later.
+   */
+  reserve(ws: string, spacingMs: number, now: Date): Promise<Date>;
+  /** Slack answered 429: no slot of the workspace begins before `until` (an earlier hold than one in place changes nothing). */
+  holdUntil(ws: string, until: Date): Promise<void>;
+}
+
 export interface Repositories {
   users: UsersRepository;
   enrolments: EnrolmentsRepository;
@@ -468,6 +490,7 @@ export interface Repositories {
   workspaces: WorkspacesRepository;
   reviews: ReviewsRepository;
   mocks: MockExamsRepository;
+  pace: SendPace;
 }
 
 // ---------- the database itself ----------

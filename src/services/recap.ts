@@ -1,7 +1,9 @@
 import { localDate } from '../domain/plan.js';
 import { periodBounds } from '../domain/due.js';
 import type { Repositories, Subscription } from '../ports/store.js';
+import type { Content } from '../content/load.js';
 import { streakOf } from './activity.js';
+import { type TeamFocus, teamFocus } from './team.js';
 import { rankByScore, type Ranked } from '../domain/scoring.js';
 import type { Score } from '../ports/store.js';
 
@@ -14,6 +16,8 @@ export interface WeeklyRecap {
   longestStreak?: { userId: string; days: number };
   mostImproved?: { userId: string; gain: number };
   totals: { answered: number; correct: number; milestones: number };
+  /** The team by domain of the channel's exam (aggregates only), for a channel on a track. */
+  team?: TeamFocus;
 }
 
 /** Ranks learners with points (the store leaves out those who opted out of boards). */
@@ -24,7 +28,7 @@ const rankVisible = (rows: Score[]): Ranked<Score>[] =>
   );
 
 /** Monday's recap for a channel's team: last ISO week in the channel's timezone. */
-export async function weeklyRecap(repos: Repositories, sub: Subscription, at: Date): Promise<WeeklyRecap> {
+export async function weeklyRecap(repos: Repositories, content: Content, sub: Subscription, at: Date): Promise<WeeklyRecap> {
   const last = periodBounds('week', at, sub.tz, 1);
   const before = periodBounds('week', at, sub.tz, 2);
   const lastRows = await repos.points.teamScores(sub.workspaceId, sub.channelId, last);
@@ -49,5 +53,6 @@ export async function weeklyRecap(repos: Repositories, sub: Subscription, at: Da
     mostImproved,
     longestStreak,
     totals: await repos.points.teamTotals(sub.workspaceId, sub.channelId, last),
+    team: await teamFocus(repos, content, sub, at),
   };
 }

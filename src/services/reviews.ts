@@ -36,16 +36,19 @@ const bankOf = (deps: StudyDeps, cert: string) => deps.content.quiz.filter((q) =
 /** What the learner has done with each of the exam's questions, for readiness. */
 async function memoriesOf(deps: StudyDeps, caller: Caller, cert: Certification): Promise<QuestionMemory[]> {
   const { workspaceId: ws, userId: user } = caller;
-  const cards = new Map((await deps.store.reviews.cardsOf(ws, user)).map((c) => [c.questionId, c.card]));
-  const counts = new Map<string, { answered: number; right: number }>();
-  const count = (questionId: string, right: boolean) => {
-    const c = counts.get(questionId) ?? { answered: 0, right: 0 };
-    counts.set(questionId, { answered: c.answered + 1, right: c.right + (right ? 1 : 0) });
-  };
-  for (const r of await deps.store.reviews.logOf(ws, user)) count(r.questionId, r.log.rating !== 'again');
-  // Answers from before memory cards existed count too, where the log has nothing for the question.
-  for (const a of await deps.store.quiz.answersOf(ws, user)) if (!cards.has(a.questionId)) count(a.questionId, a.correct);
-  return bankOf(deps, cert.id).map((q) => ({ domain: q.domain, card: cards.get(q.id), ...counts.get(q.id) }));
+  // Cards carry their answer counts, so the review log is not read on every request.
+  const memory = new Map((await deps.store.reviews.memoryOf(ws, user)).map((m) => [m.questionId, m]));
+  const earlier = new Map<string, { answered: number; right: number }>();
+  // Answers from before memory cards existed count too, for questions without a card.
+  for (const a of await deps.store.quiz.answersOf(ws, user)) {
+    if (memory.has(a.questionId)) continue;
+    const c = earlier.get(a.questionId) ?? { answered: 0, right: 0 };
+    earlier.set(a.questionId, { answered: c.answered + 1, right: c.right + (a.correct ? 1 : 0) });
+  }
+  return bankOf(deps, cert.id).map((q) => {
+    const m = memory.get(q.id);
+    return m ? { domain: q.domain, card: m.card, answered: m.answered, right: m.right } : { domain: q.domain, ...earlier.get(q.id) };
+  });
 }
 
 export interface Readiness {
@@ -77,9 +80,15 @@ export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowN
   const inBank = new Set(bank.map((q) => q.id));
   // Due cards of any exam come back: a memory does not stop mattering when the learner's phase moves on.
   const due = (await deps.store.reviews.dueCards(ws, user, now, 500)).filter((c) => deps.content.question(c.questionId));
-  const seen = new Set((await deps.store.reviews.cardsOf(ws, user)).map((c) => c.questionId));
-  for (const a of await deps.store.quiz.answersOf(ws, user)) seen.add(a.questionId);
-  const readiness = opts.allowNew ? (await readinessFor(deps, caller, cert)).domains : [];
+  // While cards are due, nothing else is needed to choose: what the learner has seen and their readiness
+  // matter only for a new question.
+  const needsNew = due.filter((c) => c.questionId !== opts.skip).length === 0;
+  const seen = new Set<string>();
+  if (needsNew) {
+    for (const c of await deps.store.reviews.cardsOf(ws, user)) seen.add(c.questionId);
+    for (const id of await deps.store.quiz.answeredQuestions(ws, user)) seen.add(id);
+  }
+  const readiness = needsNew && opts.allowNew ? (await readinessFor(deps, caller, cert)).domains : [];
   const next = nextCard({
     due,
     bank: bank.map((q) => ({ id: q.id, domain: q.domain })),

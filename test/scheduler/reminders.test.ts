@@ -83,3 +83,21 @@ describe('review reminders', () => {
     expect(await reminders('U0MIGRATE1', 'UTC')).toEqual(['2026-11-03 Tue 09:00']);
   });
 });
+
+describe("a channel's daily quiz", () => {
+  it("comes from the team's weakest domain of the channel's exam, and the Monday post shows the team by domain", async () => {
+    world = await SchedulerWorld.create();
+    await world.subscribe('C0TEAMDOM1', 'UTC', '09:00', new Date('2026-11-29T00:00:00Z'), 'ml');
+    // Nobody has answered yet: the heaviest domain of the ml track's first exam comes first.
+    await world.pass(new Date('2026-11-30T09:00:30Z'));
+    const { quiz } = world.services.store;
+    const first = await quiz.post(1);
+    const { loadContent } = await import('../../src/content/load.js');
+    const content = loadContent();
+    const cert = content.certification(content.track('ml')!.certifications[0]!)!;
+    const heaviest = [...cert.domains].sort((a, b) => b.weight - a.weight)[0]!;
+    expect(content.question(first!.questionId)).toMatchObject({ cert: cert.id, domain: heaviest.number });
+    const recap = world.posts('C0TEAMDOM1').find((p) => String(p.params.text).startsWith("Last week's study leaderboard"))!;
+    expect(JSON.stringify(recap.params.blocks)).toContain(`The team on ${cert.code}, by domain`);
+  });
+});

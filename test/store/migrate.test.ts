@@ -136,3 +136,32 @@ describe('who paused a learner is a value of its own (009)', () => {
     db.close();
   });
 });
+
+describe('cards count their answers (012)', () => {
+  it('fills the counts from the review log of each card', () => {
+    const before = tempDir();
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '012')) cpSync(join(MIGRATIONS_DIR, f), join(before, f));
+    const db = openDatabase(join(tempDir(), 'counts.db'));
+    migrate(db, before);
+    const now = '2026-11-30T09:00:00.000Z';
+    db.prepare("INSERT INTO users (workspace_id, user_id, created_at) VALUES ('T1', 'U1', ?)").run(now);
+    db.prepare(
+      `INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps,
+         reps, lapses, state, last_review_at, updated_at) VALUES ('T1', 'U1', 'q-1', ?, 1, 5, 0, 0, 0, 3, 1, 'review', ?, ?)`,
+    ).run(now, now, now);
+    const log = db.prepare(
+      `INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days,
+         last_elapsed_days, scheduled_days, learning_steps, reviewed_at) VALUES ('T1', 'U1', ?, 'review', ?, 'review', ?, 1, 5, 0, 0, 0, 0, ?)`,
+    );
+    for (const [q, rating] of [
+      ['q-1', 'good'],
+      ['q-1', 'again'],
+      ['q-1', 'hard'],
+      ['q-2', 'good'],
+    ])
+      log.run(q, rating, now, now);
+    expect(migrate(db).applied).toContain('012_card_answer_counts.sql');
+    expect(db.prepare('SELECT question_id, answered, right_answers FROM memory_cards').all()).toEqual([{ question_id: 'q-1', answered: 3, right_answers: 2 }]);
+    db.close();
+  });
+});

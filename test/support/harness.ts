@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { ScriptableFakeSlack } from './fake-slack.js';
+import { type TestEngine, testDatabase, testEngine } from './postgres.js';
 import { actionBody, commandBody, postSigned, type SignedRequestOptions } from './signed.js';
 
 export const SECRET = 'testsigningsecret0123456789abcdef';
@@ -14,6 +12,8 @@ export interface TestApp {
   app: RunningApp;
   fake: ScriptableFakeSlack;
   baseUrl: string;
+  /** The engine the app runs on, and its AIPATH_DB: a SQLite file, or a fresh PostgreSQL database's URL. */
+  engine: TestEngine;
   dbPath: string;
   now: { value: Date };
   command(text: string, o?: { user?: string; channel?: string; team?: string } & Partial<SignedRequestOptions>): Promise<Response>;
@@ -23,27 +23,38 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real Bolt app in HTTP mode on 127.0.0.1, its Web API pointed at a fake Slack. */
-export async function startTestApp(env: Record<string, string> = {}, opts: { now?: Date; random?: () => number } = {}): Promise<TestApp> {
+/**
+ * The real Bolt app in HTTP mode on 127.0.0.1, its Web API pointed at a fake Slack, on a database of its own: a SQLite
+ * file in a temporary folder, or a fresh database on the run's PostgreSQL server, as `opts.engine` (default: the
+ * AIPATH_TEST_ENGINE of the run, see testEngine) says.
+ */
+export async function startTestApp(env: Record<string, string> = {}, opts: { now?: Date; random?: () => number; engine?: TestEngine } = {}): Promise<TestApp> {
   const fake = await new ScriptableFakeSlack().start();
-  const dir = mkdtempSync(join(tmpdir(), 'aipath-test-'));
-  const dbPath = join(dir, 'aipath.db');
+  const db = await testDatabase(opts.engine ?? testEngine(), 'app');
+  const dbPath = db.path;
   const now = { value: opts.now ?? new Date('2026-11-23T10:00:00Z') };
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.url,
-    AIPATH_DB: dbPath,
-    ...env,
-  });
-  const app = await startApp(config, {
-    clock: { now: () => now.value },
-    logger: createLogger('error'),
-    host: '127.0.0.1',
-    port: 0,
-    startCron: false,
-    random: opts.random ?? (() => 0),
-  });
+  let app: RunningApp;
+  try {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.url,
+      AIPATH_DB: dbPath,
+      ...env,
+    });
+    app = await startApp(config, {
+      clock: { now: () => now.value },
+      logger: createLogger('error'),
+      host: '127.0.0.1',
+      port: 0,
+      startCron: false,
+      random: opts.random ?? (() => 0),
+    });
+  } catch (err) {
+    await fake.stop();
+    await db.drop();
+    throw err;
+  }
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const command: TestApp['command'] = (text, o = {}) =>
     postSigned(
@@ -62,6 +73,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
     app,
     fake,
     baseUrl,
+    engine: db.engine,
     dbPath,
     now,
     command,
@@ -90,7 +102,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
     async close() {
       await app.stop();
       await fake.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
     },
   };
 }

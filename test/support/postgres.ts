@@ -1,9 +1,12 @@
 /**
  * What PostgreSQL tests use: the URL of the run's server (started by test/support/postgres-server.ts, the vitest
  * globalSetup, and handed over with provide/inject), a describe that skips with a plain reason when there is no server,
- * and a fresh database per test file.
+ * a fresh database per test file, and the engine choice of the integration suites (testEngine, testDatabase, onPostgres).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, inject, it } from 'vitest';
 
@@ -65,4 +68,55 @@ export async function freshDatabase(serverUrl: string, label = 'test'): Promise<
     url: url.toString(),
     drop: () => onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
   };
+}
+
+// ---------- which engine an integration suite runs on
+
+export type TestEngine = 'sqlite' | 'postgres';
+
+/**
+ * The engine the integration suites (test/support/harness.ts, test/support/scheduler-world.ts) run on when a test does
+ * not say: AIPATH_TEST_ENGINE (`sqlite`, the default, or `postgres`). test/engines/*.test.ts set it to run a suite on
+ * PostgreSQL; `AIPATH_TEST_ENGINE=postgres npx vitest run test/slack` runs them all there.
+ */
+export function testEngine(): TestEngine {
+  const engine = (process.env.AIPATH_TEST_ENGINE ?? '').trim().toLowerCase() || 'sqlite';
+  if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`AIPATH_TEST_ENGINE must be sqlite or postgres (got "${engine}")`);
+  return engine;
+}
+
+export interface TestDatabaseHandle {
+  engine: TestEngine;
+  /** What AIPATH_DB is set to: a SQLite file in a temporary folder, or the URL of a fresh PostgreSQL database. */
+  path: string;
+  /** Throws it away (the folder, or the database with any connection still open to it). */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database for one test app or scheduler world on `engine` (PostgreSQL: the run's server must be up). */
+export async function testDatabase(engine: TestEngine, label: string): Promise<TestDatabaseHandle> {
+  if (engine === 'postgres') {
+    const server = postgresUrl();
+    if (!server) throw new Error(`${label}: the PostgreSQL engine was asked for, but this run has no PostgreSQL server (${inject('postgresSkipReason')})`);
+    const db = await freshDatabase(server, label);
+    return { engine, path: db.url, drop: db.drop };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `aipath-${label}-`));
+  return { engine, path: join(dir, 'aipath.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Runs an integration suite written for the default engine on PostgreSQL, in this test file's own worker: sets
+ * AIPATH_TEST_ENGINE=postgres, then imports the suite, whose tests register here. Without a server, one skipped test
+ * whose name says why. Used by test/engines/*.test.ts, one file per suite, so that vitest spreads them over workers.
+ */
+export async function onPostgres(suite: string, load: () => Promise<unknown>): Promise<void> {
+  if (!postgresUrl()) {
+    describe.skip(`${suite} on PostgreSQL`, () => {
+      it(inject('postgresSkipReason') ?? 'no PostgreSQL server: the PostgreSQL suite is skipped', () => {});
+    });
+    return;
+  }
+  process.env.AIPATH_TEST_ENGINE = 'postgres';
+  await load();
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildContainer, deliveryGateway, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/config.js';
 import { nextDailyAt, nextWeeklyAt } from '../../src/domain/due.js';
@@ -10,13 +7,19 @@ import type { PassOptions } from '../../src/scheduler/pass.js';
 import type { RateLimits } from '../../src/scheduler/rate-limit.js';
 import type { Services } from '../../src/services/index.js';
 import { ScriptableFakeSlack } from './fake-slack.js';
+import { type TestDatabaseHandle, type TestEngine, testDatabase, testEngine } from './postgres.js';
 
 export const WS = 'T0SCHED01';
 
-/** A database, the content, a fake Slack and a pass runner: everything a scheduler test needs. */
+/**
+ * A database, the content, a fake Slack and a pass runner: everything a scheduler test needs. The database is a
+ * SQLite file in a temporary folder or a fresh database on the run's PostgreSQL server, as `engine` (default: the
+ * run's AIPATH_TEST_ENGINE, see testEngine) says.
+ */
 export class SchedulerWorld {
-  readonly dir = mkdtempSync(join(tmpdir(), 'aipath-sched-'));
-  readonly dbPath = join(this.dir, 'sched.db');
+  /** AIPATH_DB of every process of this world: the SQLite file, or the PostgreSQL database's URL. */
+  readonly dbPath: string;
+  readonly engine: TestEngine;
   /** One container per "process": each has its own connection and pacer, like a separate `aipath tick`. */
   private readonly containers: Container[] = [];
   /** The first process's services (see create). */
@@ -24,17 +27,31 @@ export class SchedulerWorld {
 
   private constructor(
     readonly fake: ScriptableFakeSlack,
+    private readonly db: TestDatabaseHandle,
     readonly limits: RateLimits = { perChannelIntervalMs: 0, perWorkspacePerMinute: 100_000 },
     readonly options: Partial<PassOptions> = {},
-  ) {}
+  ) {
+    this.dbPath = db.path;
+    this.engine = db.engine;
+  }
 
-  static async create(limits?: RateLimits, options?: Partial<PassOptions>): Promise<SchedulerWorld> {
-    const world = new SchedulerWorld(await new ScriptableFakeSlack().start(), limits, options);
-    world.services = await world.open();
+  static async create(limits?: RateLimits, options?: Partial<PassOptions>, engine: TestEngine = testEngine()): Promise<SchedulerWorld> {
+    const fake = await new ScriptableFakeSlack().start();
+    const db = await testDatabase(engine, 'sched').catch(async (err: unknown) => {
+      await fake.stop();
+      throw err;
+    });
+    const world = new SchedulerWorld(fake, db, limits, options);
+    try {
+      world.services = await world.open();
+    } catch (err) {
+      await world.close();
+      throw err;
+    }
     return world;
   }
 
-  /** Another process on the same file: its own connection and pacer. */
+  /** Another process on the same database: its own connection (or pool) and pacer. */
   async open(): Promise<Services> {
     const logger = createLogger('error');
     const container = await buildContainer(loadConfig({ AIPATH_DB: this.dbPath }), {
@@ -92,6 +109,6 @@ export class SchedulerWorld {
   async close(): Promise<void> {
     for (const c of this.containers) await c.close();
     await this.fake.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.db.drop();
   }
 }

@@ -3,6 +3,7 @@ import { pickRotating } from '../../domain/rotation.js';
 import { errorMessage } from '../../shared/errors.js';
 import { channelQuizView, closedQuizView } from '../../slack/views/quiz.js';
 import type { Subscription } from '../../ports/store.js';
+import { teamFocus } from '../../services/team.js';
 import { pauseChannel } from './channel.js';
 import type { DeliveryKindSpec } from './kind.js';
 
@@ -12,11 +13,11 @@ export const dailyQuiz: DeliveryKindSpec<Subscription> = {
   // The quiz post (and so the question) is chosen with the claim: its id goes on the answer buttons.
   async prepare({ tx, content, now }, sub, row) {
     if (await tx.quiz.postForDelivery(row.id)) return;
-    const q = pickRotating(
-      forTrack(content.quiz, sub.trackId),
-      await tx.quiz.postCounts(sub.workspaceId, sub.channelId),
-      `${sub.channelId}:${row.period}:quiz`,
-    );
+    const pool = forTrack(content.quiz, sub.trackId);
+    // The team's weakest domain of its exam gets the question, while it has any.
+    const focus = await teamFocus(tx, content, sub, now);
+    const weakest = focus && pool.filter((q) => q.cert === focus.cert.id && q.domain === focus.weakest);
+    const q = pickRotating(weakest?.length ? weakest : pool, await tx.quiz.postCounts(sub.workspaceId, sub.channelId), `${sub.channelId}:${row.period}:quiz`);
     if (q) await tx.quiz.createPost(sub.workspaceId, sub.channelId, q.id, row.id, now);
   },
   async compose({ services: { content, store } }, sub, row) {

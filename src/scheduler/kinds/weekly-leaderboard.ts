@@ -7,8 +7,8 @@ import type { DeliveryKindSpec } from './kind.js';
 /** Monday's team post: last week's top learners, the longest streak, the most improved and the totals. */
 export const weeklyLeaderboard: DeliveryKindSpec<Subscription> = {
   kind: 'weekly_leaderboard',
-  async compose({ services: { store } }, sub, row) {
-    return { channel: sub.channelId, message: weeklyRecapView(await weeklyRecap(store, sub, row.dueAt)), contentId: null };
+  async compose({ services: { content, store } }, sub, row) {
+    return { channel: sub.channelId, message: weeklyRecapView(await weeklyRecap(store, content, sub, row.dueAt)), contentId: null };
   },
   onTargetError: pauseChannel,
 };

@@ -1,5 +1,6 @@
 import type { Ranked } from '../../domain/scoring.js';
 import type { WeeklyRecap } from '../../services/recap.js';
+import type { TeamFocus } from '../../services/team.js';
 import { context, divider, header, message, section, type Block, type Message } from './blocks.js';
 
 export interface BoardEntry {
@@ -47,6 +48,16 @@ export function weeklyRecapView(w: WeeklyRecap): Message {
     header(`Last week's study leaderboard`),
     section(`_${w.periodLabel}_\n${w.top.length ? w.top.map(line).join('\n') : '_Nobody scored last week. Today is a good day to start!_'}`),
     ...(highlights.length ? [section(highlights.join('\n'))] : []),
+    ...(w.team ? [section(teamLines(w.team))] : []),
     context(`Team totals: ${w.totals.answered} questions answered, ${share}% correct, ${w.totals.milestones} milestones done`),
   ]);
+}
+
+/** The team by domain of its exam, as a whole: the share right in the channel's quizzes over four weeks. */
+function teamLines(team: TeamFocus): string {
+  const lines = team.domains.map(
+    (d) =>
+      `${d.number}. ${d.name} (${d.weight}%): ${d.answered ? `${Math.round((d.correct / d.answered) * 100)}% right of ${d.answered}` : 'no answers yet'}${d.number === team.weakest ? ' :dart: this week’s focus' : ''}`,
+  );
+  return `*The team on ${team.cert.code}, by domain* (last 4 weeks of quizzes)\n${lines.join('\n')}`;
 }

@@ -5,6 +5,7 @@ import { clientConfig, describePostgresUrl, inTransaction, isBusy, poolQueryable
 import { postgresEnrolments } from './enrolments.js';
 import { postgresLedger } from './ledger.js';
 import { postgresMocks } from './mocks.js';
+import { postgresPace } from './pace.js';
 import { postgresPoints } from './points.js';
 import { postgresQuiz } from './quiz.js';
 import { postgresReviews } from './reviews.js';
@@ -39,6 +40,7 @@ function repositories(q: Queryable): Repositories {
     workspaces: postgresWorkspaces(q),
     reviews: postgresReviews(q),
     mocks: postgresMocks(q),
+    pace: postgresPace(q),
   };
 }
 

@@ -120,5 +120,14 @@ export function postgresQuiz(q: Queryable): QuizRepository {
       );
       return new Map(rows.map((r) => [r.question_id, r.n]));
     },
+    async teamAnswers(ws, channel, since) {
+      const rows = await q.rows<{ question_id: string; answered: number; correct: number }>(
+        `SELECT q.question_id, count(*) AS answered, count(*) FILTER (WHERE a.correct) AS correct
+         FROM quiz_posts q JOIN quiz_answers a ON a.quiz_post_id = q.id
+         WHERE q.workspace_id = $1 AND q.channel_id = $2 AND a.answered_at >= $3 GROUP BY q.question_id`,
+        [ws, channel, since],
+      );
+      return new Map(rows.map((r) => [r.question_id, { answered: r.answered, correct: r.correct }]));
+    },
   };
 }

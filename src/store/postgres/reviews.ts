@@ -89,10 +89,12 @@ const cardValues = (c: MemoryCard) => [
 
 // The card as it is after the review and the review in the log: one statement, so both or neither (a data-
 // modifying WITH runs to completion whether or not the main statement reads it; a failure anywhere undoes all).
+// The card counts the answer too (answered, and right unless Again), for readiness.
 const SAVE_REVIEW = `WITH card AS (
-    ${CARD_INSERT}
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $24)
-    ${UPSERT_CARD}
+    INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days,
+      learning_steps, reps, lapses, state, last_review_at, updated_at, answered, right_answers)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $24, 1, CASE WHEN $15 <> 'again' THEN 1 ELSE 0 END)
+    ${UPSERT_CARD}, answered = memory_cards.answered + 1, right_answers = memory_cards.right_answers + excluded.right_answers
     RETURNING 1
   )
   INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
@@ -246,6 +248,13 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
         user,
       ]);
       return rows.map(toQuestionCard);
+    },
+    async memoryOf(ws, user) {
+      const rows = await q.rows<CardRow & { answered: number; right_answers: number }>(
+        `SELECT ${CARD_COLUMNS}, answered, right_answers FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 ORDER BY question_id COLLATE "C"`,
+        [ws, user],
+      );
+      return rows.map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers }));
     },
     async logOf(ws, user) {
       const rows = await q.rows<LogRow>(

@@ -4,6 +4,7 @@ import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteMocks } from './mocks.js';
+import { sqlitePace } from './pace.js';
 import { sqlitePoints } from './points.js';
 import { sqliteQuiz } from './quiz.js';
 import { sqliteReviews } from './reviews.js';
@@ -25,6 +26,7 @@ function syncRepositories(db: Db): SyncRepositories {
     workspaces: sqliteWorkspaces(db),
     reviews: sqliteReviews(db),
     mocks: sqliteMocks(db),
+    pace: sqlitePace(db),
   };
 }
 

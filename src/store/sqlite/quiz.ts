@@ -57,6 +57,10 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
   const answeredQuestions = db.prepare<[string, string], { question_id: string }>(
     'SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = ? AND user_id = ?',
   );
+  const teamAnswers = db.prepare<[string, string, string], { question_id: string; answered: number; correct: number }>(
+    `SELECT q.question_id, COUNT(*) AS answered, SUM(a.correct) AS correct FROM quiz_posts q JOIN quiz_answers a ON a.quiz_post_id = q.id
+     WHERE q.workspace_id = ? AND q.channel_id = ? AND a.answered_at >= ? GROUP BY q.question_id`,
+  );
   const postCounts = db.prepare<[string, string], { question_id: string; n: number }>(
     'SELECT question_id, COUNT(*) AS n FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? GROUP BY question_id',
   );
@@ -99,5 +103,7 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
       })),
     answeredQuestions: (ws, user) => new Set(answeredQuestions.all(ws, user).map((r) => r.question_id)),
     postCounts: (ws, channel) => new Map(postCounts.all(ws, channel).map((r) => [r.question_id, r.n])),
+    teamAnswers: (ws, channel, since) =>
+      new Map(teamAnswers.all(ws, channel, iso(since)).map((r) => [r.question_id, { answered: r.answered, correct: r.correct }])),
   };
 }

@@ -71,13 +71,19 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND question_id = ?`,
   );
   const upsertCard = db.prepare(
+    // `answered` and `right` add this review to the card's counts (0 for a regrade, which changes no answer).
     `INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps,
-       reps, lapses, state, last_review_at, updated_at)
-     VALUES (@ws, @user, @question, @due, @stability, @difficulty, @elapsedDays, @scheduledDays, @learningSteps, @reps, @lapses, @state, @lastReview, @at)
+       reps, lapses, state, last_review_at, updated_at, answered, right_answers)
+     VALUES (@ws, @user, @question, @due, @stability, @difficulty, @elapsedDays, @scheduledDays, @learningSteps, @reps, @lapses, @state, @lastReview, @at,
+       @answered, @right)
      ON CONFLICT (workspace_id, user_id, question_id) DO UPDATE SET
        due_at = excluded.due_at, stability = excluded.stability, difficulty = excluded.difficulty, elapsed_days = excluded.elapsed_days,
        scheduled_days = excluded.scheduled_days, learning_steps = excluded.learning_steps, reps = excluded.reps, lapses = excluded.lapses,
-       state = excluded.state, last_review_at = excluded.last_review_at, updated_at = excluded.updated_at`,
+       state = excluded.state, last_review_at = excluded.last_review_at, updated_at = excluded.updated_at,
+       answered = memory_cards.answered + excluded.answered, right_answers = memory_cards.right_answers + excluded.right_answers`,
+  );
+  const memoryOf = db.prepare<[string, string], CardRow & { answered: number; right_answers: number }>(
+    `SELECT ${CARD_COLUMNS}, answered, right_answers FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`,
   );
   const appendLog = db.prepare(
     `INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
@@ -127,7 +133,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
      LIMIT @limit`,
   );
 
-  const writeCard = (ws: string, user: string, question: string, c: MemoryCard, at: Date) =>
+  const writeCard = (ws: string, user: string, question: string, c: MemoryCard, at: Date, counted?: ReviewGrade) =>
     upsertCard.run({
       ws,
       user,
@@ -143,9 +149,11 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       state: c.state,
       lastReview: isoOrNull(c.lastReview),
       at: iso(at),
+      answered: counted ? 1 : 0,
+      right: counted && counted !== 'again' ? 1 : 0,
     });
   const saveReview = db.transaction((ws: string, user: string, question: string, c: MemoryCard, log: ReviewLogEntry, source: ReviewSource) => {
-    writeCard(ws, user, question, c, log.review);
+    writeCard(ws, user, question, c, log.review, log.rating);
     appendLog.run({
       ws,
       user,
@@ -197,6 +205,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       return row ? toCard(row) : undefined;
     },
     saveReview: (ws, user, questionId, c, log, source) => saveReview.immediate(ws, user, questionId, c, log, source),
+    memoryOf: (ws, user) => memoryOf.all(ws, user).map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers })),
     lastReview(ws, user, questionId) {
       const row = lastReview.get(ws, user, questionId);
       return row ? toLogged(row) : undefined;

@@ -1051,6 +1051,17 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         );
         expect(await store.quiz.postCounts(WS, 'C2')).toEqual(new Map([['q-3', 1]]));
         expect(await store.quiz.postCounts(WS, 'C9')).toEqual(new Map());
+
+        // The team's answers per question of the channel's posts, since a time; personal answers and other channels apart.
+        await store.quiz.answer(WS, 'U2', 'q-1', p3, [0], true, at(30));
+        expect(await store.quiz.teamAnswers(WS, 'C1', at(-60))).toEqual(
+          new Map([
+            ['q-1', { answered: 4, correct: 3 }],
+            ['q-2', { answered: 1, correct: 0 }],
+          ]),
+        );
+        expect(await store.quiz.teamAnswers(WS, 'C1', at(1))).toEqual(new Map([['q-1', { answered: 1, correct: 1 }]]));
+        expect(await store.quiz.teamAnswers(WS2, 'C1', at(-60))).toEqual(new Map());
       });
     });
 
@@ -1270,6 +1281,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           reviewDays: 'weekdays',
         });
         expect(await store.reviews.dueReminders(at(-6), 10)).toMatchObject([{ userId: 'U3' }]);
+        // A timed pause that has ended counts as active, before anything flips its stored status.
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U2'))!.id, 'paused', NOW, { pausedUntil: at(-1) });
+        expect((await store.reviews.dueReminders(NOW, 10)).map((t) => t.userId)).toEqual(['U3', 'U1', 'U2']);
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U2'))!.id, 'paused', NOW, { pausedUntil: at(1) });
         expect(await store.reviews.dueReminders(NOW, 1)).toMatchObject([{ userId: 'U3' }]);
         expect(await store.reviews.advanceReminder(due[1]!, at(60))).toBe(true);
         expect(await store.reviews.advanceReminder(due[1]!, at(120))).toBe(false);
@@ -1294,6 +1309,12 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await store.reviews.regradeLast(WS, 'U1', 'q-1', hard.card, 'hard');
         expect(await store.reviews.card(WS, 'U1', 'q-1')).toEqual(hard.card);
         expect((await store.reviews.logOf(WS, 'U1')).map((l) => l.log.rating)).toEqual(['good', 'hard']);
+        // The card counts its answers (a regrade is no new answer), for readiness.
+        expect(await store.reviews.memoryOf(WS, 'U1')).toEqual([{ questionId: 'q-1', card: hard.card, answered: 2, right: 2 }]);
+        const missed = answered('again', at(60), hard.card);
+        await save(WS, 'U1', 'q-1', missed, 'review');
+        expect(await store.reviews.memoryOf(WS, 'U1')).toMatchObject([{ questionId: 'q-1', answered: 3, right: 2 }]);
+        expect(await store.reviews.memoryOf(WS2, 'U1')).toEqual([]);
         // Nothing to regrade for a question never reviewed: nothing changes.
         await store.reviews.regradeLast(WS, 'U1', 'q-2', hard.card, 'easy');
         expect(await store.reviews.card(WS, 'U1', 'q-2')).toBeUndefined();
@@ -1619,6 +1640,54 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.workspaces.resume(WS)).toBe(true);
         expect(await store.workspaces.pauseOf(WS)).toBeUndefined();
         expect(await store.workspaces.resume(WS)).toBe(false);
+      });
+    });
+
+    // ======================================================================================
+    describe('pace', () => {
+      const ms = (d: Date) => d.getTime() - NOW.getTime();
+
+      it('reserve hands out send slots spacingMs apart from now, one per call, per workspace', async () => {
+        expect(await store.pace.reserve(WS, 20, NOW)).toEqual(NOW);
+        expect(ms(await store.pace.reserve(WS, 20, NOW))).toBe(20);
+        // A fractional spacing is rounded up to whole milliseconds: the slot after this one is 21 ms on.
+        expect(ms(await store.pace.reserve(WS, 20.4, NOW))).toBe(40);
+        expect(ms(await store.pace.reserve(WS, 20, NOW))).toBe(61);
+        // A caller later than the reserved slots gets its own now: the queue has moved on.
+        expect(ms(await store.pace.reserve(WS, 20, new Date(NOW.getTime() + 70)))).toBe(81);
+        // Another workspace has a pace of its own.
+        expect(await store.pace.reserve(WS2, 1000, NOW)).toEqual(NOW);
+        expect(ms(await store.pace.reserve(WS2, 1000, NOW))).toBe(1000);
+        expect(ms(await store.pace.reserve(WS, 20, NOW))).toBe(101);
+      });
+
+      it('time nobody used is not saved up: after a quiet minute the next slot is now, then spaced again', async () => {
+        await store.pace.reserve(WS, 200, NOW);
+        expect(await store.pace.reserve(WS, 200, at(1))).toEqual(at(1));
+        expect(ms(await store.pace.reserve(WS, 200, at(1)))).toBe(60_000 + 200);
+      });
+
+      it('holdUntil: no slot begins before the hold; an earlier hold than the one in place changes nothing', async () => {
+        await store.pace.holdUntil(WS, at(2));
+        expect(await store.pace.reserve(WS, 20, NOW)).toEqual(at(2));
+        await store.pace.holdUntil(WS, at(1));
+        expect(ms(await store.pace.reserve(WS, 20, NOW))).toBe(120_000 + 20);
+        // A hold past the reserved slots moves the next one there.
+        await store.pace.holdUntil(WS, at(3));
+        expect(await store.pace.reserve(WS, 20, at(2))).toEqual(at(3));
+        // Only that workspace waits.
+        expect(await store.pace.reserve(WS2, 20, NOW)).toEqual(NOW);
+      });
+
+      it('concurrent reservations each get a slot of their own, spaced as asked', async () => {
+        const slots = await Promise.all(Array.from({ length: 40 }, () => store.pace.reserve(WS, 25, NOW)));
+        expect(slots.map(ms).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i * 25));
+      });
+
+      it('reserve works inside a transaction too, and is kept with it', async () => {
+        const slot = await store.transaction((tx) => tx.pace.reserve(WS, 50, NOW));
+        expect(slot).toEqual(NOW);
+        expect(ms(await store.pace.reserve(WS, 50, NOW))).toBe(50);
       });
     });
 
