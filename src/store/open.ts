@@ -1,15 +1,12 @@
-import { ConfigError } from '../config.js';
 import type { AppLogger } from '../log.js';
 import type { Store } from '../ports/store.js';
-import { connectClient, connectError, describePostgresUrl, isPostgresUrl, redactSecrets } from './postgres/connection.js';
-import { postgresStore } from './postgres/index.js';
-import { migratePostgres } from './postgres/migrate.js';
+import { describePostgresUrl, isPostgresUrl } from './postgres/url.js';
 import { openDatabase } from './sqlite/connection.js';
 import { sqliteStore } from './sqlite/index.js';
-import { MigrationError, type MigrationResult, migrate } from './sqlite/migrate.js';
+import { type MigrationResult, migrate } from './sqlite/migrate.js';
 
 export { MigrationError } from './sqlite/migrate.js';
-export { isPostgresUrl } from './postgres/connection.js';
+export { isPostgresUrl } from './postgres/url.js';
 
 export interface OpenStoreOptions {
   /**
@@ -35,17 +32,12 @@ export function describeDatabase(dbPath: string): string {
   return isPostgresUrl(dbPath) ? describePostgresUrl(dbPath) : dbPath;
 }
 
-/** Opens the database AIPATH_DB names, brings its schema up to date, and returns the store over it. */
+/**
+ * Opens the database AIPATH_DB names, brings its schema up to date, and returns the store over it. The
+ * PostgreSQL adapter (and its driver) is loaded only when AIPATH_DB names PostgreSQL.
+ */
 export async function openStore(dbPath: string, logger: AppLogger, opts: OpenStoreOptions = {}): Promise<Store> {
-  if (isPostgresUrl(dbPath)) {
-    const result = await migrateDatabase(dbPath);
-    if (result.applied.length > 0) logger.info(`applied migrations: ${result.applied.join(', ')}`);
-    return postgresStore(dbPath, logger, {
-      poolSize: opts.poolSize,
-      lockTimeoutMs: opts.lockTimeoutMs ?? opts.busyTimeoutMs,
-      connectTimeoutMs: opts.connectTimeoutMs,
-    });
-  }
+  if (isPostgresUrl(dbPath)) return (await import('./postgres/open.js')).openPostgresStore(dbPath, logger, opts);
   const db = openDatabase(dbPath);
   try {
     const result = migrate(db);
@@ -64,35 +56,11 @@ export async function openStore(dbPath: string, logger: AppLogger, opts: OpenSto
  * under an advisory lock, so that replicas starting together migrate once.
  */
 export async function migrateDatabase(dbPath: string): Promise<MigrationResult> {
-  if (isPostgresUrl(dbPath)) {
-    const client = await connectClient(dbPath);
-    try {
-      return await migratePostgres(client, undefined, { url: dbPath });
-    } catch (err) {
-      throw migrationFailure(err, dbPath);
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
+  if (isPostgresUrl(dbPath)) return (await import('./postgres/open.js')).migratePostgresDatabase(dbPath);
   const db = openDatabase(dbPath);
   try {
     return migrate(db);
   } finally {
     db.close();
   }
-}
-
-/**
- * What a failure during PostgreSQL migrations becomes: losing the connection is a ConfigError about AIPATH_DB,
- * like failing to connect; any other error of the server's (a missing privilege, say) a MigrationError; both one
- * line without the password.
- */
-function migrationFailure(err: unknown, url: string): unknown {
-  if (err instanceof MigrationError || err instanceof ConfigError) return err;
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : '';
-  const message = typeof e?.message === 'string' ? e.message : String(err);
-  if (/^E[A-Z]+$/.test(code) || /Connection terminated|connection.*(ended|closed)/i.test(message)) return connectError(err, url);
-  if (/^[0-9A-Z]{5}$/.test(code)) return new MigrationError(`could not migrate ${describePostgresUrl(url)}: ${redactSecrets(message, url)} (SQLSTATE ${code})`);
-  return err;
 }
