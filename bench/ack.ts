@@ -12,7 +12,7 @@ const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'r
 const CARDS = 40;
 
 /** A workspace with learners, points and a caller on a track, so status and leaderboard do real work. */
-async function seed(path: string): Promise<void> {
+export async function seed(path: string): Promise<void> {
   const container = await buildContainer(loadConfig({ AIPATH_DB: path }), { logger: createLogger('error') });
   const now = new Date('2026-11-23T10:00:00Z');
   const bank = container.services.content.quiz.map((q) => q.id);
@@ -45,7 +45,7 @@ async function seed(path: string): Promise<void> {
   }
 }
 
-async function load(url: string, text: string, total: number, concurrency: number): Promise<number[]> {
+export async function load(url: string, text: string, total: number, concurrency: number): Promise<number[]> {
   const latencies: number[] = [];
   let sent = 0;
   const worker = async () => {

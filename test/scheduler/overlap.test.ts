@@ -116,6 +116,9 @@ describe('installation-level Slack errors', () => {
     world.fake.script('chat.postMessage', { body: { ok: false, error: 'invalid_auth' } }, 4); // every post of the first pass
     const { store } = world.services;
     await world.pass(new Date('2026-01-01T09:00:10Z'));
+    // A delivery that saw the pause another had just recorded gave its claim back without posting: an error
+    // scripted for it must not answer the later probe.
+    world.fake.unscript('chat.postMessage');
     expect((await store.workspaces.pauseOf('T0SCHED01'))?.reason).toBe('invalid_auth');
     expect((await store.subscriptions.inWorkspace('T0SCHED01')).map((s) => s.status)).toEqual(['active', 'active']);
     expect(await world.ledger((d) => d.status !== 'claimed')).toEqual([]);

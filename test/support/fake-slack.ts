@@ -25,6 +25,11 @@ export class ScriptableFakeSlack extends FakeSlack {
     this.scripted.set(method, queue);
   }
 
+  /** Drops the answers still scripted for `method`: the calls after get the normal answer. */
+  unscript(method: string): void {
+    this.scripted.delete(method);
+  }
+
   /** Answers `method` with 429 and Retry-After once more than `perSecond` calls arrive within a second. */
   enforceRate(method: string, perSecond: number, retryAfter = 1): void {
     this.rate = { method, perSecond, retryAfter, sent: [] };
