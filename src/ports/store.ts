@@ -204,14 +204,6 @@ export interface LoggedReview {
   log: ReviewLogEntry;
 }
 
-/** A learner with cards due, for the review reminder. */
-export interface LearnerDue {
-  workspaceId: string;
-  userId: string;
-  /** How many of their cards are due. */
-  due: number;
-}
-
 /** A timed practice exam. */
 export interface MockExam {
   id: number;
@@ -400,14 +392,6 @@ export interface ReviewsRepository {
   memoryOf(ws: string, user: string): Promise<(QuestionCard & { answered: number; right: number })[]>;
   /** Every review the learner made, oldest first (by review time, then as logged). */
   logOf(ws: string, user: string): Promise<LoggedReview[]>;
-  /**
-   * Learners with at least one card due at `now`, with how many, for the review reminder: only
-   * learners whose reminder is on (`reviewsOn`) and whose current enrolment is active (not paused,
-   * stopped or finished; no current enrolment, no reminder). Whether today is one of their review
-   * days, their local time and the ledger are the caller's business. Ordered by workspace then user,
-   * up to `limit`, strictly after `after` when given (to page through them).
-   */
-  learnersWithDueCards(now: Date, limit: number, after?: { workspaceId: string; userId: string }): Promise<LearnerDue[]>;
   /**
    * Learners whose review reminder is due by `now` (oldest first, up to `limit`): reminders on, and a
    * current enrolment that is active or finished (reviews go on after the track until the exam), or paused

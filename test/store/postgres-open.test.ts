@@ -487,6 +487,7 @@ describeWithPostgres('opening PostgreSQL', (serverUrl) => {
           for (const u of users) {
             await store.users.ensure(ws, u, NOW);
             await store.enrolments.switchTo(ws, u, 'devops', '2026-11-30', NOW);
+            await store.reviews.setNextReminder(ws, u, NOW);
             for (const q of ['q-b', 'q-A', 'q_1']) {
               const r = review(newCard(at(-30)), 'again', at(-30));
               await store.reviews.saveReview(ws, u, q, r.card, r.log, 'review');
@@ -496,20 +497,13 @@ describeWithPostgres('opening PostgreSQL', (serverUrl) => {
             await store.subscriptions.upsert({ ws, channel: c, time: '09:00', tz: 'UTC', track: null, by: 'UA', nextDaily: NOW, nextWeekly: NOW }, NOW);
           }
         }
-        const pages: unknown[] = [];
-        let after: { workspaceId: string; userId: string } | undefined;
-        for (;;) {
-          const page = await store.reviews.learnersWithDueCards(NOW, 3, after);
-          if (page.length === 0) break;
-          pages.push(page.map((l) => `${l.workspaceId}/${l.userId}`));
-          after = page.at(-1);
-        }
+        const reminders = (await store.reviews.dueReminders(NOW, 100)).map((l) => `${l.workspaceId}/${l.userId}`);
         const mock = await store.mocks.start('T-A', 'UA', 'aip-c01', ['q-b', 'q-A', 'q_1'], NOW, at(60));
         for (const q of ['q-b', 'q-A', 'q_1']) await store.mocks.answer(mock.id, q, [0], true, at(1));
         return {
           channels: (await store.subscriptions.inWorkspace('T-A')).map((s) => s.channelId),
           dueDaily: (await store.subscriptions.dueDaily(NOW, 100)).map((s) => `${s.workspaceId}/${s.channelId}`),
-          pages,
+          reminders,
           dueCards: (await store.reviews.dueCards('T-A', 'UA', NOW, 10)).map((c) => c.questionId),
           cardsOf: (await store.reviews.cardsOf('T-A', 'UA')).map((c) => c.questionId),
           answers: (await store.mocks.answers(mock.id)).map((a) => a.questionId),

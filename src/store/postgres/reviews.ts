@@ -1,5 +1,5 @@
 import type { MemoryCard, MemoryState, ReviewGrade } from '../../domain/review/memory.js';
-import type { LearnerDue, LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import type { LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
 import { first, type Queryable } from './connection.js';
 
 interface CardRow {
@@ -115,23 +115,6 @@ const REGRADE_LAST = `WITH rated AS (
     $10::integer, $11::integer, $12::text, $13::timestamptz, $14::timestamptz
   WHERE EXISTS (SELECT 1 FROM rated)
   ${UPSERT_CARD}`;
-
-// The due cards first, through the due-time index (a pass with nothing due reads one index entry), then their
-// learners. Workspace and user ids are ordered and paged bytewise (COLLATE "C"), as SQLite compares text,
-// whatever the database's collation: paging stays consistent with the order.
-const LEARNERS_WITH_DUE_CARDS = `WITH due AS MATERIALIZED (
-    SELECT workspace_id, user_id FROM memory_cards
-    WHERE due_at <= $1
-      AND ($2::text IS NULL OR workspace_id COLLATE "C" > $2 OR (workspace_id = $2 AND user_id COLLATE "C" > $3::text))
-  )
-  SELECT d.workspace_id, d.user_id, count(*) AS due FROM due d
-  JOIN users u ON u.workspace_id = d.workspace_id AND u.user_id = d.user_id
-  WHERE u.reviews_on
-    AND EXISTS (SELECT 1 FROM enrolments e
-                WHERE e.workspace_id = d.workspace_id AND e.user_id = d.user_id AND e.is_current AND e.status = 'active')
-  GROUP BY d.workspace_id, d.user_id
-  ORDER BY d.workspace_id COLLATE "C", d.user_id COLLATE "C"
-  LIMIT $4`;
 
 interface ReminderRow {
   workspace_id: string;
@@ -263,15 +246,6 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
         [ws, user],
       );
       return rows.map(toLogged);
-    },
-    async learnersWithDueCards(now, limit, after) {
-      const rows = await q.rows<{ workspace_id: string; user_id: string; due: number }>(LEARNERS_WITH_DUE_CARDS, [
-        now,
-        after?.workspaceId ?? null,
-        after?.userId ?? null,
-        limit,
-      ]);
-      return rows.map((r): LearnerDue => ({ workspaceId: r.workspace_id, userId: r.user_id, due: r.due }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { MemoryCard, MemoryState, ReviewGrade, ReviewLogEntry } from '../../domain/review/memory.js';
-import type { LearnerDue, LoggedReview, QuestionCard, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import type { LoggedReview, QuestionCard, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
 import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
 
@@ -113,25 +113,6 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
      FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`,
   );
-  const learnersWithDueCards = db.prepare<
-    [{ now: string; ws: string | null; user: string | null; limit: number }],
-    { workspace_id: string; user_id: string; due: number }
-  >(
-    // The due cards first, through the due-time index (a pass with nothing due reads one entry); left
-    // to itself, the planner would rather read every card in (workspace, user) order to save a sort.
-    `WITH due AS MATERIALIZED (
-       SELECT workspace_id, user_id FROM memory_cards
-       WHERE due_at <= @now AND (@ws IS NULL OR workspace_id > @ws OR (workspace_id = @ws AND user_id > @user))
-     )
-     SELECT d.workspace_id, d.user_id, COUNT(*) AS due FROM due d
-     JOIN users u ON u.workspace_id = d.workspace_id AND u.user_id = d.user_id
-     WHERE u.reviews_on = 1
-       AND EXISTS (SELECT 1 FROM enrolments e
-                   WHERE e.workspace_id = d.workspace_id AND e.user_id = d.user_id AND e.is_current = 1 AND e.status = 'active')
-     GROUP BY d.workspace_id, d.user_id
-     ORDER BY d.workspace_id, d.user_id
-     LIMIT @limit`,
-  );
 
   const writeCard = (ws: string, user: string, question: string, c: MemoryCard, at: Date, counted?: ReviewGrade) =>
     upsertCard.run({
@@ -231,9 +212,5 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     },
     cardsOf: (ws, user) => cardsOf.all(ws, user).map(toQuestionCard),
     logOf: (ws, user) => logOf.all(ws, user).map(toLogged),
-    learnersWithDueCards: (now, limit, after) =>
-      learnersWithDueCards
-        .all({ now: iso(now), ws: after?.workspaceId ?? null, user: after?.userId ?? null, limit })
-        .map((r): LearnerDue => ({ workspaceId: r.workspace_id, userId: r.user_id, due: r.due })),
   };
 }

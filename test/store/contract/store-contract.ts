@@ -1472,67 +1472,6 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.reviews.logOf(WS2, 'U1')).toEqual([{ questionId: 'q-1', source: 'mock', log: there.log }]);
         expect(await store.reviews.cardsOf(WS, 'U1')).toEqual([{ questionId: 'q-1', card: here.card }]);
       });
-
-      it('learnersWithDueCards: learners with reminders on and an active current enrolment, with how many cards are due, paged by workspace and user', async () => {
-        const learner = async (ws: string, user: string, opts: { due: number; later?: number; status?: 'paused' | 'stopped' | 'finished' | null }) => {
-          await store.users.ensure(ws, user, NOW);
-          if (opts.status !== null) {
-            const { enrolment } = await store.enrolments.switchTo(ws, user, 'devops', '2026-11-30', NOW);
-            if (opts.status) await store.enrolments.setStatus(enrolment.id, opts.status, NOW);
-          }
-          for (let i = 0; i < opts.due; i++) await save(ws, user, `q-due-${i}`, answered('again', at(-10 - i))); // due at(-9 - i)
-          for (let i = 0; i < (opts.later ?? 0); i++) await save(ws, user, `q-later-${i}`, answered('easy', NOW)); // due in days
-        };
-        await learner(WS, 'U1', { due: 2, later: 1 });
-        await learner(WS, 'U2', { due: 1 });
-        await store.users.setReviewsOn(WS, 'U2', false);
-        await learner(WS, 'U3', { due: 1, status: 'paused' });
-        await learner(WS, 'U4', { due: 1, status: 'stopped' });
-        await learner(WS, 'U5', { due: 1, status: 'finished' });
-        await learner(WS, 'U6', { due: 1, status: null }); // never enrolled
-        await learner(WS, 'U7', { due: 0, later: 2 }); // nothing due yet
-        await learner(WS, 'U8', { due: 3 });
-        await learner(WS2, 'U1', { due: 1 });
-        // An active enrolment that is no longer current does not count: the current one is paused.
-        await learner(WS, 'U9', { due: 1 });
-        const { enrolment: other } = await store.enrolments.switchTo(WS, 'U9', 'mlops', '2026-12-01', NOW);
-        await store.enrolments.setStatus(other.id, 'paused', NOW);
-        // A card due exactly now is due.
-        await learner(WS, 'U10', { due: 0 });
-        await save(WS, 'U10', 'q-now', answered('good', at(-10)));
-
-        const all = await store.reviews.learnersWithDueCards(NOW, 100);
-        expect(all).toEqual([
-          { workspaceId: WS2, userId: 'U1', due: 1 },
-          { workspaceId: WS, userId: 'U1', due: 2 },
-          { workspaceId: WS, userId: 'U10', due: 1 },
-          { workspaceId: WS, userId: 'U8', due: 3 },
-        ]);
-        // Paging: up to the limit, then strictly after the last one seen.
-        const page1 = await store.reviews.learnersWithDueCards(NOW, 2);
-        expect(page1).toEqual(all.slice(0, 2));
-        const last = page1[1]!;
-        expect(await store.reviews.learnersWithDueCards(NOW, 2, { workspaceId: last.workspaceId, userId: last.userId })).toEqual(all.slice(2));
-        expect(await store.reviews.learnersWithDueCards(NOW, 2, { workspaceId: WS, userId: 'U8' })).toEqual([]);
-
-        // Earlier, fewer cards were due; before any, nobody.
-        expect(await store.reviews.learnersWithDueCards(at(-10), 100)).toEqual([
-          { workspaceId: WS, userId: 'U1', due: 1 },
-          { workspaceId: WS, userId: 'U8', due: 2 },
-        ]);
-        expect(await store.reviews.learnersWithDueCards(at(-12), 100)).toEqual([]);
-
-        // Turning reminders back on, or resuming, brings a learner back.
-        await store.users.setReviewsOn(WS, 'U2', true);
-        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U3'))!.id, 'active', NOW);
-        expect((await store.reviews.learnersWithDueCards(NOW, 100)).filter((l) => l.workspaceId === WS).map((l) => l.userId)).toEqual([
-          'U1',
-          'U10',
-          'U2',
-          'U3',
-          'U8',
-        ]);
-      });
     });
 
     // ======================================================================================
