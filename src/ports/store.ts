@@ -413,6 +413,8 @@ export interface ReminderTarget {
   slackTz: string | null;
   nudgeTime: string;
   reviewDays: ReviewDays;
+  /** Cards due by the reminder's due time, counted with the due set so a claim needs no query of its own. */
+  dueCards: number;
 }
 
 /** Timed practice exams and their answers. */

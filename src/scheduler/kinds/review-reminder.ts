@@ -44,12 +44,14 @@ export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> 
       if (!(await tx.reviews.advanceReminder(t, next))) return undefined;
       if (!due || (t.reviewDays === 'weekdays' && due.weekday >= 6)) return undefined;
       const dueAt = due.toJSDate();
-      if ((await tx.reviews.dueCount(t.workspaceId, t.userId, dueAt)) === 0) return undefined;
+      // The due set counted the cards due at the stored time; a later slot (after downtime) counts again.
+      const cards = dueAt.getTime() === t.nextReminderAt.getTime() ? t.dueCards : await tx.reviews.dueCount(t.workspaceId, t.userId, dueAt);
+      if (cards === 0) return undefined;
       return { dueAt, period: localDate(dueAt, tz) };
     },
     async recover(repos, row) {
       const user = await repos.users.get(row.workspaceId, row.target);
-      return user && { ...user, nextReminderAt: row.dueAt };
+      return user && { ...user, nextReminderAt: row.dueAt, dueCards: await repos.reviews.dueCount(row.workspaceId, row.target, row.dueAt) };
     },
     workspaceOf: (t) => t.workspaceId,
     targetIdOf: (t) => t.userId,

@@ -124,10 +124,12 @@ interface ReminderRow {
   slack_tz: string | null;
   nudge_time: string;
   review_days: ReviewDays;
+  due_cards: number;
 }
 
 // Ties in due time come in key order (bytewise), as from SQLite's index on the table keyed by workspace and user.
-const DUE_REMINDERS = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
+const DUE_REMINDERS = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days,
+    (SELECT count(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards FROM users u
   WHERE u.reviews_on AND u.next_reminder_at <= $1
     AND EXISTS (SELECT 1 FROM enrolments e
                 WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current
@@ -185,6 +187,7 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
           slackTz: r.slack_tz,
           nudgeTime: r.nudge_time,
           reviewDays: r.review_days,
+          dueCards: r.due_cards,
         }),
       );
     },

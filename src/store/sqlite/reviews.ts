@@ -163,9 +163,11 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       slack_tz: string | null;
       nudge_time: string;
       review_days: ReviewDays;
+      due_cards: number;
     }
   >(
-    `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
+    `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days,
+       (SELECT COUNT(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards FROM users u
      WHERE u.reviews_on = 1 AND u.next_reminder_at <= @now
        AND EXISTS (SELECT 1 FROM enrolments e
                    WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1
@@ -201,6 +203,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
         slackTz: r.slack_tz,
         nudgeTime: r.nudge_time,
         reviewDays: r.review_days,
+        dueCards: r.due_cards,
       })),
     advanceReminder: (t, next) => advanceReminder.run(isoOrNull(next), t.workspaceId, t.userId, iso(t.nextReminderAt)).changes > 0,
     setNextReminder: (ws, user, at) => void setNextReminder.run(isoOrNull(at), ws, user),

@@ -1279,7 +1279,12 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           slackTz: null,
           nudgeTime: '09:00',
           reviewDays: 'weekdays',
+          dueCards: 0,
         });
+        // The cards due by each learner's reminder time come counted with the due set.
+        const learnt = review(newCard(at(-100)), 'again', at(-100));
+        await store.reviews.saveReview(WS, 'U1', 'q-1', learnt.card, learnt.log, 'review');
+        expect((await store.reviews.dueReminders(NOW, 10)).find((t) => t.userId === 'U1')).toMatchObject({ dueCards: 1 });
         expect(await store.reviews.dueReminders(at(-6), 10)).toMatchObject([{ userId: 'U3' }]);
         // A timed pause that has ended counts as active, before anything flips its stored status.
         await store.enrolments.setStatus((await store.enrolments.current(WS, 'U2'))!.id, 'paused', NOW, { pausedUntil: at(-1) });
