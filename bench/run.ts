@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   leaderboard: () => benchLeaderboard(),
   efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),
   reviews: async () => (await import('./reviews.js')).benchReviews(),
+  engines: async () => (await import('./engines.js')).benchEngines(process.argv.includes('--small')),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
