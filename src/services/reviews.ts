@@ -70,9 +70,10 @@ export type ReviewStep =
 
 /**
  * The next question of a review session: the due card the learner is likeliest to have forgotten, then (when
- * `allowNew`) a new one from the domain where study gains the most. `skip` holds the question just answered.
+ * `allowNew`) a new one from the domain where study gains the most. A card just answered wrong is due again only
+ * after its learning step (a minute), so it does not come straight back.
  */
-export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowNew: boolean; skip?: string }): Promise<ReviewStep> {
+export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowNew: boolean }): Promise<ReviewStep> {
   const cert = await studyExam(deps, caller);
   if (!cert) return { kind: 'no-exam' };
   const { workspaceId: ws, userId: user, now } = caller;
@@ -82,7 +83,7 @@ export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowN
   const due = (await deps.store.reviews.dueCards(ws, user, now, 500)).filter((c) => deps.content.question(c.questionId));
   // While cards are due, nothing else is needed to choose: what the learner has seen and their readiness
   // matter only for a new question.
-  const needsNew = due.filter((c) => c.questionId !== opts.skip).length === 0;
+  const needsNew = due.length === 0;
   const seen = new Set<string>();
   if (needsNew) {
     for (const c of await deps.store.reviews.cardsOf(ws, user)) seen.add(c.questionId);
@@ -95,7 +96,6 @@ export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowN
     seen,
     readiness,
     domains: cert.domains,
-    skip: opts.skip ? new Set([opts.skip]) : undefined,
     now,
     random: deps.random,
     allowNew: opts.allowNew,
