@@ -1,16 +1,15 @@
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildContainer } from '../src/container.js';
 import { benchContainer } from './fanout.js';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
-import type { Repositories } from '../src/ports/store.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
 import { median, percentile } from './support.js';
+import { timeDuePass } from './due-pass.js';
 
 /** 30 IANA zones whose local Monday 09:00 falls at 30 distinct UTC instants in late November 2026. */
 export const ZONES = [
@@ -156,63 +155,19 @@ export async function benchDueSet(learners = 100_000, workspaces = 200, rounds =
           await services.store.enrolments.dueNudges(dueAt, 500);
           one.push(performance.now() - t);
         }
-        let t = performance.now();
+        const t = performance.now();
         const everything = await services.store.enrolments.dueNudges(dueAt, 1_000_000);
         const allMs = performance.now() - t;
         if (everything.length !== expectedDue) throw new Error(`due query found ${everything.length}, expected ${expectedDue}`);
 
-        // (b) the due pass. The claim phase runs from the start of the pass to its last ledger insert
-        // (today all of it before the first send); the due-query loop is the time spent in dueNudges.
-        // The pass finds due learners on the root store, so its enrolments repository is timed.
-        const { store } = services;
-        const ownDue = store.enrolments.dueNudges;
-        const realDue = ownDue.bind(store.enrolments);
-        let queryLoop = 0;
-        let queryCalls = 0;
-        store.enrolments.dueNudges = async (now, limit) => {
-          const q = performance.now();
-          try {
-            return await realDue(now, limit);
-          } finally {
-            queryLoop += performance.now() - q;
-            queryCalls += 1;
-          }
-        };
-        // Claims insert into the ledger inside store.transaction, through the transaction's own
-        // repositories: the work is handed a tx whose ledger.insert is timed.
-        const ownTransaction = store.transaction;
-        const realTransaction = ownTransaction.bind(store);
-        let lastInsert = 0;
-        const timedLedger = (tx: Repositories): Repositories => ({
-          ...tx,
-          ledger: {
-            ...tx.ledger,
-            insert: async (...args) => {
-              try {
-                return await tx.ledger.insert(...args);
-              } finally {
-                lastInsert = performance.now();
-              }
-            },
-          },
-        });
-        store.transaction = (work) => realTransaction((tx) => work(timedLedger(tx)));
-        const loop = monitorEventLoopDelay({ resolution: 5 });
-        loop.enable();
-        await new Promise((r) => setTimeout(r, 20)); // the histogram misses a block that starts before its first tick
-        t = performance.now();
-        const summary = await pass(dueAt);
-        const total = performance.now() - t;
-        loop.disable();
-        const claim = lastInsert - t;
-        store.enrolments.dueNudges = ownDue;
-        store.transaction = ownTransaction;
+        // (b) the due pass: the claim phase and the due-query loop timed (see timeDuePass).
+        const { summary, claim, total, blocked, queryLoop, queryCalls } = await timeDuePass(services.store, () => pass(dueAt));
         if (summary.due !== expectedDue || summary.sent !== expectedDue)
           throw new Error(`due pass: due ${summary.due}, sent ${summary.sent}, expected ${expectedDue}`);
         rows.push({
           claim,
           total,
-          blocked: loop.max / 1e6,
+          blocked,
           queryLoop,
           queryCalls,
           one500: median(one),

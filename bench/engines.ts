@@ -17,14 +17,12 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
 import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
-import type { Repositories } from '../src/ports/store.js';
 import { migrateDatabase } from '../src/store/open.js';
 import { aipathEnv, type Proc, postedDeliveries, ROOT, spawnNode } from '../test/replicas/processes.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
@@ -34,6 +32,7 @@ import { load as ackLoad, seed as ackSeed } from './ack.js';
 import { benchDueSet, ZONES } from './due-set.js';
 import { benchContainer, benchFanout } from './fanout.js';
 import { launch, median, percentile, SECRET, tempDb } from './support.js';
+import { timeDuePass } from './due-pass.js';
 
 const quiet = createLogger('error');
 const CONCURRENCY = 50;
@@ -334,53 +333,15 @@ async function dueSetOnPostgres(size: Size, serverUrl: string): Promise<{ lines:
           await services.store.enrolments.dueNudges(DUE_AT, 500);
           one.push(performance.now() - t);
         }
-        // The due pass, timed as bench/due-set.ts times it: the claim phase from the start of the pass to its last
-        // ledger insert, the due-query loop as the time spent in dueNudges.
-        const { store } = services;
-        const ownDue = store.enrolments.dueNudges;
-        const realDue = ownDue.bind(store.enrolments);
-        let queryLoop = 0;
-        store.enrolments.dueNudges = async (now, limit) => {
-          const q = performance.now();
-          try {
-            return await realDue(now, limit);
-          } finally {
-            queryLoop += performance.now() - q;
-          }
-        };
-        const ownTransaction = store.transaction;
-        const realTransaction = ownTransaction.bind(store);
-        let lastInsert = 0;
-        const timedLedger = (tx: Repositories): Repositories => ({
-          ...tx,
-          ledger: {
-            ...tx.ledger,
-            insert: async (...args) => {
-              try {
-                return await tx.ledger.insert(...args);
-              } finally {
-                lastInsert = performance.now();
-              }
-            },
-          },
-        });
-        store.transaction = (work) => realTransaction((tx) => work(timedLedger(tx)));
-        const loop = monitorEventLoopDelay({ resolution: 5 });
-        loop.enable();
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const t = performance.now();
-        const summary = await container.runPass(DUE_AT);
-        const total = performance.now() - t;
-        loop.disable();
-        store.enrolments.dueNudges = ownDue;
-        store.transaction = ownTransaction;
+        // The due pass, timed as bench/due-set.ts times it.
+        const { summary, claim, total, blocked, queryLoop } = await timeDuePass(services.store, () => container.runPass(DUE_AT));
         if (summary.due !== expectedDue || summary.sent !== expectedDue)
           throw new Error(`due pass on PostgreSQL: due ${summary.due}, sent ${summary.sent}, expected ${expectedDue}`);
         rows.push({
           due: summary.due,
-          claim: lastInsert - t,
+          claim,
           total,
-          blocked: loop.max / 1e6,
+          blocked,
           queryLoop,
           one500: median(one),
           summary: `due ${summary.due}, sent ${summary.sent}, failed ${summary.failed}; ${fake.callsOf('chat.postMessage').length} posts`,
