@@ -121,6 +121,16 @@ describe('an exam date', () => {
   });
 });
 
+describe('the pace to an exam', () => {
+  it('counts the milestones that lead to that exam, not the whole track', async () => {
+    // devops prepares for AIF-C01 in weeks 1–5 of 16: eight weeks is plenty for AIF-C01, whatever follows it.
+    const user = 'U0PACE0001';
+    await t.commandJson('start devops', { user });
+    const set = await t.commandJson('exam aif-c01 2027-01-18', { user });
+    expect(set.text).toContain('· on track ·');
+  });
+});
+
 describe('the weekly nudge', () => {
   it('shows the countdown and pace to the exam, readiness and the reviews due', async () => {
     await t.commandJson('exam aif-c01 2027-01-18', { user: USER });
