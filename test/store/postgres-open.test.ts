@@ -134,6 +134,26 @@ describeWithPostgres('opening PostgreSQL', (serverUrl) => {
     for (const d of databases.splice(0)) await d.drop();
   });
 
+  describe('a connection lost while in use', () => {
+    it('fails the work in flight, and neither ends the process nor stops the store', async () => {
+      const db = await fresh('lost');
+      const store = await open(db.url);
+      await store.users.ensure('T1', 'U1', NOW);
+      const name = new URL(db.url).pathname.slice(1);
+      const work = store.transaction(async (tx) => {
+        await tx.users.get('T1', 'U1');
+        // An administrator ends the connection between two statements of the transaction.
+        await onDatabase(serverUrl, (admin) =>
+          admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'aipath'", [name]),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return tx.users.get('T1', 'U1');
+      });
+      await expect(work).rejects.toThrow();
+      expect(await store.users.get('T1', 'U1')).toMatchObject({ userId: 'U1' });
+    });
+  });
+
   describe('connecting', () => {
     it('names the database that does not exist, without the password', async () => {
       const url = databaseUrl(serverUrl, 'aipath_no_such_database', (u) => {

@@ -163,6 +163,12 @@ export function postgresStore(url: string, logger: AppLogger, opts: PostgresStor
   // An idle connection that fails (the server restarted, an administrator ended it) is dropped by the pool,
   // which reports it here; without a listener the error would end the process.
   pool.on('error', (err) => logger.warn(`PostgreSQL connection lost (${redactSecrets(err.message, url)}); the pool opens a new one when needed`));
+  // A connection that fails while checked out (between two statements of a transaction or a health check) emits
+  // its error on the client, where the pool listens only while it is idle: the statement in flight (or the next)
+  // fails and the connection is dropped on release; the event itself must not end the process.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn(`PostgreSQL connection lost while in use (${redactSecrets(err.message, url)})`));
+  });
   return {
     ...repositories(poolQueryable(pool)),
     database: new PostgresDatabase(pool, url, poolSize),
