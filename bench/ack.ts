@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { signedHeaders } from '../test/support/signed.js';
@@ -45,55 +47,105 @@ export async function seed(path: string): Promise<void> {
   }
 }
 
-export async function load(url: string, text: string, total: number, concurrency: number): Promise<number[]> {
-  const latencies: number[] = [];
-  let sent = 0;
+/**
+ * Where the commands' response_urls point: records when each answer arrives, keyed by the request's number.
+ * aipath acknowledges first and answers by response_url; the bare app answers in its acknowledgement.
+ */
+export class AnswerSink {
+  private server = createServer((req, res) => {
+    const at = performance.now();
+    req.resume();
+    req.on('end', () => {
+      const id = Number(/\/r\/(\d+)$/.exec(req.url ?? '')?.[1]);
+      if (Number.isInteger(id)) this.arrived.set(id, at);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  readonly arrived = new Map<number, number>();
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+let requestIds = 0;
+
+/** Acknowledgement latencies, and when `sink` is given, the latencies of the answers posted to it (all awaited). */
+export async function load(url: string, text: string, total: number, concurrency: number, sink?: AnswerSink): Promise<{ acks: number[]; answers: number[] }> {
+  const acks: number[] = [];
+  const sent = new Map<number, number>();
+  let count = 0;
   const worker = async () => {
-    while (sent < total) {
-      const i = sent++;
+    while (count < total) {
+      count++;
+      const id = ++requestIds;
       const body = new URLSearchParams({
         command: '/aipath',
         text,
         team_id: WS,
-        user_id: `U${String(i % 2000).padStart(8, '0')}`,
+        user_id: `U${String(id % 2000).padStart(8, '0')}`,
         channel_id: 'C0ACKBNCH1',
-        response_url: 'http://127.0.0.1:9/r',
+        response_url: sink ? `${sink.url}/r/${id}` : 'http://127.0.0.1:9/r',
         trigger_id: 't',
       }).toString();
       const t0 = performance.now();
+      sent.set(id, t0);
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) }, body });
       await res.text();
-      latencies.push(performance.now() - t0);
+      acks.push(performance.now() - t0);
       if (res.status !== 200) throw new Error(`HTTP ${res.status} for "${text}"`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return latencies;
+  if (!sink) return { acks, answers: acks };
+  const deadline = performance.now() + 120_000;
+  while ([...sent.keys()].some((id) => !sink.arrived.has(id))) {
+    if (performance.now() > deadline) throw new Error(`answers to "${text}" missing after 120 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { acks, answers: [...sent].map(([id, t0]) => sink.arrived.get(id)! - t0) };
 }
 
-/** Issue 4: signed POST → acknowledgement, 50 concurrent, aipath beside a bare Bolt app. */
+const ms = (xs: number[]) => `p50 ${median(xs).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`;
+
+/**
+ * Signed POST → acknowledgement, 50 concurrent (each of 50 clients sends its next command when the last is
+ * acknowledged), aipath beside a bare Bolt app that answers in its acknowledgement; aipath's answers by response_url
+ * are timed too (from the request to their arrival), and all of them have arrived before the bare app is measured.
+ */
 export async function benchAck(perCommand = 2000, concurrency = 50): Promise<string[]> {
   const fake = await new ScriptableFakeSlack().start();
+  const sink = await new AnswerSink().start();
   const db = tempDb();
   await seed(db);
   const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
   const aipath = await launch(process.execPath, ['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
   const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], env);
-  const lines = [`ack latency (signed POST /slack/events → response; ${perCommand} requests per command, ${concurrency} concurrent; 2,000 seeded learners)`];
+  const lines = [
+    `ack latency (signed POST /slack/events → response; ${perCommand} requests per command, ${concurrency} concurrent; 2,000 seeded learners; goal: ack p99 ≤ 1.3× bare)`,
+  ];
   try {
     for (const text of COMMANDS) {
       // Warm both up (JIT, caches) before measuring.
-      await load(`http://127.0.0.1:${aipath.port}/slack/events`, text, 200, concurrency);
+      await load(`http://127.0.0.1:${aipath.port}/slack/events`, text, 200, concurrency, sink);
       await load(`http://127.0.0.1:${bare.port}/slack/events`, text, 200, concurrency);
-      const a = await load(`http://127.0.0.1:${aipath.port}/slack/events`, text, perCommand, concurrency);
+      const a = await load(`http://127.0.0.1:${aipath.port}/slack/events`, text, perCommand, concurrency, sink);
       const b = await load(`http://127.0.0.1:${bare.port}/slack/events`, text, perCommand, concurrency);
       lines.push(
-        `  ${text.padEnd(16)} aipath p50 ${median(a).toFixed(1)} ms, p99 ${percentile(a, 99).toFixed(1)} ms | bare p50 ${median(b).toFixed(1)} ms, p99 ${percentile(b, 99).toFixed(1)} ms | ratio p50 ×${(median(a) / median(b)).toFixed(2)}, p99 ×${(percentile(a, 99) / percentile(b, 99)).toFixed(2)}`,
+        `  ${text.padEnd(16)} aipath ack ${ms(a.acks)} | bare ${ms(b.acks)} | ratio p50 ×${(median(a.acks) / median(b.acks)).toFixed(2)}, p99 ×${(percentile(a.acks, 99) / percentile(b.acks, 99)).toFixed(2)} | aipath answer ${ms(a.answers)}`,
       );
     }
   } finally {
     await aipath.stop();
     await bare.stop();
+    await sink.stop();
     await fake.stop();
   }
   return lines;

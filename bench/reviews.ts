@@ -613,7 +613,7 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
       const ack = await benchAck();
       lines.push(`  (4) ${ack[0]!.trim()}`);
       for (const line of ack.slice(1)) {
-        const m = /^\s+(\S+)\s.*aipath p50 [\d.]+ ms, p99 ([\d.]+) ms \| bare p50 [\d.]+ ms, p99 ([\d.]+) ms/.exec(line);
+        const m = /^\s+(\S+)\s.*aipath ack p50 [\d.]+ ms, p99 ([\d.]+) ms \| bare p50 [\d.]+ ms, p99 ([\d.]+) ms/.exec(line);
         const goal = m && (m[1] === 'review' || m[1] === 'readiness') ? `; goal p99 ≤ 1.3× bare: ${verdict(Number(m[2]) / Number(m[3]), 1.3)}` : '';
         lines.push(`    ${line.trim()}${goal}`);
       }

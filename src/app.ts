@@ -36,11 +36,7 @@ function trackRequests(bolt: App): { drain(deadline: number): Promise<number> } 
   return {
     /** Waits until no listener runs or `deadline` (epoch ms) passes; how many were still running then. */
     async drain(deadline) {
-      while (inFlight.size > 0 && Date.now() < deadline) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
-        clearTimeout(timer);
-      }
+      while (inFlight.size > 0 && Date.now() < deadline) await until(Promise.allSettled([...inFlight]), deadline);
       return inFlight.size;
     },
   };
@@ -78,6 +74,8 @@ export interface RunningApp {
   services: Services;
   scheduler: Scheduler;
   bolt: App;
+  /** Resolves once no request's listener is still running (answers sent after the acknowledgement included). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -160,5 +158,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await container.close();
       logger.info('stopped');
     })());
-  return { mode: mode.kind, port, services, scheduler, bolt, stop };
+  const idle = async () => {
+    // Each round waits for the listeners running when it began; one may have started meanwhile.
+    while ((await requests.drain(Date.now() + 60_000)) > 0);
+  };
+  return { mode: mode.kind, port, services, scheduler, bolt, idle, stop };
 }

@@ -7,6 +7,7 @@ import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-l
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
+import { FollowUps } from './slack/follow-ups.js';
 import { ProfileFailures } from './slack/profile.js';
 import { systemClock, type Clock } from './shared/clock.js';
 
@@ -89,7 +90,14 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       limiter,
       scheduler: new Scheduler(pass, clock, passLogger),
       runPass: pass,
-      slackDeps: { study: services.study, clock, logger, database: services.store.database, profileFailures: new ProfileFailures() },
+      slackDeps: {
+        study: services.study,
+        clock,
+        logger,
+        database: services.store.database,
+        profileFailures: new ProfileFailures(),
+        followUps: new FollowUps(),
+      },
       close: () => services.store.database.close(),
     };
   } catch (err) {

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 /** One Web API call (or response_url post) as the fake workspace received it. */
 export interface RecordedCall {
   method: string;
+  /** The request's path: tells apart the response_urls of different requests. */
+  path: string;
   params: Record<string, unknown>;
   at: number;
 }
@@ -107,7 +109,7 @@ export class FakeSlack extends EventEmitter {
       return this.send(res, { status: 400, body: { ok: false, error: 'invalid_form_data' } });
     }
     const method = url.pathname.startsWith('/response/') ? 'response_url' : url.pathname.replace(/^\/api\//, '');
-    const call: RecordedCall = { method, params, at: Date.now() };
+    const call: RecordedCall = { method, path: url.pathname, params, at: Date.now() };
     this.calls.push(call);
     const intercepted = await this.intercept(call);
     if (intercepted) return this.send(res, intercepted);

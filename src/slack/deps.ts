@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Caller, StudyDeps } from '../services/context.js';
 import type { AppLogger } from '../log.js';
+import type { FollowUps } from './follow-ups.js';
 import { webClientSlack } from './gateway.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { Database } from '../ports/store.js';
@@ -12,6 +13,8 @@ export interface SlackDeps {
   logger: AppLogger;
   database: Database;
   profileFailures: ProfileFailures;
+  /** Where work after an acknowledgement waits its turn. */
+  followUps: FollowUps;
 }
 
 /** The caller of a request, with the request's own client for their profile (it carries the workspace's token). */

@@ -37,14 +37,14 @@ async function appConnections(url: string): Promise<number> {
 }
 
 function gracefulStop(engine: TestEngine) {
-  it('stop() waits for a command under way (acknowledged with a holding reply) to write and answer, then closes the database', {
+  it('stop() waits for a command under way (acknowledged at once, then a holding reply) to write and answer, then closes the database', {
     timeout: 30_000,
   }, async () => {
     const t: TestApp = await startTestApp({}, { engine });
     cleanup.push(() => t.close());
     const { store } = t.app.services;
-    // The command's transaction waits at a gate the test opens: past Slack's acknowledgement budget, so the
-    // command is acknowledged with a holding reply and its answer is still to be written when stop() is called.
+    // The command's transaction waits at a gate the test opens: the command is acknowledged at once, a holding
+    // reply follows by response_url, and its answer is still to be written when stop() is called.
     let reached = () => {};
     const atGate = new Promise<void>((resolve) => {
       reached = resolve;
@@ -63,7 +63,10 @@ function gracefulStop(engine: TestEngine) {
     const res = await t.command('start devops', { user: 'U0DRAIN001' });
     await atGate;
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { text: string }).text).toContain('waiting for its database');
+    expect(await res.text()).toBe('');
+    await expect
+      .poll(() => t.fake.callsOf('response_url').some((c) => String(c.params.text).includes('waiting for its database')), { timeout: 5000 })
+      .toBe(true);
 
     let stopped = false;
     const stopping = t.app.stop().then(() => {

@@ -122,6 +122,7 @@ describe('HTTP mode', () => {
     const retry = await t.command('start developer', { user: 'U0RETRY01', retryNum: 1 });
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
+    await t.app.idle();
     // One enrolment: a second would have replaced the first as current, with a later creation.
     const enrolment = await currentOf('U0RETRY01');
     expect(enrolment).toMatchObject({ trackId: 'developer', id: expect.any(Number) });

@@ -14,14 +14,8 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Waits until the previous command's work after its acknowledgement (a Home refresh) is over. */
-async function settled() {
-  let last = -1;
-  while (t.fake.calls.length !== last) {
-    last = t.fake.calls.length;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** Waits until the previous command's work after its acknowledgement (its answer, a Home refresh) is over. */
+const settled = () => t.app.idle();
 
 /** Everything a command could change, read through the store as the app reads it. */
 const snapshot = async () => {
@@ -77,7 +71,7 @@ const commandText = fc.oneof(
 );
 
 describe('random /aipath input', () => {
-  it('never breaks the app, always answers in the acknowledgement, and never changes data when invalid', async () => {
+  it('never breaks the app, always answers within 3 s, and never changes data when invalid', async () => {
     let invalid = 0;
     await fc.assert(
       fc.asyncProperty(commandText, async (text) => {
@@ -85,10 +79,8 @@ describe('random /aipath input', () => {
         if (invalidInput) await settled();
         const before = await snapshot();
         const started = performance.now();
-        const res = await t.command(text, { user: 'U0PROP0002' });
+        const body = await t.commandJson(text, { user: 'U0PROP0002' });
         const elapsed = performance.now() - started;
-        expect(res.status).toBe(200);
-        const body = (await res.json()) as { text?: string; blocks?: unknown[] };
         expect(typeof body.text).toBe('string');
         expect(body.text!.length).toBeGreaterThan(0);
         expect(elapsed).toBeLessThan(3000);

@@ -16,11 +16,26 @@ export interface TestApp {
   engine: TestEngine;
   dbPath: string;
   now: { value: Date };
+  /** Sends the command; resolves with its acknowledgement (the answer follows by response_url: see commandJson). */
   command(text: string, o?: { user?: string; channel?: string; team?: string } & Partial<SignedRequestOptions>): Promise<Response>;
+  /** The answer to a command: the acknowledgement's body if it carried one, else what the app posted to the command's response_url. */
   commandJson(text: string, o?: { user?: string; channel?: string; team?: string }): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
   /** A click as Slack sends it; `state` is the message's pickers, `responseUrl` where the answer goes (default: per user). */
   action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string; state?: unknown; responseUrl?: string }): Promise<Response>;
   close(): Promise<void>;
+}
+
+/** The last answer the app posted to a response_url ending in `path`, once it has (the app answers after acknowledging). */
+export async function answerAt(fake: ScriptableFakeSlack, path: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const posts = fake.callsOf('response_url').filter((c) => c.path.endsWith(`/${path}`));
+    // A holding reply may come first; the answer replaces it.
+    const answer = posts.findLast((c) => !String(c.params.text ?? '').includes('waiting for its database'));
+    if (answer) return answer.params;
+    if (Date.now() > deadline) throw new Error(`no answer was posted to the response_url ${path} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 /**
@@ -56,7 +71,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
     throw err;
   }
   const baseUrl = `http://127.0.0.1:${app.port}`;
-  const command: TestApp['command'] = (text, o = {}) =>
+  let commands = 0;
+  const send = (text: string, responsePath: string, o: Parameters<TestApp['command']>[1] = {}) =>
     postSigned(
       `${baseUrl}/slack/events`,
       commandBody({
@@ -64,11 +80,12 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
         team_id: o.team ?? TEAM,
         user_id: o.user ?? 'U0LEARNER1',
         channel_id: o.channel ?? 'C0STUDY01',
-        response_url: `${fake.responseUrlBase}cmd`,
+        response_url: `${fake.responseUrlBase}${responsePath}`,
       }),
       'application/x-www-form-urlencoded',
       { secret: SECRET, ...o },
     );
+  const command: TestApp['command'] = (text, o) => send(text, `cmd-${++commands}`, o);
   return {
     app,
     fake,
@@ -78,9 +95,15 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
     now,
     command,
     async commandJson(text, o) {
-      const res = await command(text, o);
+      const path = `cmd-${++commands}`;
+      const res = await send(text, path, o);
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-      return (await res.json()) as { response_type?: string; text: string; blocks: unknown[] };
+      const ack = await res.text();
+      if (ack !== '') return JSON.parse(ack) as { response_type?: string; text: string; blocks: unknown[] };
+      const answer = await answerAt(fake, path);
+      // What the command set off after its answer (a Home refresh) is done too, so the next step starts from rest.
+      await app.idle();
+      return answer as { response_type?: string; text: string; blocks: unknown[] };
     },
     action: (actionId, o = {}) =>
       postSigned(

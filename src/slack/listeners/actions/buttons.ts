@@ -42,7 +42,12 @@ const BUTTON_COMMANDS: [FixedActionDef, Command][] = [
   [ACTIONS.snoozeWeek, { name: 'pause', snooze: true }],
 ];
 
-async function answer(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply) {
+/** A click's answer, after the acknowledgement and behind requests still to be acknowledged (see FollowUps). */
+function answer(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply): Promise<void> {
+  return deps.followUps.run(() => answerNow(deps, client, body, respond, compute));
+}
+
+async function answerNow(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply) {
   const parsed = BlockActionPayload.safeParse(body);
   let reply: Reply;
   if (!parsed.success) {

@@ -17,8 +17,8 @@ export const UNAVAILABLE = ephemeral(
 const STILL_WORKING = ephemeral(
   noticeView('aipath is waiting for its database (another process is writing to it). Your answer follows here in a moment.', ':hourglass_flowing_sand:'),
 );
-/** Past this, a slash command is acknowledged with a holding reply and answered by response_url. */
-const ACK_BUDGET_MS = 2000;
+/** Past this without an answer, a holding reply tells the user the answer is on its way. */
+const HOLDING_AFTER_MS = 2000;
 
 /** The reply for a failure of request work: a friendly notice, with the cause in the log. */
 export function failureReply(err: unknown, logger: { error(m: string, e?: unknown): void }, what: string): Reply {
@@ -27,7 +27,10 @@ export function failureReply(err: unknown, logger: { error(m: string, e?: unknow
   return SORRY;
 }
 
-/** `/aipath …`: parse, answer, and acknowledge with the answer itself (one round trip, well inside 3 s). */
+/**
+ * `/aipath …`: acknowledged at once, before anything that could wait on the database or on Slack; the answer
+ * follows by response_url (see FollowUps), with a holding reply first when the database keeps it waiting.
+ */
 export function registerAipathCommand(app: App, deps: SlackDeps): void {
   app.command('/aipath', async ({ command, ack, client, logger, respond }) => {
     const payload = SlashCommandPayload.safeParse(command);
@@ -36,24 +39,24 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       await ack(toAck(SORRY));
       return;
     }
+    await ack();
     const p = payload.data;
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
-    const answer = withDatabase(deps.database, deps.logger, () => {
-      const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
-      return answerCommandText(deps.study, ctx, p.text);
-    }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
-    let timer: NodeJS.Timeout | undefined;
-    const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ACK_BUDGET_MS)))]);
-    clearTimeout(timer);
-    if (early) {
-      await ack(toAck(early));
-    } else {
-      // Slack waits 3 s for the acknowledgement; the answer follows when the database is free.
-      await ack(toAck(STILL_WORKING));
-      await respond({ ...toAck(await answer), replace_original: true });
-    }
-    const reply = await answer;
-    if (reply.refreshHome) await refreshHome(deps, client, workspaceId, p.user_id);
+    await deps.followUps
+      .run(async () => {
+        const answer = withDatabase(deps.database, deps.logger, () => {
+          const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
+          return answerCommandText(deps.study, ctx, p.text);
+        }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
+        let timer: NodeJS.Timeout | undefined;
+        const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HOLDING_AFTER_MS)))]);
+        clearTimeout(timer);
+        if (!early) await respond(toAck(STILL_WORKING));
+        const reply = await answer;
+        await respond({ ...toAck(reply), replace_original: !early });
+        if (reply.refreshHome) await refreshHome(deps, client, workspaceId, p.user_id);
+      })
+      .catch((err: unknown) => logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err));
   });
 }
 

@@ -27,6 +27,7 @@ export function registerAppHome(app: App, deps: SlackDeps): void {
     if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
     const b = body as { team_id?: string; enterprise_id?: string | null };
     if (!b.team_id) return;
-    await refreshHome(deps, client, workspaceKey(b.team_id, b.enterprise_id), parsed.data.user);
+    const workspaceId = workspaceKey(b.team_id, b.enterprise_id);
+    await deps.followUps.run(() => refreshHome(deps, client, workspaceId, parsed.data.user));
   });
 }
