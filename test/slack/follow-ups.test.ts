@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { FollowUps } from '../../src/slack/follow-ups.js';
+
+describe('FollowUps', () => {
+  it('lets the event loop turn between two follow-ups, so requests waiting to be acknowledged go first', async () => {
+    const followUps = new FollowUps();
+    const order: string[] = [];
+    const runs = [1, 2, 3].map((n) =>
+      followUps.run(async () => {
+        order.push(`follow-up ${n}`);
+      }),
+    );
+    // Stands for a request that arrived meanwhile: its callback waits for the next turn of the loop.
+    setImmediate(() => order.push('request'));
+    order.push('acknowledged');
+    await Promise.all(runs);
+    expect(order[0]).toBe('acknowledged');
+    expect(order.indexOf('request')).toBeLessThan(order.indexOf('follow-up 3'));
+  });
+
+  it('runs at most `concurrency` at a time, and passes on results and errors', async () => {
+    const followUps = new FollowUps(2);
+    let running = 0;
+    let most = 0;
+    const work = (n: number) =>
+      followUps.run(async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+        if (n === 3) throw new Error('three');
+        return n;
+      });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(work));
+    expect(most).toBe(2);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([1, 2, 'three', 4, 5]);
+    expect(followUps.pending).toBe(0);
+  });
+});
