@@ -114,7 +114,7 @@ describe('Socket Mode', () => {
     await w?.close();
   });
 
-  it('connects with the app-level token, and calls everything else with the bot token', async () => {
+  it('connects at start with the app-level token, one connection', async () => {
     expect(w.app.mode).toBe('socket');
     expect(w.app.port).toBeUndefined();
     expect(w.fake.callsOf('apps.connections.open').map((c) => c.token)).toEqual([APP_TOKEN]);
