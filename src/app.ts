@@ -121,7 +121,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       requests = trackRequests(bolt);
       registerListeners(bolt, slackDeps);
       await bolt.start();
-      logger.info('aipath connected in Socket Mode');
+      logger.info('aipath started in Socket Mode');
     }
   } catch (err) {
     await container.close();
@@ -150,7 +150,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
           ),
           deadline,
         );
-        if (!stopped) logger.warn('the HTTP server still had connections open; closing anyway');
+        if (!stopped)
+          logger.warn(
+            mode.kind === 'http'
+              ? 'the HTTP server still had connections open; closing anyway'
+              : 'the Socket Mode connection did not close in time; closing anyway',
+          );
         const left = await requests.drain(deadline);
         if (left > 0) logger.warn(`${left} request(s) still running after ${DRAIN_MS / 1000} s; closing the database anyway`);
       })();

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptableFakeSlack } from './support/fake-slack.js';
+import { answerAt } from './support/harness.js';
+import { FakeSocketModeServer } from './support/socket-mode-server.js';
 import { freePort } from '../bench/support.js';
 import { createLogger } from '../src/log.js';
 import { openStore } from '../src/store/open.js';
@@ -170,5 +172,65 @@ describe('aipath CLI', () => {
     expect(await exited).toBe(0);
     expect(stderr).toContain('SIGTERM received');
     expect(stderr).toContain('stopped');
+  });
+
+  it('runs in Socket Mode and shuts down cleanly on SIGTERM, closing the connection', async () => {
+    const sm = await new FakeSocketModeServer().start();
+    fake.serveSocketMode(sm);
+    const child = spawn(TSX, ['src/cli.ts', 'start'], {
+      env: {
+        ...clean,
+        AIPATH_DB: join(dir, 'socket.db'),
+        SLACK_BOT_TOKEN: 'xoxb-sock',
+        SLACK_APP_TOKEN: 'xapp-1-A0AIPATHAPP-1-cli',
+        SLACK_API_URL: fake.url,
+        LOG_LEVEL: 'info',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      await sm.waitForConnections(1, 15_000);
+      const help = await sm.envelope('slash_commands', {
+        team_id: 'T0CLI00001',
+        channel_id: 'C0CLI00001',
+        user_id: 'U0CLI00001',
+        command: '/aipath',
+        text: 'help',
+        response_url: `${fake.responseUrlBase}cli`,
+      });
+      expect(help.payload ?? {}).toEqual({});
+      expect((await answerAt(fake, 'cli')).text).toContain('aipath: your study companion');
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await sm.closedWith(1)).toBe(1000);
+      expect(stderr).toContain('stopped');
+      expect(stderr).not.toContain('xapp-1-A0AIPATHAPP-1-cli');
+    } finally {
+      child.kill('SIGKILL');
+      await sm.stop();
+    }
+  });
+
+  it('stops with one line naming SLACK_APP_TOKEN and exit code 2 when Slack refuses the app-level token', async () => {
+    fake.script('apps.connections.open', { body: { ok: false, error: 'invalid_auth' } });
+    const r = await cli(['start'], {
+      AIPATH_DB: join(dir, 'refused.db'),
+      SLACK_BOT_TOKEN: 'xoxb-sock',
+      SLACK_APP_TOKEN: 'xapp-1-A0AIPATHAPP-1-refused',
+      SLACK_API_URL: fake.url,
+      LOG_LEVEL: 'warn',
+    });
+    expect(r.status).toBe(2);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('aipath:')),
+    ).toEqual([
+      'aipath: SLACK_APP_TOKEN was refused by Slack (invalid_auth): use an app-level token (xapp-) with the connections:write scope, from Basic Information → App-Level Tokens',
+    ]);
+    expect(r.stderr).not.toContain('xapp-1-A0AIPATHAPP-1-refused');
   });
 });

@@ -8,6 +8,8 @@ export interface RecordedCall {
   /** The request's path: tells apart the response_urls of different requests. */
   path: string;
   params: Record<string, unknown>;
+  /** The token the call carried (`Authorization: Bearer …`, or a `token` parameter), as Slack reads it. */
+  token: string | undefined;
   at: number;
 }
 
@@ -45,6 +47,11 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
     params[k] = JSON_FIELDS.has(k) ? safeJson(v) : v;
   }
   return params;
+}
+
+function tokenOf(req: IncomingMessage, params: Record<string, unknown>): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  return bearer ?? (typeof params.token === 'string' ? params.token : undefined);
 }
 
 function safeJson(v: string): unknown {
@@ -109,7 +116,7 @@ export class FakeSlack extends EventEmitter {
       return this.send(res, { status: 400, body: { ok: false, error: 'invalid_form_data' } });
     }
     const method = url.pathname.startsWith('/response/') ? 'response_url' : url.pathname.replace(/^\/api\//, '');
-    const call: RecordedCall = { method, path: url.pathname, params, at: Date.now() };
+    const call: RecordedCall = { method, path: url.pathname, params, token: tokenOf(req, params), at: Date.now() };
     this.calls.push(call);
     const intercepted = await this.intercept(call);
     if (intercepted) return this.send(res, intercepted);

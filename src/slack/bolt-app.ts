@@ -5,6 +5,7 @@ import { registerAipathCommand } from './listeners/commands/aipath.js';
 import { registerButtons } from './listeners/actions/buttons.js';
 import { registerAppHome } from './listeners/events/app-home.js';
 import { SlackHttpReceiver, type RouteHandler } from './http-receiver.js';
+import { SocketModeConnection } from './socket-mode.js';
 
 /**
  * Listener calls run inside Slack's 3-second acknowledgement window: a 429 fails fast instead of
@@ -47,8 +48,10 @@ export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: Slack
   return { app: new App({ ...common(opts), receiver }), receiver };
 }
 
+/** Socket Mode: Bolt with our SocketModeConnection as its receiver (see socket-mode.ts for why not Bolt's own). */
 export function createSocketApp(opts: { botToken: string; appToken: string; slackApiUrl: string; logger: AppLogger }): App {
-  return new App({ ...common(opts), appToken: opts.appToken, socketMode: true });
+  const receiver = new SocketModeConnection({ appToken: opts.appToken, slackApiUrl: opts.slackApiUrl, logger: opts.logger });
+  return new App({ ...common(opts), receiver });
 }
 
 export function createReceiverApp(opts: { botToken: string; receiver: Receiver; slackApiUrl: string; logger: AppLogger }): App {

@@ -148,6 +148,23 @@ describe('exactly once', () => {
     expect((await world.ledger()).map((r) => r.messageTs).sort()).toEqual(slackTs.sort());
   });
 
+  it('without the history scopes, a claim left open is posted again (at worst a duplicate) and nothing is paused', async () => {
+    world = await SchedulerWorld.create();
+    await world.subscribe('C0NOHIST01', 'UTC');
+    const { ledger } = world.services.store;
+    const markSent = ledger.markSent;
+    ledger.markSent = async () => false;
+    await world.pass(new Date('2026-01-01T09:00:10Z'));
+    ledger.markSent = markSent;
+    // A bot token without channels:history: Slack refuses the read-back.
+    world.fake.script('conversations.history', { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } }, 2);
+    await world.pass(new Date('2026-01-01T09:05:00Z'));
+    expect(world.fake.callsOf('conversations.history')).toHaveLength(2);
+    expect(world.posts('C0NOHIST01')).toHaveLength(4);
+    expect((await world.ledger()).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(await world.services.store.workspaces.pauseOf(WS)).toBeUndefined();
+  });
+
   it('recovers a claim left open before Slack got the message: posted once', async () => {
     world = await SchedulerWorld.create();
     await world.subscribe('C0LOST0001', 'UTC');

@@ -1,4 +1,5 @@
 import { FakeSlack, type FakeResponse, type RecordedCall } from '../../src/console/fake-slack.js';
+import type { FakeSocketModeServer } from './socket-mode-server.js';
 
 export type { RecordedCall };
 
@@ -17,6 +18,13 @@ export class ScriptableFakeSlack extends FakeSlack {
   private rate: { method: string; perSecond: number; retryAfter: number; sent: number[] } | undefined;
   /** How many calls the rate rule answered with 429. */
   rateLimitedCalls = 0;
+  private socketMode: FakeSocketModeServer | undefined;
+
+  /** Answers `apps.connections.open` with a fresh connection URL of this Socket Mode server. */
+  serveSocketMode(server: FakeSocketModeServer): this {
+    this.socketMode = server;
+    return this;
+  }
 
   /** The next `times` calls of `method` get this answer instead of the normal one. */
   script(method: string, response: ScriptedResponse, times = 1): void {
@@ -51,6 +59,7 @@ export class ScriptableFakeSlack extends FakeSlack {
     const scripted = this.scripted.get(call.method)?.shift();
     if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
     if (scripted) return scripted;
+    if (call.method === 'apps.connections.open') return this.connectionsOpen(call);
     if (this.rate?.method === call.method) {
       const now = Date.now();
       const sent = this.rate.sent;
@@ -62,5 +71,13 @@ export class ScriptableFakeSlack extends FakeSlack {
       sent.push(now);
     }
     return undefined;
+  }
+
+  /** As Slack answers it: only an app-level token (xapp-) may open a connection. */
+  private connectionsOpen(call: RecordedCall): FakeResponse {
+    if (!call.token) return { body: { ok: false, error: 'not_authed' } };
+    if (!call.token.startsWith('xapp-')) return { body: { ok: false, error: 'not_allowed_token_type' } };
+    if (!this.socketMode) return { body: { ok: false, error: 'socket_mode_not_enabled' } };
+    return { body: { ok: true, url: this.socketMode.issueUrl() } };
   }
 }
