@@ -439,6 +439,19 @@ export interface MockExamsRepository {
   finish(id: number, at: Date): Promise<boolean>;
 }
 
+/**
+ * The OAuth install flow's states, each good for one redirect from Slack: a state that comes back a second time (a
+ * replayed or reloaded redirect) is refused, whichever process sees it. Only the states' ids are kept, never a code
+ * or a token.
+ */
+export interface OAuthStatesRepository {
+  /**
+   * Records `stateId` as used at `now`: true the first time, false whenever it was used before. Forgets the states used
+   * before `forgetBefore` (the caller's own expiry check refuses those by then).
+   */
+  consume(stateId: string, now: Date, forgetBefore: Date): Promise<boolean>;
+}
+
 export interface WorkspacesRepository {
   pause(ws: string, reason: string, now: Date): Promise<void>;
   /** The one delivery that may try Slack again for a paused workspace (compare-and-set on the probe time). */
@@ -477,6 +490,7 @@ export interface Repositories {
   reviews: ReviewsRepository;
   mocks: MockExamsRepository;
   pace: SendPace;
+  oauthStates: OAuthStatesRepository;
 }
 
 // ---------- the database itself ----------

@@ -6,6 +6,7 @@ import { postgresEnrolments } from './enrolments.js';
 import { postgresLedger } from './ledger.js';
 import { postgresMocks } from './mocks.js';
 import { postgresPace } from './pace.js';
+import { postgresOAuthStates } from './oauth-states.js';
 import { postgresPoints } from './points.js';
 import { postgresQuiz } from './quiz.js';
 import { postgresReviews } from './reviews.js';
@@ -41,6 +42,7 @@ function repositories(q: Queryable): Repositories {
     reviews: postgresReviews(q),
     mocks: postgresMocks(q),
     pace: postgresPace(q),
+    oauthStates: postgresOAuthStates(q),
   };
 }
 

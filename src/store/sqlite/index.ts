@@ -4,6 +4,7 @@ import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteMocks } from './mocks.js';
+import { sqliteOAuthStates } from './oauth-states.js';
 import { sqlitePace } from './pace.js';
 import { sqlitePoints } from './points.js';
 import { sqliteQuiz } from './quiz.js';
@@ -27,6 +28,7 @@ function syncRepositories(db: Db): SyncRepositories {
     reviews: sqliteReviews(db),
     mocks: sqliteMocks(db),
     pace: sqlitePace(db),
+    oauthStates: sqliteOAuthStates(db),
   };
 }
 

@@ -1588,6 +1588,29 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
     });
 
     // ======================================================================================
+    describe('oauth states', () => {
+      it('consume is true once per state, false for every later use; other states are unaffected', async () => {
+        expect(await store.oauthStates.consume('state-a', NOW, at(-60))).toBe(true);
+        expect(await store.oauthStates.consume('state-a', at(1), at(-59))).toBe(false);
+        expect(await store.oauthStates.consume('state-b', at(1), at(-59))).toBe(true);
+        expect(await store.oauthStates.consume('state-a', at(2), at(-58))).toBe(false);
+      });
+
+      it('two redirects with one state at once: exactly one consumes it', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.oauthStates.consume('state-race', NOW, at(-60))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('forgets the states used before forgetBefore, and only those', async () => {
+        await store.oauthStates.consume('old', at(-120), at(-180));
+        await store.oauthStates.consume('recent', at(-30), at(-90));
+        // Forgetting what was used more than an hour ago: "old" is gone (usable again), "recent" is still refused.
+        expect(await store.oauthStates.consume('recent', NOW, at(-60))).toBe(false);
+        expect(await store.oauthStates.consume('old', NOW, at(-60))).toBe(true);
+      });
+    });
+
+    // ======================================================================================
     describe('pace', () => {
       const ms = (d: Date) => d.getTime() - NOW.getTime();
 
