@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;
+  /** The token the call carried (its Authorization header, or a `token` field); none on response_url posts. */
+  token?: string;
   at: number;
 }
 
@@ -43,6 +45,11 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
     params[k] = JSON_FIELDS.has(k) ? safeJson(v) : v;
   }
   return params;
+}
+
+function tokenOf(req: IncomingMessage, params: Record<string, unknown>): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  return bearer ?? (typeof params.token === 'string' ? params.token : undefined);
 }
 
 function safeJson(v: string): unknown {
@@ -107,7 +114,7 @@ export class FakeSlack extends EventEmitter {
       return this.send(res, { status: 400, body: { ok: false, error: 'invalid_form_data' } });
     }
     const method = url.pathname.startsWith('/response/') ? 'response_url' : url.pathname.replace(/^\/api\//, '');
-    const call: RecordedCall = { method, params, at: Date.now() };
+    const call: RecordedCall = { method, params, token: tokenOf(req, params), at: Date.now() };
     this.calls.push(call);
     const intercepted = await this.intercept(call);
     if (intercepted) return this.send(res, intercepted);

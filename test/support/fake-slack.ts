@@ -2,6 +2,19 @@ import { FakeSlack, type FakeResponse, type RecordedCall } from '../../src/conso
 
 export type { RecordedCall };
 
+/** What Slack hands an app for one approved install: the answer oauth.v2.access gives for its code. */
+export interface OAuthGrant {
+  /** The workspace; none for an Enterprise Grid org-wide install. */
+  team?: { id: string; name: string };
+  enterprise?: { id: string; name: string };
+  isEnterpriseInstall?: boolean;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  scopes: readonly string[];
+  installerUserId: string;
+}
+
 export interface ScriptedResponse extends FakeResponse {
   /** Answer this much later, as a slow Slack would. */
   delayMs?: number;
@@ -17,6 +30,29 @@ export class ScriptableFakeSlack extends FakeSlack {
   private rate: { method: string; perSecond: number; retryAfter: number; sent: number[] } | undefined;
   /** How many calls the rate rule answered with 429. */
   rateLimitedCalls = 0;
+  /** The app's credentials, as oauth.v2.access checks them. */
+  client = { id: '1234567890.0987654321', secret: 'fakeclientsecret0123456789abcdef' };
+  private readonly codes = new Map<string, OAuthGrant>();
+  private readonly tokens = new Map<string, OAuthGrant>();
+  private readonly revoked = new Set<string>();
+
+  /**
+   * The code Slack's authorize page gives the browser once a user approved the install: oauth.v2.access exchanges it,
+   * once, for the grant; auth.test then answers for its bot token.
+   */
+  grant(code: string, grant: OAuthGrant): void {
+    this.codes.set(code, grant);
+  }
+
+  /** Slack refuses `token` from now on (token_revoked), as after an uninstall. */
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
+
+  /** The tokens that the recorded Web API calls carried (response_url posts carry none), in order. */
+  tokensUsed(method?: string): string[] {
+    return this.calls.filter((c) => (method === undefined || c.method === method) && c.method !== 'response_url').map((c) => c.token ?? '(none)');
+  }
 
   /** The next `times` calls of `method` get this answer instead of the normal one. */
   script(method: string, response: ScriptedResponse, times = 1): void {
@@ -48,6 +84,9 @@ export class ScriptableFakeSlack extends FakeSlack {
   }
 
   protected override async intercept(call: RecordedCall): Promise<FakeResponse | undefined> {
+    if (call.token && this.revoked.has(call.token)) return { body: { ok: false, error: 'token_revoked' } };
+    if (call.method === 'oauth.v2.access' && !this.scripted.get(call.method)?.length) return { body: this.exchange(call.params) };
+    if (call.method === 'auth.test' && call.token && this.tokens.has(call.token)) return { body: this.whoIs(this.tokens.get(call.token)!) };
     const scripted = this.scripted.get(call.method)?.shift();
     if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
     if (scripted) return scripted;
@@ -62,5 +101,42 @@ export class ScriptableFakeSlack extends FakeSlack {
       sent.push(now);
     }
     return undefined;
+  }
+
+  /** oauth.v2.access as Slack answers it: the app's credentials checked, each code good once. */
+  private exchange(p: Record<string, unknown>): unknown {
+    if (p.client_id !== this.client.id) return { ok: false, error: 'invalid_client_id' };
+    if (p.client_secret !== this.client.secret) return { ok: false, error: 'bad_client_secret' };
+    const code = String(p.code ?? '');
+    const g = this.codes.get(code);
+    if (!g) return { ok: false, error: 'invalid_code' };
+    this.codes.delete(code);
+    this.tokens.set(g.botToken, g);
+    return {
+      ok: true,
+      app_id: 'A0AIPATH01',
+      authed_user: { id: g.installerUserId },
+      scope: g.scopes.join(','),
+      token_type: 'bot',
+      access_token: g.botToken,
+      bot_user_id: g.botUserId,
+      team: g.team ?? null,
+      enterprise: g.enterprise ?? null,
+      is_enterprise_install: g.isEnterpriseInstall ?? false,
+    };
+  }
+
+  private whoIs(g: OAuthGrant): unknown {
+    return {
+      ok: true,
+      url: `https://${(g.team?.name ?? g.enterprise?.name ?? 'grid').toLowerCase().replace(/[^a-z0-9]+/g, '-')}.slack.com/`,
+      team: g.team?.name ?? g.enterprise?.name,
+      user: 'aipath',
+      team_id: g.team?.id ?? g.enterprise?.id,
+      user_id: g.botUserId,
+      bot_id: g.botId,
+      ...(g.enterprise ? { enterprise_id: g.enterprise.id } : {}),
+      is_enterprise_install: g.isEnterpriseInstall ?? false,
+    };
   }
 }
