@@ -2,6 +2,7 @@ import type { Database, Repositories, Store } from '../../ports/store.js';
 import { type Db, DatabaseWatch } from './connection.js';
 import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
+import { sqliteInstallations } from './installations.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteMocks } from './mocks.js';
 import { sqlitePace } from './pace.js';
@@ -27,6 +28,7 @@ function syncRepositories(db: Db): SyncRepositories {
     reviews: sqliteReviews(db),
     mocks: sqliteMocks(db),
     pace: sqlitePace(db),
+    installations: sqliteInstallations(db),
   };
 }
 
