@@ -3,6 +3,7 @@ import type { AppLogger } from '../../log.js';
 import type { Database, DatabaseHealth, Repositories, Store } from '../../ports/store.js';
 import { clientConfig, describePostgresUrl, inTransaction, isBusy, poolQueryable, type Queryable, redactSecrets } from './connection.js';
 import { postgresEnrolments } from './enrolments.js';
+import { postgresInstallations } from './installations.js';
 import { postgresLedger } from './ledger.js';
 import { postgresMocks } from './mocks.js';
 import { postgresPace } from './pace.js';
@@ -43,6 +44,7 @@ function repositories(q: Queryable): Repositories {
     mocks: postgresMocks(q),
     pace: postgresPace(q),
     oauthStates: postgresOAuthStates(q),
+    installations: postgresInstallations(q),
   };
 }
 

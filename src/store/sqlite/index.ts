@@ -2,6 +2,7 @@ import type { Database, Repositories, Store } from '../../ports/store.js';
 import { type Db, DatabaseWatch } from './connection.js';
 import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
+import { sqliteInstallations } from './installations.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteMocks } from './mocks.js';
 import { sqliteOAuthStates } from './oauth-states.js';
@@ -29,6 +30,7 @@ function syncRepositories(db: Db): SyncRepositories {
     mocks: sqliteMocks(db),
     pace: sqlitePace(db),
     oauthStates: sqliteOAuthStates(db),
+    installations: sqliteInstallations(db),
   };
 }
 
