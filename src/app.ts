@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { Config } from './config.js';
+import { type Config, ConfigError } from './config.js';
 import { buildContainer } from './container.js';
 import type { AppLogger } from './log.js';
 import type { Scheduler } from './scheduler/cron.js';
@@ -84,6 +84,12 @@ export interface RunningApp {
 /** Slack modes: the container, then Bolt with its receiver and listeners, then cron. */
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<RunningApp> {
   if (config.mode.kind === 'console') throw new Error('startApp runs the Slack modes; console mode is started by startConsole');
+  // The OAuth routes, Bolt's authorize over the installations store and the per-workspace gateway come with the
+  // multi-workspace HTTP receiver (issue 14); until they are wired, this mode refuses to start rather than half-run.
+  if (config.mode.kind === 'oauth')
+    throw new ConfigError(
+      'multi-workspace mode (SLACK_CLIENT_ID without SLACK_BOT_TOKEN) is not wired into the HTTP server yet: set SLACK_BOT_TOKEN for single-workspace mode',
+    );
   // Slack requests never wait on another process's write lock for long: they retry asynchronously.
   const container = await buildContainer(config, { ...opts, busyTimeoutMs: REQUEST_BUSY_TIMEOUT_MS });
   const { logger, services, scheduler, slackDeps } = container;

@@ -64,8 +64,12 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const clock = overrides.clock ?? systemClock;
   const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
+    const mode = config.mode;
+    // Console mode has no token, and multi-workspace mode one per workspace (its gateway resolves each from the
+    // installations store): without a gateway passed in, neither sends.
     const slack =
-      overrides.slack ?? (config.mode.kind === 'console' ? undefined : deliveryGateway(config.mode.botToken, config.slackApiUrl, logger.child('delivery')));
+      overrides.slack ??
+      (mode.kind === 'socket' || mode.kind === 'http' ? deliveryGateway(mode.botToken, config.slackApiUrl, logger.child('delivery')) : undefined);
     const { store } = services;
     const sharedPace = overrides.sharedPace ?? store.database.engine === 'postgres';
     const paceLogger = logger.child('pace');
@@ -77,7 +81,14 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     const passLogger = logger.child('scheduler');
     const pass = (now: Date, as: { worker?: string } = {}) => {
       // Console mode has no token: the console (or a test) brings its own local Slack.
-      if (!slack) return Promise.reject(new Error('no Slack to send to: scheduled sends need a bot token, or a gateway passed to buildContainer'));
+      if (!slack)
+        return Promise.reject(
+          new Error(
+            mode.kind === 'oauth'
+              ? 'no Slack to send to: multi-workspace mode’s per-workspace gateway is not wired into the container yet'
+              : 'no Slack to send to: scheduled sends need a bot token, or a gateway passed to buildContainer',
+          ),
+        );
       const worker = as.worker ?? overrides.worker;
       return runPass({ services, slack, limiter, logger: passLogger, defaultTimezone: config.defaultTimezone, options: overrides.passOptions, worker }, now);
     };

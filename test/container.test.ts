@@ -1,7 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { startApp } from '../src/app.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
 import { createLogger } from '../src/log.js';
+
+const OAUTH_ENV = {
+  AIPATH_DB: ':memory:',
+  SLACK_CLIENT_ID: '1234567890.0987654321',
+  SLACK_CLIENT_SECRET: 'c0ffee0123456789abcdef0123456789',
+  SLACK_STATE_SECRET: 'state-secret-0123456789abcdef',
+  SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef',
+  AIPATH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+};
 
 describe('the container', () => {
   it('wires everything from the configuration, and says what is missing before a pass can send', async () => {
@@ -13,5 +24,16 @@ describe('the container', () => {
     } finally {
       await container.close();
     }
+  });
+
+  it('builds in multi-workspace mode; without its per-workspace gateway a pass says so, and the server refuses to start', async () => {
+    const config = loadConfig(OAUTH_ENV);
+    const container = await buildContainer(config, { logger: createLogger('error') });
+    try {
+      await expect(container.runPass(new Date('2026-12-01T09:00:00Z'))).rejects.toThrow(/multi-workspace mode’s per-workspace gateway is not wired/);
+    } finally {
+      await container.close();
+    }
+    await expect(startApp(config, { logger: createLogger('error'), startCron: false })).rejects.toThrow(ConfigError);
   });
 });
