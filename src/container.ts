@@ -7,6 +7,9 @@ import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-l
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
+import { PortsInstallationStore } from './slack/installation-store.js';
+import { InstallationsGateway } from './slack/installations-gateway.js';
+import { SecretBox } from './shared/secret-box.js';
 import { ProfileFailures } from './slack/profile.js';
 import { systemClock, type Clock } from './shared/clock.js';
 
@@ -43,6 +46,11 @@ export interface Container {
   runPass(now: Date, as?: { worker?: string }): ReturnType<typeof runPass>;
   /** What Bolt's listeners need. */
   slackDeps: SlackDeps;
+  /**
+   * Multi-workspace mode only: the installations (tokens sealed with AIPATH_ENCRYPTION_KEY) that the OAuth routes save,
+   * Bolt's authorize reads and the lifecycle events end; the delivery gateway reads each workspace's token from them.
+   */
+  installations?: PortsInstallationStore;
   close(): Promise<void>;
 }
 
@@ -52,7 +60,38 @@ export interface Container {
  * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
  */
 export function deliveryGateway(token: string, slackApiUrl: string, logger: AppLogger): SlackGateway {
-  return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
+  return singleTokenGateway(deliveryClient(token, slackApiUrl, logger));
+}
+
+function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): WebClient {
+  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+}
+
+/**
+ * Multi-workspace mode: the installations over the store, and a delivery gateway that sends each workspace's scheduled
+ * calls with its own installation's token (the same client settings as deliveryGateway's); an installation saved or
+ * ended here drops the gateway's cached client at once.
+ */
+function multiWorkspace(
+  services: Services,
+  encryptionKey: Buffer,
+  slackApiUrl: string,
+  clock: Clock,
+  logger: AppLogger,
+): { installations: PortsInstallationStore; gateway: InstallationsGateway } {
+  const deliveryLogger = logger.child('delivery');
+  const gateway = new InstallationsGateway({
+    resolve: (ws) => installations.resolve(ws),
+    client: (token) => deliveryClient(token, slackApiUrl, deliveryLogger),
+  });
+  const installations = new PortsInstallationStore({
+    store: services.store,
+    box: new SecretBox(encryptionKey),
+    clock,
+    logger: logger.child('installs'),
+    changed: (key) => gateway.forget(key),
+  });
+  return { installations, gateway };
 }
 
 /**
@@ -65,10 +104,11 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
     const mode = config.mode;
-    // Console mode has no token, and multi-workspace mode one per workspace (its gateway resolves each from the
-    // installations store): without a gateway passed in, neither sends.
+    const multi = mode.kind === 'oauth' ? multiWorkspace(services, mode.encryptionKey, config.slackApiUrl, clock, logger) : undefined;
+    // Console mode has no token: without a gateway passed in, it does not send.
     const slack =
       overrides.slack ??
+      multi?.gateway ??
       (mode.kind === 'socket' || mode.kind === 'http' ? deliveryGateway(mode.botToken, config.slackApiUrl, logger.child('delivery')) : undefined);
     const { store } = services;
     const sharedPace = overrides.sharedPace ?? store.database.engine === 'postgres';
@@ -81,14 +121,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     const passLogger = logger.child('scheduler');
     const pass = (now: Date, as: { worker?: string } = {}) => {
       // Console mode has no token: the console (or a test) brings its own local Slack.
-      if (!slack)
-        return Promise.reject(
-          new Error(
-            mode.kind === 'oauth'
-              ? 'no Slack to send to: multi-workspace mode’s per-workspace gateway is not wired into the container yet'
-              : 'no Slack to send to: scheduled sends need a bot token, or a gateway passed to buildContainer',
-          ),
-        );
+      if (!slack) return Promise.reject(new Error('no Slack to send to: scheduled sends need a bot token, or a gateway passed to buildContainer'));
       const worker = as.worker ?? overrides.worker;
       return runPass({ services, slack, limiter, logger: passLogger, defaultTimezone: config.defaultTimezone, options: overrides.passOptions, worker }, now);
     };
@@ -101,6 +134,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       scheduler: new Scheduler(pass, clock, passLogger),
       runPass: pass,
       slackDeps: { study: services.study, clock, logger, database: services.store.database, profileFailures: new ProfileFailures() },
+      installations: multi?.installations,
       close: () => services.store.database.close(),
     };
   } catch (err) {

@@ -3,12 +3,12 @@ import { type CodedError, ErrorCode as OAuthErrorCode, type Installation, Instal
 import { ErrorCode as WebApiErrorCode } from '@slack/web-api';
 import type { Authorize } from '@slack/bolt';
 import type { AppLogger } from '../log.js';
-import type { Store } from '../ports/store.js';
+import type { OAuthStatesRepository } from '../ports/store.js';
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { INSTALL_URL, installationAuthorize } from './authorize.js';
 import type { RouteHandler } from './http-receiver.js';
-import { PortsInstallationStore, type TokenBox } from './installation-store.js';
+import type { PortsInstallationStore } from './installation-store.js';
 import { SingleUseStateStore, StateRefused } from './oauth-state.js';
 import { type HtmlPage, type InstallFailure, installedPage, installFailedPage } from './views/install-pages.js';
 
@@ -23,12 +23,12 @@ export interface OAuthInstallOptions {
   slackApiUrl: string;
   /** The bot scopes to ask for (manifest.json's). */
   scopes: readonly string[];
-  store: Store;
-  box: TokenBox;
+  /** Where InstallProvider saves what oauth.v2.access granted, and Bolt's authorize reads tokens back. */
+  installations: PortsInstallationStore;
+  /** The states already used, so that each install link works once. */
+  states: OAuthStatesRepository;
   clock: Clock;
   logger: AppLogger;
-  /** Told the key of an installation that was saved or ended (the delivery gateway drops its cached client). */
-  changed?(installationKey: string): void;
 }
 
 export interface OAuthInstall {
@@ -36,7 +36,6 @@ export interface OAuthInstall {
   routes: Record<string, RouteHandler>;
   /** Bolt's authorize: the token of each request's own workspace. */
   authorize: Authorize<boolean>;
-  installations: PortsInstallationStore;
   /** What the receiver adds to each Slack request's context: this server's install page, as Slack reached it. */
   requestContext(req: IncomingMessage): Record<string, unknown>;
 }
@@ -64,13 +63,13 @@ function withoutDebug(logger: AppLogger): AppLogger {
  */
 export function createOAuthInstall(o: OAuthInstallOptions): OAuthInstall {
   const logger = o.logger;
-  const installations = new PortsInstallationStore({ store: o.store, box: o.box, clock: o.clock, logger, changed: o.changed });
+  const { installations } = o;
   const installOptions: InstallURLOptions = { scopes: [...o.scopes] };
   const quiet = withoutDebug(logger);
   const installer = new InstallProvider({
     clientId: o.clientId,
     clientSecret: o.clientSecret,
-    stateStore: new SingleUseStateStore({ secret: o.stateSecret, states: o.store.oauthStates, clock: o.clock, installOptions }),
+    stateStore: new SingleUseStateStore({ secret: o.stateSecret, states: o.states, clock: o.clock, installOptions }),
     installationStore: installations,
     installUrlOptions: installOptions,
     // Straight to Slack's authorize page: it already says what is being installed, and where.
@@ -115,7 +114,6 @@ export function createOAuthInstall(o: OAuthInstallOptions): OAuthInstall {
   return {
     routes,
     authorize: installationAuthorize(installer, logger),
-    installations,
     requestContext: (req) => {
       const origin = originOf(req);
       return origin ? { [INSTALL_URL]: `${origin}${INSTALL_PATH}` } : {};
