@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startApp } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
 import { createLogger } from '../src/log.js';
 
@@ -26,14 +25,27 @@ describe('the container', () => {
     }
   });
 
-  it('builds in multi-workspace mode; without its per-workspace gateway a pass says so, and the server refuses to start', async () => {
+  it('builds in multi-workspace mode with the installations and a per-workspace gateway: a pass runs without a bot token', async () => {
     const config = loadConfig(OAUTH_ENV);
     const container = await buildContainer(config, { logger: createLogger('error') });
     try {
-      await expect(container.runPass(new Date('2026-12-01T09:00:00Z'))).rejects.toThrow(/multi-workspace mode’s per-workspace gateway is not wired/);
+      expect(container.installations).toBeDefined();
+      await expect(container.runPass(new Date('2026-12-01T09:00:00Z'))).resolves.toMatchObject({ due: 0, sent: 0 });
+      // No workspace has an installation: nothing can speak for one.
+      expect(await container.installations!.resolve('T0NOWHERE1')).toBeUndefined();
     } finally {
       await container.close();
     }
-    await expect(startApp(config, { logger: createLogger('error'), startCron: false })).rejects.toThrow(ConfigError);
+  });
+
+  it('single-workspace modes keep no installations', async () => {
+    const container = await buildContainer(loadConfig({ AIPATH_DB: ':memory:', SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }), {
+      logger: createLogger('error'),
+    });
+    try {
+      expect(container.installations).toBeUndefined();
+    } finally {
+      await container.close();
+    }
   });
 });

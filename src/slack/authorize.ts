@@ -34,7 +34,7 @@ export function installationAuthorize(installer: InstallProvider, logger: AppLog
 }
 
 export function notInstalledReply(installUrl: string | undefined): Reply {
-  const where = installUrl ? `at <${installUrl}|${installUrl}>` : 'from the app’s install page';
+  const where = installUrl ? `at <${installUrl}>` : 'from the app’s install page';
   return ephemeral(
     noticeView(`aipath is not installed in this workspace any more, so nothing was changed. A workspace admin can add it again ${where}.`, ':wave:'),
   );

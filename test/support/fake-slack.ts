@@ -35,6 +35,18 @@ export class ScriptableFakeSlack extends FakeSlack {
   private readonly codes = new Map<string, OAuthGrant>();
   private readonly tokens = new Map<string, OAuthGrant>();
   private readonly revoked = new Set<string>();
+  private readonly approvals: (OAuthGrant | 'deny')[] = [];
+  /** The app's redirect URL, as Slack's app settings hold it: where the authorize page sends the browser back. */
+  redirectUrl = '';
+  private codeCounter = 0;
+
+  /**
+   * What the user does on Slack's authorize page next: approves the install for this grant (the browser comes back with
+   * a code for it), or cancels (it comes back with error=access_denied).
+   */
+  approveNext(grant: OAuthGrant | 'deny'): void {
+    this.approvals.push(grant);
+  }
 
   /**
    * The code Slack's authorize page gives the browser once a user approved the install: oauth.v2.access exchanges it,
@@ -85,6 +97,7 @@ export class ScriptableFakeSlack extends FakeSlack {
 
   protected override async intercept(call: RecordedCall): Promise<FakeResponse | undefined> {
     if (call.token && this.revoked.has(call.token)) return { body: { ok: false, error: 'token_revoked' } };
+    if (call.method === '/oauth/v2/authorize') return this.authorizePage(call.params);
     if (call.method === 'oauth.v2.access' && !this.scripted.get(call.method)?.length) return { body: this.exchange(call.params) };
     if (call.method === 'auth.test' && call.token && this.tokens.has(call.token)) return { body: this.whoIs(this.tokens.get(call.token)!) };
     const scripted = this.scripted.get(call.method)?.shift();
@@ -101,6 +114,29 @@ export class ScriptableFakeSlack extends FakeSlack {
       sent.push(now);
     }
     return undefined;
+  }
+
+  /**
+   * Slack's authorize page (GET /oauth/v2/authorize), as the user leaves it: redirects the browser back to the app with
+   * a fresh code and the state it was given, or with error=access_denied. Refuses an unknown client or a missing scope
+   * or state, as Slack would.
+   */
+  private authorizePage(p: Record<string, unknown>): FakeResponse {
+    if (p.client_id !== this.client.id) return { status: 400, body: 'invalid_client_id' };
+    if (typeof p.scope !== 'string' || p.scope === '' || typeof p.state !== 'string' || !this.redirectUrl) return { status: 400, body: 'bad request' };
+    const next = this.approvals.shift();
+    if (!next) return { status: 400, body: 'nobody is at the authorize page (approveNext was not called)' };
+    const back = new URL(this.redirectUrl);
+    if (next === 'deny') {
+      back.searchParams.set('error', 'access_denied');
+    } else {
+      this.codeCounter += 1;
+      const code = `code-${this.codeCounter}-${Date.now()}`;
+      this.grant(code, next);
+      back.searchParams.set('code', code);
+    }
+    back.searchParams.set('state', p.state);
+    return { status: 302, headers: { location: back.toString() }, body: '' };
   }
 
   /** oauth.v2.access as Slack answers it: the app's credentials checked, each code good once. */
