@@ -1,7 +1,7 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import type { AppLogger } from '../log.js';
 import type { InstallationRecord, Store } from '../ports/store.js';
-import { activeInstallation, recordInstall, recordUninstall, type UninstallReason } from '../services/installs.js';
+import { activeInstallation, recordInstall, recordUninstall, type UninstallReason } from '../services/installations.js';
 import { retryWhileBusy } from '../shared/busy.js';
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';

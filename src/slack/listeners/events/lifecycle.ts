@@ -1,7 +1,7 @@
 import type { App, Context } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../../../log.js';
-import type { UninstallReason } from '../../../services/installs.js';
+import type { UninstallReason } from '../../../services/installations.js';
 import { installationKey } from '../../installation-keys.js';
 
 /** Only the bot tokens matter: aipath asks for no user token. */

@@ -1,5 +1,9 @@
 import type { InstallationRecord, Store } from '../ports/store.js';
 
+/**
+ * Installing and uninstalling (multi-workspace mode), free of Slack: the OAuth routes and lifecycle listeners call these.
+ */
+
 /** An installation as oauth.v2.access describes it, its bot token already sealed. */
 export type NewInstallation = Omit<InstallationRecord, 'state' | 'inactiveSince'>;
 
