@@ -25,6 +25,12 @@ export const WORKSPACE_TABLES = [
   'installations',
 ] as const;
 
+/**
+ * Tables whose rows belong to no workspace, so a purge leaves them alone: oauth_states holds the ids of used OAuth
+ * states (an install not finished yet has no workspace), forgotten within hours anyway.
+ */
+export const UNSCOPED_TABLES = ['oauth_states'] as const;
+
 /** Tables whose rows belong to a workspace through a parent row (deleted with it, ON DELETE CASCADE). */
 export const CASCADED_TABLES = ['milestones_done', 'mock_answers'] as const;
 

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
-import { CASCADED_TABLES, WORKSPACE_TABLES } from '../../src/store/workspace-tables.js';
+import { CASCADED_TABLES, UNSCOPED_TABLES, WORKSPACE_TABLES } from '../../src/store/workspace-tables.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 import { seedWorkspace } from './contract/workspace-seed.js';
 
@@ -41,6 +41,7 @@ function purgeSuite(open: () => Promise<{ store: Store; raw: RawDatabase; close(
   it('knows every table of the schema: those with a workspace_id column, and those that hang off one', async () => {
     const tables = await raw.tables();
     tables.delete('schema_migrations');
+    for (const table of UNSCOPED_TABLES) tables.delete(table);
     const withWorkspace = [...tables].filter(([, columns]) => columns.includes('workspace_id')).map(([name]) => name);
     const without = [...tables.keys()].filter((name) => !withWorkspace.includes(name));
     expect(withWorkspace.sort()).toEqual([...WORKSPACE_TABLES].sort());
