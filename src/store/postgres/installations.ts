@@ -92,5 +92,9 @@ export function postgresInstallations(q: Queryable): InstallationsRepository {
       );
       return rows.map((r) => r.workspace_id);
     },
+    // The DELETE locks the row and re-checks its WHERE once a concurrent reinstall commits: then it deletes nothing.
+    async discardExpired(workspaceId, before) {
+      return (await q.run("DELETE FROM installations WHERE workspace_id = $1 AND state = 'inactive' AND inactive_since < $2", [workspaceId, before])) > 0;
+    },
   };
 }

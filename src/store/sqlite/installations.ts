@@ -59,6 +59,7 @@ export function sqliteInstallations(db: Db): Synchronous<InstallationsRepository
   const expired = db.prepare<[string], { workspace_id: string }>(
     "SELECT workspace_id FROM installations WHERE state = 'inactive' AND inactive_since < ? ORDER BY inactive_since, workspace_id",
   );
+  const discardExpired = db.prepare("DELETE FROM installations WHERE workspace_id = ? AND state = 'inactive' AND inactive_since < ?");
 
   return {
     save(i) {
@@ -84,5 +85,6 @@ export function sqliteInstallations(db: Db): Synchronous<InstallationsRepository
     sealedTokens: () => sealedTokens.all().map((r) => ({ workspaceId: r.workspace_id, tokenCiphertext: r.token_ciphertext })),
     reseal: (workspaceId, previous, next) => reseal.run(next, workspaceId, previous).changes > 0,
     expired: (before) => expired.all(iso(before)).map((r) => r.workspace_id),
+    discardExpired: (workspaceId, before) => discardExpired.run(workspaceId, iso(before)).changes > 0,
   };
 }
