@@ -4,6 +4,7 @@ import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
 import { runPass, type PassOptions } from './scheduler/pass.js';
 import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-limit.js';
+import { RetentionSweep } from './scheduler/retention.js';
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
@@ -79,6 +80,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       sharedPace ? { pace: store.pace, warn: (message) => paceLogger.warn(message) } : undefined,
     );
     const passLogger = logger.child('scheduler');
+    const retention = new RetentionSweep(config.retentionDays);
     const pass = (now: Date, as: { worker?: string } = {}) => {
       // Console mode has no token: the console (or a test) brings its own local Slack.
       if (!slack)
@@ -90,7 +92,19 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           ),
         );
       const worker = as.worker ?? overrides.worker;
-      return runPass({ services, slack, limiter, logger: passLogger, defaultTimezone: config.defaultTimezone, options: overrides.passOptions, worker }, now);
+      return runPass(
+        {
+          services,
+          slack,
+          limiter,
+          logger: passLogger,
+          defaultTimezone: config.defaultTimezone,
+          options: overrides.passOptions,
+          worker,
+          retention,
+        },
+        now,
+      );
     };
     return {
       config,
