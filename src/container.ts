@@ -4,12 +4,13 @@ import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
 import { runPass, type PassOptions } from './scheduler/pass.js';
 import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-limit.js';
+import { RetentionSweep } from './scheduler/retention.js';
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
 import { PortsInstallationStore } from './slack/installation-store.js';
 import { InstallationsGateway } from './slack/installations-gateway.js';
-import { SecretBox } from './shared/secret-box.js';
+import { SecretKeyring } from './shared/secret-box.js';
 import { ProfileFailures } from './slack/profile.js';
 import { systemClock, type Clock } from './shared/clock.js';
 
@@ -74,7 +75,7 @@ function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): 
  */
 function multiWorkspace(
   services: Services,
-  encryptionKey: Buffer,
+  keys: { current: Buffer; next: Buffer | undefined },
   slackApiUrl: string,
   clock: Clock,
   logger: AppLogger,
@@ -86,7 +87,9 @@ function multiWorkspace(
   });
   const installations = new PortsInstallationStore({
     store: services.store,
-    box: new SecretBox(encryptionKey),
+    // During a key rotation (AIPATH_NEW_ENCRYPTION_KEY set) tokens open under either key and new ones are sealed
+    // with the new key, so `aipath rotate-key` can run while the bot serves.
+    box: new SecretKeyring(keys.current, keys.next),
     clock,
     logger: logger.child('installs'),
     changed: (key) => gateway.forget(key),
@@ -104,7 +107,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
     const mode = config.mode;
-    const multi = mode.kind === 'oauth' ? multiWorkspace(services, mode.encryptionKey, config.slackApiUrl, clock, logger) : undefined;
+    const multi =
+      mode.kind === 'oauth'
+        ? multiWorkspace(services, { current: mode.encryptionKey, next: config.newEncryptionKey }, config.slackApiUrl, clock, logger)
+        : undefined;
     // Console mode has no token: without a gateway passed in, it does not send.
     const slack =
       overrides.slack ??
@@ -119,11 +125,24 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       sharedPace ? { pace: store.pace, warn: (message) => paceLogger.warn(message) } : undefined,
     );
     const passLogger = logger.child('scheduler');
+    const retention = new RetentionSweep(config.retentionDays);
     const pass = (now: Date, as: { worker?: string } = {}) => {
       // Console mode has no token: the console (or a test) brings its own local Slack.
       if (!slack) return Promise.reject(new Error('no Slack to send to: scheduled sends need a bot token, or a gateway passed to buildContainer'));
       const worker = as.worker ?? overrides.worker;
-      return runPass({ services, slack, limiter, logger: passLogger, defaultTimezone: config.defaultTimezone, options: overrides.passOptions, worker }, now);
+      return runPass(
+        {
+          services,
+          slack,
+          limiter,
+          logger: passLogger,
+          defaultTimezone: config.defaultTimezone,
+          options: overrides.passOptions,
+          worker,
+          retention,
+        },
+        now,
+      );
     };
     return {
       config,

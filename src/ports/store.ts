@@ -507,6 +507,12 @@ export interface InstallationsRepository {
   reseal(workspaceId: string, previous: string, next: string): Promise<boolean>;
   /** Workspace ids of installations inactive since before `before` (their retention period is over), longest inactive first. */
   expired(before: Date): Promise<string[]>;
+  /**
+   * Deletes the installation only if it is still inactive since before `before` (compare-and-set against a
+   * reinstall racing the retention purge); true if it did. The retention purge runs it and `workspaces.purge` in one
+   * transaction, so a reinstall either comes first (nothing is purged) or after (a fresh installation, no old data).
+   */
+  discardExpired(workspaceId: string, before: Date): Promise<boolean>;
 }
 
 /**

@@ -95,3 +95,35 @@ export class SecretBox {
     return Buffer.from(`${VERSION}\0${keyId}\0${context}`, 'utf8');
   }
 }
+
+/**
+ * The keys a running bot holds during a key rotation: it opens a secret sealed with either, and seals new ones with
+ * the next key when there is one (AIPATH_NEW_ENCRYPTION_KEY), so that `aipath rotate-key` can run while the bot
+ * serves, and nothing installed meanwhile is left under the old key. Without a next key it is the current key alone.
+ */
+export class SecretKeyring {
+  /** The box new secrets are sealed with. */
+  readonly sealing: SecretBox;
+  readonly #boxes: Map<string, SecretBox>;
+
+  constructor(current: Buffer, next?: Buffer) {
+    const boxes = [new SecretBox(current), ...(next ? [new SecretBox(next)] : [])];
+    this.sealing = boxes[boxes.length - 1]!;
+    this.#boxes = new Map(boxes.map((b) => [b.keyId, b]));
+  }
+
+  seal(plaintext: string, context: string): string {
+    return this.sealing.seal(plaintext, context);
+  }
+
+  /** Opens a secret sealed with any key of the ring; a SecretBoxError naming the key ids when none sealed it. */
+  open(sealed: string, context: string): string {
+    const keyId = sealedKeyId(sealed);
+    const box = keyId === undefined ? this.sealing : this.#boxes.get(keyId);
+    if (!box)
+      throw new SecretBoxError(
+        `the secret was sealed with another key (key id ${keyId}; the configured keys are ${[...this.#boxes.keys()].join(' and ')}): the wrong AIPATH_ENCRYPTION_KEY, or a key rotation not finished`,
+      );
+    return box.open(sealed, context);
+  }
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyIdOf, parseEncryptionKey, SecretBox, SecretBoxError, sealedKeyId } from '../../src/shared/secret-box.js';
+import { keyIdOf, parseEncryptionKey, SecretBox, SecretBoxError, SecretKeyring, sealedKeyId } from '../../src/shared/secret-box.js';
 
 const TOKEN = 'xoxb-1234567890-0987654321-SECRETsecretSECRET';
 const WS = 'T0AAA';
@@ -126,5 +126,36 @@ describe('parseEncryptionKey', () => {
       expect((error as Error).message).toMatch(expected);
       if (value.trim().length > 8) expect((error as Error).message).not.toContain(value.trim());
     }
+  });
+});
+
+describe('SecretKeyring', () => {
+  it('alone, seals and opens with the current key', () => {
+    const current = key();
+    const ring = new SecretKeyring(current);
+    const sealed = ring.seal(TOKEN, WS);
+    expect(sealedKeyId(sealed)).toBe(keyIdOf(current));
+    expect(ring.open(sealed, WS)).toBe(TOKEN);
+    expect(new SecretBox(current).open(sealed, WS)).toBe(TOKEN);
+  });
+
+  it('during a rotation, opens secrets sealed with either key and seals new ones with the next key', () => {
+    const current = key();
+    const next = key();
+    const ring = new SecretKeyring(current, next);
+    const old = new SecretBox(current).seal(TOKEN, WS);
+    expect(ring.open(old, WS)).toBe(TOKEN);
+    const fresh = ring.seal('xoxb-installed-meanwhile', WS);
+    expect(sealedKeyId(fresh)).toBe(keyIdOf(next));
+    expect(ring.sealing.keyId).toBe(keyIdOf(next));
+    expect(new SecretBox(next).open(fresh, WS)).toBe('xoxb-installed-meanwhile');
+  });
+
+  it('names every key id it holds when a secret was sealed with none of them, and still refuses altered ones', () => {
+    const ring = new SecretKeyring(key(), key());
+    const foreign = new SecretBox(key()).seal(TOKEN, WS);
+    expect(() => ring.open(foreign, WS)).toThrow(new RegExp(`key id ${sealedKeyId(foreign)}; the configured keys are [0-9a-f]{8} and [0-9a-f]{8}`));
+    expect(() => ring.open(tampered(ring.seal(TOKEN, WS), 30), WS)).toThrow(/does not authenticate/);
+    expect(() => ring.open('plain', WS)).toThrow(/not a sealed secret/);
   });
 });

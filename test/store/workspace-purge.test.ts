@@ -13,6 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
+import { EXPIRED_SQL as POSTGRES_EXPIRED_SQL } from '../../src/store/postgres/installations.js';
+import { EXPIRED_SQL as SQLITE_EXPIRED_SQL } from '../../src/store/sqlite/installations.js';
 import { CASCADED_TABLES, UNSCOPED_TABLES, WORKSPACE_TABLES } from '../../src/store/workspace-tables.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 import { seedWorkspace } from './contract/workspace-seed.js';
@@ -25,6 +27,8 @@ const KEPT = 'E0GRID:T0KEPT';
 interface RawDatabase {
   tables(): Promise<Map<string, string[]>>;
   count(table: string, ws?: string): Promise<number>;
+  /** The plan of the retention purge's query (the one every scheduler pass runs), as one string. */
+  expiredPlan(): Promise<string>;
 }
 
 function purgeSuite(open: () => Promise<{ store: Store; raw: RawDatabase; close(): Promise<void> }>) {
@@ -46,6 +50,11 @@ function purgeSuite(open: () => Promise<{ store: Store; raw: RawDatabase; close(
     const without = [...tables.keys()].filter((name) => !withWorkspace.includes(name));
     expect(withWorkspace.sort()).toEqual([...WORKSPACE_TABLES].sort());
     expect(without.sort()).toEqual([...CASCADED_TABLES].sort());
+  });
+
+  it('finds expired installations through the partial index: a pass with none inactive reads no row', async () => {
+    for (let i = 0; i < 50; i++) await seedInstallation(store, `T0ACTIVE${i}`);
+    expect(await raw.expiredPlan()).toMatch(/installations_inactive/);
   });
 
   it('leaves no row of the purged workspace in any table and every row of the other', async () => {
@@ -73,6 +82,21 @@ function purgeSuite(open: () => Promise<{ store: Store; raw: RawDatabase; close(
 
 const logger = createLogger('error');
 
+const seedInstallation = (store: Store, ws: string) =>
+  store.installations.save({
+    workspaceId: ws,
+    teamId: ws,
+    enterpriseId: null,
+    isEnterpriseInstall: false,
+    teamName: null,
+    botUserId: 'U0BOT',
+    botId: null,
+    scopes: [],
+    installerUserId: 'U0INSTALLER',
+    tokenCiphertext: 'v1.00000000.sealed',
+    installedAt: NOW,
+  });
+
 describe('workspace purge on SQLite', () => {
   purgeSuite(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aipath-purge-'));
@@ -87,6 +111,10 @@ describe('workspace purge on SQLite', () => {
       async count(table, ws) {
         const sql = `SELECT COUNT(*) AS n FROM ${table}${ws === undefined ? '' : ' WHERE workspace_id = ?'}`;
         return (db.prepare(sql).get(...(ws === undefined ? [] : [ws])) as { n: number }).n;
+      },
+      async expiredPlan() {
+        const rows = db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_EXPIRED_SQL}`).all(NOW.toISOString()) as { detail: string }[];
+        return rows.map((r) => r.detail).join('; ');
       },
     };
     return {
@@ -122,6 +150,14 @@ describeWithPostgres('workspace purge on PostgreSQL', (serverUrl) => {
           ws === undefined ? [] : [ws],
         );
         return Number(rows[0]!.n);
+      },
+      async expiredPlan() {
+        // A table this small is read whole whatever its indexes; with sequential scans priced out, the plan shows
+        // whether the partial index can answer the query at all.
+        await client.query('SET enable_seqscan = off');
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_EXPIRED_SQL}`, [NOW]);
+        await client.query('RESET enable_seqscan');
+        return rows.map((r) => r['QUERY PLAN']).join('; ');
       },
     };
     return {

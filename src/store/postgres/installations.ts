@@ -42,6 +42,13 @@ const SAVE = `INSERT INTO installations (workspace_id, team_id, enterprise_id, i
     installer_user_id = excluded.installer_user_id, token_ciphertext = excluded.token_ciphertext, state = 'active',
     installed_at = excluded.installed_at, inactive_since = NULL`;
 
+/**
+ * The retention purge's query, run by every scheduler pass: the partial index installations_inactive answers it, so a
+ * pass with no inactive installation reads no row (test/store/workspace-purge.test.ts checks the plan).
+ */
+export const EXPIRED_SQL = `SELECT workspace_id FROM installations WHERE state = 'inactive' AND inactive_since < $1
+  ORDER BY inactive_since, workspace_id COLLATE "C"`;
+
 /** Installations (migrations/postgres/007): the bot token only ever as the sealed text it is given. */
 export function postgresInstallations(q: Queryable): InstallationsRepository {
   return {
@@ -83,14 +90,13 @@ export function postgresInstallations(q: Queryable): InstallationsRepository {
         (await q.run('UPDATE installations SET token_ciphertext = $1 WHERE workspace_id = $2 AND token_ciphertext = $3', [next, workspaceId, previous])) > 0
       );
     },
-    // The partial index installations_inactive answers this: a pass with no inactive installation reads nothing.
     async expired(before) {
-      const rows = await q.rows<{ workspace_id: string }>(
-        `SELECT workspace_id FROM installations WHERE state = 'inactive' AND inactive_since < $1
-         ORDER BY inactive_since, workspace_id COLLATE "C"`,
-        [before],
-      );
+      const rows = await q.rows<{ workspace_id: string }>(EXPIRED_SQL, [before]);
       return rows.map((r) => r.workspace_id);
+    },
+    // The DELETE locks the row and re-checks its WHERE once a concurrent reinstall commits: then it deletes nothing.
+    async discardExpired(workspaceId, before) {
+      return (await q.run("DELETE FROM installations WHERE workspace_id = $1 AND state = 'inactive' AND inactive_since < $2", [workspaceId, before])) > 0;
     },
   };
 }

@@ -34,6 +34,12 @@ const toInstallation = (r: InstallationRow): InstallationRecord => ({
   inactiveSince: dateOrNull(r.inactive_since),
 });
 
+/**
+ * The retention purge's query, run by every scheduler pass: the partial index installations_inactive answers it, so a
+ * pass with no inactive installation reads no row (test/store/workspace-purge.test.ts checks the plan).
+ */
+export const EXPIRED_SQL = "SELECT workspace_id FROM installations WHERE state = 'inactive' AND inactive_since < ? ORDER BY inactive_since, workspace_id";
+
 /** Installations (migrations/sqlite/013): the bot token only ever as the sealed text it is given. */
 export function sqliteInstallations(db: Db): Synchronous<InstallationsRepository> {
   const save = db.prepare(
@@ -55,10 +61,8 @@ export function sqliteInstallations(db: Db): Synchronous<InstallationsRepository
     'SELECT workspace_id, token_ciphertext FROM installations WHERE token_ciphertext IS NOT NULL ORDER BY workspace_id',
   );
   const reseal = db.prepare('UPDATE installations SET token_ciphertext = ? WHERE workspace_id = ? AND token_ciphertext = ?');
-  // The partial index installations_inactive answers this: a pass with no inactive installation reads nothing.
-  const expired = db.prepare<[string], { workspace_id: string }>(
-    "SELECT workspace_id FROM installations WHERE state = 'inactive' AND inactive_since < ? ORDER BY inactive_since, workspace_id",
-  );
+  const expired = db.prepare<[string], { workspace_id: string }>(EXPIRED_SQL);
+  const discardExpired = db.prepare("DELETE FROM installations WHERE workspace_id = ? AND state = 'inactive' AND inactive_since < ?");
 
   return {
     save(i) {
@@ -84,5 +88,6 @@ export function sqliteInstallations(db: Db): Synchronous<InstallationsRepository
     sealedTokens: () => sealedTokens.all().map((r) => ({ workspaceId: r.workspace_id, tokenCiphertext: r.token_ciphertext })),
     reseal: (workspaceId, previous, next) => reseal.run(next, workspaceId, previous).changes > 0,
     expired: (before) => expired.all(iso(before)).map((r) => r.workspace_id),
+    discardExpired: (workspaceId, before) => discardExpired.run(workspaceId, iso(before)).changes > 0,
   };
 }

@@ -1822,6 +1822,22 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.installations.expired(at(11))).toEqual(['T0LATER', 'T0EXACT']);
       });
 
+      it('discardExpired deletes the installation only while it is still inactive since before the instant', async () => {
+        await store.installations.save(installation());
+        expect(await store.installations.discardExpired(WS, at(100))).toBe(false);
+        await store.installations.deactivate(WS, at(10));
+        expect(await store.installations.discardExpired(WS, at(10))).toBe(false);
+        // Reinstalled meanwhile: nothing to discard.
+        await store.installations.save(installation());
+        expect(await store.installations.discardExpired(WS, at(100))).toBe(false);
+        expect((await store.installations.find(WS))!.state).toBe('active');
+        await store.installations.deactivate(WS, at(20));
+        expect(await store.installations.discardExpired(WS, at(21))).toBe(true);
+        expect(await store.installations.find(WS)).toBeUndefined();
+        expect(await store.installations.discardExpired(WS, at(21))).toBe(false);
+        expect(await store.installations.discardExpired('T0NEVERSEEN', at(21))).toBe(false);
+      });
+
       it('save inside a transaction is rolled back with it', async () => {
         const boom = new Error('boom');
         await expect(
