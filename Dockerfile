@@ -28,6 +28,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
 COPY content ./content
+# The install link asks Slack for the bot scopes manifest.json lists (multi-workspace mode).
+COPY manifest.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

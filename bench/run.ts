@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),
   reviews: async () => (await import('./reviews.js')).benchReviews(),
   engines: async () => (await import('./engines.js')).benchEngines(process.argv.includes('--small')),
+  retention: async () => (await import('./retention.js')).benchRetention(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,7 +7,11 @@ import type { PassOptions } from './scheduler/pass.js';
 import type { Services } from './services/index.js';
 import { errorMessage } from './shared/errors.js';
 import type { Clock } from './shared/clock.js';
-import { createHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
+import { answerUnservedRequests } from './slack/authorize.js';
+import { createHttpApp, createOAuthHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
+import { registerInstallLifecycle } from './slack/listeners/events/lifecycle.js';
+import { manifestBotScopes } from './slack/manifest-scopes.js';
+import { createOAuthInstall } from './slack/oauth-install.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 import { describeDatabase } from './store/open.js';
 
@@ -69,7 +73,7 @@ export interface StartOptions {
 }
 
 export interface RunningApp {
-  mode: 'http' | 'socket';
+  mode: 'http' | 'socket' | 'oauth';
   port: number | undefined;
   services: Services;
   scheduler: Scheduler;
@@ -91,31 +95,66 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   let port: number | undefined;
   let requests: ReturnType<typeof trackRequests>;
   try {
-    if (mode.kind === 'http') {
+    if (mode.kind === 'http' || mode.kind === 'oauth') {
       const healthz: RouteHandler = async (_req, res) => {
         const db = await services.store.database.health();
         const body = {
           status: db.ok ? 'ok' : 'failing',
-          mode: 'http',
+          mode: mode.kind,
           database: { engine: services.store.database.engine, path: describeDatabase(config.dbPath), state: db.ok ? 'ok' : 'failing', detail: db.detail },
           scheduler: scheduler.state(),
         };
         res.writeHead(db.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       };
-      const created = createHttpApp({
-        botToken: mode.botToken,
-        signingSecret: mode.signingSecret,
-        slackApiUrl: config.slackApiUrl,
-        logger,
-        routes: { '/healthz': healthz },
-      });
-      bolt = created.app;
-      requests = trackRequests(bolt);
-      registerListeners(bolt, slackDeps);
+      let created: ReturnType<typeof createHttpApp>;
+      if (mode.kind === 'http') {
+        created = createHttpApp({
+          botToken: mode.botToken,
+          signingSecret: mode.signingSecret,
+          slackApiUrl: config.slackApiUrl,
+          logger,
+          routes: { '/healthz': healthz },
+        });
+        bolt = created.app;
+        requests = trackRequests(bolt);
+        registerListeners(bolt, slackDeps);
+      } else {
+        // Multi-workspace mode: Add to Slack routes, each request's token from its workspace's installation, and the
+        // events that end an installation.
+        const installations = container.installations!;
+        const install = createOAuthInstall({
+          clientId: mode.clientId,
+          clientSecret: mode.clientSecret,
+          stateSecret: mode.stateSecret,
+          slackApiUrl: config.slackApiUrl,
+          scopes: manifestBotScopes(),
+          installations,
+          states: services.store.oauthStates,
+          clock: container.clock,
+          logger: logger.child('oauth'),
+        });
+        created = createOAuthHttpApp({
+          signingSecret: mode.signingSecret,
+          slackApiUrl: config.slackApiUrl,
+          logger,
+          routes: { '/healthz': healthz, ...install.routes },
+          authorize: install.authorize,
+          requestContext: install.requestContext,
+        });
+        bolt = created.app;
+        requests = trackRequests(bolt);
+        answerUnservedRequests(bolt, logger);
+        registerListeners(bolt, slackDeps);
+        registerInstallLifecycle(bolt, { end: (key, reason) => installations.end(key, reason), logger });
+      }
       const server = await created.receiver.start(opts.port ?? mode.port, opts.host ?? '0.0.0.0');
       const address = server.address();
       port = typeof address === 'object' && address ? address.port : undefined;
-      logger.info(`aipath listening in HTTP mode on port ${port}: POST /slack/events, GET /healthz`);
+      logger.info(
+        mode.kind === 'http'
+          ? `aipath listening in HTTP mode on port ${port}: POST /slack/events, GET /healthz`
+          : `aipath listening in multi-workspace HTTP mode on port ${port}: POST /slack/events, GET /slack/install, GET /slack/oauth_redirect, GET /healthz`,
+      );
     } else {
       bolt = createSocketApp({ botToken: mode.botToken, appToken: mode.appToken, slackApiUrl: config.slackApiUrl, logger });
       requests = trackRequests(bolt);

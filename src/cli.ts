@@ -9,7 +9,9 @@ import { ContentError, loadContent } from './content/load.js';
 import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
 import { createLogger, type AppLogger } from './log.js';
 import { formatSummary } from './scheduler/cron.js';
-import { describeDatabase, MigrationError, migrateDatabase } from './store/open.js';
+import { describeDatabase, MigrationError, migrateDatabase, openStore } from './store/open.js';
+import { formatRotation, purgeWorkspace, rotateKeys, WORKSPACE_ID } from './services/installs.js';
+import { SecretBox } from './shared/secret-box.js';
 import { runConsole } from './console/session.js';
 import { isIanaZone } from './domain/timezone.js';
 import { systemClock } from './shared/clock.js';
@@ -28,9 +30,16 @@ Commands:
   tick [--now <ISO>]    run exactly one scheduler pass as of that instant (default: now), print a summary
   migrate               apply pending database migrations
   content check         validate everything under content/
+  rotate-key            re-seal every stored bot token (multi-workspace mode) from AIPATH_ENCRYPTION_KEY to
+                        AIPATH_NEW_ENCRYPTION_KEY; safe to run again (tokens already under the new key are skipped)
+  workspace purge <team> [--force]
+                        delete every row of a workspace now: T… (a team), E…:T… (a team in an Enterprise Grid org)
+                        or E… (an org-wide install); --force also for a workspace that is still installed
 
 Environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, PORT, SLACK_API_URL, AIPATH_DB,
-AIPATH_TIMEZONE, AIPATH_ADMINS, LOG_LEVEL (see README.md). With no Slack variables, start opens the console.`;
+AIPATH_TIMEZONE, AIPATH_ADMINS, LOG_LEVEL; multi-workspace mode: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,
+SLACK_STATE_SECRET, AIPATH_ENCRYPTION_KEY, AIPATH_NEW_ENCRYPTION_KEY (rotate-key), AIPATH_RETENTION_DAYS
+(see README.md). With no Slack variables, start opens the console.`;
 
 class UsageError extends Error {}
 
@@ -132,6 +141,51 @@ async function migrateCommand(cfg: Config): Promise<number> {
   return 0;
 }
 
+async function rotateKeyCommand(cfg: Config, logger: AppLogger): Promise<number> {
+  const needs = 'rotate-key needs AIPATH_ENCRYPTION_KEY (the key the tokens are sealed with now) and AIPATH_NEW_ENCRYPTION_KEY (the key to re-seal them with)';
+  if (!cfg.encryptionKey) throw new UsageError(`${needs}: AIPATH_ENCRYPTION_KEY is not set`);
+  if (!cfg.newEncryptionKey) throw new UsageError(`${needs}: AIPATH_NEW_ENCRYPTION_KEY is not set`);
+  const current = new SecretBox(cfg.encryptionKey);
+  const next = new SecretBox(cfg.newEncryptionKey);
+  if (current.keyId === next.keyId) throw new UsageError('AIPATH_NEW_ENCRYPTION_KEY is the same key as AIPATH_ENCRYPTION_KEY: nothing to rotate to');
+  const store = await openStore(cfg.dbPath, logger);
+  try {
+    const summary = await rotateKeys(store, current, next);
+    process.stdout.write(`rotate-key: ${formatRotation(summary, next)} (${describeDatabase(cfg.dbPath)})\n`);
+    // Tokens left under another key need a person: say so with the exit code too.
+    return summary.otherKey.length || summary.unreadable.length ? 1 : 0;
+  } finally {
+    await store.database.close();
+  }
+}
+
+async function workspaceCommand(args: string[], cfg: Config, logger: AppLogger): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean' } }, allowPositionals: true });
+  const [sub, ws, ...extra] = positionals;
+  if (sub !== 'purge' || extra.length) throw new UsageError('did you mean `aipath workspace purge <team>`?');
+  if (!ws || !WORKSPACE_ID.test(ws))
+    throw new UsageError(
+      `workspace purge needs a Slack team id such as T0123ABCD (E…:T… for a team in an Enterprise Grid org, E… for an org-wide install); got ${ws ? `"${ws.slice(0, 60)}"` : 'none'}`,
+    );
+  const store = await openStore(cfg.dbPath, logger);
+  try {
+    const installation = await store.installations.find(ws);
+    if (installation?.state === 'active' && !values.force)
+      throw new UsageError(`${ws} is still installed: uninstall aipath from it first, or add --force to delete its data and its token now`);
+    const result = await purgeWorkspace(store, ws);
+    const was = result.installation
+      ? result.installation.inactiveSince
+        ? `uninstalled ${result.installation.inactiveSince.toISOString()}`
+        : 'its installation was still active'
+      : 'no installation was recorded';
+    const bytes = result.bytesCleared ? '' : '; another process still reads an older copy, so the deleted bytes leave the file at its next checkpoint';
+    process.stdout.write(`workspace purge ${ws}: every row of the workspace deleted (${was})${bytes}\n`);
+    return 0;
+  } finally {
+    await store.database.close();
+  }
+}
+
 function contentCheckCommand(): number {
   const c = loadContent();
   process.stdout.write(`${coverageTable(c)}\n`);
@@ -165,6 +219,10 @@ export async function main(argv: string[]): Promise<number> {
       return tickCommand(rest, cfg, logger);
     case 'migrate':
       return migrateCommand(cfg);
+    case 'rotate-key':
+      return rotateKeyCommand(cfg, logger);
+    case 'workspace':
+      return workspaceCommand(rest, cfg, logger);
     default:
       throw new UsageError(`unknown command "${command}"; see aipath --help`);
   }

@@ -4,10 +4,14 @@ import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
 import { runPass, type PassOptions } from './scheduler/pass.js';
 import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-limit.js';
+import { RetentionSweep } from './scheduler/retention.js';
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
 import { FollowUps } from './slack/follow-ups.js';
+import { PortsInstallationStore } from './slack/installation-store.js';
+import { InstallationsGateway } from './slack/installations-gateway.js';
+import { SecretKeyring } from './shared/secret-box.js';
 import { ProfileFailures } from './slack/profile.js';
 import { systemClock, type Clock } from './shared/clock.js';
 
@@ -44,6 +48,11 @@ export interface Container {
   runPass(now: Date, as?: { worker?: string }): ReturnType<typeof runPass>;
   /** What Bolt's listeners need. */
   slackDeps: SlackDeps;
+  /**
+   * Multi-workspace mode only: the installations (tokens sealed with AIPATH_ENCRYPTION_KEY) that the OAuth routes save,
+   * Bolt's authorize reads and the lifecycle events end; the delivery gateway reads each workspace's token from them.
+   */
+  installations?: PortsInstallationStore;
   close(): Promise<void>;
 }
 
@@ -53,7 +62,40 @@ export interface Container {
  * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
  */
 export function deliveryGateway(token: string, slackApiUrl: string, logger: AppLogger): SlackGateway {
-  return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
+  return singleTokenGateway(deliveryClient(token, slackApiUrl, logger));
+}
+
+function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): WebClient {
+  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+}
+
+/**
+ * Multi-workspace mode: the installations over the store, and a delivery gateway that sends each workspace's scheduled
+ * calls with its own installation's token (the same client settings as deliveryGateway's); an installation saved or
+ * ended here drops the gateway's cached client at once.
+ */
+function multiWorkspace(
+  services: Services,
+  keys: { current: Buffer; next: Buffer | undefined },
+  slackApiUrl: string,
+  clock: Clock,
+  logger: AppLogger,
+): { installations: PortsInstallationStore; gateway: InstallationsGateway } {
+  const deliveryLogger = logger.child('delivery');
+  const gateway = new InstallationsGateway({
+    resolve: (ws) => installations.resolve(ws),
+    client: (token) => deliveryClient(token, slackApiUrl, deliveryLogger),
+  });
+  const installations = new PortsInstallationStore({
+    store: services.store,
+    // During a key rotation (AIPATH_NEW_ENCRYPTION_KEY set) tokens open under either key and new ones are sealed
+    // with the new key, so `aipath rotate-key` can run while the bot serves.
+    box: new SecretKeyring(keys.current, keys.next),
+    clock,
+    logger: logger.child('installs'),
+    changed: (key) => gateway.forget(key),
+  });
+  return { installations, gateway };
 }
 
 /**
@@ -65,8 +107,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const clock = overrides.clock ?? systemClock;
   const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
+    const mode = config.mode;
+    const multi =
+      mode.kind === 'oauth'
+        ? multiWorkspace(services, { current: mode.encryptionKey, next: config.newEncryptionKey }, config.slackApiUrl, clock, logger)
+        : undefined;
+    // Console mode has no token: without a gateway passed in, it does not send.
     const slack =
-      overrides.slack ?? (config.mode.kind === 'console' ? undefined : deliveryGateway(config.mode.botToken, config.slackApiUrl, logger.child('delivery')));
+      overrides.slack ??
+      multi?.gateway ??
+      (mode.kind === 'socket' || mode.kind === 'http' ? deliveryGateway(mode.botToken, config.slackApiUrl, logger.child('delivery')) : undefined);
     const { store } = services;
     const sharedPace = overrides.sharedPace ?? store.database.engine === 'postgres';
     const paceLogger = logger.child('pace');
@@ -76,11 +126,24 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       sharedPace ? { pace: store.pace, warn: (message) => paceLogger.warn(message) } : undefined,
     );
     const passLogger = logger.child('scheduler');
+    const retention = new RetentionSweep(config.retentionDays);
     const pass = (now: Date, as: { worker?: string } = {}) => {
       // Console mode has no token: the console (or a test) brings its own local Slack.
       if (!slack) return Promise.reject(new Error('no Slack to send to: scheduled sends need a bot token, or a gateway passed to buildContainer'));
       const worker = as.worker ?? overrides.worker;
-      return runPass({ services, slack, limiter, logger: passLogger, defaultTimezone: config.defaultTimezone, options: overrides.passOptions, worker }, now);
+      return runPass(
+        {
+          services,
+          slack,
+          limiter,
+          logger: passLogger,
+          defaultTimezone: config.defaultTimezone,
+          options: overrides.passOptions,
+          worker,
+          retention,
+        },
+        now,
+      );
     };
     return {
       config,
@@ -98,6 +161,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         profileFailures: new ProfileFailures(),
         followUps: new FollowUps(),
       },
+      installations: multi?.installations,
       close: () => services.store.database.close(),
     };
   } catch (err) {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,10 @@ import { answerAt } from './support/harness.js';
 import { FakeSocketModeServer } from './support/socket-mode-server.js';
 import { freePort } from '../bench/support.js';
 import { createLogger } from '../src/log.js';
+import type { Store } from '../src/ports/store.js';
+import { SecretBox } from '../src/shared/secret-box.js';
 import { openStore } from '../src/store/open.js';
+import { EMPTY_WORKSPACE, readWorkspace, seedWorkspace } from './store/contract/workspace-seed.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const CLI = join(process.cwd(), 'src', 'cli.ts');
@@ -232,5 +236,183 @@ describe('aipath CLI', () => {
       'aipath: SLACK_APP_TOKEN was refused by Slack (invalid_auth): use an app-level token (xapp-) with the connections:write scope, from Basic Information → App-Level Tokens',
     ]);
     expect(r.stderr).not.toContain('xapp-1-A0AIPATHAPP-1-refused');
+  });
+});
+
+describe('aipath rotate-key and workspace purge (multi-workspace mode)', () => {
+  const KEY = randomBytes(32);
+  const NEW_KEY = randomBytes(32);
+  const OTHER_KEY = randomBytes(32);
+  const b64 = (k: Buffer) => k.toString('base64');
+  const token = (ws: string) => `xoxb-SECRET-${ws}-${randomBytes(6).toString('hex')}`;
+  const NOW = new Date('2026-12-01T09:00:00.000Z');
+
+  /** The bytes of the database file and its write-ahead log, as they are on disk now. */
+  const fileBytes = (db: string) => Buffer.concat([db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+  const install = (store: Store, ws: string, sealed: string) =>
+    store.installations.save({
+      workspaceId: ws,
+      teamId: ws,
+      enterpriseId: null,
+      isEnterpriseInstall: false,
+      teamName: `Team ${ws}`,
+      botUserId: 'U0BOT',
+      botId: 'B0BOT',
+      scopes: ['commands', 'chat:write'],
+      installerUserId: 'U0INSTALLER',
+      tokenCiphertext: sealed,
+      installedAt: NOW,
+    });
+
+  it('lists both commands and the new variables in --help', async () => {
+    const r = await cli(['--help']);
+    for (const text of ['rotate-key', 'workspace purge <team>', 'AIPATH_NEW_ENCRYPTION_KEY', 'AIPATH_ENCRYPTION_KEY', 'AIPATH_RETENTION_DAYS'])
+      expect(r.stdout).toContain(text);
+  });
+
+  it('keeps tokens only sealed in the file, and rotate-key re-seals each one with the new key, idempotently', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'rotate.db');
+    const tokens = { T0ROTA: token('T0ROTA'), T0ROTB: token('T0ROTB'), T0GONE: token('T0GONE') };
+    const box = new SecretBox(KEY);
+    const store = await openStore(db, createLogger('error'));
+    for (const [ws, t] of Object.entries(tokens)) await install(store, ws, box.seal(t, ws));
+    await store.installations.deactivate('T0GONE', NOW);
+    // While the store is open the rows are in the write-ahead log; neither it nor the file holds a token.
+    expect(existsSync(`${db}-wal`)).toBe(true);
+    expect(fileBytes(db).includes('xoxb-SECRET')).toBe(false);
+    await store.database.close();
+    expect(fileBytes(db).includes('xoxb-SECRET')).toBe(false);
+
+    const env = { AIPATH_DB: db, AIPATH_ENCRYPTION_KEY: b64(KEY), AIPATH_NEW_ENCRYPTION_KEY: b64(NEW_KEY) };
+    const next = new SecretBox(NEW_KEY);
+    const r = await cli(['rotate-key'], env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`rotate-key: 2 tokens re-sealed with key ${next.keyId}, 0 already under it (${db})`);
+
+    const after = await openStore(db, createLogger('error'));
+    try {
+      for (const ws of ['T0ROTA', 'T0ROTB']) {
+        const sealed = (await after.installations.find(ws))!.tokenCiphertext!;
+        expect(next.open(sealed, ws)).toBe(tokens[ws as keyof typeof tokens]);
+        expect(() => box.open(sealed, ws)).toThrow(/sealed with another key/);
+      }
+      expect((await after.installations.find('T0GONE'))!.tokenCiphertext).toBeNull();
+    } finally {
+      await after.database.close();
+    }
+    expect(fileBytes(db).includes('xoxb-SECRET')).toBe(false);
+
+    // Run again (the first run stopped half-way, say): nothing left to do, nothing changed.
+    const again = await cli(['rotate-key'], env);
+    expect(again.status).toBe(0);
+    expect(again.stdout.trim()).toBe(`rotate-key: 0 tokens re-sealed with key ${next.keyId}, 2 already under it (${db})`);
+  });
+
+  it('rotate-key leaves a token sealed with neither key as it is, names it, and exits 1', async () => {
+    const db = join(dir, 'rotate-other.db');
+    const store = await openStore(db, createLogger('error'));
+    await install(store, 'T0MINE', new SecretBox(KEY).seal(token('T0MINE'), 'T0MINE'));
+    const foreign = new SecretBox(OTHER_KEY).seal(token('T0ALIEN'), 'T0ALIEN');
+    await install(store, 'T0ALIEN', foreign);
+    await store.database.close();
+    const r = await cli(['rotate-key'], { AIPATH_DB: db, AIPATH_ENCRYPTION_KEY: b64(KEY), AIPATH_NEW_ENCRYPTION_KEY: b64(NEW_KEY) });
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim()).toBe(
+      `rotate-key: 1 token re-sealed with key ${new SecretBox(NEW_KEY).keyId}, 0 already under it, 1 sealed with another key and left as they are (T0ALIEN) (${db})`,
+    );
+    const after = await openStore(db, createLogger('error'));
+    expect((await after.installations.find('T0ALIEN'))!.tokenCiphertext).toBe(foreign);
+    await after.database.close();
+  });
+
+  it('rotate-key stops with one line and exit 2 when a key is missing, malformed or the same, never printing one', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'rotate-bad.db');
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ AIPATH_NEW_ENCRYPTION_KEY: b64(NEW_KEY) }, /^aipath: rotate-key needs .*AIPATH_ENCRYPTION_KEY is not set$/],
+      [{ AIPATH_ENCRYPTION_KEY: b64(KEY) }, /^aipath: rotate-key needs .*AIPATH_NEW_ENCRYPTION_KEY is not set$/],
+      [{ AIPATH_ENCRYPTION_KEY: b64(KEY), AIPATH_NEW_ENCRYPTION_KEY: b64(KEY) }, /^aipath: AIPATH_NEW_ENCRYPTION_KEY is the same key/],
+      [{ AIPATH_ENCRYPTION_KEY: b64(KEY), AIPATH_NEW_ENCRYPTION_KEY: randomBytes(24).toString('base64') }, /^aipath: AIPATH_NEW_ENCRYPTION_KEY holds 24 bytes/],
+    ];
+    for (const [keys, expected] of cases) {
+      const r = await cli(['rotate-key'], { AIPATH_DB: db, ...keys });
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(expected);
+      for (const value of Object.values(keys)) expect(r.stderr).not.toContain(value);
+    }
+  });
+
+  it('workspace purge deletes every row of an uninstalled workspace at once, and its bytes, leaving the others', async () => {
+    const db = join(dir, 'purge.db');
+    const store = await openStore(db, createLogger('error'));
+    const gone = await seedWorkspace(store, 'T0PURGED', NOW);
+    const kept = await seedWorkspace(store, 'T0KEPT', NOW);
+    await store.installations.deactivate('T0PURGED', NOW);
+    const keptBefore = await readWorkspace(store, kept);
+    await store.database.close();
+    expect(fileBytes(db).includes('Team T0PURGED')).toBe(true);
+
+    const r = await cli(['workspace', 'purge', 'T0PURGED'], { AIPATH_DB: db });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`workspace purge T0PURGED: every row of the workspace deleted (uninstalled ${NOW.toISOString()})`);
+    expect(fileBytes(db).includes('Team T0PURGED')).toBe(false);
+
+    const after = await openStore(db, createLogger('error'));
+    try {
+      expect(await readWorkspace(after, gone)).toEqual(EMPTY_WORKSPACE);
+      expect(await readWorkspace(after, kept)).toEqual(keptBefore);
+    } finally {
+      await after.database.close();
+    }
+  });
+
+  it('workspace purge refuses a workspace still installed unless --force, and says when none was recorded', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'purge-active.db');
+    const store = await openStore(db, createLogger('error'));
+    await seedWorkspace(store, 'T0ACTIVE', NOW);
+    await store.users.ensure('T0SINGLE', 'U1', NOW);
+    await store.database.close();
+
+    const refused = await cli(['workspace', 'purge', 'T0ACTIVE'], { AIPATH_DB: db });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'aipath: T0ACTIVE is still installed: uninstall aipath from it first, or add --force to delete its data and its token now',
+    );
+    const forced = await cli(['workspace', 'purge', 'T0ACTIVE', '--force'], { AIPATH_DB: db });
+    expect(forced.status).toBe(0);
+    expect(forced.stdout.trim()).toBe('workspace purge T0ACTIVE: every row of the workspace deleted (its installation was still active)');
+    // Single-workspace mode keeps no installation: the data goes all the same.
+    const single = await cli(['workspace', 'purge', 'T0SINGLE'], { AIPATH_DB: db });
+    expect(single.stdout.trim()).toBe('workspace purge T0SINGLE: every row of the workspace deleted (no installation was recorded)');
+
+    const after = await openStore(db, createLogger('error'));
+    expect(await after.installations.find('T0ACTIVE')).toBeUndefined();
+    expect(await after.users.get('T0ACTIVE', 'U1')).toBeUndefined();
+    expect(await after.users.get('T0SINGLE', 'U1')).toBeUndefined();
+    await after.database.close();
+  });
+
+  it('workspace purge stops with one clear line and exit 2 for a malformed or missing team id', { timeout: 60_000 }, async () => {
+    const db = join(dir, 'purge-bad.db');
+    for (const args of [['purge', 'C0CHANNEL1'], ['purge', "T0X'; DROP TABLE users;--"], ['purge']]) {
+      const r = await cli(['workspace', ...args], { AIPATH_DB: db });
+      expect(r.status, args.join(' ')).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^aipath: workspace purge needs a Slack team id such as T0123ABCD/);
+    }
+    for (const args of [
+      ['wipe', 'T0ABC'],
+      ['purge', 'T0ABC', 'T0DEF'],
+    ]) {
+      const r = await cli(['workspace', ...args], { AIPATH_DB: db });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe('aipath: did you mean `aipath workspace purge <team>`?');
+    }
+    // Nothing was created for a refused command.
+    expect(existsSync(db)).toBe(false);
   });
 });

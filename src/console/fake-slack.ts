@@ -111,7 +111,8 @@ export class FakeSlack extends EventEmitter {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let params: Record<string, unknown>;
     try {
-      params = await readBody(req);
+      // A browser's GET (Slack's authorize page) carries its parameters in the query.
+      params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
     } catch {
       return this.send(res, { status: 400, body: { ok: false, error: 'invalid_form_data' } });
     }

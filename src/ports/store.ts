@@ -227,6 +227,28 @@ export interface MockAnswer {
   answeredAt: Date;
 }
 
+/** The installation of aipath into one workspace (or, for an Enterprise Grid org-wide install, one enterprise). */
+export interface InstallationRecord {
+  /** Our key for the workspace (as workspaceKey() in src/slack/payload.ts makes it for a team), or for an Enterprise Grid org-wide install the enterprise id. */
+  workspaceId: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+  teamName: string | null;
+  botUserId: string;
+  botId: string | null;
+  scopes: string[];
+  installerUserId: string;
+  /** The bot token sealed by src/shared/secret-box.ts (never the token itself); null once uninstalled or revoked. */
+  tokenCiphertext: string | null;
+  state: InstallationState;
+  installedAt: Date;
+  /** When it was uninstalled or its tokens revoked (its data is purged a retention period later); null while active. */
+  inactiveSince: Date | null;
+}
+
+export type InstallationState = 'active' | 'inactive';
+
 // ---------- repositories ----------
 
 export interface UsersRepository {
@@ -439,6 +461,19 @@ export interface MockExamsRepository {
   finish(id: number, at: Date): Promise<boolean>;
 }
 
+/**
+ * The OAuth install flow's states, each good for one redirect from Slack: a state that comes back a second time (a
+ * replayed or reloaded redirect) is refused, whichever process sees it. Only the states' ids are kept, never a code
+ * or a token.
+ */
+export interface OAuthStatesRepository {
+  /**
+   * Records `stateId` as used at `now`: true the first time, false whenever it was used before. Forgets the states used
+   * before `forgetBefore` (the caller's own expiry check refuses those by then).
+   */
+  consume(stateId: string, now: Date, forgetBefore: Date): Promise<boolean>;
+}
+
 export interface WorkspacesRepository {
   pause(ws: string, reason: string, now: Date): Promise<void>;
   /** The one delivery that may try Slack again for a paused workspace (compare-and-set on the probe time). */
@@ -446,6 +481,38 @@ export interface WorkspacesRepository {
   /** True if the workspace was paused. */
   resume(ws: string): Promise<boolean>;
   pauseOf(ws: string): Promise<WorkspacePause | undefined>;
+  /**
+   * Deletes every row of the workspace in every table (its users and all they have, channels, the ledger, quiz
+   * posts, pauses, send pace, its installation…) in one transaction. For an enterprise id (an Enterprise Grid
+   * org-wide install's key), also every workspace of that enterprise ("E…:T…") that has no installation of its
+   * own. Nothing of another workspace is touched. The caller runs `database.purgeDeleted()` afterwards so the
+   * deleted bytes leave the files too.
+   */
+  purge(ws: string): Promise<void>;
+}
+
+/**
+ * Installations (multi-workspace mode): one per workspace that installed aipath through OAuth, holding its bot
+ * token sealed (src/shared/secret-box.ts). Single-workspace modes keep none.
+ */
+export interface InstallationsRepository {
+  /** Creates or replaces the installation; a reinstall makes it active again with the new token and clears inactiveSince. */
+  save(installation: Omit<InstallationRecord, 'state' | 'inactiveSince'>): Promise<void>;
+  find(workspaceId: string): Promise<InstallationRecord | undefined>;
+  /** Marks it inactive and deletes its token, at `now`; true if it was active. */
+  deactivate(workspaceId: string, now: Date): Promise<boolean>;
+  /** Every installation that holds a token, for key rotation. */
+  sealedTokens(): Promise<Array<{ workspaceId: string; tokenCiphertext: string }>>;
+  /** Compare-and-set: replaces the ciphertext only if it is still `previous`; true if replaced. */
+  reseal(workspaceId: string, previous: string, next: string): Promise<boolean>;
+  /** Workspace ids of installations inactive since before `before` (their retention period is over), longest inactive first. */
+  expired(before: Date): Promise<string[]>;
+  /**
+   * Deletes the installation only if it is still inactive since before `before` (compare-and-set against a
+   * reinstall racing the retention purge); true if it did. The retention purge runs it and `workspaces.purge` in one
+   * transaction, so a reinstall either comes first (nothing is purged) or after (a fresh installation, no old data).
+   */
+  discardExpired(workspaceId: string, before: Date): Promise<boolean>;
 }
 
 /**
@@ -477,6 +544,8 @@ export interface Repositories {
   reviews: ReviewsRepository;
   mocks: MockExamsRepository;
   pace: SendPace;
+  oauthStates: OAuthStatesRepository;
+  installations: InstallationsRepository;
 }
 
 // ---------- the database itself ----------

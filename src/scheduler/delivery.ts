@@ -54,12 +54,28 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
       deps.logger.error(`after sending delivery ${o.row.id} (${o.row.kind} to ${o.row.target}): ${errorMessage(err)}`);
     }
   };
+  /** The token or its scopes, not this target: every delivery of the workspace waits for a probe. */
+  const pauseWorkspace = (reason: string) =>
+    retryWhileBusy(() =>
+      deps.services.store.transaction(async (tx) => {
+        await tx.workspaces.pause(ws, reason, now);
+        await tx.ledger.putBack(o.claim, `workspace paused: ${reason}`, now);
+      }),
+    );
   const pause = await retryWhileBusy(() => workspaces.pauseOf(ws));
   // A paused workspace: one delivery per probe interval tries Slack again; the rest wait for it.
   if (pause && !(await retryWhileBusy(() => workspaces.takeProbe(ws, new Date(now.getTime() - WORKSPACE_PROBE_MS), now)))) {
     const tooLate = now.getTime() - o.row.dueAt.getTime() > o.graceMs;
     if (tooLate && (await retryWhileBusy(() => ledger.markMissed(o.claim, `workspace paused: ${pause.reason}`, now)))) summary.missed += 1;
     else if (!tooLate) await retryWhileBusy(() => ledger.putBack(o.claim, `workspace paused: ${pause.reason}`, now));
+    return;
+  }
+  // Multi-workspace mode: a workspace without an active installation (uninstalled, revoked) is paused as a whole
+  // before anything is composed or sent; reinstalling resumes it.
+  const unavailable = await deps.slack.unavailable?.(ws);
+  if (unavailable) {
+    await pauseWorkspace(unavailable);
+    deps.logger.warn(`workspace ${ws}: ${unavailable}; its deliveries are paused until it is installed again`);
     return;
   }
   try {
@@ -103,13 +119,7 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
     const failure = classifySlackError(err);
     const { reason } = failure;
     if (failure.kind === 'installation') {
-      // The token or its scopes, not this target: every delivery of the workspace waits for a probe.
-      await retryWhileBusy(() =>
-        deps.services.store.transaction(async (tx) => {
-          await tx.workspaces.pause(ws, reason, now);
-          await tx.ledger.putBack(o.claim, `workspace paused: ${reason}`, now);
-        }),
-      );
+      await pauseWorkspace(reason);
       deps.logger.warn(`workspace ${ws}: Slack answered ${reason}; its deliveries are paused until a later send succeeds`);
     } else if (failure.kind === 'target') {
       await fail(reason);

@@ -1,6 +1,7 @@
 import { DAY_MS, HOUR_MS } from '../domain/due.js';
 import type { AppLogger } from '../log.js';
 import type { Services } from '../services/index.js';
+import { DEFAULT_RETENTION_DAYS } from '../config.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Delivery } from '../ports/store.js';
@@ -11,6 +12,7 @@ import { deliver, WORKSPACE_PROBE_MS, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
 import type { ClaimSpec, ScheduledKinds } from './kinds/kind.js';
 import type { PostRateLimiter } from './rate-limit.js';
+import { RetentionSweep } from './retention.js';
 
 export interface PassOptions {
   /** How late a daily post may still go out; older ones are recorded as missed. */
@@ -54,6 +56,11 @@ export interface PassDeps {
   wallClock?: () => number;
   /** Shared across passes so that Slack's pace holds from one minute to the next. */
   limiter: PostRateLimiter;
+  /**
+   * The retention purge of uninstalled workspaces, shared across passes so that it looks only now and then (see
+   * RetentionSweep); without one, every pass looks, with the default retention period.
+   */
+  retention?: RetentionSweep;
 }
 
 /** A pass's context: its clock and identity, its options, and where its results go. */
@@ -88,6 +95,8 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
     const outgoing = await takeOverAbandoned(run, kinds, wall());
     for (const schedule of kinds) outgoing.push(...(await claimDue(run, schedule)));
     await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, deps.limiter));
+    // After the deliveries, so a purge never holds them up.
+    await (deps.retention ?? new RetentionSweep(DEFAULT_RETENTION_DAYS)).run(deps.services.store, now, deps.logger);
     return run.summary;
   } finally {
     clearInterval(heartbeat);

@@ -1,4 +1,5 @@
-import { App, type Receiver } from '@slack/bolt';
+import { App, type Authorize, type Receiver } from '@slack/bolt';
+import type { IncomingMessage } from 'node:http';
 import type { AppLogger } from '../log.js';
 import type { SlackDeps } from './deps.js';
 import { registerAipathCommand } from './listeners/commands/aipath.js';
@@ -46,6 +47,29 @@ const common = (opts: { botToken: string; slackApiUrl: string; logger: AppLogger
 export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: SlackHttpReceiver } {
   const receiver = new SlackHttpReceiver({ signingSecret: opts.signingSecret, logger: opts.logger, routes: opts.routes });
   return { app: new App({ ...common(opts), receiver }), receiver };
+}
+
+export interface OAuthHttpAppOptions {
+  signingSecret: string;
+  slackApiUrl: string;
+  logger: AppLogger;
+  routes: Record<string, RouteHandler>;
+  /** Each request's token: its workspace's installation (src/slack/authorize.ts). */
+  authorize: Authorize<boolean>;
+  requestContext?: (req: IncomingMessage) => Record<string, unknown>;
+}
+
+/** Multi-workspace HTTP mode: no token of its own; each request's comes from `authorize`. */
+export function createOAuthHttpApp(opts: OAuthHttpAppOptions): { app: App; receiver: SlackHttpReceiver } {
+  const receiver = new SlackHttpReceiver({ signingSecret: opts.signingSecret, logger: opts.logger, routes: opts.routes, requestContext: opts.requestContext });
+  const app = new App({
+    authorize: opts.authorize,
+    logger: opts.logger,
+    logLevel: opts.logger.getLevel(),
+    clientOptions: interactiveClientOptions(opts.slackApiUrl),
+    receiver,
+  });
+  return { app, receiver };
 }
 
 /** Socket Mode: Bolt with our SocketModeConnection as its receiver (see socket-mode.ts for why not Bolt's own). */

@@ -26,6 +26,22 @@ const INSTALLATION_ERRORS = new Set([
 ]);
 
 /**
+ * Multi-workspace mode: the workspace has no active installation (never installed, uninstalled, its token revoked),
+ * or its token cannot be unsealed. Raised before any call reaches Slack; it concerns the whole workspace.
+ */
+export class NotInstalledError extends Error {
+  override name = 'NotInstalledError';
+  constructor(
+    readonly workspaceId: string,
+    readonly reason: 'not_installed' | 'token_unreadable' = 'not_installed',
+  ) {
+    super(
+      `workspace ${workspaceId}: ${reason === 'not_installed' ? 'aipath has no active installation there' : 'its bot token cannot be unsealed with AIPATH_ENCRYPTION_KEY'}`,
+    );
+  }
+}
+
+/**
  * What a failed Web API call means for the caller:
  * - `target`: this channel or user cannot be reached; pause it with the reason;
  * - `installation`: the workspace's token or scopes; pause the workspace;
@@ -40,6 +56,7 @@ export type SlackFailure =
 
 /** Reads @slack/web-api's typed errors by their ErrorCode; anything else is transient. */
 export function classifySlackError(err: unknown): SlackFailure {
+  if (err instanceof NotInstalledError) return { kind: 'installation', reason: err.reason };
   const e = err as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number };
   switch (e?.code) {
     case ErrorCode.RateLimitedError:

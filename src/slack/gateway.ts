@@ -30,6 +30,11 @@ export interface SlackProfile {
 /** Which token speaks for which workspace: one bot token today, one per installation with OAuth. */
 export interface SlackGateway {
   forWorkspace(workspaceId: string): WorkspaceSlack;
+  /**
+   * Why no call can be made for the workspace at all, found without calling Slack (multi-workspace mode: it has no
+   * active installation); undefined when calls may go ahead. Gateways with one token for everything leave it out.
+   */
+  unavailable?(workspaceId: string): Promise<string | undefined>;
 }
 
 const PostResponse = z.object({ channel: z.string().optional(), ts: z.string().optional() });

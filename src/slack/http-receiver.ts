@@ -18,6 +18,8 @@ export interface HttpReceiverOptions {
   bodyLimitBytes?: number;
   /** How long a listener may take to acknowledge before the receiver answers for it. */
   ackTimeoutMs?: number;
+  /** What to add to a Slack request's context from the request itself (Bolt's customProperties). */
+  requestContext?: (req: IncomingMessage) => Record<string, unknown>;
 }
 
 export const EVENTS_PATH = '/slack/events';
@@ -123,6 +125,7 @@ export class SlackHttpReceiver implements Receiver {
       ack: this.ackFor(res),
       retryNum: numberHeader(req, 'x-slack-retry-num'),
       retryReason: header(req, 'x-slack-retry-reason'),
+      ...(this.opts.requestContext ? { customProperties: this.opts.requestContext(req) } : {}),
     };
   }
 

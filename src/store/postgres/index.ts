@@ -3,9 +3,11 @@ import type { AppLogger } from '../../log.js';
 import type { Database, DatabaseHealth, Repositories, Store } from '../../ports/store.js';
 import { clientConfig, describePostgresUrl, inTransaction, isBusy, poolQueryable, type Queryable, redactSecrets } from './connection.js';
 import { postgresEnrolments } from './enrolments.js';
+import { postgresInstallations } from './installations.js';
 import { postgresLedger } from './ledger.js';
 import { postgresMocks } from './mocks.js';
 import { postgresPace } from './pace.js';
+import { postgresOAuthStates } from './oauth-states.js';
 import { postgresPoints } from './points.js';
 import { postgresQuiz } from './quiz.js';
 import { postgresReviews } from './reviews.js';
@@ -41,6 +43,8 @@ function repositories(q: Queryable): Repositories {
     reviews: postgresReviews(q),
     mocks: postgresMocks(q),
     pace: postgresPace(q),
+    oauthStates: postgresOAuthStates(q),
+    installations: postgresInstallations(q),
   };
 }
 

@@ -1,5 +1,17 @@
 import type { WorkspacesRepository } from '../../ports/store.js';
+import { enterprisePrefix, WORKSPACE_TABLES } from '../workspace-tables.js';
 import { first, type Queryable } from './connection.js';
+
+// Every table's rows of the workspace, in WORKSPACE_TABLES's order.
+const PURGE_ONE = WORKSPACE_TABLES.map((table) => `DELETE FROM ${table} WHERE workspace_id = $1`);
+// For an enterprise id (an org-wide install), also those of its workspaces ("E…:T…") that have no installation of
+// their own, which decides their fate itself. starts_with compares the characters themselves, whatever the
+// database's collation (a range on the key would not, under ICU).
+const PURGE_ENTERPRISE = WORKSPACE_TABLES.map(
+  (table) =>
+    `DELETE FROM ${table} WHERE starts_with(workspace_id, $1)
+       AND workspace_id NOT IN (SELECT workspace_id FROM installations WHERE starts_with(workspace_id, $1))`,
+);
 
 export function postgresWorkspaces(q: Queryable): WorkspacesRepository {
   return {
@@ -25,6 +37,15 @@ export function postgresWorkspaces(q: Queryable): WorkspacesRepository {
         ),
       );
       return row ? { reason: row.reason, pausedAt: row.paused_at, probedAt: row.probed_at } : undefined;
+    },
+    async purge(ws) {
+      const prefix = enterprisePrefix(ws);
+      await q.atomic(async (tx) => {
+        for (const [i, one] of PURGE_ONE.entries()) {
+          await tx.run(one, [ws]);
+          if (prefix) await tx.run(PURGE_ENTERPRISE[i]!, [prefix]);
+        }
+      });
     },
   };
 }

@@ -2,8 +2,10 @@ import type { Database, Repositories, Store } from '../../ports/store.js';
 import { type Db, DatabaseWatch } from './connection.js';
 import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
+import { sqliteInstallations } from './installations.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteMocks } from './mocks.js';
+import { sqliteOAuthStates } from './oauth-states.js';
 import { sqlitePace } from './pace.js';
 import { sqlitePoints } from './points.js';
 import { sqliteQuiz } from './quiz.js';
@@ -27,6 +29,8 @@ function syncRepositories(db: Db): SyncRepositories {
     reviews: sqliteReviews(db),
     mocks: sqliteMocks(db),
     pace: sqlitePace(db),
+    oauthStates: sqliteOAuthStates(db),
+    installations: sqliteInstallations(db),
   };
 }
 

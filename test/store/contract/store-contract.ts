@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { regrade, type MemoryCard, newCard, type ReviewGrade, type Reviewed, review } from '../../../src/domain/review/memory.js';
-import type { Delivery, DeliveryKey, HeldClaim, Period, Store } from '../../../src/ports/store.js';
+import type { Delivery, DeliveryKey, HeldClaim, InstallationRecord, Period, Store } from '../../../src/ports/store.js';
+import { EMPTY_WORKSPACE, readWorkspace, seedWorkspace } from './workspace-seed.js';
 
 export interface OpenedStore {
   store: Store;
@@ -34,6 +35,22 @@ const byRankThenUser = <T extends { rank: number; userId: string }>(entries: T[]
 const byUser = <T extends { userId: string }>(scores: T[]) => [...scores].sort((a, b) => a.userId.localeCompare(b.userId));
 /** A real FSRS card: a new card answered `grade` at `when`, or `card` answered `grade` at `when`. */
 const answered = (grade: ReviewGrade, when: Date, card: MemoryCard = newCard(when)): Reviewed => review(card, grade, when);
+
+/** An installation of workspace WS as OAuth stores it, with `over` changed. */
+const installation = (over: Partial<Omit<InstallationRecord, 'state' | 'inactiveSince'>> = {}): Omit<InstallationRecord, 'state' | 'inactiveSince'> => ({
+  workspaceId: WS,
+  teamId: WS,
+  enterpriseId: null,
+  isEnterpriseInstall: false,
+  teamName: 'Contract Team',
+  botUserId: 'U0BOT',
+  botId: 'B0BOT',
+  scopes: ['commands', 'chat:write', 'im:write'],
+  installerUserId: 'U0INSTALLER',
+  tokenCiphertext: 'v1.k1.sealed',
+  installedAt: NOW,
+  ...over,
+});
 
 export function describeStoreContract(engine: string, open: () => Promise<OpenedStore>): void {
   describe(`Store contract (${engine})`, () => {
@@ -1585,6 +1602,83 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.workspaces.pauseOf(WS)).toBeUndefined();
         expect(await store.workspaces.resume(WS)).toBe(false);
       });
+
+      it('purge deletes every row of the workspace in every table and leaves another workspace exactly as it was', async () => {
+        const gone = await seedWorkspace(store, WS, NOW);
+        const kept = await seedWorkspace(store, WS2, NOW);
+        const before = await readWorkspace(store, kept);
+        // Every table has a row for each (the read proves the seed landed).
+        for (const [what, value] of Object.entries(await readWorkspace(store, gone)))
+          expect(value, what).not.toEqual(EMPTY_WORKSPACE[what as keyof typeof EMPTY_WORKSPACE]);
+
+        await store.workspaces.purge(WS);
+
+        expect(await readWorkspace(store, gone)).toEqual(EMPTY_WORKSPACE);
+        expect(await readWorkspace(store, kept)).toEqual(before);
+        // The send pace went too: the purged workspace's next slot is now; the other's hold stands.
+        expect(await store.pace.reserve(WS, 20, NOW)).toEqual(NOW);
+        expect(await store.pace.reserve(WS2, 20, NOW)).toEqual(at(1));
+        // Purging again, or a workspace never seen, changes nothing and does not fail.
+        await store.workspaces.purge(WS);
+        await store.workspaces.purge('T0NEVERSEEN');
+        expect(await readWorkspace(store, kept)).toEqual(before);
+      });
+
+      it('purge of an org-wide install (enterprise id) takes its workspaces’ data, but not one with an installation of its own', async () => {
+        const org = 'E0ORG';
+        await store.installations.save(installation({ workspaceId: org, teamId: null, enterpriseId: org, isEnterpriseInstall: true }));
+        const underOrg = await seedWorkspace(store, `${org}:T0A`, NOW, false);
+        // A workspace of the same enterprise with an installation of its own (seedWorkspace saves one).
+        const ownInstall = await seedWorkspace(store, `${org}:T0B`, NOW);
+        // Keys that merely begin with the same letters belong to other enterprises and workspaces.
+        const lookalike = await seedWorkspace(store, `${org}X:T0C`, NOW);
+        const plain = await seedWorkspace(store, 'E0ORGT', NOW);
+        const other = await seedWorkspace(store, WS, NOW);
+        const before = await Promise.all([ownInstall, lookalike, plain, other].map((w) => readWorkspace(store, w)));
+
+        await store.workspaces.purge(org);
+
+        expect(await store.installations.find(org)).toBeUndefined();
+        expect(await readWorkspace(store, underOrg)).toEqual(EMPTY_WORKSPACE);
+        expect(await Promise.all([ownInstall, lookalike, plain, other].map((w) => readWorkspace(store, w)))).toEqual(before);
+      });
+
+      it('purge runs inside a transaction and is rolled back with it', async () => {
+        const seeded = await seedWorkspace(store, WS, NOW);
+        const before = await readWorkspace(store, seeded);
+        const boom = new Error('boom');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.workspaces.purge(WS);
+            expect(await tx.users.get(WS, 'U1')).toBeUndefined();
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect(await readWorkspace(store, seeded)).toEqual(before);
+      });
+    });
+
+    // ======================================================================================
+    describe('oauth states', () => {
+      it('consume is true once per state, false for every later use; other states are unaffected', async () => {
+        expect(await store.oauthStates.consume('state-a', NOW, at(-60))).toBe(true);
+        expect(await store.oauthStates.consume('state-a', at(1), at(-59))).toBe(false);
+        expect(await store.oauthStates.consume('state-b', at(1), at(-59))).toBe(true);
+        expect(await store.oauthStates.consume('state-a', at(2), at(-58))).toBe(false);
+      });
+
+      it('two redirects with one state at once: exactly one consumes it', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.oauthStates.consume('state-race', NOW, at(-60))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('forgets the states used before forgetBefore, and only those', async () => {
+        await store.oauthStates.consume('old', at(-120), at(-180));
+        await store.oauthStates.consume('recent', at(-30), at(-90));
+        // Forgetting what was used more than an hour ago: "old" is gone (usable again), "recent" is still refused.
+        expect(await store.oauthStates.consume('recent', NOW, at(-60))).toBe(false);
+        expect(await store.oauthStates.consume('old', NOW, at(-60))).toBe(true);
+      });
     });
 
     // ======================================================================================
@@ -1632,6 +1726,128 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const slot = await store.transaction((tx) => tx.pace.reserve(WS, 50, NOW));
         expect(slot).toEqual(NOW);
         expect(ms(await store.pace.reserve(WS, 50, NOW))).toBe(50);
+      });
+    });
+
+    // ======================================================================================
+    describe('installations', () => {
+      const sealed = (n: number) => `v1.k1.sealed-${n}`;
+
+      it('save creates the installation, active, and find reads it back with its types', async () => {
+        expect(await store.installations.find(WS)).toBeUndefined();
+        await store.installations.save(installation());
+        const found = await store.installations.find(WS);
+        expect(found).toEqual({ ...installation(), state: 'active', inactiveSince: null });
+        expect(typeof found!.isEnterpriseInstall).toBe('boolean');
+        expect(found!.installedAt).toBeInstanceOf(Date);
+
+        // An Enterprise Grid org-wide install: keyed by the enterprise id, no team.
+        const org = installation({
+          workspaceId: 'E0ORG',
+          teamId: null,
+          enterpriseId: 'E0ORG',
+          isEnterpriseInstall: true,
+          teamName: null,
+          botId: null,
+          scopes: [],
+        });
+        await store.installations.save(org);
+        expect(await store.installations.find('E0ORG')).toEqual({ ...org, state: 'active', inactiveSince: null });
+        expect(await store.installations.find(WS2)).toBeUndefined();
+      });
+
+      it('deactivate marks it inactive and deletes its token, once; a reinstall makes it active with the new token', async () => {
+        await store.installations.save(installation());
+        await store.installations.save(installation({ workspaceId: WS2, tokenCiphertext: sealed(2) }));
+        expect(await store.installations.deactivate(WS, at(10))).toBe(true);
+        expect(await store.installations.find(WS)).toEqual({ ...installation(), tokenCiphertext: null, state: 'inactive', inactiveSince: at(10) });
+        // Revoked after uninstalled (Slack sends both): it stays inactive since the first.
+        expect(await store.installations.deactivate(WS, at(11))).toBe(false);
+        expect((await store.installations.find(WS))!.inactiveSince).toEqual(at(10));
+        expect(await store.installations.deactivate('T0NEVERSEEN', at(11))).toBe(false);
+        expect((await store.installations.find(WS2))!.state).toBe('active');
+
+        const again = installation({ tokenCiphertext: sealed(3), scopes: ['commands'], installerUserId: 'U0OTHER', installedAt: at(20), teamName: 'Renamed' });
+        await store.installations.save(again);
+        expect(await store.installations.find(WS)).toEqual({ ...again, state: 'active', inactiveSince: null });
+      });
+
+      it('sealedTokens lists every installation holding a token; reseal is a compare-and-set', async () => {
+        await store.installations.save(installation({ tokenCiphertext: sealed(1) }));
+        await store.installations.save(installation({ workspaceId: WS2, tokenCiphertext: sealed(2) }));
+        await store.installations.save(installation({ workspaceId: 'T0GONE', tokenCiphertext: sealed(3) }));
+        await store.installations.save(installation({ workspaceId: 'T0NOTOKEN', tokenCiphertext: null }));
+        await store.installations.deactivate('T0GONE', NOW);
+        const tokens = await store.installations.sealedTokens();
+        expect([...tokens].sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : 1))).toEqual([
+          { workspaceId: WS2, tokenCiphertext: sealed(2) },
+          { workspaceId: WS, tokenCiphertext: sealed(1) },
+        ]);
+
+        expect(await store.installations.reseal(WS, sealed(1), sealed(11))).toBe(true);
+        expect((await store.installations.find(WS))!.tokenCiphertext).toBe(sealed(11));
+        // Stale: another rotation (or a reinstall) changed it first.
+        expect(await store.installations.reseal(WS, sealed(1), sealed(12))).toBe(false);
+        expect((await store.installations.find(WS))!.tokenCiphertext).toBe(sealed(11));
+        // No token to replace: uninstalled, or never there.
+        expect(await store.installations.reseal('T0GONE', sealed(3), sealed(13))).toBe(false);
+        expect((await store.installations.find('T0GONE'))!.tokenCiphertext).toBeNull();
+        expect(await store.installations.reseal('T0NEVERSEEN', sealed(1), sealed(14))).toBe(false);
+        expect((await store.installations.find(WS2))!.tokenCiphertext).toBe(sealed(2));
+      });
+
+      it('of two concurrent reseals from the same ciphertext exactly one wins', async () => {
+        await store.installations.save(installation({ tokenCiphertext: sealed(1) }));
+        const results = await Promise.all([store.installations.reseal(WS, sealed(1), sealed(2)), store.installations.reseal(WS, sealed(1), sealed(3))]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.installations.find(WS))!.tokenCiphertext).toBe(results[0] ? sealed(2) : sealed(3));
+      });
+
+      it('expired lists the installations inactive since strictly before the instant, longest inactive first', async () => {
+        expect(await store.installations.expired(at(100))).toEqual([]);
+        for (const [ws, when] of [
+          ['T0LATER', at(5)],
+          ['T0FIRST', at(1)],
+          ['T0EXACT', at(10)],
+        ] as const) {
+          await store.installations.save(installation({ workspaceId: ws }));
+          await store.installations.deactivate(ws, when);
+        }
+        await store.installations.save(installation({ workspaceId: 'T0ACTIVE' }));
+        expect(await store.installations.expired(at(10))).toEqual(['T0FIRST', 'T0LATER']);
+        expect(await store.installations.expired(at(11))).toEqual(['T0FIRST', 'T0LATER', 'T0EXACT']);
+        expect(await store.installations.expired(at(1))).toEqual([]);
+        // A reinstall takes it off the list.
+        await store.installations.save(installation({ workspaceId: 'T0FIRST' }));
+        expect(await store.installations.expired(at(11))).toEqual(['T0LATER', 'T0EXACT']);
+      });
+
+      it('discardExpired deletes the installation only while it is still inactive since before the instant', async () => {
+        await store.installations.save(installation());
+        expect(await store.installations.discardExpired(WS, at(100))).toBe(false);
+        await store.installations.deactivate(WS, at(10));
+        expect(await store.installations.discardExpired(WS, at(10))).toBe(false);
+        // Reinstalled meanwhile: nothing to discard.
+        await store.installations.save(installation());
+        expect(await store.installations.discardExpired(WS, at(100))).toBe(false);
+        expect((await store.installations.find(WS))!.state).toBe('active');
+        await store.installations.deactivate(WS, at(20));
+        expect(await store.installations.discardExpired(WS, at(21))).toBe(true);
+        expect(await store.installations.find(WS)).toBeUndefined();
+        expect(await store.installations.discardExpired(WS, at(21))).toBe(false);
+        expect(await store.installations.discardExpired('T0NEVERSEEN', at(21))).toBe(false);
+      });
+
+      it('save inside a transaction is rolled back with it', async () => {
+        const boom = new Error('boom');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.installations.save(installation());
+            expect(await tx.installations.find(WS)).toBeDefined();
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect(await store.installations.find(WS)).toBeUndefined();
       });
     });
 
