@@ -28,6 +28,8 @@ export interface FakeUser {
   tz?: string;
   is_admin?: boolean;
   is_owner?: boolean;
+  real_name?: string;
+  profile?: { display_name?: string; real_name?: string };
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);

@@ -18,13 +18,20 @@ export interface SlackDeps {
 export function callerOf(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): Caller {
   const now = deps.clock.now();
   let profile: ReturnType<Caller['profile']> | undefined;
-  const { store, defaultTimezone, admins } = deps.study;
+  const { store, defaultTimezone, admins, installerOf } = deps.study;
   return {
     ...ids,
     now,
     profile: () =>
       (profile ??= resolveProfile(
-        { users: store.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures },
+        {
+          users: store.users,
+          workspaceSettings: store.workspaceSettings,
+          defaultTimezone,
+          rights: { named: admins, installerOf },
+          logger: deps.logger,
+          failures: deps.profileFailures,
+        },
         webClientSlack(client),
         ids.workspaceId,
         ids.userId,

@@ -58,6 +58,9 @@ export const UsersInfoResponse = z.object({
   user: z
     .object({
       tz: z.string().nullish(),
+      name: z.string().nullish(),
+      real_name: z.string().nullish(),
+      profile: z.object({ display_name: z.string().nullish(), real_name: z.string().nullish() }).partial().nullish(),
       is_admin: z.boolean().optional(),
       is_owner: z.boolean().optional(),
       is_primary_owner: z.boolean().optional(),
