@@ -15,6 +15,8 @@ export interface Caller {
   workspaceId: string;
   userId: string;
   channelId: string;
+  /** The command came from a direct message (one person's or a group's), where nothing can be subscribed. */
+  inDirectMessage?: boolean;
   now: Date;
   profile(): Promise<Profile>;
 }

@@ -9,6 +9,8 @@ export const SlashCommandPayload = z.object({
   enterprise_id: slackId.optional().or(z.literal('')),
   user_id: slackId,
   channel_id: slackId,
+  /** 'directmessage' in a DM; a group DM's is 'mpdm-…'. */
+  channel_name: z.string().max(200).optional(),
   text: z.string().default(''),
   is_enterprise_install: z.union([z.string(), z.boolean()]).optional(),
 });
@@ -67,6 +69,11 @@ export const UsersInfoResponse = z.object({
     })
     .optional(),
 });
+
+/** Whether a slash command came from a direct message (a DM's id starts with D) or a group DM. */
+export function isDirectMessage(channelId: string, channelName?: string): boolean {
+  return channelId.startsWith('D') || channelName === 'directmessage' || (channelName?.startsWith('mpdm-') ?? false);
+}
 
 /** Team IDs repeat across Enterprise Grid orgs only with the enterprise prefix, so both form the key. */
 export function workspaceKey(teamId: string, enterpriseId?: string | null): string {

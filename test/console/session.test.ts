@@ -66,7 +66,9 @@ describe('console mode', () => {
 
   it('moves the fake clock with :time and prints what the scheduler posts', async () => {
     const out = await session(['/aipath subscribe 09:00 Europe/London', '/aipath start ml', ':time 2026-11-23T09:00']);
-    expect(out).toContain('daily exam tip and quiz at 09:00 Europe/London');
+    expect(out).toContain('daily exam tip and quiz every day at 09:00 Europe/London');
+    // The channel's intro post, printed as the console prints every post.
+    expect(out).toContain('aipath is here');
     expect(out).toContain('the clock is now Mon 23 Nov 2026 09:00');
     expect(out).toContain('posted in #C0STUDY01');
     expect(out).toContain('posted in DM');

@@ -139,7 +139,7 @@ describe("the Monday recap's @-mentions (a workspace setting)", () => {
 });
 
 describe("a workspace's default timezone", () => {
-  it("is the week of a learner without a timezone of their own: the next nudge is Monday 09:00 there, not in AIPATH_TIMEZONE", async () => {
+  it('is the week of a learner without a timezone of their own: the next nudge is Monday 09:00 there, not in AIPATH_TIMEZONE', async () => {
     const { users, enrolments } = store();
     const from = new Date('2026-11-20T00:00:00Z');
     await users.ensure(WS, 'U0NOZONE01', from);

@@ -1,6 +1,6 @@
-import { FakeSlack, type FakeResponse, type RecordedCall } from '../../src/console/fake-slack.js';
+import { FakeSlack, type FakeResponse, type RecordedCall, type UploadedFile } from '../../src/console/fake-slack.js';
 
-export type { RecordedCall };
+export type { RecordedCall, UploadedFile };
 
 export interface ScriptedResponse extends FakeResponse {
   /** Answer this much later, as a slow Slack would. */
@@ -39,8 +39,14 @@ export class ScriptableFakeSlack extends FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** Files whose upload was completed (files.completeUploadExternal), oldest first. */
+  sharedFiles(): UploadedFile[] {
+    return [...this.files.values()].filter((f) => f.completed);
+  }
+
   reset(): void {
     this.calls.length = 0;
+    this.files.clear();
     this.scripted.clear();
     this.messages.clear();
     this.rate = undefined;

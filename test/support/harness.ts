@@ -8,6 +8,13 @@ import { actionBody, commandBody, postSigned, type SignedRequestOptions } from '
 export const SECRET = 'testsigningsecret0123456789abcdef';
 export const TEAM = 'T0TEST001';
 
+export interface CommandOptions {
+  user?: string;
+  channel?: string;
+  team?: string;
+  channelName?: string;
+}
+
 export interface TestApp {
   app: RunningApp;
   fake: ScriptableFakeSlack;
@@ -16,8 +23,9 @@ export interface TestApp {
   engine: TestEngine;
   dbPath: string;
   now: { value: Date };
-  command(text: string, o?: { user?: string; channel?: string; team?: string } & Partial<SignedRequestOptions>): Promise<Response>;
-  commandJson(text: string, o?: { user?: string; channel?: string; team?: string }): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
+  /** A slash command as Slack sends it; `channelName` is Slack's channel_name ('directmessage' in a DM). */
+  command(text: string, o?: CommandOptions & Partial<SignedRequestOptions>): Promise<Response>;
+  commandJson(text: string, o?: CommandOptions): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
   /** A click as Slack sends it; `state` is the message's pickers, `responseUrl` where the answer goes (default: per user). */
   action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string; state?: unknown; responseUrl?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -64,6 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
         team_id: o.team ?? TEAM,
         user_id: o.user ?? 'U0LEARNER1',
         channel_id: o.channel ?? 'C0STUDY01',
+        ...(o.channelName ? { channel_name: o.channelName } : {}),
         response_url: `${fake.responseUrlBase}cmd`,
       }),
       'application/x-www-form-urlencoded',
