@@ -500,10 +500,12 @@ export interface WorkspaceReportsRepository {
   /** How many learners answered a question, made a review or marked a milestone at or after `since`. */
   activeLearners(ws: string, since: Date): Promise<number>;
   /**
-   * Every enrolment in the workspace, and every learner with points who never joined a track (enrolment null), by
-   * user id, then the current enrolment first, then by track id.
+   * One page of the workspace's learners for the export: the next `limit` learners by user id after `after` (''
+   * for the first page) who have an enrolment or points, with every enrolment of each (a learner is never split
+   * across pages) and a record with enrolment null for one who scored without joining a track; by user id, then the
+   * current enrolment first, then by track id. An empty page is the end.
    */
-  learners(ws: string): Promise<LearnerRecord[]>;
+  learners(ws: string, page: { after: string; limit: number }): Promise<LearnerRecord[]>;
 }
 
 /**

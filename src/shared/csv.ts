@@ -18,11 +18,13 @@ export function csvCell(value: CsvValue): string {
   return NEEDS_QUOTES.test(text) || text !== value ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/**
- * A CSV file as RFC 4180 describes it: a header row, then one row per record, every line ending in CRLF. It starts
- * with a UTF-8 byte order mark, which spreadsheets (Excel) need to read non-ASCII text as UTF-8 and others ignore.
- */
+/** One record: its cells, then CRLF. */
+export const csvLine = (cells: readonly CsvValue[]): string => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** A UTF-8 byte order mark, which spreadsheets (Excel) need to read non-ASCII text as UTF-8, and others ignore. */
+export const CSV_BOM = '\uFEFF';
+
+/** A CSV file as RFC 4180 describes it: the byte order mark, a header row, then one row per record, each line ending in CRLF. */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-  const line = (cells: readonly CsvValue[]) => `${cells.map(csvCell).join(',')}\r\n`;
-  return `\uFEFF${line(header)}${rows.map(line).join('')}`;
+  return `${CSV_BOM}${csvLine(header)}${rows.map(csvLine).join('')}`;
 }

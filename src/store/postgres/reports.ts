@@ -42,12 +42,19 @@ const ACTIVE = `SELECT count(DISTINCT user_id) AS n FROM (
     SELECT e.user_id FROM milestones_done m JOIN enrolments e ON e.id = m.enrolment_id WHERE e.workspace_id = $1 AND m.done_at >= $2
   ) a`;
 
-// Text ordered bytewise (COLLATE "C"), as SQLite orders it, whatever the database's collation.
-const LEARNERS = `SELECT u.user_id, u.tz_override, u.slack_tz, u.on_leaderboard, u.points_total,
+// A page of learners first, then their enrolments: a learner is never split. Text compared and ordered bytewise
+// (COLLATE "C"), as SQLite does, whatever the database's collation.
+const LEARNERS = `WITH page AS (
+    SELECT user_id FROM users u
+    WHERE u.workspace_id = $1 AND u.user_id COLLATE "C" > $2
+      AND (u.points_total > 0 OR EXISTS (SELECT 1 FROM enrolments x WHERE x.workspace_id = u.workspace_id AND x.user_id = u.user_id))
+    ORDER BY u.user_id COLLATE "C" LIMIT $3
+  )
+  SELECT u.user_id, u.tz_override, u.slack_tz, u.on_leaderboard, u.points_total,
     e.track_id, e.started_on, e.status, e.paused_until, e.is_current,
     (SELECT array_agg(m.week ORDER BY m.week) FROM milestones_done m WHERE m.enrolment_id = e.id) AS done_weeks
-  FROM users u LEFT JOIN enrolments e ON e.workspace_id = u.workspace_id AND e.user_id = u.user_id
-  WHERE u.workspace_id = $1 AND (e.id IS NOT NULL OR u.points_total > 0)
+  FROM page JOIN users u ON u.workspace_id = $1 AND u.user_id = page.user_id
+  LEFT JOIN enrolments e ON e.workspace_id = u.workspace_id AND e.user_id = u.user_id
   ORDER BY u.user_id COLLATE "C", e.is_current DESC, e.track_id COLLATE "C"`;
 
 export function postgresReports(q: Queryable): WorkspaceReportsRepository {
@@ -64,8 +71,8 @@ export function postgresReports(q: Queryable): WorkspaceReportsRepository {
     async activeLearners(ws, since) {
       return first(await q.rows<{ n: number }>(ACTIVE, [ws, since]))?.n ?? 0;
     },
-    async learners(ws) {
-      return (await q.rows<LearnerRow>(LEARNERS, [ws])).map(toLearner);
+    async learners(ws, page) {
+      return (await q.rows<LearnerRow>(LEARNERS, [ws, page.after, page.limit])).map(toLearner);
     },
   };
 }

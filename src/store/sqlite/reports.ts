@@ -57,12 +57,19 @@ export function sqliteReports(db: Db): Synchronous<WorkspaceReportsRepository> {
        WHERE e.workspace_id = @ws AND m.done_at >= @since
      )`,
   );
-  const learners = db.prepare<[string], LearnerRow>(
-    `SELECT u.user_id, u.tz_override, u.slack_tz, u.on_leaderboard, u.points_total,
+  // A page of learners first (by the users' primary key), then their enrolments: a learner is never split.
+  const learners = db.prepare<{ ws: string; after: string; limit: number }, LearnerRow>(
+    `WITH page AS (
+       SELECT user_id FROM users u
+       WHERE u.workspace_id = @ws AND u.user_id > @after
+         AND (u.points_total > 0 OR EXISTS (SELECT 1 FROM enrolments x WHERE x.workspace_id = u.workspace_id AND x.user_id = u.user_id))
+       ORDER BY u.user_id LIMIT @limit
+     )
+     SELECT u.user_id, u.tz_override, u.slack_tz, u.on_leaderboard, u.points_total,
             e.track_id, e.started_on, e.status, e.paused_until, e.is_current,
             (SELECT group_concat(m.week) FROM milestones_done m WHERE m.enrolment_id = e.id) AS done_weeks
-     FROM users u LEFT JOIN enrolments e ON e.workspace_id = u.workspace_id AND e.user_id = u.user_id
-     WHERE u.workspace_id = ? AND (e.id IS NOT NULL OR u.points_total > 0)
+     FROM page JOIN users u ON u.workspace_id = @ws AND u.user_id = page.user_id
+     LEFT JOIN enrolments e ON e.workspace_id = u.workspace_id AND e.user_id = u.user_id
      ORDER BY u.user_id, e.is_current DESC, e.track_id`,
   );
   return {
@@ -72,6 +79,6 @@ export function sqliteReports(db: Db): Synchronous<WorkspaceReportsRepository> {
       return out;
     },
     activeLearners: (ws, since) => active.get({ ws, since: iso(since) })!.n,
-    learners: (ws) => learners.all(ws).map(toLearner),
+    learners: (ws, page) => learners.all({ ws, after: page.after, limit: page.limit }).map(toLearner),
   };
 }

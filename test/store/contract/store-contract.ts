@@ -1587,6 +1587,18 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       });
     });
 
+    /** Every learner of the export, read page by page as the export reads them. */
+    const allLearners = async (ws: string, limit = 1000) => {
+      const out: Awaited<ReturnType<Store['reports']['learners']>> = [];
+      for (
+        let page = await store.reports.learners(ws, { after: '', limit });
+        page.length;
+        page = await store.reports.learners(ws, { after: page.at(-1)!.userId, limit })
+      )
+        out.push(...page);
+      return out;
+    };
+
     // ======================================================================================
     describe('workspace settings', () => {
       it('get answers the defaults for a workspace that never changed one', async () => {
@@ -1684,7 +1696,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       });
 
       it("learners lists every enrolment with its done weeks and the learner's points, and scorers without a track", async () => {
-        expect(await store.reports.learners(WS)).toEqual([]);
+        expect(await allLearners(WS)).toEqual([]);
         await users(WS, 'U2', 'U1', 'U3', 'U4');
         await store.users.setTzOverride(WS, 'U1', 'Asia/Tokyo');
         await store.users.setProfile(WS, 'U1', { tz: 'Europe/Berlin', isWorkspaceAdmin: false }, NOW);
@@ -1702,7 +1714,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await users(WS2, 'U9');
         await store.enrolments.switchTo(WS2, 'U9', 'devops', '2026-11-30', NOW);
 
-        const rows = await store.reports.learners(WS);
+        const rows = await allLearners(WS);
         expect(rows).toEqual([
           {
             userId: 'U1',
@@ -1732,13 +1744,33 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         ]);
         expect(typeof rows[0]!.onLeaderboard).toBe('boolean');
         expect(typeof rows[0]!.enrolment!.isCurrent).toBe('boolean');
-        expect(await store.reports.learners(WS2)).toMatchObject([{ userId: 'U9', enrolment: { trackId: 'devops' } }]);
+        expect(await allLearners(WS2)).toMatchObject([{ userId: 'U9', enrolment: { trackId: 'devops' } }]);
       });
 
       it('learners orders user ids bytewise, as every engine compares text', async () => {
         await users(WS, 'u-lower', 'U-UPPER', 'U_UNDERSCORE', 'U10', 'U9');
         for (const u of ['u-lower', 'U-UPPER', 'U_UNDERSCORE', 'U10', 'U9']) await store.enrolments.switchTo(WS, u, 'devops', '2026-11-30', NOW);
-        expect((await store.reports.learners(WS)).map((r) => r.userId)).toEqual(['U-UPPER', 'U10', 'U9', 'U_UNDERSCORE', 'u-lower']);
+        expect((await allLearners(WS)).map((r) => r.userId)).toEqual(['U-UPPER', 'U10', 'U9', 'U_UNDERSCORE', 'u-lower']);
+        // Pages follow the same order.
+        expect((await allLearners(WS, 2)).map((r) => r.userId)).toEqual(['U-UPPER', 'U10', 'U9', 'U_UNDERSCORE', 'u-lower']);
+      });
+
+      it('learners pages by learner: never splits one, skips those with neither enrolment nor points, ends with an empty page', async () => {
+        await users(WS, 'U1', 'U2', 'U3', 'U4', 'U5');
+        for (const track of ['devops', 'ml', 'architect']) await store.enrolments.switchTo(WS, 'U2', track, '2026-11-30', NOW);
+        await store.enrolments.switchTo(WS, 'U1', 'devops', '2026-11-30', NOW);
+        await store.points.award(WS, 'U5', 'personal_quiz', 'q-1', 5, NOW);
+        // U3 and U4 have neither: no page holds them, and they do not end the paging.
+        const first = await store.reports.learners(WS, { after: '', limit: 2 });
+        expect(first.map((r) => [r.userId, r.enrolment?.trackId ?? null])).toEqual([
+          ['U1', 'devops'],
+          ['U2', 'architect'],
+          ['U2', 'devops'],
+          ['U2', 'ml'],
+        ]);
+        expect(first.filter((r) => r.userId === 'U2').map((r) => r.enrolment?.isCurrent)).toEqual([true, false, false]);
+        expect((await store.reports.learners(WS, { after: 'U2', limit: 2 })).map((r) => r.userId)).toEqual(['U5']);
+        expect(await store.reports.learners(WS, { after: 'U5', limit: 2 })).toEqual([]);
       });
     });
 
