@@ -98,7 +98,8 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     else if (call.method === 'files.completeUploadExternal')
       for (const f of Array.isArray(p.files) ? (p.files as { id?: string; title?: string }[]) : []) {
         const file = fake.files.get(String(f.id));
-        if (file?.completed) show(`file sent to ${where(p.channel_id)}`, { text: `📎 ${file.filename} (${file.content?.length ?? 0} bytes)` });
+        // The call is shown as it arrives, before the fake Web API answers it: the file's bytes are there already.
+        if (file?.content) show(`file sent to ${where(p.channel_id)}`, { text: `📎 ${file.filename} (${file.content.length} bytes)` });
       }
   });
 

@@ -109,6 +109,14 @@ describe('console mode', () => {
     expect(afterClick).toMatch(/only visible to you[\s\S]*(Right!|Not quite|Choose exactly|Pick)/);
   });
 
+  it('runs the admin commands: the overview, and the export as a file in the DM', async () => {
+    const out = await session(['/aipath start devops', '/aipath subscribe', '/aipath admin', '/aipath admin export']);
+    expect(out).toContain('Installation: single-workspace install (token from the environment)');
+    expect(out).toContain('#C0STUDY01 · 09:00 Europe/London · every track');
+    expect(out).toMatch(/file sent to DM\n│ 📎 aipath-learners-2026-11-22\.csv \(\d+ bytes\)/);
+    expect(out).toContain('1 learner in 1 row');
+  });
+
   it('explains a button number that does not exist and the console commands', async () => {
     const out = await session([':click 9', ':what']);
     expect(out).toContain('There are no buttons to press yet.');

@@ -7,6 +7,7 @@ import { ephemeral, type Reply } from './reply.js';
 import { slackRefusalAdvice } from './slack-refusal.js';
 
 const ADMIN_ONLY = 'use `/aipath admin`';
+const count = (n: number, unit: string) => `${n.toLocaleString('en')} ${unit}${n === 1 ? '' : 's'}`;
 
 export function presentAdminOverview(r: AdminOverviewResult): Reply {
   if (r.kind === 'admins-only') return adminsOnly(r, ADMIN_ONLY);
@@ -49,7 +50,7 @@ export function presentExport(r: ExportResult, upload?: SlackOutcome): Reply {
     return ephemeral(noticeView(`I could not send you the export: ${slackRefusalAdvice(upload.reason, 'files:write')} Nothing was shared.`, ':warning:'));
   return ephemeral(
     noticeView(
-      `I sent you *${r.filename}* in a direct message with aipath: ${r.learners} learners in ${r.rows} rows (enrolments, progress and points). Only you can see it there.`,
+      `I sent you *${r.filename}* in a direct message with aipath: ${count(r.learners, 'learner')} in ${count(r.rows, 'row')} (enrolments, progress and points). Only you can see it there.`,
       ':inbox_tray:',
     ),
   );

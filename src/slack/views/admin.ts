@@ -9,6 +9,7 @@ import { postingDays } from './channel.js';
 const MAX_CHANNEL_SECTIONS = 40;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
 export function installationLine(i: InstallationState): string {
   switch (i.kind) {
@@ -84,7 +85,7 @@ export function adminOverviewView(o: AdminOverview): Message {
   blocks.push(context('`/aipath admin export` sends you a CSV of enrolments, progress and points in a direct message.'));
   const install = o.installation.kind === 'single-workspace' ? 'Single-workspace install' : `Install: ${installationLine(o.installation).replace(/<@|>/g, '')}`;
   return message(
-    `aipath admin: ${o.channels.length} subscribed channels${paused ? ` (${paused} paused)` : ''}, ${enrolled} learners enrolled, ${activeThisWeek} active in the last 7 days. ${install}.${o.workspacePause ? ` All posts paused: ${o.workspacePause.reason}.` : ''}`,
+    `aipath admin: ${count(o.channels.length, 'subscribed channel')}${paused ? ` (${paused} paused)` : ''}, ${count(enrolled, 'learner')} enrolled, ${activeThisWeek} active in the last 7 days. ${install}.${o.workspacePause ? ` All posts paused: ${o.workspacePause.reason}.` : ''}`,
     blocks,
   );
 }
