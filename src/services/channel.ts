@@ -64,7 +64,8 @@ export async function subscribe(
     },
     caller.now,
   );
-  const track = trackId ? deps.content.track(trackId) : undefined;
+  // A track gone from the content since (kept by a re-subscribe) is still named, by its id.
+  const track = trackId ? { id: trackId, title: deps.content.track(trackId)?.title ?? trackId } : undefined;
   const { weekendPosts } = await deps.store.workspaceSettings.get(caller.workspaceId);
   return {
     kind: 'subscribed',
@@ -72,7 +73,7 @@ export async function subscribe(
     time,
     tz,
     tzFrom,
-    track: track && { id: track.id, title: track.title },
+    track,
     firstPost: nextChannelPostAt(caller.now, tz, time, weekendPosts),
     again: existing !== undefined,
     weekendPosts,
