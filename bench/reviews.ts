@@ -16,6 +16,13 @@ import { benchAck } from './ack.js';
 import { ZONES } from './due-set.js';
 import { benchContainer } from './fanout.js';
 import { median, percentile, tempDb } from './support.js';
+import type { CommandSlack } from '../src/slack/command-slack.js';
+
+/** The commands measured here make no Web API call of their own: any would fail loudly. */
+const NO_SLACK: CommandSlack = {
+  post: async () => ({ ok: false, reason: 'no Slack in this benchmark', kind: 'transient' }),
+  uploadToDm: async () => ({ ok: false, reason: 'no Slack in this benchmark', kind: 'transient' }),
+};
 
 /** How big a run is: `npm run bench -- reviews [--small] [--learners=N] [--cards=N] [--due=N] [--calls=N] [--no-ack]`. */
 export interface ReviewsSize {
@@ -483,8 +490,8 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
       // What the app itself does for a slash command (parse, service, presenter), without Bolt and HTTP.
       const commandWork: string[] = [];
       for (const text of ['cert aip-c01', 'review', 'readiness']) {
-        const typicalMs = median(await timeCalls(few, 3, () => answerCommandText(services.study, typical, text)));
-        const heavyMs = median(await timeCalls(Math.min(10, few), 1, () => answerCommandText(services.study, caller, text)));
+        const typicalMs = median(await timeCalls(few, 3, () => answerCommandText(services.study, typical, text, NO_SLACK)));
+        const heavyMs = median(await timeCalls(Math.min(10, few), 1, () => answerCommandText(services.study, caller, text, NO_SLACK)));
         commandWork.push(`'${text}' ${ms(typicalMs)} typical, ${ms(heavyMs)} the measured learner`);
       }
       lines.push(`  app work per /aipath command in-process (answerCommandText, p50): ${commandWork.join('; ')}`);

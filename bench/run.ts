@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   crash: () => benchCrash(),
   ack: () => benchAck(),
   leaderboard: () => benchLeaderboard(),
+  admin: async () => (await import('./admin.js')).benchAdmin(),
   efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),
   reviews: async () => (await import('./reviews.js')).benchReviews(),
   engines: async () => (await import('./engines.js')).benchEngines(process.argv.includes('--small')),

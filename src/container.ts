@@ -7,8 +7,10 @@ import { PostRateLimiter, type RateLimits, realTimers } from './scheduler/rate-l
 import { RetentionSweep } from './scheduler/retention.js';
 import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
-import { singleTokenGateway, type SlackGateway } from './slack/gateway.js';
+import { singleTokenGateway, type SlackGateway, webClientSlack } from './slack/gateway.js';
 import { FollowUps } from './slack/follow-ups.js';
+import { installationLookups } from './services/installations.js';
+import { candidatesForWorkspace } from './slack/installation-keys.js';
 import { PortsInstallationStore } from './slack/installation-store.js';
 import { InstallationsGateway } from './slack/installations-gateway.js';
 import { SecretKeyring } from './shared/secret-box.js';
@@ -94,6 +96,9 @@ function multiWorkspace(
     clock,
     logger: logger.child('installs'),
     changed: (key) => gateway.forget(key),
+    // Asked while the installer waits for the page: one quick try.
+    installerTimezone: async (token, user) =>
+      (await webClientSlack(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, timeout: 3000 })).userProfile(user)).tz,
   });
   return { installations, gateway };
 }
@@ -108,6 +113,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
   try {
     const mode = config.mode;
+    if (mode.kind === 'oauth') {
+      // The installer is an admin of the workspace, and `/aipath admin` shows the installation's state.
+      Object.assign(services.study, installationLookups(services.store, candidatesForWorkspace, config.retentionDays));
+    }
     const multi =
       mode.kind === 'oauth'
         ? multiWorkspace(services, { current: mode.encryptionKey, next: config.newEncryptionKey }, config.slackApiUrl, clock, logger)

@@ -32,14 +32,39 @@ export interface FakeUser {
   tz?: string;
   is_admin?: boolean;
   is_owner?: boolean;
+  real_name?: string;
+  profile?: { display_name?: string; real_name?: string };
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);
+/** A file uploaded the way files.uploadV2 does it: its URL asked for, its bytes posted there, then completed. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  /** The bytes posted to the upload URL; undefined until they arrive. */
+  content?: Buffer;
+  /** Set by files.completeUploadExternal: where it was shared, with what title and comment. */
+  completed?: { channel: string | undefined; title: string | undefined; comment: string | undefined };
+}
 
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'files']);
+
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The file in a multipart/form-data body (files.uploadV2 posts the bytes to the upload URL as a form field). */
+async function readUpload(req: IncomingMessage, raw: Buffer): Promise<Buffer | undefined> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+  for (const value of form.values()) if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  return undefined;
+}
+
+function parseBody(req: IncomingMessage, buffer: Buffer): Record<string, unknown> {
+  const raw = buffer.toString('utf8');
   if (raw === '') return {};
   if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   const params: Record<string, unknown> = {};
@@ -65,11 +90,14 @@ function safeJson(v: string): unknown {
 /**
  * The console's stand-in for Slack's Web API on 127.0.0.1: it records every call, emits `call` for
  * the console to render, and answers what the bot uses (chat.postMessage, chat.update,
- * conversations.open, conversations.history, users.info, views.publish, response_url posts).
+ * conversations.open, conversations.history, users.info, views.publish, response_url posts, and
+ * files.uploadV2's three steps: files.getUploadURLExternal, the upload URL, files.completeUploadExternal).
  * Tests extend it to script failures and rate limits (test/support/fake-slack.ts).
  */
 export class FakeSlack extends EventEmitter {
   readonly calls: RecordedCall[] = [];
+  /** Files uploaded with files.uploadV2, by file id. */
+  readonly files = new Map<string, UploadedFile>();
   readonly users = new Map<string, FakeUser>();
   teamId = 'T0AIPATH1';
   defaultTz = 'UTC';
@@ -110,19 +138,35 @@ export class FakeSlack extends EventEmitter {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let params: Record<string, unknown>;
+    const upload = url.pathname.startsWith('/upload/');
     try {
-      // A browser's GET (Slack's authorize page) carries its parameters in the query.
-      params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
+      const raw = await readRaw(req);
+      if (upload) {
+        // Slack's upload URL takes the file's bytes, not Web API parameters: it answers 200 and "OK - <bytes>".
+        const content = await readUpload(req, raw);
+        params = { file_id: url.pathname.slice('/upload/'.length), content };
+      } else {
+        // A browser's GET (Slack's authorize page) carries its parameters in the query.
+        params = { ...Object.fromEntries(url.searchParams), ...parseBody(req, raw) };
+      }
     } catch {
       return this.send(res, { status: 400, body: { ok: false, error: 'invalid_form_data' } });
     }
-    const method = url.pathname.startsWith('/response/') ? 'response_url' : url.pathname.replace(/^\/api\//, '');
+    const method = url.pathname.startsWith('/response/') ? 'response_url' : upload ? 'file_upload' : url.pathname.replace(/^\/api\//, '');
     const call: RecordedCall = { method, path: url.pathname, params, token: tokenOf(req, params), at: Date.now() };
     this.calls.push(call);
     const intercepted = await this.intercept(call);
     if (intercepted) return this.send(res, intercepted);
     this.emit('call', call);
-    this.send(res, { body: this.answer(method, params) });
+    this.send(res, method === 'file_upload' ? this.receiveUpload(params) : { body: this.answer(method, params) });
+  }
+
+  /** The bytes posted to an upload URL files.getUploadURLExternal handed out. */
+  private receiveUpload(p: Record<string, unknown>): FakeResponse {
+    const file = this.files.get(String(p.file_id));
+    if (!file || !Buffer.isBuffer(p.content)) return { status: 404, body: 'not found' };
+    file.content = p.content;
+    return { body: `OK - ${p.content.length}` };
   }
 
   private send(res: ServerResponse, r: FakeResponse): void {
@@ -175,6 +219,23 @@ export class FakeSlack extends EventEmitter {
         return { ok: true, channel: p.channel, ts: p.ts };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(p.users ?? '').replace(/^U/, '')}` } };
+      case 'files.getUploadURLExternal': {
+        const id = `F0FILE${String(this.files.size + 1).padStart(4, '0')}`;
+        this.files.set(id, { id, filename: String(p.filename ?? '') });
+        return { ok: true, file_id: id, upload_url: `http://127.0.0.1:${this.port}/upload/${id}` };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = Array.isArray(p.files) ? (p.files as { id?: string; title?: string }[]) : [];
+        const files = listed.map((f) => ({ f, file: this.files.get(String(f.id)) }));
+        if (files.length === 0 || files.some(({ file }) => !file?.content)) return { ok: false, error: 'file_not_found' };
+        for (const { f, file } of files)
+          file!.completed = {
+            channel: p.channel_id === undefined ? undefined : String(p.channel_id),
+            title: f.title,
+            comment: p.initial_comment === undefined ? undefined : String(p.initial_comment),
+          };
+        return { ok: true, files: files.map(({ f, file }) => ({ id: file!.id, title: f.title ?? file!.filename, name: file!.filename })) };
+      }
       case 'users.info': {
         const id = String(p.user ?? '');
         const user = this.users.get(id) ?? { id };

@@ -62,6 +62,10 @@ const EMOJI: Record<string, string> = {
   first_place_medal: '🥇',
   second_place_medal: '🥈',
   third_place_medal: '🥉',
+  inbox_tray: '📥',
+  globe_with_meridians: '🌐',
+  loudspeaker: '📢',
+  speech_balloon: '💬',
 };
 
 export function mrkdwnToText(s: string, ansi: boolean): string {

@@ -95,6 +95,12 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     else if (call.method === 'chat.update') show(`updated in ${where(p.channel)}`, p, true);
     else if (call.method === 'response_url') show('aipath (only visible to you)', p);
     else if (call.method === 'views.publish') show('Home tab', (p.view ?? {}) as { blocks?: unknown });
+    else if (call.method === 'files.completeUploadExternal')
+      for (const f of Array.isArray(p.files) ? (p.files as { id?: string; title?: string }[]) : []) {
+        const file = fake.files.get(String(f.id));
+        // The call is shown as it arrives, before the fake Web API answers it: the file's bytes are there already.
+        if (file?.content) show(`file sent to ${where(p.channel_id)}`, { text: `📎 ${file.filename} (${file.content.length} bytes)` });
+      }
   });
 
   const ids = () => ({ team_id: o.team, user_id: user, channel_id: channel });

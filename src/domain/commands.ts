@@ -70,10 +70,19 @@ export const COMMANDS: readonly CommandInfo[] = [
     name: 'subscribe',
     usage: 'subscribe [HH:MM] [Area/City] [track]',
     example: '/aipath subscribe 09:30 Europe/London devops',
-    summary: 'Daily tip and quiz in this channel',
+    summary:
+      'Daily tip and quiz in this channel (default 09:00 in your timezone, every track); again to change the time, zone or track (`all`: every track), keeping what you leave out',
     admin: true,
   },
   { name: 'unsubscribe', usage: 'unsubscribe', example: '/aipath unsubscribe', summary: 'Stop posting in this channel', admin: true },
+  {
+    name: 'admin',
+    usage: 'admin [export | tz <Area/City> | mentions on|off | weekends on|off]',
+    example: '/aipath admin',
+    summary:
+      "Every subscribed channel, learners and the install at a glance; `export` DMs you a CSV of enrolments, progress and points; `tz` sets the workspace's default timezone; `mentions` the Monday recap's @-mentions; `weekends` the channel posts on Saturdays and Sundays",
+    admin: true,
+  },
   {
     name: 'settings',
     usage: 'settings [time HH:MM | tz <Area/City> | leaderboard on|off | reviews on|off | days all|weekdays]',
@@ -106,8 +115,14 @@ export type Command =
   | { name: 'exam'; action: 'clear' }
   | { name: 'exam'; action: 'set'; exam: string; date: string }
   | { name: 'leaderboard'; period: Period }
-  | { name: 'subscribe'; time?: string; tz?: string; track?: string }
+  /** `allTracks`: back to tips from every track (`subscribe all`); a track left out otherwise keeps the channel's. */
+  | { name: 'subscribe'; time?: string; tz?: string; track?: string; allTracks?: boolean }
   | { name: 'unsubscribe' }
+  | { name: 'admin'; action: 'overview' }
+  | { name: 'admin'; action: 'export' }
+  | { name: 'admin'; action: 'tz'; value: string }
+  | { name: 'admin'; action: 'mentions'; value: boolean }
+  | { name: 'admin'; action: 'weekends'; value: boolean }
   | { name: 'settings'; setting: 'time'; value: string }
   | { name: 'settings'; setting: 'tz'; value: string }
   | { name: 'settings'; setting: 'leaderboard'; value: boolean }
@@ -214,6 +229,8 @@ export function parseCommand(raw: string): ParseResult {
     }
     case 'subscribe':
       return parseSubscribe(args);
+    case 'admin':
+      return parseAdmin(args);
     case 'settings':
       return parseSettings(args);
     default: {
@@ -231,8 +248,12 @@ export function parseCommand(raw: string): ParseResult {
 }
 
 function parseSubscribe(args: string[]): ParseResult {
-  const command: { name: 'subscribe'; time?: string; tz?: string; track?: string } = { name: 'subscribe' };
+  const command: { name: 'subscribe'; time?: string; tz?: string; track?: string; allTracks?: boolean } = { name: 'subscribe' };
   for (const arg of args) {
+    if (/^(all|every)$/i.test(arg) && !command.track && !command.allTracks) {
+      command.allTracks = true;
+      continue;
+    }
     if (/^\d{1,2}:\d{2}$/.test(arg)) {
       const time = parseClockTime(arg);
       if (!time || command.time) return fail('subscribe', `\`${arg}\` is not a time I can use. ${TIME_EXAMPLE}`);
@@ -241,7 +262,7 @@ function parseSubscribe(args: string[]): ParseResult {
       const tz = canonicalZone(arg);
       if (!tz || command.tz) return fail('subscribe', `\`${arg.slice(0, 60)}\` is not a timezone I know. ${TZ_EXAMPLE}`);
       command.tz = tz;
-    } else if (/^[a-z0-9-]{1,40}$/i.test(arg) && !command.track) {
+    } else if (/^[a-z0-9-]{1,40}$/i.test(arg) && !command.track && !command.allTracks) {
       command.track = arg.toLowerCase();
     } else {
       return fail(
@@ -251,6 +272,35 @@ function parseSubscribe(args: string[]): ParseResult {
     }
   }
   return { ok: true, command };
+}
+
+/** `admin`, `admin export`, `admin tz <Area/City>`, `admin mentions on|off`, `admin weekends on|off`. */
+function parseAdmin(args: string[]): ParseResult {
+  const [action = '', value = '', ...extra] = args;
+  const usage =
+    'Admin commands are `admin`, `admin export`, `admin tz <Area/City>`, `admin mentions on|off` and `admin weekends on|off`, for example `/aipath admin weekends off`.';
+  if (action === '') return { ok: true, command: { name: 'admin', action: 'overview' } };
+  if (extra.length > 0) return fail('admin', `One thing at a time. ${usage}`);
+  switch (action.toLowerCase()) {
+    case 'export':
+      return value === '' ? { ok: true, command: { name: 'admin', action: 'export' } } : fail('admin', '`admin export` takes nothing after it.');
+    case 'tz':
+    case 'timezone': {
+      const tz = canonicalZone(value);
+      return tz
+        ? { ok: true, command: { name: 'admin', action: 'tz', value: tz } }
+        : fail('admin', `${value ? `\`${value.slice(0, 60)}\` is not a timezone I know.` : 'Which timezone?'} ${TZ_EXAMPLE}`);
+    }
+    case 'mentions':
+    case 'weekends': {
+      const which = action.toLowerCase() as 'mentions' | 'weekends';
+      const v = value.toLowerCase();
+      if (v !== 'on' && v !== 'off') return fail('admin', `Use \`on\` or \`off\`, for example \`/aipath admin ${which} off\`.`);
+      return { ok: true, command: { name: 'admin', action: which, value: v === 'on' } };
+    }
+    default:
+      return fail('admin', `I don't know \`admin ${action.slice(0, 40)}\`. ${usage}`);
+  }
 }
 
 function parseSettings(args: string[]): ParseResult {

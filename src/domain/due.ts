@@ -42,6 +42,13 @@ export function nextDailyAt(now: Date, tz: string, hhmm: string): DateTime {
   return today > local ? today : today.plus({ days: 1 });
 }
 
+/** A channel's next daily post strictly after `now`: the next `hhmm` in `tz`, on a weekday unless `weekends`. */
+export function nextChannelPostAt(now: Date, tz: string, hhmm: string, weekends: boolean): DateTime {
+  let next = nextDailyAt(now, tz, hhmm);
+  while (!weekends && next.weekday >= 6) next = nextDailyAt(next.toJSDate(), tz, hhmm);
+  return next;
+}
+
 /** ISO week label of a local date, e.g. "2026-W48": the period of weekly deliveries. */
 export function isoWeekOf(localDate: string): string {
   const d = DateTime.fromISO(localDate, { zone: 'UTC' });

@@ -52,9 +52,14 @@ const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) /
 /** ISO weekday of a day number: 1 (Monday) to 7 (Sunday); day 0, 1970-01-01, was a Thursday. */
 const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
 
+/** Whether a local date ('YYYY-MM-DD') is a Saturday or a Sunday. */
+export function isWeekend(date: string): boolean {
+  return weekdayOf(dayNumber(date)) >= 6;
+}
+
 /** Whether a local date is one of the learner's study days: with weekdays, Saturday and Sunday are not. */
 export function isStudyDay(date: string, studyDays: StudyDays): boolean {
-  return studyDays === 'all' || weekdayOf(dayNumber(date)) <= 5;
+  return studyDays === 'all' || !isWeekend(date);
 }
 
 export interface StreakState {

@@ -249,6 +249,39 @@ export interface InstallationRecord {
 
 export type InstallationState = 'active' | 'inactive';
 
+/**
+ * A workspace's own settings (an admin's `/aipath admin …`), in place of the global ones; a workspace that never
+ * changed one has the defaults.
+ */
+export interface WorkspaceSettings {
+  workspaceId: string;
+  /** The workspace's default timezone (IANA); null: AIPATH_TIMEZONE applies. */
+  defaultTz: string | null;
+  /** Whether the Monday recap @-mentions the learners it names (on by default). */
+  recapMentions: boolean;
+  /** Whether subscribed channels get the daily tip and quiz on Saturdays and Sundays, local time (on by default). */
+  weekendPosts: boolean;
+}
+
+/** One learner's enrolment (or, for a learner who scored without ever joining a track, none) as the admin export lists it. */
+export interface LearnerRecord {
+  userId: string;
+  tzOverride: string | null;
+  slackTz: string | null;
+  onLeaderboard: boolean;
+  /** All-time points. */
+  points: number;
+  enrolment: {
+    trackId: string;
+    startedOn: string;
+    status: EnrolmentStatus;
+    pausedUntil: Date | null;
+    isCurrent: boolean;
+    /** The weeks whose milestone is done, ascending. */
+    doneWeeks: number[];
+  } | null;
+}
+
 // ---------- repositories ----------
 
 export interface UsersRepository {
@@ -515,6 +548,33 @@ export interface InstallationsRepository {
   discardExpired(workspaceId: string, before: Date): Promise<boolean>;
 }
 
+export interface WorkspaceSettingsRepository {
+  /** The workspace's settings: the defaults for a workspace that never changed one. */
+  get(ws: string): Promise<WorkspaceSettings>;
+  /**
+   * Sets the workspace's default timezone (an IANA name, already validated; null clears it). With `keepExisting`,
+   * only when none is set yet (an installer's timezone never replaces an admin's choice). True when it was written.
+   */
+  setDefaultTimezone(ws: string, tz: string | null, opts?: { keepExisting?: boolean }): Promise<boolean>;
+  setRecapMentions(ws: string, on: boolean): Promise<void>;
+  setWeekendPosts(ws: string, on: boolean): Promise<void>;
+}
+
+/** Workspace-wide reads for admins (`/aipath admin`): counts and the export, never one learner's view. */
+export interface WorkspaceReportsRepository {
+  /** The workspace's current enrolments by stored status (a timed pause that has ended still counts as paused). */
+  enrolmentCounts(ws: string): Promise<Record<EnrolmentStatus, number>>;
+  /** How many learners answered a question, made a review or marked a milestone at or after `since`. */
+  activeLearners(ws: string, since: Date): Promise<number>;
+  /**
+   * One page of the workspace's learners for the export: the next `limit` learners by user id after `after` (''
+   * for the first page) who have an enrolment or points, with every enrolment of each (a learner is never split
+   * across pages) and a record with enrolment null for one who scored without joining a track; by user id, then the
+   * current enrolment first, then by track id. An empty page is the end.
+   */
+  learners(ws: string, page: { after: string; limit: number }): Promise<LearnerRecord[]>;
+}
+
 /**
  * Slack's pace for one workspace, kept in the database so that every process sending for it (bot replicas,
  * `aipath tick` runs) shares one budget instead of each spending its own: a row per workspace holds when its
@@ -541,6 +601,8 @@ export interface Repositories {
   quiz: QuizRepository;
   points: PointsRepository;
   workspaces: WorkspacesRepository;
+  workspaceSettings: WorkspaceSettingsRepository;
+  reports: WorkspaceReportsRepository;
   reviews: ReviewsRepository;
   mocks: MockExamsRepository;
   pace: SendPace;

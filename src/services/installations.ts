@@ -1,4 +1,6 @@
 import type { InstallationRecord, Store } from '../ports/store.js';
+import type { InstallerLookup } from './admins.js';
+import type { InstallationLookup } from './installation.js';
 
 /**
  * Installing and uninstalling (multi-workspace mode), free of Slack: the OAuth routes and lifecycle listeners call these.
@@ -44,4 +46,33 @@ export async function recordUninstall(store: Store, key: string, reason: Uninsta
     if (ended) await tx.workspaces.pause(key, reason, now);
     return ended;
   });
+}
+
+/**
+ * For `/aipath admin` in multi-workspace mode: who installed the workspace (an admin along with Slack's admins and
+ * owners) and the state of its installation, read from the first of its installation keys that has one (`keysOf`:
+ * its own, then its Grid org's).
+ */
+export function installationLookups(
+  store: Pick<Store, 'installations' | 'workspaces'>,
+  keysOf: (workspaceId: string) => readonly string[],
+  retentionDays: number,
+): { installerOf: InstallerLookup; installationOf: InstallationLookup } {
+  return {
+    installerOf: async (ws) => (await activeInstallation(store, keysOf(ws)))?.installerUserId,
+    installationOf: async (ws) => {
+      const active = await activeInstallation(store, keysOf(ws));
+      if (active) return { kind: 'installed', installedAt: active.installedAt, installedBy: active.installerUserId, orgWide: active.isEnterpriseInstall };
+      // Requests from a workspace without an active installation are refused before they get here (src/slack/authorize.ts).
+      const [key = ws] = keysOf(ws);
+      const ended = await store.installations.find(key);
+      const since = ended?.inactiveSince ?? null;
+      return {
+        kind: 'inactive',
+        since: since ?? new Date(0),
+        reason: (await store.workspaces.pauseOf(key))?.reason ?? 'not installed',
+        purgeAfter: since && new Date(since.getTime() + retentionDays * 86_400_000),
+      };
+    },
+  };
 }

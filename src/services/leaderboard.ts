@@ -2,6 +2,7 @@ import { type PeriodName, periodBounds } from '../domain/due.js';
 import type { Ranked } from '../domain/scoring.js';
 import type { BoardEntry, Score } from '../ports/store.js';
 import type { Caller, StudyDeps } from './context.js';
+import { workspaceTimezone } from './workspace.js';
 
 export interface Standings {
   periodLabel: string;
@@ -17,7 +18,7 @@ const ranked = (entries: BoardEntry[]): Ranked<Score>[] => entries.map((e) => ({
 /** The top of the channel's team and of the workspace for a period (in the channel's timezone), and the caller's place. */
 export async function standings(deps: StudyDeps, caller: Caller, period: PeriodName): Promise<Standings> {
   const { workspaceId: ws, userId: me, channelId: channel } = caller;
-  const tz = (await deps.store.subscriptions.get(ws, channel))?.tz ?? deps.defaultTimezone;
+  const tz = (await deps.store.subscriptions.get(ws, channel))?.tz ?? (await workspaceTimezone(deps.store.workspaceSettings, ws, deps.defaultTimezone));
   const bounds = periodBounds(period, caller.now, tz);
   const range = period === 'all' ? 'all' : bounds;
   const { points, users } = deps.store;

@@ -18,16 +18,27 @@ export interface SlackDeps {
 }
 
 /** The caller of a request, with the request's own client for their profile (it carries the workspace's token). */
-export function callerOf(deps: SlackDeps, client: WebClient, ids: { workspaceId: string; userId: string; channelId: string }): Caller {
+export function callerOf(
+  deps: SlackDeps,
+  client: WebClient,
+  ids: { workspaceId: string; userId: string; channelId: string; inDirectMessage?: boolean },
+): Caller {
   const now = deps.clock.now();
   let profile: ReturnType<Caller['profile']> | undefined;
-  const { store, defaultTimezone, admins } = deps.study;
+  const { store, defaultTimezone, admins, installerOf } = deps.study;
   return {
     ...ids,
     now,
     profile: () =>
       (profile ??= resolveProfile(
-        { users: store.users, defaultTimezone, admins, logger: deps.logger, failures: deps.profileFailures },
+        {
+          users: store.users,
+          workspaceSettings: store.workspaceSettings,
+          defaultTimezone,
+          rights: { named: admins, installerOf },
+          logger: deps.logger,
+          failures: deps.profileFailures,
+        },
         webClientSlack(client),
         ids.workspaceId,
         ids.userId,

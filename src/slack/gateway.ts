@@ -18,13 +18,15 @@ export interface WorkspaceSlack {
   openDm(user: string): Promise<string>;
   /** The timestamp of our message for `deliveryId` in the channel's history since `since`, if Slack has it. */
   findDelivery(channel: string, deliveryId: number, since: Date): Promise<string | undefined>;
-  /** What the user's Slack profile says: their timezone (as Slack spells it) and whether they administer the workspace. */
+  /** What the user's Slack profile says: their timezone (as Slack spells it), whether they administer the workspace, their name. */
   userProfile(user: string): Promise<SlackProfile>;
 }
 
 export interface SlackProfile {
   tz: string | null;
   isAdmin: boolean;
+  /** The name people see: the display name, else the full name, else the username; null when Slack gives none. */
+  name: string | null;
 }
 
 /** Which token speaks for which workspace: one bot token today, one per installation with OAuth. */
@@ -94,7 +96,8 @@ export function webClientSlack(client: WebClient): WorkspaceSlack {
     },
     async userProfile(user) {
       const info = UsersInfoResponse.parse(await client.users.info({ user })).user;
-      return { tz: info?.tz ?? null, isAdmin: !!(info?.is_admin || info?.is_owner || info?.is_primary_owner) };
+      const name = info?.profile?.display_name || info?.profile?.real_name || info?.real_name || info?.name || null;
+      return { tz: info?.tz ?? null, isAdmin: !!(info?.is_admin || info?.is_owner || info?.is_primary_owner), name };
     },
   };
 }

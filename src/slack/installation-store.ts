@@ -2,6 +2,7 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { AppLogger } from '../log.js';
 import type { InstallationRecord, Store } from '../ports/store.js';
 import { activeInstallation, recordInstall, recordUninstall, type UninstallReason } from '../services/installations.js';
+import { adoptInstallerTimezone } from '../services/workspace.js';
 import { retryWhileBusy } from '../shared/busy.js';
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
@@ -22,6 +23,8 @@ export interface PortsInstallationStoreOptions {
   logger: AppLogger;
   /** Told the key of an installation that was saved or ended, so that cached clients of it are dropped. */
   changed?(installationKey: string): void;
+  /** The installer's timezone as their Slack profile gives it, asked with the new bot token. */
+  installerTimezone?(botToken: string, userId: string): Promise<string | null>;
 }
 
 /**
@@ -58,6 +61,18 @@ export class PortsInstallationStore implements InstallationStore {
     await retryWhileBusy(() => recordInstall(this.o.store, record));
     this.o.changed?.(key);
     this.o.logger.info(`installed into ${key}${record.teamName ? ` (${record.teamName})` : ''} by ${record.installerUserId}`);
+    await this.adoptInstallerTimezone(key, bot.token, record.installerUserId);
+  }
+
+  /** The workspace's default timezone becomes the installer's, unless an admin chose one already; a failure only costs that. */
+  private async adoptInstallerTimezone(key: string, botToken: string, installer: string): Promise<void> {
+    if (!this.o.installerTimezone) return;
+    try {
+      const tz = await this.o.installerTimezone(botToken, installer);
+      await retryWhileBusy(() => adoptInstallerTimezone(this.o.store.workspaceSettings, key, tz));
+    } catch (err) {
+      this.o.logger.warn(`could not read the installer's timezone for ${key}; the workspace keeps AIPATH_TIMEZONE: ${errorMessage(err)}`);
+    }
   }
 
   /** For Bolt's authorize: the installation that serves the request's workspace; NotInstalledError when none does. */

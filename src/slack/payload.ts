@@ -9,6 +9,8 @@ export const SlashCommandPayload = z.object({
   enterprise_id: slackId.optional().or(z.literal('')),
   user_id: slackId,
   channel_id: slackId,
+  /** 'directmessage' in a DM; a group DM's is 'mpdm-…'. */
+  channel_name: z.string().max(200).optional(),
   text: z.string().default(''),
   is_enterprise_install: z.union([z.string(), z.boolean()]).optional(),
 });
@@ -58,12 +60,20 @@ export const UsersInfoResponse = z.object({
   user: z
     .object({
       tz: z.string().nullish(),
+      name: z.string().nullish(),
+      real_name: z.string().nullish(),
+      profile: z.object({ display_name: z.string().nullish(), real_name: z.string().nullish() }).partial().nullish(),
       is_admin: z.boolean().optional(),
       is_owner: z.boolean().optional(),
       is_primary_owner: z.boolean().optional(),
     })
     .optional(),
 });
+
+/** Whether a slash command came from a direct message (a DM's id starts with D) or a group DM. */
+export function isDirectMessage(channelId: string, channelName?: string): boolean {
+  return channelId.startsWith('D') || channelName === 'directmessage' || (channelName?.startsWith('mpdm-') ?? false);
+}
 
 /** Team IDs repeat across Enterprise Grid orgs only with the enterprise prefix, so both form the key. */
 export function workspaceKey(teamId: string, enterpriseId?: string | null): string {

@@ -1,7 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import type { Profile } from '../services/context.js';
 import { isIanaZone } from '../domain/timezone.js';
-import type { UsersRepository } from '../ports/store.js';
+import type { UsersRepository, WorkspaceSettingsRepository } from '../ports/store.js';
+import { type AdminRights, isAdmin } from '../services/admins.js';
+import { workspaceTimezone } from '../services/workspace.js';
 import type { WorkspaceSlack } from './gateway.js';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -33,15 +35,17 @@ export class ProfileFailures {
 
 export interface ProfileDeps {
   users: UsersRepository;
+  workspaceSettings: Pick<WorkspaceSettingsRepository, 'get'>;
+  /** AIPATH_TIMEZONE, for a workspace without a timezone of its own. */
   defaultTimezone: string;
-  admins: readonly string[];
+  rights: AdminRights;
   logger: Logger;
   failures: ProfileFailures;
 }
 
 /**
  * The caller's timezone and admin rights: their own override first, then the Slack profile cached
- * for a day, then the workspace default. A slow or failing users.info never blocks a reply.
+ * for a day, then the workspace's default (read only when needed). A slow or failing users.info never blocks a reply.
  */
 export async function resolveProfile(deps: ProfileDeps, slack: WorkspaceSlack, ws: string, userId: string, now: Date): Promise<Profile> {
   let user = await deps.users.ensure(ws, userId, now);
@@ -60,8 +64,8 @@ export async function resolveProfile(deps: ProfileDeps, slack: WorkspaceSlack, w
     }
   }
   return {
-    tz: user.tzOverride ?? user.slackTz ?? deps.defaultTimezone,
-    isAdmin: user.isWorkspaceAdmin || deps.admins.includes(userId),
+    tz: user.tzOverride ?? user.slackTz ?? (await workspaceTimezone(deps.workspaceSettings, ws, deps.defaultTimezone)),
+    isAdmin: await isAdmin(deps.rights, ws, user),
   };
 }
 

@@ -1,5 +1,6 @@
 import { type Command, parseCommand } from '../domain/commands.js';
-import { subscribe, unsubscribe } from '../services/channel.js';
+import { adminOverview, changeWorkspaceSetting, workspaceExport } from '../services/admin.js';
+import { subscribe, unsubscribe, withdrawSubscription } from '../services/channel.js';
 import type { Caller, StudyDeps } from '../services/context.js';
 import { done, pause, resume, start, status, stop } from '../services/enrolment.js';
 import { standings } from '../services/leaderboard.js';
@@ -9,6 +10,8 @@ import { startMock } from '../services/mock.js';
 import { practiceQuestion } from '../services/quiz.js';
 import { nextReview, readinessFor, studyExam } from '../services/reviews.js';
 import { settings } from '../services/settings.js';
+import type { CommandSlack } from './command-slack.js';
+import { presentAdminChange, presentAdminOverview, presentExport } from './presenters/admin.js';
 import { presentSubscribe, presentUnsubscribe } from './presenters/channel.js';
 import { presentDone, presentPause, presentResume, presentStart, presentStatus, presentStop } from './presenters/enrolment.js';
 import { presentStandings } from './presenters/leaderboard.js';
@@ -18,13 +21,20 @@ import { presentPracticeQuestion } from './presenters/quiz.js';
 import { presentClearExam, presentReadiness, presentReviewStep, presentSetExam, presentShowExam } from './presenters/review.js';
 import { ephemeral, type Reply } from './presenters/reply.js';
 import { forgetMeConfirm, presentSettings } from './presenters/settings.js';
+import { channelIntroView } from './views/channel.js';
 import { helpView, usageErrorView } from './views/help.js';
 
-type Route<N extends Command['name']> = (deps: StudyDeps, caller: Caller, command: Extract<Command, { name: N }>) => Promise<Reply> | Reply;
+type Route<N extends Command['name']> = (
+  deps: StudyDeps,
+  caller: Caller,
+  command: Extract<Command, { name: N }>,
+  slack: CommandSlack,
+) => Promise<Reply> | Reply;
 
 /**
  * Every `/aipath` subcommand: its use case, then its presenter. The grammar (domain/commands.ts) names
- * the subcommands; a new one is a grammar entry, a service function, a presenter and a line here.
+ * the subcommands; a new one is a grammar entry, a service function, a presenter and a line here. The few that
+ * call Slack beyond their reply (an intro post, a file) do it here, through the request's own client.
  */
 const ROUTES: { [N in Command['name']]: Route<N> } = {
   help: () => ephemeral(helpView()),
@@ -53,8 +63,29 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
     return presentShowExam(await showExam(deps, caller));
   },
   leaderboard: async (deps, caller, c) => presentStandings(await standings(deps, caller, c.period)),
-  subscribe: async (deps, caller, c) => presentSubscribe(await subscribe(deps, caller, c)),
+  subscribe: async (deps, caller, c, slack) => {
+    const r = await subscribe(deps, caller, c);
+    if (r.kind !== 'subscribed' || r.again) return presentSubscribe(r);
+    const intro = await slack.post(r.channel, channelIntroView(r));
+    // A channel aipath cannot post in at all is not kept: its first tip would only pause it.
+    if (!intro.ok && intro.kind === 'target') await withdrawSubscription(deps, caller);
+    return presentSubscribe(r, intro);
+  },
   unsubscribe: async (deps, caller) => presentUnsubscribe(await unsubscribe(deps, caller)),
+  admin: async (deps, caller, c, slack) => {
+    if (c.action === 'overview') return presentAdminOverview(await adminOverview(deps, caller));
+    if (c.action !== 'export') return presentAdminChange(await changeWorkspaceSetting(deps, caller, c));
+    const r = await workspaceExport(deps, caller);
+    if (r.kind !== 'export') return presentExport(r);
+    // A DM to the admin: a file shared in a channel is visible to all its members, and uploads cannot be ephemeral.
+    const upload = await slack.uploadToDm(caller.userId, {
+      filename: r.filename,
+      title: r.title,
+      content: r.csv,
+      comment: `aipath export: ${r.learners} learners, their enrolments, progress and points.`,
+    });
+    return presentExport(r, upload);
+  },
   settings: async (deps, caller, c) => presentSettings(await settings(deps, caller, c)),
   'forget-me': () => forgetMeConfirm(),
 };
@@ -62,19 +93,19 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
 /** Subcommands after which the caller's Home tab is out of date. */
 const CHANGES_HOME = new Set<Command['name']>(['start', 'done', 'pause', 'resume', 'stop', 'settings', 'exam']);
 
-export async function runCommand(deps: StudyDeps, caller: Caller, command: Command): Promise<Reply> {
+export async function runCommand(deps: StudyDeps, caller: Caller, command: Command, slack: CommandSlack): Promise<Reply> {
   const route = ROUTES[command.name] as Route<Command['name']>;
-  const reply = await route(deps, caller, command);
+  const reply = await route(deps, caller, command, slack);
   return CHANGES_HOME.has(command.name) ? { ...reply, refreshHome: true } : reply;
 }
 
 /** `/aipath <text>`: invalid input gets usage help and touches nothing. */
-export async function answerCommandText(deps: StudyDeps, caller: Caller, text: string): Promise<Reply> {
+export async function answerCommandText(deps: StudyDeps, caller: Caller, text: string, slack: CommandSlack): Promise<Reply> {
   const parsed = parseCommand(text);
   if (!parsed.ok) {
     const reply = usageErrorView(parsed.message, parsed.usage);
     if (!parsed.usage) reply.blocks.push(...helpView().blocks.slice(3));
     return ephemeral(reply);
   }
-  return runCommand(deps, caller, parsed.command);
+  return runCommand(deps, caller, parsed.command, slack);
 }

@@ -22,6 +22,7 @@ export const WORKSPACE_TABLES = [
   'subscriptions',
   'workspace_pauses',
   'send_pace',
+  'workspace_settings',
   'installations',
 ] as const;
 

@@ -66,7 +66,9 @@ describe('console mode', () => {
 
   it('moves the fake clock with :time and prints what the scheduler posts', async () => {
     const out = await session(['/aipath subscribe 09:00 Europe/London', '/aipath start ml', ':time 2026-11-23T09:00']);
-    expect(out).toContain('daily exam tip and quiz at 09:00 Europe/London');
+    expect(out).toContain('daily exam tip and quiz every day at 09:00 Europe/London');
+    // The channel's intro post, printed as the console prints every post.
+    expect(out).toContain('aipath is here');
     expect(out).toContain('the clock is now Mon 23 Nov 2026 09:00');
     expect(out).toContain('posted in #C0STUDY01');
     expect(out).toContain('posted in DM');
@@ -105,6 +107,14 @@ describe('console mode', () => {
     const afterClick = out.slice(out.lastIndexOf('scheduler:'));
     expect(afterClick).not.toContain('has no buttons');
     expect(afterClick).toMatch(/only visible to you[\s\S]*(Right!|Not quite|Choose exactly|Pick)/);
+  });
+
+  it('runs the admin commands: the overview, and the export as a file in the DM', async () => {
+    const out = await session(['/aipath start devops', '/aipath subscribe', '/aipath admin', '/aipath admin export']);
+    expect(out).toContain('Installation: single-workspace install (token from the environment)');
+    expect(out).toContain('#C0STUDY01 · 09:00 Europe/London · every track');
+    expect(out).toMatch(/file sent to DM\n│ 📎 aipath-learners-2026-11-22\.csv \(\d+ bytes\)/);
+    expect(out).toContain('1 learner in 1 row');
   });
 
   it('explains a button number that does not exist and the console commands', async () => {

@@ -88,11 +88,15 @@ describe('every /aipath command through signed HTTP requests', () => {
     const denied = await t.commandJson('subscribe 08:00', { user: 'U0CMD00002', channel: 'C0CMDCHAN1' });
     expect(denied.text).toContain('Only workspace admins and owners and <@U0BOSS0001>');
     expect(await subscriptionOf('C0CMDCHAN1')).toBeUndefined();
+    // A new subscription: the admin is told (only they see it), and the channel gets aipath's own intro post.
     const ok = await t.commandJson('subscribe 08:15 Asia/Kolkata ml', { user: 'U0BOSS0001', channel: 'C0CMDCHAN1' });
-    expect(ok.response_type).toBe('in_channel');
+    expect(ok.response_type).toBe('ephemeral');
+    expect(ok.text).toContain('Subscribed <#C0CMDCHAN1>');
+    expect(t.fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0CMDCHAN1')).toHaveLength(1);
     expect(await subscriptionOf('C0CMDCHAN1')).toMatchObject({ postTime: '08:15', tz: 'Asia/Kolkata', trackId: 'ml' });
+    // With no zone, the admin's own (their Slack profile says UTC here), not AIPATH_TIMEZONE.
     const defaults = await t.commandJson('subscribe', { user: 'U0BOSS0001', channel: 'C0CMDCHAN2' });
-    expect(defaults.text).toContain('09:00 Europe/London');
+    expect(defaults.text).toContain('09:00 UTC');
     const bad = await t.commandJson('subscribe 25:00', { user: 'U0BOSS0001', channel: 'C0CMDCHAN3' });
     expect(bad.text).toContain('24-hour HH:MM');
     expect(await subscriptionOf('C0CMDCHAN3')).toBeUndefined();

@@ -106,6 +106,28 @@ describe('installing through the real routes', () => {
   });
 });
 
+describe('the installer', () => {
+  const CHARLIE = { team: 'T0CHARLI1', name: 'Charlie Team', token: 'xoxb-444-charlie-token-0123456789abcdef', channel: 'C0CHARLI1' };
+  const installer = `U0INST${CHARLIE.team.slice(-4)}`;
+
+  it('is an admin of the workspace without being a Slack admin, and /aipath admin shows who installed it', async () => {
+    t.fake.users.set(installer, { id: installer, tz: 'Asia/Tokyo' });
+    await t.install(grant(CHARLIE.team, CHARLIE.name, CHARLIE.token));
+    const overview = await t.commandJson('admin', { team: CHARLIE.team, user: installer, channel: CHARLIE.channel });
+    expect(JSON.stringify(overview)).toContain(`installed by <@${installer}>`);
+    // Anyone else who is not an admin is refused.
+    const refused = await t.commandJson('admin', { team: CHARLIE.team, user: 'U0CHARLIE2', channel: CHARLIE.channel });
+    expect(JSON.stringify(refused)).not.toContain('installed by');
+  });
+
+  it('gives the workspace its timezone; a reinstall keeps the one an admin chose since', async () => {
+    expect((await store().workspaceSettings.get(CHARLIE.team)).defaultTz).toBe('Asia/Tokyo');
+    await t.commandJson('admin tz Europe/Lisbon', { team: CHARLIE.team, user: installer, channel: CHARLIE.channel });
+    await t.install(grant(CHARLIE.team, CHARLIE.name, `${CHARLIE.token}-2`));
+    expect((await store().workspaceSettings.get(CHARLIE.team)).defaultTz).toBe('Europe/Lisbon');
+  });
+});
+
 describe('every Web API call carries its own workspace’s token', () => {
   it('interactive: a slash command and a button in each workspace use only that workspace’s token', async () => {
     for (const w of [ALPHA, BRAVO]) {

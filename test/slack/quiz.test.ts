@@ -32,7 +32,9 @@ describe('channel quiz', () => {
     // Admin rights come from AIPATH_ADMINS or users.info; make this user an admin in the fake workspace.
     t.fake.users.set('U0ADMIN002', { id: 'U0ADMIN002', is_admin: true });
     const reply = await t.commandJson('subscribe 09:00 UTC', { user: 'U0ADMIN002', channel: 'C0QUIZ0001' });
-    expect(reply.response_type).toBe('in_channel');
+    // A new subscription: told to the admin alone; the channel gets aipath's intro post.
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toContain('Subscribed <#C0QUIZ0001>');
     const summary = await t.app.scheduler.tick(new Date('2026-11-24T09:00:20Z'));
     expect(summary.sent).toBe(2);
     const quizPost = t.fake.callsOf('chat.postMessage').find((c) => String(c.params.text).startsWith('Quiz of the day'))!;

@@ -4,7 +4,7 @@ import type { StudyDeps } from '../../src/services/context.js';
 import { certCard, serviceCard } from '../../src/services/lookup.js';
 import { cardView } from '../../src/slack/presenters/lookup.js';
 import { buildLookups } from '../../src/content/lookups.js';
-import { helpView } from '../../src/slack/views/help.js';
+import { helpView, noticeView } from '../../src/slack/views/help.js';
 import { homeView } from '../../src/slack/views/home.js';
 import { statusView } from '../../src/slack/views/status.js';
 import { tipView } from '../../src/slack/views/tip.js';
@@ -155,5 +155,14 @@ describe('message()', () => {
     const m = message('x', [section('word '.repeat(1000))]);
     expect(blockLimitViolations(m.blocks)).toEqual([]);
     expect(truncatedTexts(m.blocks)).toHaveLength(1);
+  });
+});
+
+describe('notices', () => {
+  it("the fallback text drops mrkdwn markers but keeps the underscores of Slack's error codes", () => {
+    // Regression: `not_in_channel` used to read "notinchannel" in notifications.
+    expect(noticeView('Slack answered `not_in_channel`: *invite* aipath, _then_ try again.').text).toBe(
+      'Slack answered not_in_channel: invite aipath, then try again.',
+    );
   });
 });

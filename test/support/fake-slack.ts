@@ -1,7 +1,7 @@
-import { FakeSlack, type FakeResponse, type RecordedCall } from '../../src/console/fake-slack.js';
+import { FakeSlack, type FakeResponse, type RecordedCall, type UploadedFile } from '../../src/console/fake-slack.js';
 import type { FakeSocketModeServer } from './socket-mode-server.js';
 
-export type { RecordedCall };
+export type { RecordedCall, UploadedFile };
 
 /** What Slack hands an app for one approved install: the answer oauth.v2.access gives for its code. */
 export interface OAuthGrant {
@@ -96,8 +96,14 @@ export class ScriptableFakeSlack extends FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** Files whose upload was completed (files.completeUploadExternal), oldest first. */
+  sharedFiles(): UploadedFile[] {
+    return [...this.files.values()].filter((f) => f.completed);
+  }
+
   reset(): void {
     this.calls.length = 0;
+    this.files.clear();
     this.scripted.clear();
     this.messages.clear();
     this.rate = undefined;

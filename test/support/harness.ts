@@ -8,6 +8,13 @@ import { actionBody, commandBody, postSigned, type SignedRequestOptions } from '
 export const SECRET = 'testsigningsecret0123456789abcdef';
 export const TEAM = 'T0TEST001';
 
+export interface CommandOptions {
+  user?: string;
+  channel?: string;
+  team?: string;
+  channelName?: string;
+}
+
 export interface TestApp {
   app: RunningApp;
   fake: ScriptableFakeSlack;
@@ -16,10 +23,10 @@ export interface TestApp {
   engine: TestEngine;
   dbPath: string;
   now: { value: Date };
-  /** Sends the command; resolves with its acknowledgement (the answer follows by response_url: see commandJson). */
-  command(text: string, o?: { user?: string; channel?: string; team?: string } & Partial<SignedRequestOptions>): Promise<Response>;
+  /** A slash command as Slack sends it; `channelName` is Slack's channel_name ('directmessage' in a DM). Resolves with its acknowledgement (the answer follows by response_url: see commandJson). */
+  command(text: string, o?: CommandOptions & Partial<SignedRequestOptions>): Promise<Response>;
   /** The answer to a command: the acknowledgement's body if it carried one, else what the app posted to the command's response_url. */
-  commandJson(text: string, o?: { user?: string; channel?: string; team?: string }): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
+  commandJson(text: string, o?: CommandOptions): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
   /** A click as Slack sends it; `state` is the message's pickers, `responseUrl` where the answer goes (default: per user). */
   action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string; state?: unknown; responseUrl?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -80,6 +87,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
         team_id: o.team ?? TEAM,
         user_id: o.user ?? 'U0LEARNER1',
         channel_id: o.channel ?? 'C0STUDY01',
+        ...(o.channelName ? { channel_name: o.channelName } : {}),
         response_url: `${fake.responseUrlBase}${responsePath}`,
       }),
       'application/x-www-form-urlencoded',

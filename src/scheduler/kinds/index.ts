@@ -5,13 +5,18 @@ import { dailyTip } from './daily-tip.js';
 import { weeklyLeaderboard } from './weekly-leaderboard.js';
 import { weeklyNudge } from './weekly-nudge.js';
 import { learnerDaily, reviewReminder } from './review-reminder.js';
+import { workspaceZones } from './zones.js';
 
-/** Every delivery kind, on its schedule. A new kind is a file in this folder and a line here. */
+/**
+ * Every delivery kind, on its schedule, for one pass. A new kind is a file in this folder and a line here.
+ * `defaultTimezone` is AIPATH_TIMEZONE, for workspaces without a timezone of their own.
+ */
 export function deliveryKinds(defaultTimezone: string): ScheduledKinds[] {
+  const zones = workspaceZones(defaultTimezone);
   return [
     scheduled(channelDaily, [dailyTip, dailyQuiz]),
-    scheduled(learnerWeekly(defaultTimezone), [weeklyNudge(defaultTimezone)]),
-    scheduled(channelWeekly, [weeklyLeaderboard]),
-    scheduled(learnerDaily(defaultTimezone), [reviewReminder]),
+    scheduled(learnerWeekly(zones), [weeklyNudge(zones)]),
+    scheduled(channelWeekly, [weeklyLeaderboard()]),
+    scheduled(learnerDaily(zones), [reviewReminder]),
   ];
 }

@@ -4,7 +4,7 @@ import { localDate } from '../../domain/plan.js';
 import type { ReminderTarget } from '../../ports/store.js';
 import { reviewReminderView } from '../../slack/views/nudge.js';
 import type { DeliveryKindSpec, Schedule } from './kind.js';
-import { learnerTz } from './schedules.js';
+import { learnerZone, type WorkspaceZones } from './zones.js';
 
 /** About a minute a card: reading the question, answering, and the explanation. */
 const MINUTES_A_CARD = 1;
@@ -15,7 +15,7 @@ const MINUTES_A_CARD = 1;
  * study day with at least one card due, and only for the latest slot: after downtime, a reminder for a past
  * day helps nobody, so the days missed are skipped rather than recorded.
  */
-export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> {
+export function learnerDaily(zones: WorkspaceZones): Schedule<ReminderTarget> {
   // Learners due at one instant share a few (timezone, nudge time) pairs: the date arithmetic is done once
   // for each within a pass (this schedule lives for one pass).
   const slots = new Map<string, { due: DateTime | undefined; next: Date }>();
@@ -39,7 +39,7 @@ export function learnerDaily(defaultTimezone: string): Schedule<ReminderTarget> 
     grace: 'daily',
     findDue: (repos, now, limit) => repos.reviews.dueReminders(now, limit),
     async advance(tx, t, now) {
-      const tz = learnerTz(t, defaultTimezone);
+      const tz = await learnerZone(tx, t, zones);
       const { due, next } = slotPlan(tz, t.nudgeTime, t.nextReminderAt, now);
       if (!(await tx.reviews.advanceReminder(t, next))) return undefined;
       if (!due || (t.reviewDays === 'weekdays' && due.weekday >= 6)) return undefined;

@@ -1,9 +1,15 @@
 import { isoWeekOf, nextDailyAt, nextWeeklyAt } from '../../domain/due.js';
 import { localDate } from '../../domain/plan.js';
+import { isWeekend } from '../../domain/scoring.js';
 import type { DueNudge, Subscription } from '../../ports/store.js';
 import type { Schedule } from './kind.js';
+import { learnerZone, type WorkspaceZones } from './zones.js';
 
-/** A subscribed channel's day at its post time, in its timezone. */
+/**
+ * A subscribed channel's day at its post time, in its timezone; Saturdays and Sundays there only while its workspace
+ * has weekend posts on (`/aipath admin weekends`). A weekend day off still moves the due time on, so switching weekend
+ * posts back on applies from the next day due.
+ */
 export const channelDaily: Schedule<Subscription> = {
   name: 'channel daily',
   grace: 'daily',
@@ -11,7 +17,9 @@ export const channelDaily: Schedule<Subscription> = {
   async advance(tx, sub) {
     const dueAt = sub.nextDailyAt!;
     if (!(await tx.subscriptions.advanceDaily(sub, nextDailyAt(dueAt, sub.tz, sub.postTime).toJSDate()))) return undefined;
-    return { dueAt, period: localDate(dueAt, sub.tz) };
+    const day = localDate(dueAt, sub.tz);
+    if (isWeekend(day) && !(await tx.workspaceSettings.get(sub.workspaceId)).weekendPosts) return undefined;
+    return { dueAt, period: day };
   },
   recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
   workspaceOf: (sub) => sub.workspaceId,
@@ -33,17 +41,14 @@ export const channelWeekly: Schedule<Subscription> = {
   targetIdOf: (sub) => sub.channelId,
 };
 
-/** The timezone a learner's week runs in: their own choice, then Slack's, then the workspace default. */
-export const learnerTz = (e: Pick<DueNudge, 'tzOverride' | 'slackTz'>, fallback: string) => e.tzOverride ?? e.slackTz ?? fallback;
-
 /** A learner's Monday at their nudge time. A timed pause that has ended resumes here; other pauses skip the week. */
-export function learnerWeekly(defaultTimezone: string): Schedule<DueNudge> {
+export function learnerWeekly(zones: WorkspaceZones): Schedule<DueNudge> {
   return {
     name: 'learner weekly',
     grace: 'weekly',
     findDue: (repos, now, limit) => repos.enrolments.dueNudges(now, limit),
     async advance(tx, e, now) {
-      const tz = learnerTz(e, defaultTimezone);
+      const tz = await learnerZone(tx, e, zones);
       const dueAt = e.nextNudgeAt!;
       if (!(await tx.enrolments.advanceNudge(e, nextWeeklyAt(dueAt, tz, e.nudgeTime).toJSDate()))) return undefined;
       if (e.status === 'paused') {

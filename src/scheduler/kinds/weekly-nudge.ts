@@ -8,7 +8,7 @@ import { streakOf } from '../../services/activity.js';
 import type { Caller } from '../../services/context.js';
 import { studyPicture } from '../../services/progress.js';
 import type { DeliveryKindSpec, KindContext } from './kind.js';
-import { learnerTz } from './schedules.js';
+import { learnerZone, type WorkspaceZones } from './zones.js';
 
 /** Every answer the learner gave, as the summary counts it: a quiz answer or a review, right or not. */
 export interface CountedAnswer {
@@ -88,16 +88,17 @@ const learnerAsCaller = (e: DueNudge, tz: string, now: Date): Caller => ({
 });
 
 /** The learner's Monday DM: this week's milestone and last week's result, or a congratulation at the end. */
-export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge> {
-  /** Where the learner's plan stands in the week this delivery is for. */
-  const positionOf = (content: Content, e: DueNudge, row: Delivery) => {
+export function weeklyNudge(zones: WorkspaceZones): DeliveryKindSpec<DueNudge> {
+  /** Where the learner's plan stands in the week this delivery is for, in the learner's timezone. */
+  const positionOf = (content: Content, e: DueNudge, row: Delivery, tz: string) => {
     const track = content.track(e.trackId);
-    return track && { track, ...planPosition(track, e.startedOn, localDate(row.dueAt, learnerTz(e, defaultTimezone))) };
+    return track && { track, ...planPosition(track, e.startedOn, localDate(row.dueAt, tz)) };
   };
   return {
     kind: 'weekly_nudge',
     async compose({ services: { content, store, study }, slack, now }: KindContext, e, row) {
-      const position = positionOf(content, e, row);
+      const tz = await learnerZone(store, e, zones);
+      const position = positionOf(content, e, row, tz);
       if (!position) return undefined;
       const { track } = position;
       // The DM channel never changes: asked of Slack once, then kept (conversations.open is Tier 3).
@@ -112,14 +113,14 @@ export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge>
         weekDone: done.includes(position.week),
         doneCount: done.length,
         late: row.late,
-        lastWeek: position.week > 1 ? await readLastWeek(store, content, e, learnerTz(e, defaultTimezone), row, phaseExam(track, position.week)) : undefined,
-        study: await studyPicture(study, learnerAsCaller(e, learnerTz(e, defaultTimezone), now)),
+        lastWeek: position.week > 1 ? await readLastWeek(store, content, e, tz, row, phaseExam(track, position.week)) : undefined,
+        study: await studyPicture(study, learnerAsCaller(e, tz, now)),
       });
       return { channel, message, contentId: `week-${position.week}` };
     },
     async afterSent({ services: { content, store }, now }, e, row, sent) {
       await store.users.setDmChannel(e.workspaceId, e.userId, sent.channel);
-      if (positionOf(content, e, row)?.finished) {
+      if (positionOf(content, e, row, await learnerZone(store, e, zones))?.finished) {
         await store.enrolments.setStatus(e.id, 'finished', now);
         await store.enrolments.setNextNudge(e.id, null);
       }

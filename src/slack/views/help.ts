@@ -25,5 +25,13 @@ export function usageErrorView(problem: string, usage?: CommandInfo): Message {
 }
 
 export function noticeView(text: string, emoji = ':information_source:'): Message {
-  return message(text.replace(/[`*_]/g, ''), [section(`${emoji} ${text}`)]);
+  return message(plainText(text), [section(`${emoji} ${text}`)]);
+}
+
+/**
+ * mrkdwn as a notification shows it: code and bold markers dropped, and underscores only where they mark italics
+ * (around words), so that Slack's error codes such as `not_in_channel` keep theirs.
+ */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn.replace(/[`*]/g, '').replace(/(^|[^\w])_([^_]+?)_(?=[^\w]|$)/g, '$1$2');
 }

@@ -19,13 +19,19 @@ export interface LeaderboardInput {
   you: { rank?: number; points: number; hidden: boolean };
 }
 
+/** How a view names a learner: an @-mention (Slack notifies them) unless told otherwise. */
+export type NameOf = (userId: string) => string;
+export const mentionOf: NameOf = (userId) => `<@${userId}>`;
+
 const MEDALS = [':first_place_medal:', ':second_place_medal:', ':third_place_medal:'];
-const line = (r: Ranked<BoardEntry>) => `${MEDALS[r.rank - 1] ?? `*${r.rank}.*`} <@${r.item.userId}>: ${r.item.points} pts`;
+const line = (r: Ranked<BoardEntry>, name: NameOf = mentionOf) => `${MEDALS[r.rank - 1] ?? `*${r.rank}.*`} ${name(r.item.userId)}: ${r.item.points} pts`;
 
 export function leaderboardView(l: LeaderboardInput): Message {
   const blocks: Block[] = [header(`Study leaderboard: ${l.periodLabel}`)];
   for (const b of l.boards) {
-    blocks.push(section(`*${b.title}*\n${b.top.length ? b.top.map(line).join('\n') : '_No points yet: answer the daily quiz to get on the board._'}`));
+    blocks.push(
+      section(`*${b.title}*\n${b.top.length ? b.top.map((r) => line(r)).join('\n') : '_No points yet: answer the daily quiz to get on the board._'}`),
+    );
   }
   blocks.push(divider());
   const you = l.you.hidden
@@ -38,15 +44,24 @@ export function leaderboardView(l: LeaderboardInput): Message {
   return message(`Study leaderboard, ${l.periodLabel}. ${you.replace(/[*`]/g, '')}`, blocks);
 }
 
-export function weeklyRecapView(w: WeeklyRecap): Message {
+/** The learners a recap names: its top, the longest streak and the most improved. */
+export const recapLearners = (w: WeeklyRecap): string[] => [
+  ...new Set([...w.top.map((r) => r.item.userId), ...(w.longestStreak ? [w.longestStreak.userId] : []), ...(w.mostImproved ? [w.mostImproved.userId] : [])]),
+];
+
+/**
+ * Monday's team post. `name` says how learners are named: @-mentions by default; a workspace that turned the recap's
+ * mentions off (`/aipath admin mentions off`) gets names as plain text, which notify nobody.
+ */
+export function weeklyRecapView(w: WeeklyRecap, name: NameOf = mentionOf): Message {
   const share = w.totals.answered ? Math.round((w.totals.correct / w.totals.answered) * 100) : 0;
   const highlights = [
-    w.longestStreak ? `:fire: Longest streak: <@${w.longestStreak.userId}>, ${w.longestStreak.days} days` : '',
-    w.mostImproved ? `:chart_with_upwards_trend: Most improved: <@${w.mostImproved.userId}>, +${w.mostImproved.gain} pts on the week before` : '',
+    w.longestStreak ? `:fire: Longest streak: ${name(w.longestStreak.userId)}, ${w.longestStreak.days} days` : '',
+    w.mostImproved ? `:chart_with_upwards_trend: Most improved: ${name(w.mostImproved.userId)}, +${w.mostImproved.gain} pts on the week before` : '',
   ].filter(Boolean);
   return message(`Last week's study leaderboard (${w.periodLabel}): ${w.top.map((r) => `${r.rank}. ${r.item.points} pts`).join(', ') || 'no points yet'}`, [
     header(`Last week's study leaderboard`),
-    section(`_${w.periodLabel}_\n${w.top.length ? w.top.map(line).join('\n') : '_Nobody scored last week. Today is a good day to start!_'}`),
+    section(`_${w.periodLabel}_\n${w.top.length ? w.top.map((r) => line(r, name)).join('\n') : '_Nobody scored last week. Today is a good day to start!_'}`),
     ...(highlights.length ? [section(highlights.join('\n'))] : []),
     ...(w.team ? [section(teamLines(w.team))] : []),
     context(`Team totals: ${w.totals.answered} questions answered, ${share}% correct, ${w.totals.milestones} milestones done`),

@@ -10,9 +10,11 @@ import { postgresPace } from './pace.js';
 import { postgresOAuthStates } from './oauth-states.js';
 import { postgresPoints } from './points.js';
 import { postgresQuiz } from './quiz.js';
+import { postgresReports } from './reports.js';
 import { postgresReviews } from './reviews.js';
 import { postgresSubscriptions } from './subscriptions.js';
 import { postgresUsers } from './users.js';
+import { postgresWorkspaceSettings } from './workspace-settings.js';
 import { postgresWorkspaces } from './workspaces.js';
 
 export interface PostgresStoreOptions {
@@ -40,6 +42,8 @@ function repositories(q: Queryable): Repositories {
     quiz: postgresQuiz(q),
     points: postgresPoints(q),
     workspaces: postgresWorkspaces(q),
+    workspaceSettings: postgresWorkspaceSettings(q),
+    reports: postgresReports(q),
     reviews: postgresReviews(q),
     mocks: postgresMocks(q),
     pace: postgresPace(q),

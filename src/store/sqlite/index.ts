@@ -9,10 +9,12 @@ import { sqliteOAuthStates } from './oauth-states.js';
 import { sqlitePace } from './pace.js';
 import { sqlitePoints } from './points.js';
 import { sqliteQuiz } from './quiz.js';
+import { sqliteReports } from './reports.js';
 import { sqliteReviews } from './reviews.js';
 import { sqliteSubscriptions } from './subscriptions.js';
 import { type Synchronous, translateError } from './sync.js';
 import { sqliteUsers } from './users.js';
+import { sqliteWorkspaceSettings } from './workspace-settings.js';
 import { sqliteWorkspaces } from './workspaces.js';
 
 type SyncRepositories = { [K in keyof Repositories]: Synchronous<Repositories[K]> };
@@ -26,6 +28,8 @@ function syncRepositories(db: Db): SyncRepositories {
     quiz: sqliteQuiz(db),
     points: sqlitePoints(db),
     workspaces: sqliteWorkspaces(db),
+    workspaceSettings: sqliteWorkspaceSettings(db),
+    reports: sqliteReports(db),
     reviews: sqliteReviews(db),
     mocks: sqliteMocks(db),
     pace: sqlitePace(db),

@@ -1681,6 +1681,193 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       });
     });
 
+    /** Every learner of the export, read page by page as the export reads them. */
+    const allLearners = async (ws: string, limit = 1000) => {
+      const out: Awaited<ReturnType<Store['reports']['learners']>> = [];
+      for (
+        let page = await store.reports.learners(ws, { after: '', limit });
+        page.length;
+        page = await store.reports.learners(ws, { after: page.at(-1)!.userId, limit })
+      )
+        out.push(...page);
+      return out;
+    };
+
+    // ======================================================================================
+    describe('workspace settings', () => {
+      it('get answers the defaults for a workspace that never changed one', async () => {
+        expect(await store.workspaceSettings.get(WS)).toEqual({ workspaceId: WS, defaultTz: null, recapMentions: true, weekendPosts: true });
+      });
+
+      it('each setting is kept on its own, per workspace, as booleans', async () => {
+        expect(await store.workspaceSettings.setDefaultTimezone(WS, 'Europe/Berlin')).toBe(true);
+        await store.workspaceSettings.setRecapMentions(WS, false);
+        await store.workspaceSettings.setWeekendPosts(WS2, false);
+        const one = await store.workspaceSettings.get(WS);
+        expect(one).toEqual({ workspaceId: WS, defaultTz: 'Europe/Berlin', recapMentions: false, weekendPosts: true });
+        expect(typeof one.recapMentions).toBe('boolean');
+        expect(await store.workspaceSettings.get(WS2)).toEqual({ workspaceId: WS2, defaultTz: null, recapMentions: true, weekendPosts: false });
+        // Setting one leaves the others as they were.
+        await store.workspaceSettings.setWeekendPosts(WS, false);
+        await store.workspaceSettings.setRecapMentions(WS, true);
+        expect(await store.workspaceSettings.get(WS)).toEqual({ workspaceId: WS, defaultTz: 'Europe/Berlin', recapMentions: true, weekendPosts: false });
+        expect(await store.workspaceSettings.setDefaultTimezone(WS, null)).toBe(true);
+        expect((await store.workspaceSettings.get(WS)).defaultTz).toBeNull();
+      });
+
+      it('setDefaultTimezone with keepExisting writes only where no timezone is set', async () => {
+        // A fresh workspace takes it (the installer's timezone at install)…
+        expect(await store.workspaceSettings.setDefaultTimezone(WS, 'Asia/Tokyo', { keepExisting: true })).toBe(true);
+        // …a reinstall does not replace it, nor an admin's choice…
+        expect(await store.workspaceSettings.setDefaultTimezone(WS, 'America/Chicago', { keepExisting: true })).toBe(false);
+        expect((await store.workspaceSettings.get(WS)).defaultTz).toBe('Asia/Tokyo');
+        await store.workspaceSettings.setDefaultTimezone(WS, 'Europe/Paris');
+        expect(await store.workspaceSettings.setDefaultTimezone(WS, 'America/Chicago', { keepExisting: true })).toBe(false);
+        expect((await store.workspaceSettings.get(WS)).defaultTz).toBe('Europe/Paris');
+        // …while a workspace whose row has no timezone (only a switch set) takes it.
+        await store.workspaceSettings.setWeekendPosts(WS2, false);
+        expect(await store.workspaceSettings.setDefaultTimezone(WS2, 'America/Chicago', { keepExisting: true })).toBe(true);
+        expect(await store.workspaceSettings.get(WS2)).toEqual({ workspaceId: WS2, defaultTz: 'America/Chicago', recapMentions: true, weekendPosts: false });
+      });
+
+      it('is written and rolled back with a transaction', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.workspaceSettings.setDefaultTimezone(WS, 'Europe/Berlin');
+            await tx.workspaceSettings.setWeekendPosts(WS, false);
+            expect((await tx.workspaceSettings.get(WS)).weekendPosts).toBe(false);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.workspaceSettings.get(WS)).toEqual({ workspaceId: WS, defaultTz: null, recapMentions: true, weekendPosts: true });
+      });
+    });
+
+    // ======================================================================================
+    describe('reports', () => {
+      it('enrolmentCounts counts current enrolments by stored status, in one workspace only', async () => {
+        expect(await store.reports.enrolmentCounts(WS)).toEqual({ active: 0, paused: 0, stopped: 0, finished: 0 });
+        await users(WS, 'U1', 'U2', 'U3', 'U4', 'U5');
+        for (const u of ['U1', 'U2', 'U3', 'U4', 'U5']) await store.enrolments.switchTo(WS, u, 'devops', '2026-11-30', NOW);
+        // A learner's earlier track is not current: only one enrolment each counts.
+        await store.enrolments.switchTo(WS, 'U1', 'ml', '2026-11-30', NOW);
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U2'))!.id, 'paused', NOW, { pausedUntil: at(-1) });
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U3'))!.id, 'stopped', NOW);
+        await store.enrolments.setStatus((await store.enrolments.current(WS, 'U4'))!.id, 'finished', NOW);
+        await users(WS2, 'U1');
+        await store.enrolments.switchTo(WS2, 'U1', 'devops', '2026-11-30', NOW);
+        expect(await store.reports.enrolmentCounts(WS)).toEqual({ active: 2, paused: 1, stopped: 1, finished: 1 });
+        expect(await store.reports.enrolmentCounts(WS2)).toEqual({ active: 1, paused: 0, stopped: 0, finished: 0 });
+      });
+
+      it('activeLearners counts each learner once who answered, reviewed or marked a milestone since then', async () => {
+        const since = at(-7 * 24 * 60);
+        await users(WS, 'U-ANSWER', 'U-REVIEW', 'U-MILESTONE', 'U-ALL', 'U-OLD', 'U-IDLE');
+        await users(WS2, 'U-ANSWER');
+        await store.quiz.answer(WS, 'U-ANSWER', 'q-1', null, [0], false, at(-60));
+        const reviewed = answered('good', since);
+        await store.reviews.saveReview(WS, 'U-REVIEW', 'q-1', reviewed.card, reviewed.log, 'review');
+        const { enrolment } = await store.enrolments.switchTo(WS, 'U-MILESTONE', 'devops', '2026-11-23', NOW);
+        await store.enrolments.markDone(enrolment.id, 1, at(-1));
+        await store.quiz.answer(WS, 'U-ALL', 'q-1', null, [0], true, at(-2));
+        const all = answered('again', at(-2));
+        await store.reviews.saveReview(WS, 'U-ALL', 'q-1', all.card, all.log, 'channel_quiz');
+        const { enrolment: allTrack } = await store.enrolments.switchTo(WS, 'U-ALL', 'ml', '2026-11-23', NOW);
+        await store.enrolments.markDone(allTrack.id, 1, at(-2));
+        // Everything U-OLD did was before the window; U-IDLE did nothing; the other workspace's answer is not ours.
+        await store.quiz.answer(WS, 'U-OLD', 'q-2', null, [1], true, new Date(since.getTime() - 1));
+        const old = answered('good', new Date(since.getTime() - 1));
+        await store.reviews.saveReview(WS, 'U-OLD', 'q-2', old.card, old.log, 'review');
+        const { enrolment: oldTrack } = await store.enrolments.switchTo(WS, 'U-OLD', 'devops', '2026-11-01', NOW);
+        await store.enrolments.markDone(oldTrack.id, 1, new Date(since.getTime() - 1));
+        await store.enrolments.switchTo(WS, 'U-IDLE', 'devops', '2026-11-23', NOW);
+        await store.quiz.answer(WS2, 'U-ANSWER', 'q-1', null, [0], true, at(-1));
+
+        expect(await store.reports.activeLearners(WS, since)).toBe(4);
+        expect(await store.reports.activeLearners(WS2, since)).toBe(1);
+        expect(await store.reports.activeLearners(WS, at(-30))).toBe(2);
+        expect(await store.reports.activeLearners('T0NOBODY', since)).toBe(0);
+      });
+
+      it("learners lists every enrolment with its done weeks and the learner's points, and scorers without a track", async () => {
+        expect(await allLearners(WS)).toEqual([]);
+        await users(WS, 'U2', 'U1', 'U3', 'U4');
+        await store.users.setTzOverride(WS, 'U1', 'Asia/Tokyo');
+        await store.users.setProfile(WS, 'U1', { tz: 'Europe/Berlin', isWorkspaceAdmin: false }, NOW);
+        await store.users.setOnLeaderboard(WS, 'U2', false);
+        const { enrolment: devops } = await store.enrolments.switchTo(WS, 'U1', 'devops', '2026-11-02', NOW);
+        await store.enrolments.markDone(devops.id, 3, NOW);
+        await store.enrolments.markDone(devops.id, 1, NOW);
+        const { enrolment: ml } = await store.enrolments.switchTo(WS, 'U1', 'ml', '2026-11-23', NOW);
+        await store.enrolments.setStatus(ml.id, 'paused', NOW, { pausedUntil: at(60) });
+        await store.points.award(WS, 'U1', 'milestone', 'w1', 25, NOW);
+        await store.points.award(WS, 'U1', 'personal_quiz', 'q-1', 5, NOW);
+        // U2 scored without ever joining a track; U3 did neither (not listed); U4 joined and never scored.
+        await store.points.award(WS, 'U2', 'channel_quiz', 'p-1', 10, NOW, 'C1');
+        await store.enrolments.switchTo(WS, 'U4', 'architect', '2026-11-30', NOW);
+        await users(WS2, 'U9');
+        await store.enrolments.switchTo(WS2, 'U9', 'devops', '2026-11-30', NOW);
+
+        const rows = await allLearners(WS);
+        expect(rows).toEqual([
+          {
+            userId: 'U1',
+            tzOverride: 'Asia/Tokyo',
+            slackTz: 'Europe/Berlin',
+            onLeaderboard: true,
+            points: 30,
+            enrolment: { trackId: 'ml', startedOn: '2026-11-23', status: 'paused', pausedUntil: at(60), isCurrent: true, doneWeeks: [] },
+          },
+          {
+            userId: 'U1',
+            tzOverride: 'Asia/Tokyo',
+            slackTz: 'Europe/Berlin',
+            onLeaderboard: true,
+            points: 30,
+            enrolment: { trackId: 'devops', startedOn: '2026-11-02', status: 'active', pausedUntil: null, isCurrent: false, doneWeeks: [1, 3] },
+          },
+          { userId: 'U2', tzOverride: null, slackTz: null, onLeaderboard: false, points: 10, enrolment: null },
+          {
+            userId: 'U4',
+            tzOverride: null,
+            slackTz: null,
+            onLeaderboard: true,
+            points: 0,
+            enrolment: { trackId: 'architect', startedOn: '2026-11-30', status: 'active', pausedUntil: null, isCurrent: true, doneWeeks: [] },
+          },
+        ]);
+        expect(typeof rows[0]!.onLeaderboard).toBe('boolean');
+        expect(typeof rows[0]!.enrolment!.isCurrent).toBe('boolean');
+        expect(await allLearners(WS2)).toMatchObject([{ userId: 'U9', enrolment: { trackId: 'devops' } }]);
+      });
+
+      it('learners orders user ids bytewise, as every engine compares text', async () => {
+        await users(WS, 'u-lower', 'U-UPPER', 'U_UNDERSCORE', 'U10', 'U9');
+        for (const u of ['u-lower', 'U-UPPER', 'U_UNDERSCORE', 'U10', 'U9']) await store.enrolments.switchTo(WS, u, 'devops', '2026-11-30', NOW);
+        expect((await allLearners(WS)).map((r) => r.userId)).toEqual(['U-UPPER', 'U10', 'U9', 'U_UNDERSCORE', 'u-lower']);
+        // Pages follow the same order.
+        expect((await allLearners(WS, 2)).map((r) => r.userId)).toEqual(['U-UPPER', 'U10', 'U9', 'U_UNDERSCORE', 'u-lower']);
+      });
+
+      it('learners pages by learner: never splits one, skips those with neither enrolment nor points, ends with an empty page', async () => {
+        await users(WS, 'U1', 'U2', 'U3', 'U4', 'U5');
+        for (const track of ['devops', 'ml', 'architect']) await store.enrolments.switchTo(WS, 'U2', track, '2026-11-30', NOW);
+        await store.enrolments.switchTo(WS, 'U1', 'devops', '2026-11-30', NOW);
+        await store.points.award(WS, 'U5', 'personal_quiz', 'q-1', 5, NOW);
+        // U3 and U4 have neither: no page holds them, and they do not end the paging.
+        const first = await store.reports.learners(WS, { after: '', limit: 2 });
+        expect(first.map((r) => [r.userId, r.enrolment?.trackId ?? null])).toEqual([
+          ['U1', 'devops'],
+          ['U2', 'architect'],
+          ['U2', 'devops'],
+          ['U2', 'ml'],
+        ]);
+        expect(first.filter((r) => r.userId === 'U2').map((r) => r.enrolment?.isCurrent)).toEqual([true, false, false]);
+        expect((await store.reports.learners(WS, { after: 'U2', limit: 2 })).map((r) => r.userId)).toEqual(['U5']);
+        expect(await store.reports.learners(WS, { after: 'U5', limit: 2 })).toEqual([]);
+      });
+    });
+
     // ======================================================================================
     describe('pace', () => {
       const ms = (d: Date) => d.getTime() - NOW.getTime();

@@ -16,7 +16,7 @@ export interface SeededWorkspace {
 /**
  * Writes, for `ws` and its learner U1: the user, an enrolment with a milestone done, a subscription, two ledger
  * records, a quiz post with an answer (and so the channel's team), a personal answer, points, a study day, a memory
- * card and its review, a practice exam with an answer, a workspace pause, a send pace and (unless `installed` is
+ * card and its review, a practice exam with an answer, a workspace pause, a send pace, the workspace's settings and (unless `installed` is
  * false: a workspace of an org-wide install has none of its own) an installation.
  */
 export async function seedWorkspace(store: Store, ws: string, now: Date, installed = true): Promise<SeededWorkspace> {
@@ -39,6 +39,7 @@ export async function seedWorkspace(store: Store, ws: string, now: Date, install
   await store.mocks.answer(mock.id, 'q-1', [0], true, now);
   await store.workspaces.pause(ws, 'ratelimited', now);
   await store.pace.holdUntil(ws, later);
+  await store.workspaceSettings.setDefaultTimezone(ws, 'Europe/Paris');
   if (installed)
     await store.installations.save({
       workspaceId: ws,
@@ -76,6 +77,7 @@ export async function readWorkspace(store: Store, seeded: SeededWorkspace) {
     mockAnswers: await store.mocks.answers(seeded.mockId),
     pause: await store.workspaces.pauseOf(ws),
     installation: await store.installations.find(ws),
+    settings: await store.workspaceSettings.get(ws).then(({ workspaceId: _, ...settings }) => settings),
   };
 }
 
@@ -97,4 +99,6 @@ export const EMPTY_WORKSPACE = {
   mockAnswers: [],
   pause: undefined,
   installation: undefined,
+  // A workspace without settings of its own has the defaults.
+  settings: { defaultTz: null, recapMentions: true, weekendPosts: true },
 };

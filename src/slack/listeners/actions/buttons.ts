@@ -8,6 +8,7 @@ import { presentAnswer, presentRecount, presentTipAcknowledged } from '../../pre
 import { ephemeral, type Reply } from '../../presenters/reply.js';
 import { presentForgotten } from '../../presenters/settings.js';
 import { runCommand } from '../../routes.js';
+import { commandSlack } from '../../command-slack.js';
 import { presentRegraded, presentReviewAnswer, presentReviewStep } from '../../presenters/review.js';
 import { answerReview, nextReview, regradeAnswer } from '../../../services/reviews.js';
 import { answerMock } from '../../../services/mock.js';
@@ -116,7 +117,9 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const [def, command] of BUTTON_COMMANDS) {
     app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, (a) => withValue(def, a, () => runCommand(deps.study, contextOf(deps, client, a), command)));
+      await answer(deps, client, body, respond, (a) =>
+        withValue(def, a, () => runCommand(deps.study, contextOf(deps, client, a), command, commandSlack(client, deps.logger))),
+      );
     });
   }
 
@@ -126,7 +129,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       await ack();
       await answer(deps, client, body, respond, (a) =>
         withValue(def, a, (id) => {
-          if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id });
+          if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id }, commandSlack(client, deps.logger));
           const card =
             kind === 'service' ? serviceCard(deps.study, id) : kind === 'concept' ? conceptCard(deps.study, id) : certCard(deps.study, id, deps.clock.now());
           return ephemeral(cardView(card) ?? noticeView('That entry no longer exists.'));

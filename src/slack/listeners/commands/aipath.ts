@@ -3,7 +3,8 @@ import { ephemeral, type Reply } from '../../presenters/reply.js';
 import { answerCommandText } from '../../routes.js';
 import { noticeView } from '../../views/help.js';
 import { callerOf, type SlackDeps } from '../../deps.js';
-import { SlashCommandPayload, workspaceKey } from '../../payload.js';
+import { commandSlack } from '../../command-slack.js';
+import { isDirectMessage, SlashCommandPayload, workspaceKey } from '../../payload.js';
 import { refreshHome } from '../events/app-home.js';
 import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
 
@@ -45,8 +46,13 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     await deps.followUps
       .run(async () => {
         const answer = withDatabase(deps.database, deps.logger, () => {
-          const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
-          return answerCommandText(deps.study, ctx, p.text);
+          const ctx = callerOf(deps, client, {
+            workspaceId,
+            userId: p.user_id,
+            channelId: p.channel_id,
+            inDirectMessage: isDirectMessage(p.channel_id, p.channel_name),
+          });
+          return answerCommandText(deps.study, ctx, p.text, commandSlack(client, deps.logger));
         }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
         let timer: NodeJS.Timeout | undefined;
         const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HOLDING_AFTER_MS)))]);
