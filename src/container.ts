@@ -15,6 +15,8 @@ export interface ContainerOverrides {
   logger?: AppLogger;
   clock?: Clock;
   contentDir?: string;
+  /** The content snapshot to try before the YAML (default: the build's, dist/content.snapshot.json). */
+  contentSnapshot?: string;
   random?: () => number;
   /** Where scheduled sends go; required when the configuration has no bot token (console, tests). */
   slack?: SlackGateway;
@@ -62,7 +64,12 @@ export function deliveryGateway(token: string, slackApiUrl: string, logger: AppL
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
+  const services = await buildServices(config, logger, {
+    contentDir: overrides.contentDir,
+    contentSnapshot: overrides.contentSnapshot,
+    random: overrides.random,
+    busyTimeoutMs: overrides.busyTimeoutMs,
+  });
   try {
     const slack =
       overrides.slack ?? (config.mode.kind === 'console' ? undefined : deliveryGateway(config.mode.botToken, config.slackApiUrl, logger.child('delivery')));
