@@ -10,12 +10,12 @@ export { CONTENT_DIR } from './sources.js';
 
 function parseSource(source: ContentSource, issues: ContentIssue[]): unknown {
   const { file } = source;
-  if (source.text === undefined) {
+  if (source.bytes === undefined) {
     issues.push({ file, message: `is not valid YAML: ${String(source.readError)}` });
     return undefined;
   }
   try {
-    return parseYaml(source.text, { filename: file });
+    return parseYaml(source.bytes.toString('utf8'), { filename: file });
   } catch (err) {
     const message =
       err instanceof YAMLException ? `${err.reason}${err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : ''}` : String(err);

@@ -14,8 +14,8 @@ export interface ContentSource {
   file: string;
   /** A track file holds one entry; every other file a list of them. */
   oneEntryPerFile: boolean;
-  /** The file's text, or why it could not be read. */
-  text: string | undefined;
+  /** The file's bytes, or why it could not be read. Decoded only if parsed: a start from the snapshot only hashes them. */
+  bytes: Buffer | undefined;
   readError?: unknown;
 }
 
@@ -43,9 +43,9 @@ export function readContentSources(dir: string = CONTENT_DIR): ContentSource[] {
     paths.map((path): ContentSource => {
       const file = `content/${relative(dir, path)}`;
       try {
-        return { kind, file, oneEntryPerFile, text: readFileSync(path, 'utf8') };
+        return { kind, file, oneEntryPerFile, bytes: readFileSync(path) };
       } catch (readError) {
-        return { kind, file, oneEntryPerFile, text: undefined, readError };
+        return { kind, file, oneEntryPerFile, bytes: undefined, readError };
       }
     }),
   );
@@ -58,9 +58,9 @@ export function readContentSources(dir: string = CONTENT_DIR): ContentSource[] {
 export function hashContentSources(sources: readonly ContentSource[]): string {
   const hash = createHash('sha256');
   for (const s of sources) {
-    const text = s.text ?? `<unreadable: ${String(s.readError)}>`;
-    hash.update(`${s.kind}\0${s.file}\0${Buffer.byteLength(text)}\0`);
-    hash.update(text);
+    const bytes = s.bytes ?? Buffer.from(`<unreadable: ${String(s.readError)}>`);
+    hash.update(`${s.kind}\0${s.file}\0${bytes.length}\0`);
+    hash.update(bytes);
   }
   return hash.digest('hex');
 }
