@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
@@ -54,7 +54,8 @@ export interface Container {
  * the delivery's metadata in Slack. 429s come back to the pass's rate limiter.
  */
 export function deliveryGateway(token: string, slackApiUrl: string, logger: AppLogger): SlackGateway {
-  return singleTokenGateway(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
+  // @slack/web-api as Bolt loaded it (see slack/errors.ts).
+  return singleTokenGateway(new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 }));
 }
 
 /**
