@@ -11,7 +11,6 @@ import { answerUnservedRequests } from './slack/authorize.js';
 import { createHttpApp, createOAuthHttpApp, createSocketApp, registerListeners } from './slack/bolt-app.js';
 import { registerInstallLifecycle } from './slack/listeners/events/lifecycle.js';
 import { manifestBotScopes } from './slack/manifest-scopes.js';
-import { createOAuthInstall } from './slack/oauth-install.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 import { describeDatabase } from './store/open.js';
 
@@ -122,7 +121,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         // Multi-workspace mode: Add to Slack routes, each request's token from its workspace's installation, and the
         // events that end an installation.
         const installations = container.installations!;
-        const install = createOAuthInstall({
+        const install = (await import('./slack/oauth-install.js')).createOAuthInstall({
           clientId: mode.clientId,
           clientSecret: mode.clientSecret,
           stateSecret: mode.stateSecret,

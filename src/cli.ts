@@ -2,19 +2,15 @@
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { startApp } from './app.js';
-import { buildContainer } from './container.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { ContentError, loadContent } from './content/load.js';
-import { bankIssues, coverageTable, lifecycleIssues } from './content/bank-quality.js';
-import { createLogger, type AppLogger } from './log.js';
-import { formatSummary } from './scheduler/cron.js';
-import { describeDatabase, MigrationError, migrateDatabase, openStore } from './store/open.js';
-import { formatRotation, purgeWorkspace, rotateKeys, WORKSPACE_ID } from './services/installs.js';
-import { SecretBox } from './shared/secret-box.js';
-import { runConsole } from './console/session.js';
+import { ContentError } from './content/content.js';
 import { isIanaZone } from './domain/timezone.js';
+import { createLogger, type AppLogger } from './log.js';
+import { MigrationError } from './store/sqlite/migrate.js';
 import { systemClock } from './shared/clock.js';
+
+// Each command imports what only it needs when it runs: `start` in a Slack mode loads neither the console nor the
+// YAML loader and its schemas (the build's content snapshot stands in for them), `content check` loads no Bolt.
 
 const USAGE = `aipath: a Slack study companion from cloud roles to AI/ML roles on AWS
 
@@ -75,6 +71,7 @@ async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
       );
     return consoleCommand([], cfg, logger, input);
   }
+  const { startApp } = await import('./app.js');
   const app = await startApp(cfg, { logger });
   const shutdown = (signal: string) => {
     logger.info(`${signal} received`);
@@ -100,6 +97,7 @@ async function consoleCommand(args: string[], cfg: Config, logger: AppLogger, in
   if (!isIanaZone(tz)) throw new UsageError(`--tz must be an IANA timezone such as Europe/London (got "${tz}")`);
   const startAt = values.at ? DateTime.fromISO(values.at, { zone: tz }) : undefined;
   if (startAt && !startAt.isValid) throw new UsageError(`--at must be an ISO-8601 time such as 2026-11-23T09:00 (got "${values.at}")`);
+  const { runConsole } = await import('./console/session.js');
   await runConsole({
     config: { ...cfg, dbPath: cfg.consoleDbPath },
     logger,
@@ -121,6 +119,7 @@ async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Prom
   const now = values.now ? new Date(values.now) : systemClock.now();
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 instant such as 2026-11-23T09:00:00Z (got "${values.now}")`);
   if (cfg.mode.kind === 'console') throw new UsageError('tick sends to Slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) first');
+  const [{ buildContainer }, { formatSummary }] = await Promise.all([import('./container.js'), import('./scheduler/cron.js')]);
   const container = await buildContainer(cfg, { logger });
   try {
     const summary = await container.runPass(now);
@@ -132,6 +131,7 @@ async function tickCommand(args: string[], cfg: Config, logger: AppLogger): Prom
 }
 
 async function migrateCommand(cfg: Config): Promise<number> {
+  const { describeDatabase, migrateDatabase } = await import('./store/open.js');
   const result = await migrateDatabase(cfg.dbPath);
   // Never the URL as given: a PostgreSQL URL may carry a password.
   const where = describeDatabase(cfg.dbPath);
@@ -145,6 +145,11 @@ async function rotateKeyCommand(cfg: Config, logger: AppLogger): Promise<number>
   const needs = 'rotate-key needs AIPATH_ENCRYPTION_KEY (the key the tokens are sealed with now) and AIPATH_NEW_ENCRYPTION_KEY (the key to re-seal them with)';
   if (!cfg.encryptionKey) throw new UsageError(`${needs}: AIPATH_ENCRYPTION_KEY is not set`);
   if (!cfg.newEncryptionKey) throw new UsageError(`${needs}: AIPATH_NEW_ENCRYPTION_KEY is not set`);
+  const [{ SecretBox }, { describeDatabase, openStore }, { formatRotation, rotateKeys }] = await Promise.all([
+    import('./shared/secret-box.js'),
+    import('./store/open.js'),
+    import('./services/installs.js'),
+  ]);
   const current = new SecretBox(cfg.encryptionKey);
   const next = new SecretBox(cfg.newEncryptionKey);
   if (current.keyId === next.keyId) throw new UsageError('AIPATH_NEW_ENCRYPTION_KEY is the same key as AIPATH_ENCRYPTION_KEY: nothing to rotate to');
@@ -162,6 +167,7 @@ async function rotateKeyCommand(cfg: Config, logger: AppLogger): Promise<number>
 async function workspaceCommand(args: string[], cfg: Config, logger: AppLogger): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean' } }, allowPositionals: true });
   const [sub, ws, ...extra] = positionals;
+  const [{ openStore }, { purgeWorkspace, WORKSPACE_ID }] = await Promise.all([import('./store/open.js'), import('./services/installs.js')]);
   if (sub !== 'purge' || extra.length) throw new UsageError('did you mean `aipath workspace purge <team>`?');
   if (!ws || !WORKSPACE_ID.test(ws))
     throw new UsageError(
@@ -186,7 +192,12 @@ async function workspaceCommand(args: string[], cfg: Config, logger: AppLogger):
   }
 }
 
-function contentCheckCommand(): number {
+/** Always the YAML, never the build's snapshot: this is the check the snapshot relies on. */
+async function contentCheckCommand(): Promise<number> {
+  const [{ loadContent }, { bankIssues, coverageTable, lifecycleIssues }] = await Promise.all([
+    import('./content/load.js'),
+    import('./content/bank-quality.js'),
+  ]);
   const c = loadContent();
   process.stdout.write(`${coverageTable(c)}\n`);
   const problems = [...bankIssues(c), ...lifecycleIssues(c, systemClock.now().toISOString().slice(0, 10))];

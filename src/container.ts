@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import { createLogger, type AppLogger } from './log.js';
 import { Scheduler } from './scheduler/cron.js';
@@ -22,6 +22,8 @@ export interface ContainerOverrides {
   logger?: AppLogger;
   clock?: Clock;
   contentDir?: string;
+  /** The content snapshot to try before the YAML (default: the build's, dist/content.snapshot.json). */
+  contentSnapshot?: string;
   random?: () => number;
   /** Where scheduled sends go; required when the configuration has no bot token (console, tests). */
   slack?: SlackGateway;
@@ -67,8 +69,9 @@ export function deliveryGateway(token: string, slackApiUrl: string, logger: AppL
   return singleTokenGateway(deliveryClient(token, slackApiUrl, logger));
 }
 
-function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): WebClient {
-  return new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): webApi.WebClient {
+  // @slack/web-api as Bolt loaded it (see slack/errors.ts).
+  return new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
 }
 
 /**
@@ -98,7 +101,7 @@ function multiWorkspace(
     changed: (key) => gateway.forget(key),
     // Asked while the installer waits for the page: one quick try.
     installerTimezone: async (token, user) =>
-      (await webClientSlack(new WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, timeout: 3000 })).userProfile(user)).tz,
+      (await webClientSlack(new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, timeout: 3000 })).userProfile(user)).tz,
   });
   return { installations, gateway };
 }
@@ -110,7 +113,12 @@ function multiWorkspace(
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
-  const services = await buildServices(config, logger, { contentDir: overrides.contentDir, random: overrides.random, busyTimeoutMs: overrides.busyTimeoutMs });
+  const services = await buildServices(config, logger, {
+    contentDir: overrides.contentDir,
+    contentSnapshot: overrides.contentSnapshot,
+    random: overrides.random,
+    busyTimeoutMs: overrides.busyTimeoutMs,
+  });
   try {
     const mode = config.mode;
     if (mode.kind === 'oauth') {

@@ -1,4 +1,4 @@
-import type { Content, ContentIssue } from './load.js';
+import type { Content, ContentIssue } from './content.js';
 import type { QuizQuestion } from './schema.js';
 import { TASK_TAGGED_EXAMS } from './cross-check.js';
 

@@ -1,4 +1,4 @@
-import type { Content, ContentIssue } from './load.js';
+import type { Content, ContentIssue } from './content.js';
 import type { QuizQuestion } from './schema.js';
 
 /** The exams the bank is built for: their questions carry the guide's task statement. */

@@ -1,5 +1,13 @@
-import Fuse from 'fuse.js';
+import { createRequire } from 'node:module';
+import type Fuse from 'fuse.js';
 import { editDistance } from '../domain/text.js';
+
+/**
+ * Fuse.js is loaded with the first index built (see lookups.ts), not with this module: a process that serves no
+ * lookup never loads it. require() because a constructor cannot await an import; the package ships a CommonJS build.
+ */
+let fuseClass: typeof Fuse | undefined;
+const loadFuse = (): typeof Fuse => (fuseClass ??= createRequire(import.meta.url)('fuse.js') as typeof Fuse);
 
 export type LookupResult<T> = { kind: 'found'; item: T } | { kind: 'ambiguous'; candidates: T[] } | { kind: 'none'; suggestions: T[] };
 
@@ -94,7 +102,8 @@ export class Lookup<T> {
       this.wordIndex.set(entry, { names, described });
       for (const w of new Set([...names, ...described])) this.wordDocs.set(w, (this.wordDocs.get(w) ?? 0) + 1);
     }
-    this.fuse = new Fuse(rows, { keys: ['name'], includeScore: true, ignoreLocation: true, threshold: 0.45, minMatchCharLength: 2 });
+    const FuseIndex = loadFuse();
+    this.fuse = new FuseIndex(rows, { keys: ['name'], includeScore: true, ignoreLocation: true, threshold: 0.45, minMatchCharLength: 2 });
   }
 
   find(query: string, limit = 3): LookupResult<T> {

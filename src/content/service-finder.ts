@@ -1,4 +1,4 @@
-import type { Content } from './load.js';
+import type { Content } from './content.js';
 import { Lookup } from './lookup.js';
 import type { Concept, Service } from './schema.js';
 

@@ -1,4 +1,4 @@
-import type { Content } from '../content/load.js';
+import type { Content } from '../content/content.js';
 import type { Lookups } from '../content/lookups.js';
 import type { Store } from '../ports/store.js';
 import type { InstallerLookup } from './admins.js';

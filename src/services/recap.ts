@@ -1,7 +1,7 @@
 import { localDate } from '../domain/plan.js';
 import { periodBounds } from '../domain/due.js';
 import type { Repositories, Subscription } from '../ports/store.js';
-import type { Content } from '../content/load.js';
+import type { Content } from '../content/content.js';
 import { streakOf } from './activity.js';
 import { type TeamFocus, teamFocus } from './team.js';
 import { rankByScore, type Ranked } from '../domain/scoring.js';

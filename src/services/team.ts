@@ -1,4 +1,4 @@
-import type { Content } from '../content/load.js';
+import type { Content } from '../content/content.js';
 import type { Certification } from '../content/schema.js';
 import { type TeamDomain, teamByDomain, teamWeakestDomain } from '../domain/review/team.js';
 import type { Repositories, Subscription } from '../ports/store.js';

@@ -1,5 +1,9 @@
-import { ErrorCode } from '@slack/web-api';
+import { webApi } from '@slack/bolt';
 import { errorMessage } from '../shared/errors.js';
+
+// @slack/web-api as Bolt loaded it: importing the package itself from ESM has Node scan its CommonJS exports again
+// (its 90 KB methods.js) at every start.
+const { ErrorCode } = webApi;
 
 /** Slack errors about one target (a channel, a user) that no retry will fix. */
 const TARGET_ERRORS = new Set([

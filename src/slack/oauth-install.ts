@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CodedError, ErrorCode as OAuthErrorCode, type Installation, InstallProvider, type InstallURLOptions } from '@slack/oauth';
-import { ErrorCode as WebApiErrorCode } from '@slack/web-api';
+import { webApi } from '@slack/bolt';
 import type { Authorize } from '@slack/bolt';
 import type { AppLogger } from '../log.js';
 import type { OAuthStatesRepository } from '../ports/store.js';
@@ -11,6 +11,9 @@ import type { RouteHandler } from './http-receiver.js';
 import type { PortsInstallationStore } from './installation-store.js';
 import { SingleUseStateStore, StateRefused } from './oauth-state.js';
 import { type HtmlPage, type InstallFailure, installedPage, installFailedPage } from './views/install-pages.js';
+
+// @slack/web-api as Bolt loaded it (see slack/errors.ts).
+const WebApiErrorCode = webApi.ErrorCode;
 
 export const INSTALL_PATH = '/slack/install';
 export const REDIRECT_PATH = '/slack/oauth_redirect';

@@ -1,4 +1,4 @@
-import type { Content } from '../../content/load.js';
+import type { Content } from '../../content/content.js';
 import type { AppLogger } from '../../log.js';
 import type { Delivery, Repositories } from '../../ports/store.js';
 import type { Services } from '../../services/index.js';

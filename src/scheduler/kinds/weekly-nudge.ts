@@ -1,7 +1,7 @@
 import { periodBounds } from '../../domain/due.js';
 import { localDate, phaseExam, planPosition } from '../../domain/plan.js';
 import { congratulationsView, type DomainTally, type LastWeekSummary, weeklyNudgeView } from '../../slack/views/nudge.js';
-import type { Content } from '../../content/load.js';
+import type { Content } from '../../content/content.js';
 import type { Certification, QuizQuestion } from '../../content/schema.js';
 import type { Delivery, DueNudge, Store } from '../../ports/store.js';
 import { streakOf } from '../../services/activity.js';
