@@ -1,4 +1,5 @@
 import type { MemoryCard, ReviewGrade, ReviewLogEntry } from '../domain/review/memory.js';
+import type { AnswerTally } from '../domain/review/readiness.js';
 import type { PointsKind } from '../domain/scoring.js';
 
 /**
@@ -388,8 +389,17 @@ export interface ReviewsRepository {
   nextDue(ws: string, user: string, after: Date): Promise<Date | undefined>;
   /** Every card of the learner, by question id (for readiness). */
   cardsOf(ws: string, user: string): Promise<QuestionCard[]>;
-  /** Every card of the learner with how often its question was answered and answered right (for readiness). */
+  /**
+   * Every card of the learner, whole, with how often its question was answered and answered right. Readiness reads
+   * `answerTallies` instead; this is what it read before, kept as the reference that checks it (tests, benchmark).
+   */
   memoryOf(ws: string, user: string): Promise<(QuestionCard & { answered: number; right: number })[]>;
+  /**
+   * What readiness needs of every question the learner has answered, one tally a question, in no particular order:
+   * for each card, its stability and last review while it is not new (else null) and its answer counts; for each
+   * question without a card (answered before cards existed), the quiz answers recorded for it, counted (all, right).
+   */
+  answerTallies(ws: string, user: string): Promise<AnswerTally[]>;
   /** Every review the learner made, oldest first (by review time, then as logged). */
   logOf(ws: string, user: string): Promise<LoggedReview[]>;
   /**

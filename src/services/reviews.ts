@@ -3,7 +3,7 @@ import { localDate, phaseExam, planPosition } from '../domain/plan.js';
 import { incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
 import { type AnswerFeel, comesBackIn, gradeOf, newCard, regrade, review } from '../domain/review/memory.js';
 import { nextCard } from '../domain/review/next-card.js';
-import { type DomainReadiness, domainReadiness, type OverallReadiness, overallReadiness, type QuestionMemory } from '../domain/review/readiness.js';
+import { type AnswerTally, type DomainReadiness, type OverallReadiness, overallReadiness, readinessFromTallies } from '../domain/review/readiness.js';
 import type { Repositories, ReviewSource } from '../ports/store.js';
 import { recordStudyAction } from './activity.js';
 import type { Caller, StudyDeps } from './context.js';
@@ -33,24 +33,6 @@ export async function studyExam(deps: StudyDeps, caller: Caller): Promise<Certif
 
 const bankOf = (deps: StudyDeps, cert: string) => deps.content.quiz.filter((q) => q.cert === cert);
 
-/** What the learner has done with each of the exam's questions, for readiness. */
-async function memoriesOf(deps: StudyDeps, caller: Caller, cert: Certification): Promise<QuestionMemory[]> {
-  const { workspaceId: ws, userId: user } = caller;
-  // Cards carry their answer counts, so the review log is not read on every request.
-  const memory = new Map((await deps.store.reviews.memoryOf(ws, user)).map((m) => [m.questionId, m]));
-  const earlier = new Map<string, { answered: number; right: number }>();
-  // Answers from before memory cards existed count too, for questions without a card.
-  for (const a of await deps.store.quiz.answersOf(ws, user)) {
-    if (memory.has(a.questionId)) continue;
-    const c = earlier.get(a.questionId) ?? { answered: 0, right: 0 };
-    earlier.set(a.questionId, { answered: c.answered + 1, right: c.right + (a.correct ? 1 : 0) });
-  }
-  return bankOf(deps, cert.id).map((q) => {
-    const m = memory.get(q.id);
-    return m ? { domain: q.domain, card: m.card, answered: m.answered, right: m.right } : { domain: q.domain, ...earlier.get(q.id) };
-  });
-}
-
 export interface Readiness {
   cert: Certification;
   domains: DomainReadiness[];
@@ -59,7 +41,12 @@ export interface Readiness {
 
 /** Readiness for an exam, by domain: an estimate of the share of its questions the learner would get right today. */
 export async function readinessFor(deps: StudyDeps, caller: Caller, cert: Certification): Promise<Readiness> {
-  const domains = domainReadiness(await memoriesOf(deps, caller, cert), cert.domains, caller.now);
+  return readinessOf(deps, cert, await deps.store.reviews.answerTallies(caller.workspaceId, caller.userId), caller.now);
+}
+
+/** Readiness from the learner's answer tallies, read once by a caller that needs them for more (nextReview). */
+function readinessOf(deps: StudyDeps, cert: Certification, tallies: readonly AnswerTally[], now: Date): Readiness {
+  const domains = readinessFromTallies(bankOf(deps, cert.id), tallies, cert.domains, now);
   return { cert, domains, overall: overallReadiness(domains) };
 }
 
@@ -84,12 +71,10 @@ export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowN
   // While cards are due, nothing else is needed to choose: what the learner has seen and their readiness
   // matter only for a new question.
   const needsNew = due.length === 0;
-  const seen = new Set<string>();
-  if (needsNew) {
-    for (const c of await deps.store.reviews.cardsOf(ws, user)) seen.add(c.questionId);
-    for (const id of await deps.store.quiz.answeredQuestions(ws, user)) seen.add(id);
-  }
-  const readiness = needsNew && opts.allowNew ? (await readinessFor(deps, caller, cert)).domains : [];
+  // One lean read gives both: every question with a card or an answer is seen, and readiness comes from the same tallies.
+  const tallies = needsNew ? await deps.store.reviews.answerTallies(ws, user) : [];
+  const seen = new Set(tallies.map((t) => t.questionId));
+  const readiness = needsNew && opts.allowNew ? readinessOf(deps, cert, tallies, now).domains : [];
   const next = nextCard({
     due,
     bank: bank.map((q) => ({ id: q.id, domain: q.domain })),

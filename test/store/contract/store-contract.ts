@@ -1374,6 +1374,49 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(log[0]!.log.due).toBeInstanceOf(Date);
       });
 
+      it('answerTallies: a tally a question, cards (stability and last review unless new) and quiz answers without a card counted', async () => {
+        await users(WS, 'U1', 'U2');
+        await users(WS2, 'U1');
+        expect(await store.reviews.answerTallies(WS, 'U1')).toEqual([]);
+        // A card answered twice (right, then wrong): its own counts, its stability and last review to the millisecond.
+        const first = answered('good', new Date('2026-11-28T09:00:00.123Z'));
+        await save(WS, 'U1', 'q-card', first, 'personal_quiz');
+        const lapse = answered('again', new Date('2026-11-29T17:45:10.987Z'), first.card);
+        await save(WS, 'U1', 'q-card', lapse, 'review');
+        // A card stored new (no review makes one, but a card's state is what the store keeps): not seen, counts kept.
+        const fresh = answered('good', NOW);
+        await save(WS, 'U1', 'q-new', { card: newCard(NOW), log: fresh.log }, 'review');
+        // Quiz answers from before cards existed: two channel posts and a personal answer of one question, one of another.
+        const p1 = await quizPost(WS, 'C1', 'q-old', '2026-11-01');
+        const p2 = await quizPost(WS, 'C1', 'q-old', '2026-11-02');
+        await store.quiz.answer(WS, 'U1', 'q-old', p1, [1], true, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-old', p2, [0], false, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-old', null, [1], true, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-old2', null, [3], false, NOW);
+        // A quiz answer to a question with a card counts in the card, not again.
+        await store.quiz.answer(WS, 'U1', 'q-card', null, [2], true, NOW);
+        // Other learners' answers and cards, here and in another workspace, are theirs.
+        await save(WS, 'U2', 'q-card', first);
+        await store.quiz.answer(WS, 'U2', 'q-old', p1, [1], true, NOW);
+        await save(WS2, 'U1', 'q-card', first);
+
+        const tallies = await store.reviews.answerTallies(WS, 'U1');
+        expect([...tallies].sort((a, b) => (a.questionId < b.questionId ? -1 : 1))).toEqual([
+          { questionId: 'q-card', stability: lapse.card.stability, lastReviewMs: Date.parse('2026-11-29T17:45:10.987Z'), answered: 2, right: 1 },
+          { questionId: 'q-new', stability: null, lastReviewMs: null, answered: 1, right: 1 },
+          { questionId: 'q-old', stability: null, lastReviewMs: null, answered: 3, right: 2 },
+          { questionId: 'q-old2', stability: null, lastReviewMs: null, answered: 1, right: 0 },
+        ]);
+        // Every question the learner has a card for or answered, once: what a review session counts as seen.
+        const seen = new Set([...(await store.reviews.cardsOf(WS, 'U1')).map((c) => c.questionId), ...(await store.quiz.answeredQuestions(WS, 'U1'))]);
+        expect(new Set(tallies.map((t) => t.questionId))).toEqual(seen);
+        expect(tallies).toHaveLength(seen.size);
+        expect(await store.reviews.answerTallies(WS2, 'U1')).toEqual([
+          { questionId: 'q-card', stability: first.card.stability, lastReviewMs: first.card.lastReview!.getTime(), answered: 1, right: 1 },
+        ]);
+        expect(await store.reviews.answerTallies(WS, 'U0NOBODY')).toEqual([]);
+      });
+
       it('saveReview stores the card and the log entry together or not at all', async () => {
         await users(WS, 'U1');
         const r = answered('good', NOW);
