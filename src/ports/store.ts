@@ -400,6 +400,11 @@ export interface ReviewsRepository {
    * question without a card (answered before cards existed), the quiz answers recorded for it, counted (all, right).
    */
   answerTallies(ws: string, user: string): Promise<AnswerTally[]>;
+  /**
+   * How many questions the learner met for the first time in a review session within `period`: reviews from the
+   * `review` source of a card that was new then (a regrade is no new review; a double click grades once).
+   */
+  newInReviews(ws: string, user: string, period: Period): Promise<number>;
   /** Every review the learner made, oldest first (by review time, then as logged). */
   logOf(ws: string, user: string): Promise<LoggedReview[]>;
   /**

@@ -268,6 +268,14 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
         right: r.right_answers,
       }));
     },
+    async newInReviews(ws, user, period) {
+      const [row] = await q.rows<{ n: number }>(
+        `SELECT count(*) AS n FROM review_log
+         WHERE workspace_id = $1 AND user_id = $2 AND reviewed_at >= $3 AND reviewed_at < $4 AND source = 'review' AND state = 'new'`,
+        [ws, user, period.from, period.to],
+      );
+      return row!.n;
+    },
     async logOf(ws, user) {
       const rows = await q.rows<LogRow>(
         `SELECT ${LOG_COLUMNS}

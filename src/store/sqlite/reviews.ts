@@ -123,6 +123,10 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     'SELECT due_at FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at > ? ORDER BY due_at LIMIT 1',
   );
   const cardsOf = db.prepare<[string, string], CardRow>(`SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`);
+  const newInReviews = db.prepare<[string, string, string, string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM review_log
+     WHERE workspace_id = ? AND user_id = ? AND reviewed_at >= ? AND reviewed_at < ? AND source = 'review' AND state = 'new'`,
+  );
   const logOf = db.prepare<[string, string], LogRow>(
     `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
      FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`,
@@ -236,6 +240,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       return row ? new Date(row.due_at) : undefined;
     },
     cardsOf: (ws, user) => cardsOf.all(ws, user).map(toQuestionCard),
+    newInReviews: (ws, user, period) => newInReviews.get(ws, user, iso(period.from), iso(period.to))!.n,
     logOf: (ws, user) => logOf.all(ws, user).map(toLogged),
   };
 }

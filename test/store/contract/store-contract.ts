@@ -1417,6 +1417,33 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.reviews.answerTallies(WS, 'U0NOBODY')).toEqual([]);
       });
 
+      it('newInReviews counts the questions first met in a review session within the period, half-open', async () => {
+        await users(WS, 'U1', 'U2');
+        const day = { from: at(-60), to: at(24 * 60 - 60) };
+        expect(await store.reviews.newInReviews(WS, 'U1', day)).toBe(0);
+        // First met in reviews: at the period's first instant, and inside it (then answered again: one new card).
+        const a = answered('good', at(-60));
+        await save(WS, 'U1', 'q-a', a, 'review');
+        await save(WS, 'U1', 'q-a', answered('again', at(30), a.card), 'review');
+        await save(WS, 'U1', 'q-b', answered('again', at(5)), 'review');
+        // Regraded ("too easy"): still one review of a new card.
+        const c = answered('good', at(10));
+        await save(WS, 'U1', 'q-c', c, 'review');
+        await store.reviews.regradeLast(WS, 'U1', 'q-c', regrade(c.card, c.log, 'easy').card, 'easy');
+        // Not counted: first met elsewhere (a quiz, a practice exam), before the period, at its end, another learner.
+        await save(WS, 'U1', 'q-d', answered('good', at(1)), 'personal_quiz');
+        await save(WS, 'U1', 'q-e', answered('good', at(2)), 'mock');
+        const old = answered('good', at(-61));
+        await save(WS, 'U1', 'q-f', old, 'review');
+        await save(WS, 'U1', 'q-f', answered('good', at(40), old.card), 'review');
+        await save(WS, 'U1', 'q-g', answered('good', day.to), 'review');
+        await save(WS, 'U2', 'q-a', answered('good', NOW), 'review');
+        expect(await store.reviews.newInReviews(WS, 'U1', day)).toBe(3);
+        expect(await store.reviews.newInReviews(WS, 'U1', { from: at(-61), to: at(-60) })).toBe(1);
+        expect(await store.reviews.newInReviews(WS, 'U2', day)).toBe(1);
+        expect(await store.reviews.newInReviews(WS2, 'U1', day)).toBe(0);
+      });
+
       it('saveReview stores the card and the log entry together or not at all', async () => {
         await users(WS, 'U1');
         const r = answered('good', NOW);

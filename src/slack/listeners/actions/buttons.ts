@@ -161,14 +161,15 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       );
     });
   }
-  for (const [def, allowNew] of [
-    [ACTIONS.reviewNext, false],
-    [ACTIONS.reviewNew, true],
+  for (const [def, opts] of [
+    [ACTIONS.reviewNext, { allowNew: false }],
+    [ACTIONS.reviewNew, { allowNew: true }],
+    [ACTIONS.reviewMore, { allowNew: true, pastQuota: true }],
   ] as const) {
     app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
       await ack();
       await answer(deps, client, body, respond, (a) =>
-        withValue(def, a, async () => presentReviewStep(await nextReview(deps.study, contextOf(deps, client, a), { allowNew }))),
+        withValue(def, a, async () => presentReviewStep(await nextReview(deps.study, contextOf(deps, client, a), opts))),
       );
     });
   }
