@@ -7,6 +7,8 @@ export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;
   at: number;
+  /** What the fake answered (the posted message's ts, …); absent for a scripted answer. */
+  response?: unknown;
 }
 
 /** An HTTP answer of the fake Web API. */
@@ -111,8 +113,9 @@ export class FakeSlack extends EventEmitter {
     this.calls.push(call);
     const intercepted = await this.intercept(call);
     if (intercepted) return this.send(res, intercepted);
+    call.response = this.answer(method, params);
     this.emit('call', call);
-    this.send(res, { body: this.answer(method, params) });
+    this.send(res, { body: call.response });
   }
 
   private send(res: ServerResponse, r: FakeResponse): void {

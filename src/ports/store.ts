@@ -438,10 +438,15 @@ export interface MockExamsRepository {
   start(ws: string, user: string, cert: string, questionIds: readonly string[], startedAt: Date, endsAt: Date): Promise<MockExam>;
   get(id: number): Promise<MockExam | undefined>;
   /**
-   * The learner's practice exam in progress at `now`: started by then, unfinished, and `now` before its
-   * end (at `endsAt` time is up); the latest started if several.
+   * The learner's latest practice exam started by `now` and not finished, whether its time is up or not (at
+   * `endsAt` it is): one still running, or one whose time ran out before anything finished it.
    */
-  active(ws: string, user: string, now: Date): Promise<MockExam | undefined>;
+  unfinished(ws: string, user: string, now: Date): Promise<MockExam | undefined>;
+  /**
+   * Deletes a practice exam that has no answer yet (its first question never reached the learner); true when it was
+   * deleted, false when it had answers or did not exist.
+   */
+  discard(id: number): Promise<boolean>;
   /**
    * Records the answer to a question of an unfinished practice exam unless one was recorded before:
    * true when this one is the first (and counts); false when the question was answered already or

@@ -298,7 +298,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.reviews.dueCount(WS, 'U1', NOW)).toBe(0);
         expect(await store.mocks.get(mine.id)).toBeUndefined();
         expect(await store.mocks.answers(mine.id)).toEqual([]);
-        expect(await store.mocks.active(WS, 'U1', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', NOW)).toBeUndefined();
         expect(await store.ledger.find(reminderU1)).toBeUndefined();
         // Coming back later, the learner starts afresh: no exam target, reminders on.
         expect(await store.users.ensure(WS, 'U1', at(60))).toMatchObject({ examCert: null, examDate: null, reviewsOn: true, createdAt: at(60) });
@@ -1571,24 +1571,38 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(other.questionIds).toEqual([]);
       });
 
-      it('active: the learner’s latest unfinished exam in progress (started, time not up)', async () => {
+      it('unfinished: the learner’s latest exam started and not finished, its time up or not', async () => {
         await users(WS, 'U1', 'U2');
         await store.users.ensure(WS2, 'U1', NOW);
-        expect(await store.mocks.active(WS, 'U1', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', NOW)).toBeUndefined();
         const older = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], at(-30), at(60));
         const newer = await store.mocks.start(WS, 'U1', 'aif-c01', ['q-2'], at(-10), at(30));
-        expect(await store.mocks.active(WS, 'U1', NOW)).toEqual(newer);
-        // Before the newer one started, the older one was in progress; before either, none.
-        expect(await store.mocks.active(WS, 'U1', at(-20))).toEqual(older);
-        expect(await store.mocks.active(WS, 'U1', at(-31))).toBeUndefined();
-        expect(await store.mocks.active(WS, 'U1', at(29))).toEqual(newer);
-        // At its end time it is over; the older one still runs.
-        expect(await store.mocks.active(WS, 'U1', at(30))).toEqual(older);
-        expect(await store.mocks.active(WS, 'U1', at(60))).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', NOW)).toEqual(newer);
+        // Before the newer one started, the older one; before either, none.
+        expect(await store.mocks.unfinished(WS, 'U1', at(-20))).toEqual(older);
+        expect(await store.mocks.unfinished(WS, 'U1', at(-31))).toBeUndefined();
+        // Its time up, it is still unfinished until something finishes it.
+        expect(await store.mocks.unfinished(WS, 'U1', at(30))).toEqual(newer);
+        expect(await store.mocks.unfinished(WS, 'U1', at(600))).toEqual(newer);
         expect(await store.mocks.finish(newer.id, at(1))).toBe(true);
-        expect(await store.mocks.active(WS, 'U1', at(2))).toEqual(older);
-        expect(await store.mocks.active(WS, 'U2', NOW)).toBeUndefined();
-        expect(await store.mocks.active(WS2, 'U1', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', at(2))).toEqual(older);
+        expect(await store.mocks.unfinished(WS, 'U2', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS2, 'U1', NOW)).toBeUndefined();
+      });
+
+      it('discard deletes an exam with no answer yet, and only such an exam', async () => {
+        await users(WS, 'U1');
+        const untouched = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2'], NOW, at(90));
+        const answeredOnce = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2'], NOW, at(90));
+        expect(await store.mocks.answer(answeredOnce.id, 'q-1', [0], true, at(1))).toBe(true);
+        expect(await store.mocks.discard(untouched.id)).toBe(true);
+        expect(await store.mocks.get(untouched.id)).toBeUndefined();
+        expect(await store.mocks.discard(untouched.id)).toBe(false);
+        expect(await store.mocks.discard(answeredOnce.id)).toBe(false);
+        expect(await store.mocks.get(answeredOnce.id)).toEqual(answeredOnce);
+        expect(await store.mocks.answers(answeredOnce.id)).toHaveLength(1);
+        // An answer to a discarded exam records nothing.
+        expect(await store.mocks.answer(untouched.id, 'q-2', [1], false, at(2))).toBe(false);
       });
 
       it('answer counts the first answer to each question only; answers lists them in the order given', async () => {
@@ -1622,7 +1636,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.mocks.finish(mock.id, at(10))).toBe(true);
         expect(await store.mocks.finish(mock.id, at(11))).toBe(false);
         expect(await store.mocks.get(mock.id)).toEqual({ ...mock, finishedAt: at(10) });
-        expect(await store.mocks.active(WS, 'U1', at(12))).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', at(12))).toBeUndefined();
         expect(await store.mocks.answer(mock.id, 'q-2', [1], true, at(12))).toBe(false);
         expect(await store.mocks.answers(mock.id)).toEqual([{ questionId: 'q-1', response: [0], correct: true, answeredAt: at(1) }]);
         expect(await store.mocks.finish(mock.id + 1000, at(13))).toBe(false);

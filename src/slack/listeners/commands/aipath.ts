@@ -6,6 +6,7 @@ import { callerOf, type SlackDeps } from '../../deps.js';
 import { SlashCommandPayload, workspaceKey } from '../../payload.js';
 import { refreshHome } from '../events/app-home.js';
 import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
+import { deliverInDm } from '../../dm.js';
 
 export const SORRY = ephemeral(noticeView('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.', ':warning:'));
 export const UNAVAILABLE = ephemeral(
@@ -38,10 +39,11 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     }
     const p = payload.data;
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
-    const answer = withDatabase(deps.database, deps.logger, () => {
-      const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
-      return answerCommandText(deps.study, ctx, p.text);
-    }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
+    const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
+    // A reply meant for the caller's DM (a practice exam) is posted there before the command is answered.
+    const answer = withDatabase(deps.database, deps.logger, () => answerCommandText(deps.study, ctx, p.text))
+      .then((reply) => deliverInDm(deps, client, ctx, reply))
+      .catch((err: unknown) => failureReply(err, logger, '/aipath'));
     let timer: NodeJS.Timeout | undefined;
     const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ACK_BUDGET_MS)))]);
     clearTimeout(timer);
