@@ -39,10 +39,11 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     }
     const p = payload.data;
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
-    const ctx = callerOf(deps, client, { workspaceId, userId: p.user_id, channelId: p.channel_id });
+    const ids = { workspaceId, userId: p.user_id, channelId: p.channel_id };
+    // A caller for each try: one whose profile lookup met a busy database must not keep that failure for the retry.
     // A reply meant for the caller's DM (a practice exam) is posted there before the command is answered.
-    const answer = withDatabase(deps.database, deps.logger, () => answerCommandText(deps.study, ctx, p.text))
-      .then((reply) => deliverInDm(deps, client, ctx, reply))
+    const answer = withDatabase(deps.database, deps.logger, () => answerCommandText(deps.study, callerOf(deps, client, ids), p.text))
+      .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
       .catch((err: unknown) => failureReply(err, logger, '/aipath'));
     let timer: NodeJS.Timeout | undefined;
     const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ACK_BUDGET_MS)))]);
