@@ -9,12 +9,13 @@
  * forgetting curve R(t) = (1 + FACTOR·t/S)^-DECAY), scaled by the learner's learning rate; the app only sees
  * right and wrong answers and keeps its own cards through src/domain/review/memory.ts.
  *
- * `npm run bench -- efficacy [--exam=mla-c02] [--learners=200] [--seed=7]` (flags take `=`: run.ts reads any
+ * `npm run bench -- efficacy [--exam=mla-c02] [--learners=200] [--seed=7] [--answers=6]` (flags take `=`: run.ts reads any
  * bare word as a benchmark name).
  */
 import { computeDecayFactor, default_w, fsrs, type Grade, Rating } from 'ts-fsrs';
 import { loadContent } from '../src/content/load.js';
 import { gradeOf, type MemoryCard, newCard, type ReviewGrade, review } from '../src/domain/review/memory.js';
+import { addDays, dailyNewQuota } from '../src/domain/review/exam-plan.js';
 import { selectMockExam } from '../src/domain/review/mock-exam.js';
 import { type BankQuestion, nextCard } from '../src/domain/review/next-card.js';
 import { domainReadiness, type ExamDomain, GUESS_RATE, overallReadiness, type QuestionMemory } from '../src/domain/review/readiness.js';
@@ -42,10 +43,11 @@ const DEFAULTS: EfficacyOptions = { learners: 1_000, exam: 'aif-c01', days: 56, 
 function fromArgv(argv: readonly string[]): Partial<EfficacyOptions> {
   const out: Partial<EfficacyOptions> = {};
   for (const arg of argv) {
-    const m = /^--(exam|learners|seed|days|sigma)=(.+)$/.exec(arg);
+    const m = /^--(exam|learners|seed|days|sigma|answers)=(.+)$/.exec(arg);
     if (!m) continue;
     const [, key, value] = m;
     if (key === 'exam') out.exam = value!.toLowerCase();
+    else if (key === 'answers') out.answersPerDay = Number(value);
     else out[key as 'learners' | 'seed' | 'days' | 'sigma'] = Number(value);
   }
   return out;
@@ -55,6 +57,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 /** Day 0's session: today, 09:00 UTC, when the channel's daily quiz is posted. */
 const START = Date.UTC(2026, 11, 1, 9, 0, 0);
+const START_DATE = '2026-12-01';
 
 /** The true memory: FSRS-6 with its default parameters (the ones memory.ts schedules with), no fuzz. */
 const truthModel = fsrs({ enable_fuzz: false, enable_short_term: true });
@@ -197,7 +200,7 @@ function todaysFlow(bank: Bank, learner: Learner, o: EfficacyOptions, refill = f
  * the review week: due cards first, then a practice exam (the exam's length, by domain weight, graded into the
  * cards as it is answered), and new questions only when nothing is due and the practice exam is done.
  */
-function newPolicy(bank: Bank, learner: Learner, o: EfficacyOptions): Outcome {
+function newPolicy(bank: Bank, learner: Learner, o: EfficacyOptions, quota = false): Outcome {
   const n = bank.ids.length;
   const memory = new TrueMemory(n, learner.rate, seededRandom(learner.answerSeed));
   const random = seededRandom(learner.appSeed);
@@ -217,11 +220,18 @@ function newPolicy(bank: Bank, learner: Learner, o: EfficacyOptions): Outcome {
 
   let mock: number[] | undefined;
   let mockAt = 0;
+  const examDate = addDays(START_DATE, o.days);
   for (let day = 0; day < o.days; day++) {
     const reviewWeek = day >= o.days - o.reviewDays;
     const start = START + day * DAY;
+    // The review session's daily quota of new questions (services/reviews.ts): the plan's pace from what was unseen
+    // when the day began; a learner who never asks for more stops there. The channel's quiz is no review.
+    const today = addDays(START_DATE, day);
+    let newToday = 0;
+    let cap = Number.POSITIVE_INFINITY;
     let last = learner.channel[day]!;
     answer(last, day, new Date(start));
+    if (quota) cap = dailyNewQuota(n - seen.size, 0, today, examDate).cap;
     if (reviewWeek && !mock) mock = selectMockExam(bank.questions, bank.domains, bank.examLength, random).questions.map((q) => bank.indexOf.get(q.id)!);
     for (let used = 1; used < o.answersPerDay; used++) {
       const now = new Date(start + used * MINUTE);
@@ -240,10 +250,11 @@ function newPolicy(bank: Bank, learner: Learner, o: EfficacyOptions): Outcome {
         continue;
       }
       // Readiness only when a new question is wanted: it is the expensive input, and nextCard reads it only then.
-      if (next.kind === 'none' && seen.size < n) {
+      if (next.kind === 'none' && seen.size < n && newToday < cap) {
         next = nextCard({ ...base, due: [], readiness: domainReadiness(view(), bank.domains, now), allowNew: true });
+        if (next.kind === 'new') newToday++;
       }
-      if (next.kind === 'none') break; // nothing due, nothing new: the session ends ("next card in …")
+      if (next.kind === 'none') break; // nothing due, nothing new (or today's quota met): the session ends ("next card in …")
       last = bank.indexOf.get(next.questionId)!;
       answer(last, day, now);
     }
@@ -341,6 +352,21 @@ function summarise(outcomes: readonly Outcome[], ms: number): Summary {
   };
 }
 
+/** The cohort in thirds by learning rate (slowest first), each policy's mean weighted score and share above 75% in each. */
+function thirds(learners: readonly Learner[], policies: readonly (readonly Outcome[])[]) {
+  const order = learners.map((l, i) => ({ rate: l.rate, i })).sort((x, y) => x.rate - y.rate);
+  const k = order.length;
+  return ['slowest third', 'middle third', 'fastest third'].map((name, part) => {
+    const members = order.slice(Math.floor((part * k) / 3), Math.floor(((part + 1) * k) / 3));
+    const label = `${name} (rate ${members[0]!.rate.toFixed(2)}–${members.at(-1)!.rate.toFixed(2)})`;
+    const cells = policies.map((outcomes) => {
+      const totals = members.map((m) => outcomes[m.i]!.total);
+      return { total: totals.reduce((x, y) => x + y, 0) / totals.length, above: totals.filter((x) => x > 0.75).length / totals.length };
+    });
+    return { label, cells };
+  });
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => x.toLocaleString('en');
 /** A difference of shares in percentage points, signed: +3.2, −0.4. */
@@ -357,15 +383,14 @@ export async function benchEfficacy(options: Partial<EfficacyOptions> = {}): Pro
   const learners = Array.from({ length: o.learners }, (_, i) => makeLearner(i, bank, o));
   const setupMs = performance.now() - started;
   let t = performance.now();
-  const a = summarise(
-    learners.map((l) => todaysFlow(bank, l, o)),
-    performance.now() - t,
-  );
+  const todayOutcomes = learners.map((l) => todaysFlow(bank, l, o));
+  const a = summarise(todayOutcomes, performance.now() - t);
   t = performance.now();
-  const b = summarise(
-    learners.map((l) => newPolicy(bank, l, o)),
-    performance.now() - t,
-  );
+  const newOutcomes = learners.map((l) => newPolicy(bank, l, o));
+  const b = summarise(newOutcomes, performance.now() - t);
+  t = performance.now();
+  const quotaOutcomes = learners.map((l) => newPolicy(bank, l, o, true));
+  const q = summarise(quotaOutcomes, performance.now() - t);
   t = performance.now();
   const control = summarise(
     learners.map((l) => todaysFlow(bank, l, o, true)),
@@ -401,7 +426,16 @@ export async function benchEfficacy(options: Partial<EfficacyOptions> = {}): Pro
     `  control (not a policy): today's flow, the unused budget spent on answered questions at random: ${pct(control.total)} weighted, ${pct(control.above)} above 75%, ` +
       `${control.answers.toFixed(0)} answers a learner; new policy − control ${signed(b.total - control.total)} points`,
     `  wall time ${wallS.toFixed(1)} s (learners and channel rotations ${(setupMs / 1000).toFixed(1)} s, today's ${(a.ms / 1000).toFixed(1)} s, new policy ${(b.ms / 1000).toFixed(1)} s, control ${(control.ms / 1000).toFixed(1)} s)`,
-    `new policy − today's: ${signed(b.total - a.total)} points (weighted), ${pct(b.above)} vs ${pct(a.above)} above 75%`,
+    `  with the daily new-question quota (services/reviews.ts; the learner never asks for more): ${pct(q.total)} weighted, ${pct(q.above)} above 75%, ` +
+      `p10/median/p90 ${(q.p10 * 100).toFixed(0)}/${(q.median * 100).toFixed(0)}/${(q.p90 * 100).toFixed(0)}, ${q.answers.toFixed(0)} answers and ${q.seen.toFixed(1)} questions seen a learner, ` +
+      `app estimate ${pct(q.estimate ?? NaN)} (${(q.ms / 1000).toFixed(1)} s)`,
+    `  by learning rate, thirds of the cohort (weighted score, share above 75%): today's | new policy | with the quota`,
+    ...thirds(learners, [todayOutcomes, newOutcomes, quotaOutcomes]).map(
+      (t) =>
+        `    ${t.label.padEnd(26)} ${t.cells.map((c) => `${pct(c.total)}, ${pct(c.above)}`.padStart(14)).join(' | ')}; quota − none ${signed(t.cells[2]!.total - t.cells[1]!.total)} points`,
+    ),
+    `new policy − today's: ${signed(b.total - a.total)} points (weighted), ${pct(b.above)} vs ${pct(a.above)} above 75%; ` +
+      `with the quota − without: ${signed(q.total - b.total)} points, ${pct(q.above)} vs ${pct(b.above)} above 75%`,
   ];
   return lines;
 }

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { type Content, loadContent } from '../src/content/load.js';
 import type { QuizQuestion } from '../src/content/schema.js';
 import { nextDailyAt, nextWeeklyAt } from '../src/domain/due.js';
@@ -11,6 +12,7 @@ import { answerCommandText } from '../src/slack/routes.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
 import { migrate } from '../src/store/sqlite/migrate.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
+import { referenceReadiness } from '../test/support/readiness-reference.js';
 import { seededRandom } from '../test/support/seeded-random.js';
 import { benchAck } from './ack.js';
 import { ZONES } from './due-set.js';
@@ -86,15 +88,23 @@ const n = (x: number) => x.toLocaleString('en');
 const verdict = (value: number, goal: number) => (value <= goal ? 'MET' : `MISSED (×${(value / goal).toFixed(1)} the goal)`);
 
 // The SQL of src/store/sqlite/reviews.ts, for EXPLAIN QUERY PLAN only (no port explains a query).
-const DUE_REMINDERS_SQL = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days FROM users u
-  WHERE u.reviews_on = 1 AND u.next_reminder_at <= ?
+const DUE_REMINDERS_SQL = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days,
+    (SELECT COUNT(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards FROM users u
+  WHERE u.reviews_on = 1 AND u.next_reminder_at <= @now
     AND EXISTS (SELECT 1 FROM enrolments e
-                WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1 AND e.status IN ('active', 'finished'))
-  ORDER BY u.next_reminder_at LIMIT ?`;
+                WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1
+                  AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= @now)))
+  ORDER BY u.next_reminder_at LIMIT @limit`;
 const CARD_COLUMNS = 'question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review_at';
 const DUE_CARDS_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`;
 const DUE_COUNT_SQL = 'SELECT COUNT(*) AS n FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?';
 const CARDS_OF_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`;
+const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
+    answered, right_answers FROM memory_cards WHERE workspace_id = ? AND user_id = ?
+  UNION ALL
+  SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a WHERE a.workspace_id = ? AND a.user_id = ?
+    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = a.workspace_id AND c.user_id = a.user_id AND c.question_id = a.question_id)
+  GROUP BY a.question_id`;
 const LOG_OF_SQL = `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
   FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`;
 
@@ -267,10 +277,11 @@ export function seedBulk(
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((p) => p.detail).join('; ');
     const now = dueAt.toISOString();
     const plans = {
-      dueReminders: plan(DUE_REMINDERS_SQL, now, 500),
+      dueReminders: plan(DUE_REMINDERS_SQL, { now, limit: 500 }),
       dueCards: plan(DUE_CARDS_SQL, HEAVY_WS, HEAVY_USER, now, 500),
       dueCount: plan(DUE_COUNT_SQL, HEAVY_WS, HEAVY_USER, now),
       cardsOf: plan(CARDS_OF_SQL, HEAVY_WS, HEAVY_USER),
+      answerTallies: plan(ANSWER_TALLIES_SQL, HEAVY_WS, HEAVY_USER, HEAVY_WS, HEAVY_USER),
       logOf: plan(LOG_OF_SQL, HEAVY_WS, HEAVY_USER),
     };
     db.pragma('journal_mode = WAL');
@@ -396,6 +407,32 @@ async function timeCalls(calls: number, warm: number, f: () => Promise<unknown>)
   return times;
 }
 
+/** `a` and `b` called in turn, `calls` times each after `warm` rounds: their times, side by side on the same machine. */
+async function timeInTurn(calls: number, warm: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+  for (let i = 0; i < warm; i++) {
+    await a();
+    await b();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  const once = async (f: () => Promise<unknown>, times: number[]) => {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  };
+  // Each goes first in every other round, so neither always runs on the other's warm cache.
+  for (let i = 0; i < calls; i++) {
+    if (i % 2) {
+      await once(b, tb);
+      await once(a, ta);
+    } else {
+      await once(a, ta);
+      await once(b, tb);
+    }
+  }
+  return [ta, tb];
+}
+
 /** Where one call's time goes: each repository method's mean time per call, the rest of the mean call being the service's own work. */
 async function breakdown(deps: StudyDeps, f: (deps: StudyDeps) => Promise<unknown>, calls: number): Promise<string> {
   const acc: Timings = new Map();
@@ -449,6 +486,7 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
         `               dueCards:     ${plans.dueCards}`,
         `               dueCount:     ${plans.dueCount}`,
         `               cardsOf:      ${plans.cardsOf}`,
+        `               answerTallies: ${plans.answerTallies}`,
         `               logOf:        ${plans.logOf}`,
       );
 
@@ -465,7 +503,12 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
       const bankSize = larger.content.quiz.filter((q) => q.cert === EXAM).length;
       const step = await nextReview(larger, caller, { allowNew: true });
       const next = await timeCalls(size.calls, 5, () => nextReview(larger, caller, { allowNew: true }));
-      const ready = await timeCalls(size.calls, 5, () => readinessFor(larger, caller, cert));
+      // Readiness and the computation it replaced (test/support/readiness-reference.ts), call for call in turn, so
+      // both see the same machine; their results must be equal.
+      const largerBank = larger.content.quiz.filter((q) => q.cert === EXAM);
+      const before = () => referenceReadiness(store, HEAVY_WS, HEAVY_USER, cert, largerBank, dueAt);
+      const same = isDeepStrictEqual(await readinessFor(larger, caller, cert), await before());
+      const [ready, readyBefore] = await timeInTurn(size.calls, 5, () => readinessFor(larger, caller, cert), before);
       // Today's bank, for comparison: the learner's cards past its 328 questions are of questions it does not know.
       const few = Math.min(20, size.calls);
       const nextToday = await timeCalls(few, 3, () => nextReview(services.study, caller, { allowNew: true }));
@@ -483,8 +526,10 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
         `                         (it shows ${step.kind === 'card' ? `a ${step.isNew ? 'new' : 'due'} card, ${step.dueLeft} due in the bank` : step.kind}); with today's ${content.quiz.length}-question bank p50 ${ms(median(nextToday))} over ${few} calls`,
         `      where it goes      ${await breakdown(larger, (d) => nextReview(d, caller, { allowNew: true }), breakdownCalls)}`,
         `  (2) readiness          readinessFor(${EXAM}) p50 ${ms(median(ready))}, p99 ${ms(percentile(ready, 99))} over ${ready.length} calls; goal ≤ 5 ms: ${verdict(median(ready), 5)}`,
+        `                         the computation it replaced, in turn with it: p50 ${ms(median(readyBefore))}, p99 ${ms(percentile(readyBefore, 99))}; the same result: ${same ? 'yes' : 'NO'}`,
         `                         with today's bank p50 ${ms(median(readyToday))} over ${few} calls`,
         `      where it goes      ${await breakdown(larger, (d) => readinessFor(d, caller, cert), breakdownCalls)}`,
+        `      before             ${await breakdown(larger, (d) => referenceReadiness(d.store, HEAVY_WS, HEAVY_USER, cert, largerBank, dueAt), breakdownCalls)}`,
         `  for scale, a typical learner (${typicalCards} cards, ${typicalLogs} review-log rows, today's bank): nextReview p50 ${ms(median(nextTypical))}, readinessFor p50 ${ms(median(readyTypical))} over ${few} calls each`,
       );
       // What the app itself does for a slash command (parse, service, presenter), without Bolt and HTTP.

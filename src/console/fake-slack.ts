@@ -11,6 +11,8 @@ export interface RecordedCall {
   /** The token the call carried (`Authorization: Bearer …`, or a `token` parameter), as Slack reads it. */
   token: string | undefined;
   at: number;
+  /** What the fake answered (the posted message's ts, …); absent for a scripted answer. */
+  response?: unknown;
 }
 
 /** An HTTP answer of the fake Web API. */
@@ -157,8 +159,9 @@ export class FakeSlack extends EventEmitter {
     this.calls.push(call);
     const intercepted = await this.intercept(call);
     if (intercepted) return this.send(res, intercepted);
+    call.response = this.answer(method, params);
     this.emit('call', call);
-    this.send(res, method === 'file_upload' ? this.receiveUpload(params) : { body: this.answer(method, params) });
+    this.send(res, method === 'file_upload' ? this.receiveUpload(params) : { body: call.response });
   }
 
   /** The bytes posted to an upload URL files.getUploadURLExternal handed out. */

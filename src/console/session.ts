@@ -75,6 +75,23 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
    */
   let buttons: RenderedButton[] | undefined;
   let quiz: { pickers: RenderedPicker[]; submit: RenderedButton } | undefined;
+  /**
+   * The message those buttons are on when it is one a conversation keeps (posted with chat.postMessage), so a click
+   * names it as Slack does and an edit of it in place (a practice exam's next question) brings its new buttons;
+   * undefined for an ephemeral reply or the Home tab.
+   */
+  let current: { channel: string; ts: string } | undefined;
+  /** Whether the request being handled posted a message (a practice exam's question in the DM, before the reply). */
+  let postedNow = false;
+  /**
+   * A reply only the user sees (in the acknowledgement or by response_url). One that points to a message the same
+   * request just posted and has no buttons of its own ("your practice exam is in your DMs") leaves :click on that message.
+   */
+  const showReply = (payload: { text?: unknown; blocks?: unknown }) => {
+    const pointer = postedNow && renderBlocks(Array.isArray(payload.blocks) ? payload.blocks : [], { ansi }).buttons.length === 0;
+    show('aipath (only visible to you)', payload, pointer);
+    if (!pointer) current = undefined;
+  };
   const show = (title: string, payload: { text?: unknown; blocks?: unknown }, edit = false) => {
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : [];
     const r = renderBlocks(blocks, { ansi });
@@ -90,17 +107,28 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
   const where = (channel: unknown) => (String(channel).startsWith('D') ? 'DM' : `#${String(channel)}`);
   fake.on('call', (call: RecordedCall) => {
     const p = call.params;
-    if (call.method === 'chat.postMessage') show(`posted in ${where(p.channel)}`, p);
-    // An edit (a quiz's answer count, a closed quiz's answer) is shown again as it now reads.
-    else if (call.method === 'chat.update') show(`updated in ${where(p.channel)}`, p, true);
-    else if (call.method === 'response_url') show('aipath (only visible to you)', p);
-    else if (call.method === 'views.publish') show('Home tab', (p.view ?? {}) as { blocks?: unknown });
-    else if (call.method === 'files.completeUploadExternal')
+    if (call.method === 'chat.postMessage') {
+      show(`posted in ${where(p.channel)}`, p);
+      postedNow = true;
+      const ts = (call.response as { ts?: unknown } | undefined)?.ts;
+      current = typeof ts === 'string' ? { channel: String(p.channel), ts } : undefined;
+    }
+    // An edit is shown again as it now reads: of the message whose buttons are current (a practice exam's next
+    // question), with its new buttons; of an earlier one (a quiz's answer count, a closed quiz), leaving them be.
+    else if (call.method === 'chat.update') {
+      const inPlace = current !== undefined && current.channel === p.channel && current.ts === p.ts;
+      show(`updated in ${where(p.channel)}`, p, !inPlace);
+    } else if (call.method === 'response_url') showReply(p);
+    else if (call.method === 'views.publish') {
+      show('Home tab', (p.view ?? {}) as { blocks?: unknown });
+      current = undefined;
+    } else if (call.method === 'files.completeUploadExternal') {
       for (const f of Array.isArray(p.files) ? (p.files as { id?: string; title?: string }[]) : []) {
         const file = fake.files.get(String(f.id));
         // The call is shown as it arrives, before the fake Web API answers it: the file's bytes are there already.
         if (file?.content) show(`file sent to ${where(p.channel_id)}`, { text: `📎 ${file.filename} (${file.content.length} bytes)` });
       }
+    }
   });
 
   const ids = () => ({ team_id: o.team, user_id: user, channel_id: channel });
@@ -110,18 +138,23 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
       type: 'block_actions',
       team: { id: o.team },
       user: { id: user, team_id: o.team },
-      channel: { id: channel },
+      channel: { id: current?.channel ?? channel },
+      container: current
+        ? { type: 'message', channel_id: current.channel, message_ts: current.ts, is_ephemeral: false }
+        : { type: 'message', is_ephemeral: true },
       api_app_id: 'A0AIPATH1',
       trigger_id: `console.${interactions}`,
       response_url: `${fake.responseUrlBase}${interactions}`,
       actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock.now().getTime() / 1000) }],
       ...(state ? { state } : {}),
     });
-  const dispatch = (body: Record<string, unknown>) =>
-    receiver.dispatch(body, (response) => {
-      if (response && typeof response === 'object') show('aipath (only visible to you)', response as { blocks?: unknown });
+  const dispatch = (body: Record<string, unknown>) => {
+    postedNow = false;
+    return receiver.dispatch(body, (response) => {
+      if (response && typeof response === 'object') showReply(response as { blocks?: unknown });
       else if (typeof response === 'string') show('aipath', { text: response });
     });
+  };
 
   print('aipath console: a local workspace with a fake clock. Type /aipath help, or :help for console commands.');
   print(

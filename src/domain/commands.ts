@@ -57,7 +57,7 @@ export const COMMANDS: readonly CommandInfo[] = [
     name: 'mock',
     usage: 'mock [exam]',
     example: '/aipath mock aif-c01',
-    summary: "A timed practice exam: the exam's length drawn by domain weight, no feedback until the end, then a score by domain",
+    summary: "A timed practice exam in your DM with aipath: the exam's length drawn by domain weight, no feedback until the end, then a score by domain",
   },
   {
     name: 'exam',

@@ -29,6 +29,12 @@ export function pauseEndsAt(now: Date, tz: string, days: number): DateTime {
   return DateTime.fromJSDate(now, { zone: tz }).startOf('day').plus({ days });
 }
 
+/** The learner's local calendar day around `now`, as instants: from its 00:00 to the next day's (23 or 25 hours across DST). */
+export function localDayBounds(now: Date, tz: string): { from: Date; to: Date } {
+  const start = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
+  return { from: start.toJSDate(), to: start.plus({ days: 1 }).toJSDate() };
+}
+
 /** "Mon 23 Nov, 09:00 Europe/London": how a person reads a due time. */
 export function formatLocal(dt: DateTime): string {
   return `${dt.toFormat('ccc d LLL, HH:mm')} ${dt.zoneName}`;

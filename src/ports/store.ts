@@ -1,4 +1,5 @@
 import type { MemoryCard, ReviewGrade, ReviewLogEntry } from '../domain/review/memory.js';
+import type { AnswerTally } from '../domain/review/readiness.js';
 import type { PointsKind } from '../domain/scoring.js';
 
 /**
@@ -443,8 +444,22 @@ export interface ReviewsRepository {
   nextDue(ws: string, user: string, after: Date): Promise<Date | undefined>;
   /** Every card of the learner, by question id (for readiness). */
   cardsOf(ws: string, user: string): Promise<QuestionCard[]>;
-  /** Every card of the learner with how often its question was answered and answered right (for readiness). */
+  /**
+   * Every card of the learner, whole, with how often its question was answered and answered right. Readiness reads
+   * `answerTallies` instead; this is what it read before, kept as the reference that checks it (tests, benchmark).
+   */
   memoryOf(ws: string, user: string): Promise<(QuestionCard & { answered: number; right: number })[]>;
+  /**
+   * What readiness needs of every question the learner has answered, one tally a question, in no particular order:
+   * for each card, its stability and last review while it is not new (else null) and its answer counts; for each
+   * question without a card (answered before cards existed), the quiz answers recorded for it, counted (all, right).
+   */
+  answerTallies(ws: string, user: string): Promise<AnswerTally[]>;
+  /**
+   * How many questions the learner met for the first time in a review session within `period`: reviews from the
+   * `review` source of a card that was new then (a regrade is no new review; a double click grades once).
+   */
+  newInReviews(ws: string, user: string, period: Period): Promise<number>;
   /** Every review the learner made, oldest first (by review time, then as logged). */
   logOf(ws: string, user: string): Promise<LoggedReview[]>;
   /**
@@ -478,10 +493,15 @@ export interface MockExamsRepository {
   start(ws: string, user: string, cert: string, questionIds: readonly string[], startedAt: Date, endsAt: Date): Promise<MockExam>;
   get(id: number): Promise<MockExam | undefined>;
   /**
-   * The learner's practice exam in progress at `now`: started by then, unfinished, and `now` before its
-   * end (at `endsAt` time is up); the latest started if several.
+   * The learner's latest practice exam started by `now` and not finished, whether its time is up or not (at
+   * `endsAt` it is): one still running, or one whose time ran out before anything finished it.
    */
-  active(ws: string, user: string, now: Date): Promise<MockExam | undefined>;
+  unfinished(ws: string, user: string, now: Date): Promise<MockExam | undefined>;
+  /**
+   * Deletes a practice exam that has no answer yet (its first question never reached the learner); true when it was
+   * deleted, false when it had answers or did not exist.
+   */
+  discard(id: number): Promise<boolean>;
   /**
    * Records the answer to a question of an unfinished practice exam unless one was recorded before:
    * true when this one is the first (and counts); false when the question was answered already or

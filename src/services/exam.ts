@@ -4,7 +4,7 @@ import { localDate, planPosition } from '../domain/plan.js';
 import { daysUntil, type ExamDateError, type NewQuestionPace, newQuestionsPerDay, type Pace, pace, parseExamDate } from '../domain/review/exam-plan.js';
 import type { Caller, NotFound, StudyDeps } from './context.js';
 import { findCert } from './lookup.js';
-import { type Readiness, readinessFor } from './reviews.js';
+import { newInReviewsToday, type Readiness, readinessFor } from './reviews.js';
 
 /** The plan worked back from an exam date: the countdown, the pace of the track, and new questions a day. */
 export interface ExamPlan {
@@ -87,5 +87,7 @@ export async function examPlan(deps: StudyDeps, caller: Caller, cert: Certificat
   const readiness = known ?? (await readinessFor(deps, caller, cert));
   const bank = readiness.overall.total;
   const unseen = bank - readiness.overall.seen;
-  return { cert, date, daysLeft: daysUntil(date, today), pace: trackPace, newQuestions: newQuestionsPerDay(unseen, today, date), unseen, bank };
+  // The pace as the review session's daily quota counts it: from what was unseen when the day began.
+  const newQuestions = newQuestionsPerDay(unseen + (unseen > 0 ? await newInReviewsToday(deps, caller) : 0), today, date);
+  return { cert, date, daysLeft: daysUntil(date, today), pace: trackPace, newQuestions, unseen, bank };
 }

@@ -33,19 +33,30 @@ export interface MockResult {
   unanswered: number;
 }
 
-export type MockStart = NotFound | { kind: 'no-exam' } | { kind: 'no-questions'; cert: Certification } | MockStep | MockResult;
+export type MockStart =
+  | NotFound
+  | { kind: 'no-exam' }
+  | { kind: 'no-questions'; cert: Certification }
+  /** A new exam, at its first question. */
+  | { kind: 'started'; step: MockStep }
+  /**
+   * The learner's exam already under way: its next question, or, when its time ran out before anything finished it,
+   * its result (now finished and its answers graded into reviews).
+   */
+  | { kind: 'resumed'; step: MockStep | MockResult };
 export type MockAnswerOutcome = { kind: 'gone' } | { kind: 'incomplete'; reason: string } | MockStep | MockResult;
 
 const examLength = (cert: Certification) => cert.format?.questions ?? DEFAULT_QUESTIONS;
 
 /**
  * `/aipath mock [exam]`: a timed practice exam with the exam's number of questions drawn by domain weight, or
- * the one already under way. No feedback until the end.
+ * the one already under way. No feedback until the end. An exam whose time ran out while the learner was away is
+ * finished first (so its answers reach reviews) and its result given instead of a new exam.
  */
 export async function startMock(deps: StudyDeps, caller: Caller, examQuery?: string): Promise<MockStart> {
   const { workspaceId: ws, userId: user, now } = caller;
-  const running = await deps.store.mocks.active(ws, user, now);
-  if (running) return nextStep(deps, running, now, caller);
+  const open = await deps.store.mocks.unfinished(ws, user, now);
+  if (open) return { kind: 'resumed', step: await nextStep(deps, open, now, caller) };
   let cert: Certification | undefined;
   if (examQuery) {
     const found = findCert(deps, examQuery, now);
@@ -68,7 +79,18 @@ export async function startMock(deps: StudyDeps, caller: Caller, examQuery?: str
       new Date(now.getTime() + Math.max(1, minutes) * 60_000),
     );
   });
-  return nextStep(deps, mock, now, caller);
+  // A new exam of drawn questions, its clock just started: its first question, never a result.
+  return { kind: 'started', step: (await nextStep(deps, mock, now, caller)) as MockStep };
+}
+
+/**
+ * Takes back a practice exam whose first question never reached the learner (Slack refused the DM): it is deleted
+ * while nothing was answered in it, so the learner can start again as if it had never begun.
+ */
+export async function discardMock(deps: StudyDeps, caller: Caller, mockId: number): Promise<boolean> {
+  const mock = await deps.store.mocks.get(mockId);
+  if (!mock || mock.workspaceId !== caller.workspaceId || mock.userId !== caller.userId) return false;
+  return deps.store.mocks.discard(mockId);
 }
 
 /** Records an answer (the first for each question counts), then the next question, or the result at the end. */

@@ -1,9 +1,11 @@
 import type { Certification, QuizQuestion } from '../content/schema.js';
+import { localDayBounds } from '../domain/due.js';
 import { localDate, phaseExam, planPosition } from '../domain/plan.js';
+import { dailyNewQuota, type NewQuota } from '../domain/review/exam-plan.js';
 import { incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
 import { type AnswerFeel, comesBackIn, gradeOf, newCard, regrade, review } from '../domain/review/memory.js';
 import { nextCard } from '../domain/review/next-card.js';
-import { type DomainReadiness, domainReadiness, type OverallReadiness, overallReadiness, type QuestionMemory } from '../domain/review/readiness.js';
+import { type AnswerTally, type DomainReadiness, type OverallReadiness, overallReadiness, readinessFromTallies } from '../domain/review/readiness.js';
 import type { Repositories, ReviewSource } from '../ports/store.js';
 import { recordStudyAction } from './activity.js';
 import type { Caller, StudyDeps } from './context.js';
@@ -22,34 +24,31 @@ export async function gradeAnswer(tx: Repositories, caller: Caller, questionId: 
 
 /** The exam a learner studies for: the one they set a date for, else the one their track's current week prepares for. */
 export async function studyExam(deps: StudyDeps, caller: Caller): Promise<Certification | undefined> {
+  return (await studyTarget(deps, caller))?.cert;
+}
+
+/** The exam a learner studies for, and its date when they set one. */
+async function studyTarget(deps: StudyDeps, caller: Caller): Promise<{ cert: Certification; examDate: string | undefined } | undefined> {
   const user = await deps.store.users.get(caller.workspaceId, caller.userId);
-  if (user?.examCert) return deps.content.certification(user.examCert);
+  if (user?.examCert) {
+    const cert = deps.content.certification(user.examCert);
+    return cert && { cert, examDate: user.examDate ?? undefined };
+  }
   const enrolment = await deps.store.enrolments.current(caller.workspaceId, caller.userId);
   const track = enrolment && deps.content.track(enrolment.trackId);
   if (!enrolment || !track) return undefined;
   const { tz } = await caller.profile();
-  return deps.content.certification(phaseExam(track, planPosition(track, enrolment.startedOn, localDate(caller.now, tz)).week));
+  const cert = deps.content.certification(phaseExam(track, planPosition(track, enrolment.startedOn, localDate(caller.now, tz)).week));
+  return cert && { cert, examDate: undefined };
+}
+
+/** How many new questions the learner met in review sessions on their local day of `now`: what the day's quota counts. */
+export async function newInReviewsToday(deps: StudyDeps, caller: Caller): Promise<number> {
+  const { tz } = await caller.profile();
+  return deps.store.reviews.newInReviews(caller.workspaceId, caller.userId, localDayBounds(caller.now, tz));
 }
 
 const bankOf = (deps: StudyDeps, cert: string) => deps.content.quiz.filter((q) => q.cert === cert);
-
-/** What the learner has done with each of the exam's questions, for readiness. */
-async function memoriesOf(deps: StudyDeps, caller: Caller, cert: Certification): Promise<QuestionMemory[]> {
-  const { workspaceId: ws, userId: user } = caller;
-  // Cards carry their answer counts, so the review log is not read on every request.
-  const memory = new Map((await deps.store.reviews.memoryOf(ws, user)).map((m) => [m.questionId, m]));
-  const earlier = new Map<string, { answered: number; right: number }>();
-  // Answers from before memory cards existed count too, for questions without a card.
-  for (const a of await deps.store.quiz.answersOf(ws, user)) {
-    if (memory.has(a.questionId)) continue;
-    const c = earlier.get(a.questionId) ?? { answered: 0, right: 0 };
-    earlier.set(a.questionId, { answered: c.answered + 1, right: c.right + (a.correct ? 1 : 0) });
-  }
-  return bankOf(deps, cert.id).map((q) => {
-    const m = memory.get(q.id);
-    return m ? { domain: q.domain, card: m.card, answered: m.answered, right: m.right } : { domain: q.domain, ...earlier.get(q.id) };
-  });
-}
 
 export interface Readiness {
   cert: Certification;
@@ -59,37 +58,65 @@ export interface Readiness {
 
 /** Readiness for an exam, by domain: an estimate of the share of its questions the learner would get right today. */
 export async function readinessFor(deps: StudyDeps, caller: Caller, cert: Certification): Promise<Readiness> {
-  const domains = domainReadiness(await memoriesOf(deps, caller, cert), cert.domains, caller.now);
+  return readinessOf(deps, cert, await deps.store.reviews.answerTallies(caller.workspaceId, caller.userId), caller.now);
+}
+
+/** Readiness from the learner's answer tallies, read once by a caller that needs them for more (nextReview). */
+function readinessOf(deps: StudyDeps, cert: Certification, tallies: readonly AnswerTally[], now: Date): Readiness {
+  const domains = readinessFromTallies(bankOf(deps, cert.id), tallies, cert.domains, now);
   return { cert, domains, overall: overallReadiness(domains) };
 }
 
 export type ReviewStep =
   | { kind: 'no-exam' }
-  | { kind: 'card'; cert: Certification; question: QuizQuestion; reps: number; isNew: boolean; dueLeft: number }
-  | { kind: 'caught-up'; cert: Certification; nextDue: Date | undefined; unseen: number };
+  | {
+      kind: 'card';
+      cert: Certification;
+      question: QuizQuestion;
+      reps: number;
+      isNew: boolean;
+      dueLeft: number;
+      /** A new question while the exam plan sets a daily quota: the quota as it stood before this question. */
+      newToday?: NewQuota;
+    }
+  /** Nothing due, and no new question asked for (or none left); `newToday` while the exam plan sets a quota. */
+  | { kind: 'caught-up'; cert: Certification; nextDue: Date | undefined; unseen: number; newToday?: NewQuota }
+  /** Nothing due, and today's quota of new questions met: more only when the learner asks for them. */
+  | { kind: 'quota-met'; cert: Certification; nextDue: Date | undefined; unseen: number; newToday: NewQuota };
 
 /**
  * The next question of a review session: the due card the learner is likeliest to have forgotten, then (when
  * `allowNew`) a new one from the domain where study gains the most. A card just answered wrong is due again only
  * after its learning step (a minute), so it does not come straight back.
+ *
+ * With an exam date, new questions follow the plan's pace: once today's quota (`dailyNewQuota`) is met, the
+ * session offers more instead of showing one, and shows one only when the learner asks for more (`pastQuota`).
  */
-export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowNew: boolean }): Promise<ReviewStep> {
-  const cert = await studyExam(deps, caller);
-  if (!cert) return { kind: 'no-exam' };
+export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowNew: boolean; pastQuota?: boolean }): Promise<ReviewStep> {
+  const target = await studyTarget(deps, caller);
+  if (!target) return { kind: 'no-exam' };
+  const { cert, examDate } = target;
   const { workspaceId: ws, userId: user, now } = caller;
   const bank = bankOf(deps, cert.id);
   const inBank = new Set(bank.map((q) => q.id));
   // Due cards of any exam come back: a memory does not stop mattering when the learner's phase moves on.
   const due = (await deps.store.reviews.dueCards(ws, user, now, 500)).filter((c) => deps.content.question(c.questionId));
-  // While cards are due, nothing else is needed to choose: what the learner has seen and their readiness
-  // matter only for a new question.
+  // While cards are due, nothing else is needed to choose: what the learner has seen, their readiness and the
+  // day's quota matter only for a new question.
   const needsNew = due.length === 0;
-  const seen = new Set<string>();
-  if (needsNew) {
-    for (const c of await deps.store.reviews.cardsOf(ws, user)) seen.add(c.questionId);
-    for (const id of await deps.store.quiz.answeredQuestions(ws, user)) seen.add(id);
+  // One lean read gives both: every question with a card or an answer is seen, and readiness comes from the same tallies.
+  const tallies = needsNew ? await deps.store.reviews.answerTallies(ws, user) : [];
+  const seen = new Set(tallies.map((t) => t.questionId));
+  const unseen = needsNew ? bank.filter((q) => !seen.has(q.id)).length : 0;
+  let newToday: NewQuota | undefined;
+  if (needsNew && examDate && unseen > 0) {
+    const { tz } = await caller.profile();
+    newToday = dailyNewQuota(unseen, await newInReviewsToday(deps, caller), localDate(now, tz), examDate);
   }
-  const readiness = needsNew && opts.allowNew ? (await readinessFor(deps, caller, cert)).domains : [];
+  if (opts.allowNew && newToday && newToday.today >= newToday.cap && !opts.pastQuota) {
+    return { kind: 'quota-met', cert, nextDue: await deps.store.reviews.nextDue(ws, user, now), unseen, newToday };
+  }
+  const readiness = needsNew && opts.allowNew ? readinessOf(deps, cert, tallies, now).domains : [];
   const next = nextCard({
     due,
     bank: bank.map((q) => ({ id: q.id, domain: q.domain })),
@@ -101,12 +128,20 @@ export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowN
     allowNew: opts.allowNew,
   });
   if (next.kind === 'none') {
-    return { kind: 'caught-up', cert, nextDue: await deps.store.reviews.nextDue(ws, user, now), unseen: bank.filter((q) => !seen.has(q.id)).length };
+    return { kind: 'caught-up', cert, nextDue: await deps.store.reviews.nextDue(ws, user, now), unseen, ...(newToday ? { newToday } : {}) };
   }
   const question = deps.content.question(next.questionId)!;
   const reps = next.kind === 'due' ? (due.find((c) => c.questionId === next.questionId)?.card.reps ?? 0) : 0;
   const dueLeft = due.filter((c) => c.questionId !== next.questionId && inBank.has(c.questionId)).length;
-  return { kind: 'card', cert, question, reps, isNew: next.kind === 'new', dueLeft: next.kind === 'due' ? dueLeft + 1 : dueLeft };
+  return {
+    kind: 'card',
+    cert,
+    question,
+    reps,
+    isNew: next.kind === 'new',
+    dueLeft: next.kind === 'due' ? dueLeft + 1 : dueLeft,
+    ...(next.kind === 'new' && newToday ? { newToday } : {}),
+  };
 }
 
 export type ReviewAnswer =
@@ -115,13 +150,28 @@ export type ReviewAnswer =
   /** The card was graded since this question was shown (a double click, or another device). */
   | { kind: 'already-graded'; question: QuizQuestion; comesBack: string }
   /** `comesBack`: when the card is due again, in words ("in 10 minutes", "in 4 days"). */
-  | { kind: 'graded'; question: QuizQuestion; response: QuizResponse; correct: boolean; comesBack: string; reps: number; streak: number };
+  /** `pastQuota`: the question was shown past today's new-question quota, at the learner's asking. */
+  | {
+      kind: 'graded';
+      question: QuizQuestion;
+      response: QuizResponse;
+      correct: boolean;
+      comesBack: string;
+      reps: number;
+      streak: number;
+      pastQuota: boolean;
+    };
 
 /**
  * Grades a review answer once: the button carries the card's review count when it was shown, and an answer
  * to a card reviewed since then changes nothing. Reviews earn no points; they count as a study day.
  */
-export async function answerReview(deps: StudyDeps, caller: Caller, key: { questionId: string; reps: number }, response: QuizResponse): Promise<ReviewAnswer> {
+export async function answerReview(
+  deps: StudyDeps,
+  caller: Caller,
+  key: { questionId: string; reps: number; pastQuota?: boolean },
+  response: QuizResponse,
+): Promise<ReviewAnswer> {
   const question = deps.content.question(key.questionId);
   if (!question) return { kind: 'gone' };
   const reason = incompleteReason(question, response);
@@ -135,7 +185,16 @@ export async function answerReview(deps: StudyDeps, caller: Caller, key: { quest
     const correct = isCorrect(question, response);
     const graded = await gradeAnswer(tx, caller, question.id, correct, 'review');
     const { streak } = await recordStudyAction(tx, ws, user, tz, now);
-    return { kind: 'graded', question, response, correct, comesBack: comesBackIn(now, graded.due), reps: graded.reps, streak };
+    return {
+      kind: 'graded',
+      question,
+      response,
+      correct,
+      comesBack: comesBackIn(now, graded.due),
+      reps: graded.reps,
+      streak,
+      pastQuota: key.pastQuota === true,
+    };
   });
 }
 

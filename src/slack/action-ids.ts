@@ -82,21 +82,26 @@ export const PostId = z.codec(z.string().regex(/^\d{1,16}$/), z.number().int().n
 
 /**
  * A memory card as it stood when its question was shown: the question and the card's review count. An answer
- * or a regrade naming a count the card has moved past (a double click) changes nothing.
+ * or a regrade naming a count the card has moved past (a double click) changes nothing. `pastQuota`: a new
+ * question shown past today's new-question quota because the learner asked for more, so the session goes on
+ * with more after it (`.q` at the end of the value; a value without it is a card within the quota).
  */
 export interface CardKey {
   questionId: string;
   reps: number;
+  pastQuota?: boolean;
 }
 export const CardKeyValue: z.ZodType<CardKey, string> = z.codec(
-  z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*\.\d{1,6}$/),
-  z.object({ questionId: RecordId, reps: z.number().int().nonnegative() }),
+  z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*\.\d{1,6}(\.q)?$/),
+  z.object({ questionId: RecordId, reps: z.number().int().nonnegative(), pastQuota: z.boolean().optional() }),
   {
     decode: (s) => {
-      const dot = s.lastIndexOf('.');
-      return { questionId: s.slice(0, dot), reps: Number(s.slice(dot + 1)) };
+      const pastQuota = s.endsWith('.q');
+      const key = pastQuota ? s.slice(0, -2) : s;
+      const dot = key.lastIndexOf('.');
+      return { questionId: key.slice(0, dot), reps: Number(key.slice(dot + 1)), ...(pastQuota ? { pastQuota } : {}) };
     },
-    encode: (k) => `${k.questionId}.${k.reps}`,
+    encode: (k) => `${k.questionId}.${k.reps}${k.pastQuota ? '.q' : ''}`,
   },
 );
 
@@ -176,6 +181,8 @@ export const ACTIONS = {
   /** The review session: the next card (due ones only), or new questions too. */
   reviewNext: fixed('review_next'),
   reviewNew: fixed('review_new'),
+  /** Past today's new-question quota, at the learner's asking. */
+  reviewMore: fixed('review_more'),
   /** A card for one record, from a "did you mean" or concept answer; a track's button enrols. */
   lookupService: lookup('service'),
   lookupCert: lookup('cert'),

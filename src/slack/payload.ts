@@ -27,7 +27,7 @@ export const BlockActionPayload = z
     enterprise: z.object({ id: slackId }).nullable().optional(),
     user: z.object({ id: slackId, team_id: slackId.optional() }),
     channel: z.object({ id: slackId }).nullable().optional(),
-    container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional() }).passthrough().optional(),
+    container: z.object({ channel_id: slackId.optional(), message_ts: z.string().optional(), is_ephemeral: z.boolean().optional() }).passthrough().optional(),
     actions: z.array(z.object({ action_id: z.string().max(ACTION_ID_MAX), value: z.string().max(VALUE_MAX).optional() })).min(1),
     // The message's pickers as the clicker left them (checkboxes, menus): Slack sends them with every click.
     state: z.object({ values: z.record(z.string(), z.record(z.string(), PickerState)) }).optional(),

@@ -6,7 +6,7 @@ import { done, pause, resume, start, status, stop } from '../services/enrolment.
 import { standings } from '../services/leaderboard.js';
 import { catalogue, findCert, findService, tipForCaller } from '../services/lookup.js';
 import { clearExam, setExam, showExam } from '../services/exam.js';
-import { startMock } from '../services/mock.js';
+import { discardMock, startMock } from '../services/mock.js';
 import { practiceQuestion } from '../services/quiz.js';
 import { nextReview, readinessFor, studyExam } from '../services/reviews.js';
 import { settings } from '../services/settings.js';
@@ -16,7 +16,7 @@ import { presentSubscribe, presentUnsubscribe } from './presenters/channel.js';
 import { presentDone, presentPause, presentResume, presentStart, presentStatus, presentStop } from './presenters/enrolment.js';
 import { presentStandings } from './presenters/leaderboard.js';
 import { presentCatalogue, presentLookup, presentTip } from './presenters/lookup.js';
-import { presentMock } from './presenters/mock.js';
+import { presentMockStart } from './presenters/mock.js';
 import { presentPracticeQuestion } from './presenters/quiz.js';
 import { presentClearExam, presentReadiness, presentReviewStep, presentSetExam, presentShowExam } from './presenters/review.js';
 import { ephemeral, type Reply } from './presenters/reply.js';
@@ -56,7 +56,11 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
     const cert = found?.cert ?? (await studyExam(deps, caller));
     return cert ? presentReadiness(await readinessFor(deps, caller, cert)) : presentReviewStep({ kind: 'no-exam' });
   },
-  mock: async (deps, caller, c) => presentMock(await startMock(deps, caller, c.exam)),
+  mock: async (deps, caller, c) => {
+    const r = await startMock(deps, caller, c.exam);
+    // An exam whose first question Slack would not deliver is taken back, so trying again starts afresh.
+    return presentMockStart(r, r.kind === 'started' ? () => discardMock(deps, caller, r.step.mock.id) : undefined);
+  },
   exam: async (deps, caller, c) => {
     if (c.action === 'set') return presentSetExam(await setExam(deps, caller, c.exam, c.date));
     if (c.action === 'clear') return presentClearExam(await clearExam(deps, caller));

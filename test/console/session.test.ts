@@ -117,6 +117,18 @@ describe('console mode', () => {
     expect(out).toContain('1 learner in 1 row');
   });
 
+  it('runs a practice exam in the DM: :click answers the question there, and the next one takes its place', async () => {
+    // With this draw, question 1 is single choice (a letter button), question 2 multiple response (ticks, then submit).
+    const out = await session(['/aipath mock aif-c01', ':click 1', ':answer A C'], undefined, () => 0);
+    expect(out).toMatch(/posted in DM[\s\S]*AIF-C01 practice exam · question 1 of 65 · 90 min left/);
+    expect(out).toContain('Your AIF-C01 practice exam is in your direct messages with aipath');
+    // Each answer updates the DM's message in place, and :click goes on with the question it now shows.
+    const updates = out.split('┌').filter((m) => m.startsWith(' updated in DM'));
+    expect(updates).toHaveLength(2);
+    expect(updates[0]).toContain('question 2 of 65');
+    expect(updates[1]).toContain('question 3 of 65');
+  });
+
   it('explains a button number that does not exist and the console commands', async () => {
     const out = await session([':click 9', ':what']);
     expect(out).toContain('There are no buttons to press yet.');

@@ -15,7 +15,11 @@ import {
 const recordId = fc.stringMatching(/^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,4}$/);
 const postId = fc.nat({ max: Number.MAX_SAFE_INTEGER });
 const option = fc.integer({ min: 0, max: 5 });
-const cardKey = fc.record({ questionId: recordId, reps: fc.integer({ min: 0, max: 999_999 }) });
+// A card shown past the day's new-question quota says so (pastQuota: true); one within it carries nothing.
+const cardKey = fc.record(
+  { questionId: recordId, reps: fc.integer({ min: 0, max: 999_999 }), pastQuota: fc.constant(true) },
+  { requiredKeys: ['questionId', 'reps'] },
+);
 const mockKey = fc.record({ mockId: fc.integer({ min: 0, max: 999_999_999_999 }), questionId: recordId });
 
 interface Case {
@@ -53,6 +57,7 @@ const FIXED = [
   'forgetMeCancel',
   'reviewNext',
   'reviewNew',
+  'reviewMore',
 ] as const;
 const LOOKUPS = ['lookupService', 'lookupCert', 'lookupTrack', 'lookupConcept'] as const;
 
@@ -87,7 +92,20 @@ const CASES: Case[] = [
   kase('mockSubmit', ACTIONS.mockSubmit, mockKey, [undefined, '', '12', '12.', '.aif-q1', '12.aif q1', '1.5.aif']),
   kase('reviewLetter', ACTIONS.reviewLetter, fc.record({ key: cardKey, option }), [undefined, '', 'aif-q1:0', 'aif-q1.x:0', 'aif-q1.1:7', 'AIF.1:0', '.1:0']),
   ...(['reviewSubmit', 'feltGuessed', 'feltEasy'] as const).map((name) =>
-    kase(name, ACTIONS[name], cardKey, [undefined, '', 'aif-q1', 'aif-q1.', 'aif-q1.-1', 'aif-q1.1.2', 'aif q1.1', `aif-q1.${'9'.repeat(7)}`]),
+    kase(name, ACTIONS[name], cardKey, [
+      undefined,
+      '',
+      'aif-q1',
+      'aif-q1.',
+      'aif-q1.-1',
+      'aif-q1.1.2',
+      'aif q1.1',
+      `aif-q1.${'9'.repeat(7)}`,
+      'aif-q1.q',
+      'aif-q1.1.q.q',
+      'aif-q1.1.r',
+      'aif-q1.1q',
+    ]),
   ),
   ...LOOKUPS.map((name) => kase(name, ACTIONS[name], recordId, [undefined, '', 'Bedrock', 'bedrock knowledge', 'x'.repeat(2001), '../etc'])),
 ];
@@ -136,6 +154,7 @@ describe('action ids', () => {
       mockSubmit: 'mquiz_submit',
       reviewLetter: '^rquiz:[0-5]$',
       reviewSubmit: 'rquiz_submit',
+      reviewMore: 'review_more',
       feltGuessed: 'felt_guessed',
       feltEasy: 'felt_easy',
       reviewNext: 'review_next',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
+import { addDays } from '../../src/domain/review/exam-plan.js';
 import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
 import { answerAction, rightResponse, wrongResponse } from '../support/quiz-answers.js';
 
@@ -89,6 +90,79 @@ describe('reviews', () => {
     expect(r.text).toMatch(/^AIF-C01 readiness: \d+% \(from \d+ answers?, \d+% of the question bank\)/);
     for (const d of cert.domains) expect(JSON.stringify(r.blocks)).toContain(`${d.number}. ${d.name}`);
     expect(JSON.stringify(r.blocks)).toContain('not a pass probability');
+  });
+});
+
+describe("the exam plan's daily quota of new questions", () => {
+  const user = 'U0QUOTA001';
+  /** The review card a reply shows: its question and the key its answer carries. */
+  const cardOf = (blocks: unknown) => {
+    const [, questionId, rest] = /"value":"([a-z0-9-]+)\.(\d+(?:\.q)?)(:\d)?"/.exec(JSON.stringify(blocks))!;
+    return { q: content.question(questionId!)!, key: `${questionId}.${rest}` };
+  };
+  const answerRight = async (blocks: unknown) => {
+    const { q, key } = cardOf(blocks);
+    const a = answerAction(q, 'rquiz', key, rightResponse(q));
+    return press(a.actionId, a.value, a.state, user);
+  };
+  const whole = (r: { text: string; blocks: unknown }) => `${r.text}\n${JSON.stringify(r.blocks)}`;
+  const newCards = async () => (await t.app.services.store.reviews.logOf(TEAM, user)).filter((l) => l.source === 'review' && l.log.state === 'new').length;
+
+  it("caps the new questions a review session introduces at the plan's pace, per local day, with more when asked for", { timeout: 60_000 }, async () => {
+    // 37 days to the exam: 30 days to see AIF-C01's questions, the last week kept for reviews.
+    const today = t.now.value.toISOString().slice(0, 10);
+    const examDate = addDays(today, 37);
+    const bank = content.quiz.filter((q) => q.cert === 'aif-c01').length;
+    const cap = Math.ceil(bank / 30);
+    const set = await t.commandJson(`exam aif-c01 ${examDate}`, { user });
+    expect(set.text).toContain(`${cap} new questions a day to see all ${bank}`);
+
+    // The first `cap` new questions of the day say where the day stands, and lead on to the next new one.
+    let reply: { text: string; blocks: unknown } = await t.commandJson('review', { user });
+    for (let n = 1; n <= cap; n++) {
+      expect(reply.text).toMatch(/^New question: /);
+      expect(JSON.stringify(reply.blocks)).toContain(`${n} of ${cap} new today`);
+      const graded = await answerRight(reply.blocks);
+      expect(graded.text).toMatch(/^Right!/);
+      expect(buttonValue(graded.blocks, 'review_new')).toBeUndefined();
+      expect(JSON.stringify(graded.blocks)).toContain('"action_id":"review_new"');
+      reply = await press('review_new', undefined, undefined, user);
+    }
+    expect(await newCards()).toBe(cap);
+    // Then the quota is met: no new question, but the learner may choose more.
+    expect(reply.text).toMatch(new RegExp(`^That's your ${cap} new questions for today \\(${cap} of ${cap} new today\\)\\. Your next review is due `));
+    expect(whole(reply)).toContain('You can still choose more new questions now');
+    expect(whole(reply)).toContain('"action_id":"review_more"');
+    // Asking again changes nothing; the plan shows the same pace.
+    expect((await press('review_new', undefined, undefined, user)).text).toMatch(/^That's your \d+ new questions for today/);
+    expect((await t.commandJson('exam', { user })).text).toContain(`${cap} new questions a day`);
+
+    // "More new questions": past the quota, said so, and the session goes on with more after each.
+    reply = await press('review_more', undefined, undefined, user);
+    expect(reply.text).toMatch(/^New question: /);
+    expect(JSON.stringify(reply.blocks)).toContain(`${cap + 1} new today, past your plan's ${cap} a day`);
+    expect(cardOf(reply.blocks).key).toMatch(/\.0\.q$/);
+    const graded = await answerRight(reply.blocks);
+    expect(JSON.stringify(graded.blocks)).toContain('"action_id":"review_more"');
+    reply = await press('review_more', undefined, undefined, user);
+    expect(JSON.stringify(reply.blocks)).toContain(`${cap + 2} new today`);
+    await answerRight(reply.blocks);
+    expect(await newCards()).toBe(cap + 2);
+
+    // The next local day starts a new count (the due cards first: each answered right once more graduates).
+    t.now.value = new Date(`${addDays(today, 1)}T10:00:00Z`);
+    reply = await t.commandJson('review', { user });
+    for (let i = 0; i < cap + 2; i++) {
+      expect(reply.text).toMatch(/^Review: /);
+      await answerRight(reply.blocks);
+      reply = await press('review_next', undefined, undefined, user);
+    }
+    expect(reply.text).toMatch(/^Nothing to review right now/);
+    const unseen = bank - (cap + 2);
+    const capNow = Math.ceil(unseen / 29);
+    expect(whole(reply)).toContain(`0 of ${capNow} new today`);
+    reply = await press('review_new', undefined, undefined, user);
+    expect(JSON.stringify(reply.blocks)).toContain(`1 of ${capNow} new today`);
   });
 });
 

@@ -27,8 +27,22 @@ export interface TestApp {
   command(text: string, o?: CommandOptions & Partial<SignedRequestOptions>): Promise<Response>;
   /** The answer to a command: the acknowledgement's body if it carried one, else what the app posted to the command's response_url. */
   commandJson(text: string, o?: CommandOptions): Promise<{ response_type?: string; text: string; blocks: unknown[] }>;
-  /** A click as Slack sends it; `state` is the message's pickers, `responseUrl` where the answer goes (default: per user). */
-  action(actionId: string, o?: { user?: string; channel?: string; value?: string; team?: string; state?: unknown; responseUrl?: string }): Promise<Response>;
+  /**
+   * A click as Slack sends it; `state` is the message's pickers, `responseUrl` where the answer goes (default: per user),
+   * `container` the message the button is on (Slack's `container` of a message: its channel, ts, and whether ephemeral).
+   */
+  action(
+    actionId: string,
+    o?: {
+      user?: string;
+      channel?: string;
+      value?: string;
+      team?: string;
+      state?: unknown;
+      responseUrl?: string;
+      container?: { channel_id: string; message_ts: string; is_ephemeral: boolean };
+    },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -126,6 +140,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
           response_url: o.responseUrl ?? `${fake.responseUrlBase}action`,
           actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value: o.value, action_ts: '1' }],
           ...(o.state ? { state: o.state } : {}),
+          ...(o.container ? { container: { type: 'message', ...o.container } } : {}),
         }),
         'application/x-www-form-urlencoded',
         { secret: SECRET },

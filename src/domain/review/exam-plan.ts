@@ -150,6 +150,25 @@ export function newQuestionsPerDay(unseen: number, today: string, examDate: stri
   return { perDay: unseen <= 0 ? 0 : Math.max(1, Math.ceil(unseen / studyDays)), by, late };
 }
 
+export interface NewQuota {
+  /** New questions to introduce today: the plan's new questions a day. */
+  cap: number;
+  /** New questions already introduced through review sessions today. */
+  today: number;
+  /** The day by which the plan sees every question (see NewQuestionPace). */
+  by: string;
+}
+
+/**
+ * Today's cap on new questions in review sessions: the plan's new questions a day, worked out from the questions that
+ * were unseen when the learner's day began (those unseen now and those first met in a review today), so the cap holds
+ * still through the day instead of shrinking with each new question seen.
+ */
+export function dailyNewQuota(unseenNow: number, introducedToday: number, today: string, examDate: string): NewQuota {
+  const pace = newQuestionsPerDay(unseenNow + introducedToday, today, examDate);
+  return { cap: pace.perDay, today: introducedToday, by: pace.by };
+}
+
 export type ExamDateError = { kind: 'malformed'; example: string } | { kind: 'past'; today: string } | { kind: 'too-far'; latest: string };
 
 export type ExamDateResult = { ok: true; date: string } | { ok: false; error: ExamDateError };

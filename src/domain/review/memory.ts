@@ -3,7 +3,7 @@
  * everything else sees plain, serialisable cards and log entries, so a store can keep them as columns and a
  * later change of scheduler (or of ts-fsrs's major version) touches one file.
  */
-import { type Card, createEmptyCard, fsrs, type Grade, Rating, type ReviewLog, State } from 'ts-fsrs';
+import { type Card, createEmptyCard, forgetting_curve, fsrs, type Grade, Rating, type ReviewLog, State } from 'ts-fsrs';
 
 export type MemoryState = 'new' | 'learning' | 'review' | 'relearning';
 export type ReviewGrade = 'again' | 'hard' | 'good' | 'easy';
@@ -152,15 +152,32 @@ export function regrade(card: MemoryCard, log: ReviewLogEntry, grade: ReviewGrad
   return review(fromFsrs(before), grade, log.review);
 }
 
+/** The scheduler's parameters; the forgetting curve reads its decay from them. */
+const WEIGHTS = scheduler.parameters.w;
+const DAY_MS = 86_400_000;
+
+/**
+ * The probability (0..1) of recalling a card of this stability `elapsedMs` after its last review: FSRS's
+ * forgetting curve, evaluated as ts-fsrs's `get_retrievability` evaluates it (whole days elapsed, none before
+ * the review; stability rounded to 8 decimals; the same parameters), straight from the two numbers it depends
+ * on. Building ts-fsrs's card objects for it cost microseconds a card, and readiness evaluates it for every card
+ * a learner has (thousands); the equivalence is tested against ts-fsrs itself (test/domain/review/memory.test.ts).
+ */
+export function recallAfter(stability: number, elapsedMs: number): number {
+  const days = Math.max(Math.floor(elapsedMs / DAY_MS), 0);
+  const r = forgetting_curve(WEIGHTS, days, +stability.toFixed(8));
+  return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
+}
+
 /**
  * The probability (0..1) that the learner recalls the answer at `now`, from FSRS's forgetting curve.
  * A new card is 0: there is no memory to decay yet, and FSRS has no stability for it. Callers that need a
- * guess for unseen questions (readiness) use their own prior rather than this number.
+ * guess for unseen questions (readiness) use their own prior rather than this number. A card that FSRS says
+ * was reviewed but that has no last review (no review ever writes one) is 0 too, where ts-fsrs would throw.
  */
 export function recall(card: MemoryCard, now: Date): number {
-  if (card.state === 'new') return 0;
-  const r = scheduler.get_retrievability(toFsrs(card), now, false);
-  return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
+  if (card.state === 'new' || !card.lastReview) return 0;
+  return recallAfter(card.stability, now.getTime() - card.lastReview.getTime());
 }
 
 /** True when the card should be shown again at `now`. */

@@ -2,7 +2,7 @@
  * How ready a learner is for an exam, domain by domain: an estimate of the share of each domain's questions
  * they would answer right today. It is not a pass probability (the bank is not the exam, and AWS scales scores).
  */
-import { type MemoryCard, recall } from './memory.js';
+import { type MemoryCard, recall, recallAfter } from './memory.js';
 
 /** A domain as the exam guide lists it (structurally the content schema's certification domain). */
 export interface ExamDomain {
@@ -70,14 +70,7 @@ export function unseenPrior(answered: number, right: number): number {
  * A domain with no questions in the bank gets the prior alone.
  */
 export function domainReadiness(questions: readonly QuestionMemory[], domains: readonly ExamDomain[], now: Date): DomainReadiness[] {
-  interface Tally {
-    total: number;
-    seen: number;
-    answered: number;
-    right: number;
-    recallSum: number;
-  }
-  const tallies = new Map<number, Tally>(domains.map((d) => [d.number, { total: 0, seen: 0, answered: 0, right: 0, recallSum: 0 }]));
+  const tallies = emptyTallies(domains);
   for (const q of questions) {
     const t = q.domain === undefined ? undefined : tallies.get(q.domain);
     if (!t) continue;
@@ -89,6 +82,70 @@ export function domainReadiness(questions: readonly QuestionMemory[], domains: r
       t.recallSum += recall(q.card, now);
     }
   }
+  return finish(tallies, domains);
+}
+
+/**
+ * What readiness needs of one question the learner has answered, and nothing more: the store reads it for every
+ * card and every question answered before cards existed (ReviewsRepository.answerTallies), so it stays lean.
+ */
+export interface AnswerTally {
+  questionId: string;
+  /**
+   * The stability of the learner's card while it holds a memory (the question is seen); null when the question
+   * has no card (answered before cards existed) or a card still new.
+   */
+  stability: number | null;
+  /** When that card was last reviewed, in milliseconds since the epoch; null with `stability`. */
+  lastReviewMs: number | null;
+  /** Answers the learner gave to the question, and right ones: the card's counts, else the quiz answers recorded. */
+  answered: number;
+  right: number;
+}
+
+/**
+ * `domainReadiness` from the store's lean tallies: the same estimate, term for term and in the same order (the
+ * bank's), so the figures are identical to the last bit; recall comes straight from stability and elapsed time.
+ * `bank` is the exam's questions with their domains.
+ */
+export function readinessFromTallies(
+  bank: readonly { id: string; domain?: number | undefined }[],
+  answered: readonly AnswerTally[],
+  domains: readonly ExamDomain[],
+  now: Date,
+): DomainReadiness[] {
+  const byQuestion = new Map<string, AnswerTally>();
+  for (const a of answered) byQuestion.set(a.questionId, a);
+  const nowMs = now.getTime();
+  const tallies = emptyTallies(domains);
+  for (const q of bank) {
+    const t = q.domain === undefined ? undefined : tallies.get(q.domain);
+    if (!t) continue;
+    t.total++;
+    const a = byQuestion.get(q.id);
+    if (!a) continue;
+    t.answered += a.answered;
+    t.right += a.right;
+    if (a.stability !== null) {
+      t.seen++;
+      t.recallSum += a.lastReviewMs === null ? 0 : recallAfter(a.stability, nowMs - a.lastReviewMs);
+    }
+  }
+  return finish(tallies, domains);
+}
+
+interface Tally {
+  total: number;
+  seen: number;
+  answered: number;
+  right: number;
+  recallSum: number;
+}
+
+const emptyTallies = (domains: readonly ExamDomain[]) =>
+  new Map<number, Tally>(domains.map((d) => [d.number, { total: 0, seen: 0, answered: 0, right: 0, recallSum: 0 }]));
+
+function finish(tallies: ReadonlyMap<number, Tally>, domains: readonly ExamDomain[]): DomainReadiness[] {
   return domains.map((d) => {
     const t = tallies.get(d.number)!;
     const prior = unseenPrior(t.answered, t.right);

@@ -1,6 +1,7 @@
 import type { Certification } from '../../content/schema.js';
 import { progressBar } from '../../domain/plan.js';
 import type { SetExamResult, ShowExamResult } from '../../services/exam.js';
+import type { NewQuota } from '../../domain/review/exam-plan.js';
 import type { Readiness, Regraded, ReviewAnswer, ReviewStep } from '../../services/reviews.js';
 import { ACTIONS } from '../action-ids.js';
 import { actions, context, header, message, section } from '../views/blocks.js';
@@ -14,20 +15,54 @@ const NO_EXAM = 'Reviews follow the exam you study for: set one with `/aipath ex
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** "3 of 10 new today": the day's new questions against the exam plan's pace. */
+const newTodayText = (q: NewQuota) => `${q.today} of ${q.cap} new today`;
+
 /** A review session's next step, replacing the message it was asked from. */
 export function presentReviewStep(step: ReviewStep): Reply {
   if (step.kind === 'no-exam') return ephemeral(noticeView(NO_EXAM, ':brain:'));
   if (step.kind === 'card') {
-    return { ...ephemeral(reviewCardView(step.question, { questionId: step.question.id, reps: step.reps }, step)), replaceOriginal: true };
+    // A new question past today's quota carries it, so the session goes on past the quota after it.
+    const pastQuota = step.newToday !== undefined && step.newToday.today >= step.newToday.cap;
+    const key = { questionId: step.question.id, reps: step.reps, ...(pastQuota ? { pastQuota } : {}) };
+    return { ...ephemeral(reviewCardView(step.question, key, step)), replaceOriginal: true };
   }
   const when = step.nextDue ? `Your next review is due ${step.nextDue.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'No reviews are scheduled yet.';
+  if (step.kind === 'quota-met') {
+    const q = step.newToday;
+    const text = `That's your ${plural(q.cap, 'new question')} for today (${newTodayText(q)}).`;
+    return {
+      ...ephemeral(
+        message(`${text} ${when}`, [
+          section(
+            `:white_check_mark: *${text}* That is your exam plan's pace: it sees every ${step.cert.code} question by ${q.by}, keeping the last week before the exam for reviews. Nothing is due right now. ${when}`,
+          ),
+          section(`You can still choose more new questions now (${step.unseen} left):`),
+          actions([{ text: 'More new questions', ...ACTIONS.reviewMore.ref() }]),
+        ]),
+      ),
+      replaceOriginal: true,
+    };
+  }
   const more = step.unseen > 0 ? `${step.unseen} ${step.cert.code} questions are still new to you.` : `You have seen every ${step.cert.code} question.`;
+  const q = step.newToday;
+  const quotaMet = q !== undefined && q.today >= q.cap;
+  const pace = q ? ` ${newTodayText(q)}${quotaMet ? ", your plan's pace; you can still choose more." : '.'}` : '';
+  const button =
+    step.unseen === 0
+      ? []
+      : [
+          actions([
+            quotaMet
+              ? { text: 'More new questions', ...ACTIONS.reviewMore.ref() }
+              : { text: 'New questions', ...ACTIONS.reviewNew.ref(), style: 'primary' as const },
+          ]),
+        ];
   return {
     ...ephemeral(
-      message(`Nothing to review right now. ${when}`, [
-        section(`:white_check_mark: *Nothing to review right now.* ${when}\n${more}`),
-        ...(step.unseen > 0 ? [actions([{ text: 'New questions', ...ACTIONS.reviewNew.ref(), style: 'primary' }])] : []),
-      ]),
+      message(`Nothing to review right now. ${when}`, [section(`:white_check_mark: *Nothing to review right now.* ${when}\n${more}${pace}`), ...button]),
     ),
     replaceOriginal: true,
   };

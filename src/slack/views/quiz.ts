@@ -168,12 +168,25 @@ export function mockQuestionView(
   ]);
 }
 
-/** A review card: the question with answer controls that carry the card as it stands. */
-export function reviewCardView(q: QuizQuestion, key: CardKey, info: { isNew: boolean; dueLeft: number }): Message {
+/**
+ * A review card: the question with answer controls that carry the card as it stands. A new question under the exam
+ * plan's daily quota says where the day stands ("4 of 10 new today", or past it when the learner asked for more).
+ */
+export function reviewCardView(
+  q: QuizQuestion,
+  key: CardKey,
+  info: { isNew: boolean; dueLeft: number; newToday?: { today: number; cap: number } | undefined },
+): Message {
   const what = info.isNew ? ':sparkles: New question' : ':brain: Review';
   const left = info.dueLeft === 1 ? '1 review due' : `${info.dueLeft} reviews due`;
+  const quota = info.newToday;
+  const today = !quota
+    ? ''
+    : quota.today < quota.cap
+      ? ` · ${quota.today + 1} of ${quota.cap} new today`
+      : ` · ${quota.today + 1} new today, past your plan's ${quota.cap} a day`;
   return message(`${info.isNew ? 'New question' : 'Review'}: ${q.question}`, [
-    section(`*${what}* · ${left}\n\n${body(q)}`),
+    section(`*${what}*${today} · ${left}\n\n${body(q)}`),
     ...answerControls(QUIZ_CONTROLS.review, key, q),
     context(`${tag(q)} · reviews are for you alone and score no points`),
   ]);
@@ -186,6 +199,8 @@ export interface ReviewFeedback {
   comesBack: string;
   reps: number;
   streak: number;
+  /** The question was a new one shown past today's quota at the learner's asking: more follow it. */
+  pastQuota?: boolean;
 }
 
 /** After a review answer: right or wrong, the explanation, when the card comes back, and the way on. */
@@ -198,8 +213,9 @@ export function reviewFeedbackView(f: ReviewFeedback): Message {
   return message(plainText(verdict), [
     ...feedbackBlocks(q, f.response, verdict, !f.correct),
     actions([
-      // After a new question the session goes on with new ones; after a due card, with due cards only.
-      { text: 'Next card', ...(f.reps === 1 ? ACTIONS.reviewNew : ACTIONS.reviewNext).ref(), style: 'primary' },
+      // After a new question the session goes on with new ones (past the day's quota when the learner asked for
+      // more); after a due card, with due cards only.
+      { text: 'Next card', ...(f.reps === 1 ? (f.pastQuota ? ACTIONS.reviewMore : ACTIONS.reviewNew) : ACTIONS.reviewNext).ref(), style: 'primary' },
       ...(f.correct ? feelButtons({ questionId: q.id, reps: f.reps }) : []),
     ]),
     ...(f.streak > 1 ? [context(`:fire: ${f.streak}-day study streak`)] : []),

@@ -57,15 +57,19 @@ export function postgresMocks(q: Queryable): MockExamsRepository {
       const row = first(await q.rows<MockRow>('SELECT * FROM mock_exams WHERE id = $1', [id]));
       return row ? toMock(row) : undefined;
     },
-    async active(ws, user, now) {
+    async unfinished(ws, user, now) {
       const row = first(
         await q.rows<MockRow>(
-          `SELECT * FROM mock_exams WHERE workspace_id = $1 AND user_id = $2 AND finished_at IS NULL AND started_at <= $3 AND ends_at > $3
+          `SELECT * FROM mock_exams WHERE workspace_id = $1 AND user_id = $2 AND finished_at IS NULL AND started_at <= $3
            ORDER BY started_at DESC, id DESC LIMIT 1`,
           [ws, user, now],
         ),
       );
       return row ? toMock(row) : undefined;
+    },
+    // An answer arriving meanwhile either lands first (and the exam stays) or finds it gone (and records nothing).
+    async discard(id) {
+      return (await q.run('DELETE FROM mock_exams WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM mock_answers WHERE mock_id = $1)', [id])) > 0;
     },
     async answer(mockId, questionId, response, correct, at) {
       return (await q.run(ANSWER, [questionId, JSON.stringify(response), correct, at, mockId])) > 0;

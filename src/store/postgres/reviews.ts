@@ -116,6 +116,19 @@ const REGRADE_LAST = `WITH rated AS (
   WHERE EXISTS (SELECT 1 FROM rated)
   ${UPSERT_CARD}`;
 
+// One row a question: each card (its stability only while it is not new), then each question answered before cards
+// existed, its quiz answers counted here rather than read one by one. The last review as epoch milliseconds
+// (exact: the instants written carry whole milliseconds), so thousands of rows need no Date parsing.
+const ANSWER_TALLIES = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END AS stability,
+    CASE WHEN state = 'new' THEN NULL ELSE (extract(epoch FROM last_review_at) * 1000)::double precision END AS last_review_ms,
+    answered, right_answers
+  FROM memory_cards WHERE workspace_id = $1 AND user_id = $2
+  UNION ALL
+  SELECT a.question_id, NULL, NULL, count(*)::integer, (count(*) FILTER (WHERE a.correct))::integer FROM quiz_answers a
+  WHERE a.workspace_id = $1 AND a.user_id = $2
+    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = a.workspace_id AND c.user_id = a.user_id AND c.question_id = a.question_id)
+  GROUP BY a.question_id`;
+
 interface ReminderRow {
   workspace_id: string;
   user_id: string;
@@ -241,6 +254,27 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
         [ws, user],
       );
       return rows.map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers }));
+    },
+    async answerTallies(ws, user) {
+      const rows = await q.rows<{ question_id: string; stability: number | null; last_review_ms: number | null; answered: number; right_answers: number }>(
+        ANSWER_TALLIES,
+        [ws, user],
+      );
+      return rows.map((r) => ({
+        questionId: r.question_id,
+        stability: r.stability,
+        lastReviewMs: r.last_review_ms,
+        answered: r.answered,
+        right: r.right_answers,
+      }));
+    },
+    async newInReviews(ws, user, period) {
+      const [row] = await q.rows<{ n: number }>(
+        `SELECT count(*) AS n FROM review_log
+         WHERE workspace_id = $1 AND user_id = $2 AND reviewed_at >= $3 AND reviewed_at < $4 AND source = 'review' AND state = 'new'`,
+        [ws, user, period.from, period.to],
+      );
+      return row!.n;
     },
     async logOf(ws, user) {
       const rows = await q.rows<LogRow>(

@@ -41,10 +41,11 @@ const toAnswer = (r: AnswerRow): MockAnswer => ({
 export function sqliteMocks(db: Db): Synchronous<MockExamsRepository> {
   const insert = db.prepare('INSERT INTO mock_exams (workspace_id, user_id, cert, question_ids, started_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)');
   const get = db.prepare<[number], MockRow>('SELECT * FROM mock_exams WHERE id = ?');
-  const active = db.prepare<[string, string, string, string], MockRow>(
-    `SELECT * FROM mock_exams WHERE workspace_id = ? AND user_id = ? AND finished_at IS NULL AND started_at <= ? AND ends_at > ?
+  const unfinished = db.prepare<[string, string, string], MockRow>(
+    `SELECT * FROM mock_exams WHERE workspace_id = ? AND user_id = ? AND finished_at IS NULL AND started_at <= ?
      ORDER BY started_at DESC, id DESC LIMIT 1`,
   );
+  const discard = db.prepare('DELETE FROM mock_exams WHERE id = ? AND NOT EXISTS (SELECT 1 FROM mock_answers WHERE mock_id = ?)');
   // Only while the exam is unfinished, and only the first answer to each question.
   const answer = db.prepare(
     `INSERT INTO mock_answers (mock_id, question_id, response, correct, answered_at)
@@ -65,10 +66,11 @@ export function sqliteMocks(db: Db): Synchronous<MockExamsRepository> {
       const row = get.get(id);
       return row ? toMock(row) : undefined;
     },
-    active(ws, user, now) {
-      const row = active.get(ws, user, iso(now), iso(now));
+    unfinished(ws, user, now) {
+      const row = unfinished.get(ws, user, iso(now));
       return row ? toMock(row) : undefined;
     },
+    discard: (id) => discard.run(id, id).changes > 0,
     answer: (mockId, questionId, response, correct, at) => answer.run(questionId, JSON.stringify(response), correct ? 1 : 0, iso(at), mockId).changes > 0,
     answers: (mockId) => answers.all(mockId).map(toAnswer),
     finish: (id, at) => finish.run(iso(at), id).changes > 0,

@@ -85,6 +85,20 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
   const memoryOf = db.prepare<[string, string], CardRow & { answered: number; right_answers: number }>(
     `SELECT ${CARD_COLUMNS}, answered, right_answers FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`,
   );
+  // One row a question: each card (its stability only while it is not new), then each question answered before cards
+  // existed, its quiz answers counted here rather than read one by one. Arrays, not objects: thousands of rows a call.
+  const answerTallies = db
+    .prepare<[string, string, string, string], [string, number | null, string | null, number, number]>(
+      `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
+         answered, right_answers
+       FROM memory_cards WHERE workspace_id = ? AND user_id = ?
+       UNION ALL
+       SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a
+       WHERE a.workspace_id = ? AND a.user_id = ?
+         AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = a.workspace_id AND c.user_id = a.user_id AND c.question_id = a.question_id)
+       GROUP BY a.question_id`,
+    )
+    .raw(true);
   const appendLog = db.prepare(
     `INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
        scheduled_days, learning_steps, reviewed_at)
@@ -109,6 +123,10 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     'SELECT due_at FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at > ? ORDER BY due_at LIMIT 1',
   );
   const cardsOf = db.prepare<[string, string], CardRow>(`SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`);
+  const newInReviews = db.prepare<[string, string, string, string], { n: number }>(
+    `SELECT COUNT(*) AS n FROM review_log
+     WHERE workspace_id = ? AND user_id = ? AND reviewed_at >= ? AND reviewed_at < ? AND source = 'review' AND state = 'new'`,
+  );
   const logOf = db.prepare<[string, string], LogRow>(
     `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
      FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`,
@@ -189,6 +207,14 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     },
     saveReview: (ws, user, questionId, c, log, source) => saveReview.immediate(ws, user, questionId, c, log, source),
     memoryOf: (ws, user) => memoryOf.all(ws, user).map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers })),
+    answerTallies: (ws, user) =>
+      answerTallies.all(ws, user, ws, user).map(([questionId, stability, lastReview, answered, right]) => ({
+        questionId,
+        stability,
+        lastReviewMs: lastReview === null ? null : Date.parse(lastReview),
+        answered,
+        right,
+      })),
     lastReview(ws, user, questionId) {
       const row = lastReview.get(ws, user, questionId);
       return row ? toLogged(row) : undefined;
@@ -214,6 +240,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       return row ? new Date(row.due_at) : undefined;
     },
     cardsOf: (ws, user) => cardsOf.all(ws, user).map(toQuestionCard),
+    newInReviews: (ws, user, period) => newInReviews.get(ws, user, iso(period.from), iso(period.to))!.n,
     logOf: (ws, user) => logOf.all(ws, user).map(toLogged),
   };
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysUntil, localToday, newQuestionsPerDay, pace, parseExamDate, planWeeks, weeksUntil } from '../../../src/domain/review/exam-plan.js';
+import {
+  addDays,
+  dailyNewQuota,
+  daysUntil,
+  localToday,
+  newQuestionsPerDay,
+  pace,
+  parseExamDate,
+  planWeeks,
+  weeksUntil,
+} from '../../../src/domain/review/exam-plan.js';
 
 const today = '2026-12-01';
 const inDays = (n: number) => addDays(today, n);
@@ -125,6 +135,24 @@ describe('new questions a day', () => {
     expect(newQuestionsPerDay(100, today, inDays(7))).toEqual({ perDay: 15, by: inDays(7), late: true });
     expect(newQuestionsPerDay(100, today, inDays(5))).toEqual({ perDay: 20, by: inDays(5), late: true });
     expect(newQuestionsPerDay(100, today, today)).toEqual({ perDay: 100, by: inDays(1), late: true });
+  });
+});
+
+describe("today's new-question quota", () => {
+  it("is the plan's pace for what was unseen when the day began, so it holds still as the day goes on", () => {
+    // 100 unseen at the start of the day, 30 study days: 4 a day, whether 0 or 4 were met in reviews since.
+    expect(dailyNewQuota(100, 0, today, inDays(37))).toEqual({ cap: 4, today: 0, by: inDays(30) });
+    expect(dailyNewQuota(98, 2, today, inDays(37))).toEqual({ cap: 4, today: 2, by: inDays(30) });
+    expect(dailyNewQuota(96, 4, today, inDays(37))).toEqual({ cap: 4, today: 4, by: inDays(30) });
+    // Past the cap (the learner asked for more), the pace from what is unseen now alone would have dropped to 3
+    // (90 over 30 days) and read "10 of 3".
+    expect(newQuestionsPerDay(90, today, inDays(37)).perDay).toBe(3);
+    expect(dailyNewQuota(90, 10, today, inDays(37))).toMatchObject({ cap: 4, today: 10 });
+  });
+
+  it('is 0 once every question is seen, and everything left in the last week', () => {
+    expect(dailyNewQuota(0, 0, today, inDays(37))).toMatchObject({ cap: 0 });
+    expect(dailyNewQuota(10, 2, today, inDays(3))).toMatchObject({ cap: 4, today: 2 });
   });
 });
 

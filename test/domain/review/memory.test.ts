@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { comesBackIn, gradeOf, isDue, type MemoryCard, newCard, type ReviewGrade, recall, review } from '../../../src/domain/review/memory.js';
+import { comesBackIn, gradeOf, isDue, type MemoryCard, newCard, type ReviewGrade, recall, recallAfter, review } from '../../../src/domain/review/memory.js';
+import { fsrsRecall } from '../../support/readiness-reference.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -108,6 +110,49 @@ describe('recall', () => {
     expect(soon).toBeLessThan(fresh);
     expect(late).toBeLessThan(soon);
     expect(late).toBeGreaterThan(0);
+  });
+});
+
+describe('recall without building FSRS cards', () => {
+  const GRADES: ReviewGrade[] = ['again', 'hard', 'good', 'easy'];
+
+  it("is ts-fsrs's own retrievability, to the last bit, for real histories at any moment (new, learning, review and lapsed cards)", () => {
+    const random = seededRandom(12);
+    const states = new Set<string>();
+    let compared = 0;
+    for (let h = 0; h < 400; h++) {
+      let now = new Date(t0.getTime() + Math.floor(random() * 30 * DAY));
+      let card = newCard(now);
+      const reviews = Math.floor(random() * 8);
+      for (let r = 0; r <= reviews; r++) {
+        states.add(card.state);
+        const lastMs = card.lastReview?.getTime() ?? now.getTime();
+        // Moments around the card's last review: before it (a clock behind), on whole-day boundaries and a
+        // millisecond either side of them, and anywhere up to a year on.
+        const whole = Math.floor(random() * 400) * DAY;
+        for (const offset of [-DAY, -1, 0, 1, whole - 1, whole, whole + 1, Math.floor(random() * 365 * DAY)]) {
+          const at = new Date(lastMs + offset);
+          expect(recall(card, at)).toBe(fsrsRecall(card, at));
+          compared++;
+        }
+        now = new Date(Math.max(now.getTime(), card.due.getTime()) + Math.floor(random() * 20 * DAY * random()));
+        card = review(card, GRADES[Math.floor(random() * 4)]!, now).card;
+      }
+    }
+    expect([...states].sort()).toEqual(['learning', 'new', 'relearning', 'review']);
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('reads the curve from stability and elapsed time alone, and treats odd inputs as no memory', () => {
+    const { card, now } = graduated();
+    expect(recallAfter(card.stability, now.getTime() - card.lastReview!.getTime())).toBe(recall(card, now));
+    expect(recallAfter(card.stability, -5 * DAY)).toBe(recallAfter(card.stability, 0));
+    expect(recallAfter(card.stability, 0)).toBe(1);
+    expect(recallAfter(0, 3 * DAY)).toBe(0);
+    expect(recallAfter(Number.NaN, DAY)).toBe(0);
+    // FSRS never writes a reviewed card without a last review; if one were stored, it has nothing to recall
+    // (ts-fsrs would throw on it).
+    expect(recall({ ...card, lastReview: null }, now)).toBe(0);
   });
 });
 

@@ -315,7 +315,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.reviews.dueCount(WS, 'U1', NOW)).toBe(0);
         expect(await store.mocks.get(mine.id)).toBeUndefined();
         expect(await store.mocks.answers(mine.id)).toEqual([]);
-        expect(await store.mocks.active(WS, 'U1', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', NOW)).toBeUndefined();
         expect(await store.ledger.find(reminderU1)).toBeUndefined();
         // Coming back later, the learner starts afresh: no exam target, reminders on.
         expect(await store.users.ensure(WS, 'U1', at(60))).toMatchObject({ examCert: null, examDate: null, reviewsOn: true, createdAt: at(60) });
@@ -1391,6 +1391,76 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(log[0]!.log.due).toBeInstanceOf(Date);
       });
 
+      it('answerTallies: a tally a question, cards (stability and last review unless new) and quiz answers without a card counted', async () => {
+        await users(WS, 'U1', 'U2');
+        await users(WS2, 'U1');
+        expect(await store.reviews.answerTallies(WS, 'U1')).toEqual([]);
+        // A card answered twice (right, then wrong): its own counts, its stability and last review to the millisecond.
+        const first = answered('good', new Date('2026-11-28T09:00:00.123Z'));
+        await save(WS, 'U1', 'q-card', first, 'personal_quiz');
+        const lapse = answered('again', new Date('2026-11-29T17:45:10.987Z'), first.card);
+        await save(WS, 'U1', 'q-card', lapse, 'review');
+        // A card stored new (no review makes one, but a card's state is what the store keeps): not seen, counts kept.
+        const fresh = answered('good', NOW);
+        await save(WS, 'U1', 'q-new', { card: newCard(NOW), log: fresh.log }, 'review');
+        // Quiz answers from before cards existed: two channel posts and a personal answer of one question, one of another.
+        const p1 = await quizPost(WS, 'C1', 'q-old', '2026-11-01');
+        const p2 = await quizPost(WS, 'C1', 'q-old', '2026-11-02');
+        await store.quiz.answer(WS, 'U1', 'q-old', p1, [1], true, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-old', p2, [0], false, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-old', null, [1], true, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-old2', null, [3], false, NOW);
+        // A quiz answer to a question with a card counts in the card, not again.
+        await store.quiz.answer(WS, 'U1', 'q-card', null, [2], true, NOW);
+        // Other learners' answers and cards, here and in another workspace, are theirs.
+        await save(WS, 'U2', 'q-card', first);
+        await store.quiz.answer(WS, 'U2', 'q-old', p1, [1], true, NOW);
+        await save(WS2, 'U1', 'q-card', first);
+
+        const tallies = await store.reviews.answerTallies(WS, 'U1');
+        expect([...tallies].sort((a, b) => (a.questionId < b.questionId ? -1 : 1))).toEqual([
+          { questionId: 'q-card', stability: lapse.card.stability, lastReviewMs: Date.parse('2026-11-29T17:45:10.987Z'), answered: 2, right: 1 },
+          { questionId: 'q-new', stability: null, lastReviewMs: null, answered: 1, right: 1 },
+          { questionId: 'q-old', stability: null, lastReviewMs: null, answered: 3, right: 2 },
+          { questionId: 'q-old2', stability: null, lastReviewMs: null, answered: 1, right: 0 },
+        ]);
+        // Every question the learner has a card for or answered, once: what a review session counts as seen.
+        const seen = new Set([...(await store.reviews.cardsOf(WS, 'U1')).map((c) => c.questionId), ...(await store.quiz.answeredQuestions(WS, 'U1'))]);
+        expect(new Set(tallies.map((t) => t.questionId))).toEqual(seen);
+        expect(tallies).toHaveLength(seen.size);
+        expect(await store.reviews.answerTallies(WS2, 'U1')).toEqual([
+          { questionId: 'q-card', stability: first.card.stability, lastReviewMs: first.card.lastReview!.getTime(), answered: 1, right: 1 },
+        ]);
+        expect(await store.reviews.answerTallies(WS, 'U0NOBODY')).toEqual([]);
+      });
+
+      it('newInReviews counts the questions first met in a review session within the period, half-open', async () => {
+        await users(WS, 'U1', 'U2');
+        const day = { from: at(-60), to: at(24 * 60 - 60) };
+        expect(await store.reviews.newInReviews(WS, 'U1', day)).toBe(0);
+        // First met in reviews: at the period's first instant, and inside it (then answered again: one new card).
+        const a = answered('good', at(-60));
+        await save(WS, 'U1', 'q-a', a, 'review');
+        await save(WS, 'U1', 'q-a', answered('again', at(30), a.card), 'review');
+        await save(WS, 'U1', 'q-b', answered('again', at(5)), 'review');
+        // Regraded ("too easy"): still one review of a new card.
+        const c = answered('good', at(10));
+        await save(WS, 'U1', 'q-c', c, 'review');
+        await store.reviews.regradeLast(WS, 'U1', 'q-c', regrade(c.card, c.log, 'easy').card, 'easy');
+        // Not counted: first met elsewhere (a quiz, a practice exam), before the period, at its end, another learner.
+        await save(WS, 'U1', 'q-d', answered('good', at(1)), 'personal_quiz');
+        await save(WS, 'U1', 'q-e', answered('good', at(2)), 'mock');
+        const old = answered('good', at(-61));
+        await save(WS, 'U1', 'q-f', old, 'review');
+        await save(WS, 'U1', 'q-f', answered('good', at(40), old.card), 'review');
+        await save(WS, 'U1', 'q-g', answered('good', day.to), 'review');
+        await save(WS, 'U2', 'q-a', answered('good', NOW), 'review');
+        expect(await store.reviews.newInReviews(WS, 'U1', day)).toBe(3);
+        expect(await store.reviews.newInReviews(WS, 'U1', { from: at(-61), to: at(-60) })).toBe(1);
+        expect(await store.reviews.newInReviews(WS, 'U2', day)).toBe(1);
+        expect(await store.reviews.newInReviews(WS2, 'U1', day)).toBe(0);
+      });
+
       it('saveReview stores the card and the log entry together or not at all', async () => {
         await users(WS, 'U1');
         const r = answered('good', NOW);
@@ -1518,24 +1588,38 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(other.questionIds).toEqual([]);
       });
 
-      it('active: the learner’s latest unfinished exam in progress (started, time not up)', async () => {
+      it('unfinished: the learner’s latest exam started and not finished, its time up or not', async () => {
         await users(WS, 'U1', 'U2');
         await store.users.ensure(WS2, 'U1', NOW);
-        expect(await store.mocks.active(WS, 'U1', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', NOW)).toBeUndefined();
         const older = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], at(-30), at(60));
         const newer = await store.mocks.start(WS, 'U1', 'aif-c01', ['q-2'], at(-10), at(30));
-        expect(await store.mocks.active(WS, 'U1', NOW)).toEqual(newer);
-        // Before the newer one started, the older one was in progress; before either, none.
-        expect(await store.mocks.active(WS, 'U1', at(-20))).toEqual(older);
-        expect(await store.mocks.active(WS, 'U1', at(-31))).toBeUndefined();
-        expect(await store.mocks.active(WS, 'U1', at(29))).toEqual(newer);
-        // At its end time it is over; the older one still runs.
-        expect(await store.mocks.active(WS, 'U1', at(30))).toEqual(older);
-        expect(await store.mocks.active(WS, 'U1', at(60))).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', NOW)).toEqual(newer);
+        // Before the newer one started, the older one; before either, none.
+        expect(await store.mocks.unfinished(WS, 'U1', at(-20))).toEqual(older);
+        expect(await store.mocks.unfinished(WS, 'U1', at(-31))).toBeUndefined();
+        // Its time up, it is still unfinished until something finishes it.
+        expect(await store.mocks.unfinished(WS, 'U1', at(30))).toEqual(newer);
+        expect(await store.mocks.unfinished(WS, 'U1', at(600))).toEqual(newer);
         expect(await store.mocks.finish(newer.id, at(1))).toBe(true);
-        expect(await store.mocks.active(WS, 'U1', at(2))).toEqual(older);
-        expect(await store.mocks.active(WS, 'U2', NOW)).toBeUndefined();
-        expect(await store.mocks.active(WS2, 'U1', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', at(2))).toEqual(older);
+        expect(await store.mocks.unfinished(WS, 'U2', NOW)).toBeUndefined();
+        expect(await store.mocks.unfinished(WS2, 'U1', NOW)).toBeUndefined();
+      });
+
+      it('discard deletes an exam with no answer yet, and only such an exam', async () => {
+        await users(WS, 'U1');
+        const untouched = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2'], NOW, at(90));
+        const answeredOnce = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1', 'q-2'], NOW, at(90));
+        expect(await store.mocks.answer(answeredOnce.id, 'q-1', [0], true, at(1))).toBe(true);
+        expect(await store.mocks.discard(untouched.id)).toBe(true);
+        expect(await store.mocks.get(untouched.id)).toBeUndefined();
+        expect(await store.mocks.discard(untouched.id)).toBe(false);
+        expect(await store.mocks.discard(answeredOnce.id)).toBe(false);
+        expect(await store.mocks.get(answeredOnce.id)).toEqual(answeredOnce);
+        expect(await store.mocks.answers(answeredOnce.id)).toHaveLength(1);
+        // An answer to a discarded exam records nothing.
+        expect(await store.mocks.answer(untouched.id, 'q-2', [1], false, at(2))).toBe(false);
       });
 
       it('answer counts the first answer to each question only; answers lists them in the order given', async () => {
@@ -1569,7 +1653,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.mocks.finish(mock.id, at(10))).toBe(true);
         expect(await store.mocks.finish(mock.id, at(11))).toBe(false);
         expect(await store.mocks.get(mock.id)).toEqual({ ...mock, finishedAt: at(10) });
-        expect(await store.mocks.active(WS, 'U1', at(12))).toBeUndefined();
+        expect(await store.mocks.unfinished(WS, 'U1', at(12))).toBeUndefined();
         expect(await store.mocks.answer(mock.id, 'q-2', [1], true, at(12))).toBe(false);
         expect(await store.mocks.answers(mock.id)).toEqual([{ questionId: 'q-1', response: [0], correct: true, answeredAt: at(1) }]);
         expect(await store.mocks.finish(mock.id + 1000, at(13))).toBe(false);

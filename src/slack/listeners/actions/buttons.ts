@@ -17,6 +17,8 @@ import { responseFromPicks, type QuizResponse } from '../../../domain/question.j
 import type { QuizQuestion } from '../../../content/schema.js';
 import type { Command } from '../../../domain/commands.js';
 import { noticeView } from '../../views/help.js';
+import { context } from '../../views/blocks.js';
+import { classifySlackError } from '../../errors.js';
 import { callerOf, type SlackDeps } from '../../deps.js';
 import {
   ACTIONS,
@@ -44,11 +46,31 @@ const BUTTON_COMMANDS: [FixedActionDef, Command][] = [
 ];
 
 /** A click's answer, after the acknowledgement and behind requests still to be acknowledged (see FollowUps). */
-function answer(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply): Promise<void> {
-  return deps.followUps.run(() => answerNow(deps, client, body, respond, compute));
+function answer(
+  deps: SlackDeps,
+  client: WebClient,
+  body: unknown,
+  respond: RespondFn,
+  compute: (a: BlockAction) => Promise<Reply> | Reply,
+  opts: { inPlace?: boolean } = {},
+): Promise<void> {
+  return deps.followUps.run(() => answerNow(deps, client, body, respond, compute, opts));
 }
 
-async function answerNow(deps: SlackDeps, client: WebClient, body: unknown, respond: RespondFn, compute: (a: BlockAction) => Promise<Reply> | Reply) {
+/**
+ * Answers a click: by response_url, or, for a reply that replaces a message of a conversation (`inPlace`: a
+ * practice exam in the learner's DM), by chat.update of that message through the request's client. When Slack will
+ * not update it, the reply comes by response_url instead, with a note saying so; an ephemeral message (which
+ * chat.update cannot reach) is answered by response_url as before.
+ */
+async function answerNow(
+  deps: SlackDeps,
+  client: WebClient,
+  body: unknown,
+  respond: RespondFn,
+  compute: (a: BlockAction) => Promise<Reply> | Reply,
+  opts: { inPlace?: boolean } = {},
+) {
   const parsed = BlockActionPayload.safeParse(body);
   let reply: Reply;
   if (!parsed.success) {
@@ -62,6 +84,21 @@ async function answerNow(deps: SlackDeps, client: WebClient, body: unknown, resp
       reply = failureReply(err, deps.logger, 'button');
     }
   }
+  const message = opts.inPlace && parsed.success && reply.replaceOriginal ? conversationMessage(parsed.data) : undefined;
+  if (message) {
+    try {
+      await client.chat.update({ channel: message.channel, ts: message.ts, text: reply.text, blocks: reply.blocks });
+      return;
+    } catch (err) {
+      const failure = classifySlackError(err);
+      deps.logger.warn(`could not update ${message.channel}/${message.ts}: ${failure.reason}`);
+      reply = {
+        ...reply,
+        replaceOriginal: false,
+        blocks: [...reply.blocks, context(`:warning: Slack would not update the message above (\`${failure.reason}\`), so it goes on here.`)],
+      };
+    }
+  }
   try {
     // Buttons on the Home tab come without a response_url: the answer goes to the app's DM instead.
     if ((body as { response_url?: string }).response_url)
@@ -73,6 +110,12 @@ async function answerNow(deps: SlackDeps, client: WebClient, body: unknown, resp
   if (reply.refreshHome && parsed.success) {
     await refreshHome(deps, client, workspaceKey(parsed.data.teamId, parsed.data.enterprise?.id), parsed.data.user.id);
   }
+}
+
+/** The message a click came from, when chat.update can reach it: a message in a conversation, not an ephemeral one. */
+function conversationMessage(a: BlockAction): { channel: string; ts: string } | undefined {
+  const c = a.container;
+  return c?.channel_id && c.message_ts && c.is_ephemeral !== true ? { channel: c.channel_id, ts: c.message_ts } : undefined;
 }
 
 const UNREADABLE_ANSWER = ephemeral(noticeView('That answer could not be read.'));
@@ -152,10 +195,18 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const def of [mock.letter, mock.submit]) {
     app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, async (a) => {
-        const v = await readAnswer(a, mock, (key) => deps.study.content.question(key.questionId));
-        return v ? presentMock(await answerMock(deps.study, contextOf(deps, client, a), v.key, v.response)) : UNREADABLE_ANSWER;
-      });
+      // The exam runs in the learner's DM: the next question (or the result) takes the answered one's place there.
+      await answer(
+        deps,
+        client,
+        body,
+        respond,
+        async (a) => {
+          const v = await readAnswer(a, mock, (key) => deps.study.content.question(key.questionId));
+          return v ? presentMock(await answerMock(deps.study, contextOf(deps, client, a), v.key, v.response)) : UNREADABLE_ANSWER;
+        },
+        { inPlace: true },
+      );
     });
   }
   for (const [def, feel] of [
@@ -169,14 +220,15 @@ export function registerButtons(app: App, deps: SlackDeps): void {
       );
     });
   }
-  for (const [def, allowNew] of [
-    [ACTIONS.reviewNext, false],
-    [ACTIONS.reviewNew, true],
+  for (const [def, opts] of [
+    [ACTIONS.reviewNext, { allowNew: false }],
+    [ACTIONS.reviewNew, { allowNew: true }],
+    [ACTIONS.reviewMore, { allowNew: true, pastQuota: true }],
   ] as const) {
     app.action<BoltBlockAction>(def.matcher, async ({ ack, body, client, respond }) => {
       await ack();
       await answer(deps, client, body, respond, (a) =>
-        withValue(def, a, async () => presentReviewStep(await nextReview(deps.study, contextOf(deps, client, a), { allowNew }))),
+        withValue(def, a, async () => presentReviewStep(await nextReview(deps.study, contextOf(deps, client, a), opts))),
       );
     });
   }

@@ -7,6 +7,7 @@ import { commandSlack } from '../../command-slack.js';
 import { isDirectMessage, SlashCommandPayload, workspaceKey } from '../../payload.js';
 import { refreshHome } from '../events/app-home.js';
 import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
+import { deliverInDm } from '../../dm.js';
 
 export const SORRY = ephemeral(noticeView('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.', ':warning:'));
 export const UNAVAILABLE = ephemeral(
@@ -45,15 +46,14 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
     await deps.followUps
       .run(async () => {
-        const answer = withDatabase(deps.database, deps.logger, () => {
-          const ctx = callerOf(deps, client, {
-            workspaceId,
-            userId: p.user_id,
-            channelId: p.channel_id,
-            inDirectMessage: isDirectMessage(p.channel_id, p.channel_name),
-          });
-          return answerCommandText(deps.study, ctx, p.text, commandSlack(client, deps.logger));
-        }).catch((err: unknown) => failureReply(err, logger, '/aipath'));
+        const ids = { workspaceId, userId: p.user_id, channelId: p.channel_id, inDirectMessage: isDirectMessage(p.channel_id, p.channel_name) };
+        // A caller for each try: one whose profile lookup met a busy database must not keep that failure for the retry.
+        // A reply meant for the caller's DM (a practice exam) is posted there before the command is answered.
+        const answer = withDatabase(deps.database, deps.logger, () =>
+          answerCommandText(deps.study, callerOf(deps, client, ids), p.text, commandSlack(client, deps.logger)),
+        )
+          .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
+          .catch((err: unknown) => failureReply(err, logger, '/aipath'));
         let timer: NodeJS.Timeout | undefined;
         const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HOLDING_AFTER_MS)))]);
         clearTimeout(timer);
