@@ -38,6 +38,9 @@ export async function subscribe(deps: StudyDeps, caller: Caller, args: { time?: 
     },
     caller.now,
   );
+  // The channel's boards are weeks and months of its timezone: their running totals are built now, not by the first
+  // leaderboard someone asks for.
+  await deps.store.points.keepZone(caller.workspaceId, tz);
   const trackTitle = trackId ? deps.content.track(trackId)?.title : undefined;
   return { kind: 'subscribed', channel: caller.channelId, time, tz, trackTitle, firstPost: nextDaily, again: existing !== undefined };
 }

@@ -22,7 +22,7 @@ export interface BuildOptions {
 
 export async function buildServices(config: Config, logger: AppLogger, opts: BuildOptions = {}): Promise<Services> {
   const content = loadContent(opts.contentDir);
-  const store = await openStore(config.dbPath, logger, { busyTimeoutMs: opts.busyTimeoutMs });
+  const store = await openStore(config.dbPath, logger, { busyTimeoutMs: opts.busyTimeoutMs, boardZone: config.defaultTimezone });
   return {
     store,
     content,

@@ -21,7 +21,8 @@ export async function standings(deps: StudyDeps, caller: Caller, period: PeriodN
   const bounds = periodBounds(period, caller.now, tz);
   const range = period === 'all' ? 'all' : bounds;
   const { points, users } = deps.store;
-  const team = await points.board(ws, range, { channel, me, limit: BOARD_SIZE });
+  // The caller's own rank is the workspace's: the team board is read for its top only.
+  const team = await points.board(ws, range, { channel, limit: BOARD_SIZE });
   const workspace = await points.board(ws, range, { me, limit: BOARD_SIZE });
   const hidden = (await users.get(ws, me))?.onLeaderboard === false;
   const mine = period === 'all' ? (await points.standing(ws, me)).points : await points.userPoints(ws, me, bounds);
