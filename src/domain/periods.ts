@@ -45,10 +45,27 @@ function dayStart(date: DateTime, zone: IANAZone): number {
   return Number.isFinite(first) ? first : DateTime.fromObject({ year: date.year, month: date.month, day: date.day }, { zone }).toMillis();
 }
 
+/**
+ * The last period drawn per unit and zone: periods cover time without overlapping, so the one containing an instant
+ * is the only one, and nearly every instant asked about (an award, a board) falls in the current week and month.
+ */
+const lastDrawn = new Map<string, CalendarPeriod>();
+
 /** The week or month of `zone`'s calendar that contains `at`, or the one `back` periods before it. */
 export function calendarPeriod(unit: CalendarUnit, at: Date, zoneName: string, back = 0): CalendarPeriod {
-  const zone = zoneOf(zoneName);
   const t = at.getTime();
+  const key = `${unit} ${zoneName}`;
+  const last = lastDrawn.get(key);
+  if (back === 0 && last && last.from.getTime() <= t && t < last.to.getTime()) return copy(last);
+  const drawn = draw(unit, t, zoneOf(zoneName), back);
+  if (back === 0) lastDrawn.set(key, drawn);
+  return copy(drawn);
+}
+
+/** Dates are mutable: nobody gets the cached ones. */
+const copy = (p: CalendarPeriod): CalendarPeriod => ({ from: new Date(p.from), to: new Date(p.to), startDate: p.startDate });
+
+function draw(unit: CalendarUnit, t: number, zone: IANAZone, back: number): CalendarPeriod {
   const local = DateTime.fromMillis(t, { zone });
   const first = DateTime.utc(local.year, local.month, local.day).startOf(unit);
   const startOf = (n: number) => first.plus({ [`${unit}s`]: n });

@@ -22,6 +22,9 @@ export interface SqliteBoards {
   source(ws: string, period: Period): BoardSource;
 }
 
+/** How many learners' points a build reads at a time. */
+const BUILD_BATCH = 500;
+
 export function sqliteBoards(db: Db): SqliteBoards {
   const zonesOf = db.prepare<[string], { zone: string }>('SELECT zone FROM board_zones WHERE workspace_id = ?');
   const kept = db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM board_zones WHERE workspace_id = ? AND zone = ?');
@@ -35,9 +38,10 @@ export function sqliteBoards(db: Db): SqliteBoards {
   const span = db.prepare<[string], { first: number | null; last: number | null }>(
     'SELECT min(p.earned_at) AS first, max(p.earned_at) AS last FROM users u JOIN points p ON p.learner = u.id WHERE u.workspace_id = ?',
   );
-  // Users in key order, each learner's points together: one learner's totals are complete when the next begins.
-  const pointsOf = db.prepare<[string], { learner: number; earned_at: number; points: number }>(
-    'SELECT p.learner, p.earned_at, p.points FROM users u JOIN points p ON p.learner = u.id WHERE u.workspace_id = ?',
+  const learnersOf = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE workspace_id = ? ORDER BY id');
+  // A batch of the workspace's learners at a time (a statement being read cannot be written beside on one connection).
+  const pointsOf = db.prepare<[number, number, string], { learner: number; earned_at: number; points: number }>(
+    'SELECT p.learner, p.earned_at, p.points FROM points p JOIN users u ON u.id = p.learner WHERE p.learner BETWEEN ? AND ? AND u.workspace_id = ?',
   );
 
   /** The board's id, created (empty) if it is new. */
@@ -61,23 +65,22 @@ export function sqliteBoards(db: Db): SqliteBoards {
     const { first, last } = span.get(ws)!;
     if (first === null || last === null) return true;
     const units = newBoards(ws, zone, first, last);
-    let learner: number | undefined;
-    const totals = new Map<number, number>();
-    const flush = () => {
-      for (const [board, points] of totals) insertTotal.run(learner, board, points);
-      totals.clear();
-    };
-    for (const p of pointsOf.iterate(ws)) {
-      if (p.learner !== learner) {
-        flush();
-        learner = p.learner;
+    const learners = learnersOf.all(ws).map((l) => l.id);
+    for (let i = 0; i < learners.length; i += BUILD_BATCH) {
+      const batch = learners.slice(i, i + BUILD_BATCH);
+      const totals = new Map<string, { learner: number; board: number; points: number }>();
+      for (const p of pointsOf.all(batch[0]!, batch.at(-1)!, ws)) {
+        for (const { periods, ids } of units) {
+          const board = ids[periodIndex(periods, p.earned_at)];
+          if (board == null) continue;
+          const key = `${p.learner}/${board}`;
+          const total = totals.get(key);
+          if (total) total.points += p.points;
+          else totals.set(key, { learner: p.learner, board, points: p.points });
+        }
       }
-      for (const { periods, ids } of units) {
-        const board = ids[periodIndex(periods, p.earned_at)];
-        if (board != null) totals.set(board, (totals.get(board) ?? 0) + p.points);
-      }
+      for (const t of totals.values()) insertTotal.run(t.learner, t.board, t.points);
     }
-    flush();
     return true;
   });
 
