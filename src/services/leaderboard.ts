@@ -21,11 +21,15 @@ export async function standings(deps: StudyDeps, caller: Caller, period: PeriodN
   const bounds = periodBounds(period, caller.now, tz);
   const range = period === 'all' ? 'all' : bounds;
   const { points, users } = deps.store;
-  // The caller's own rank is the workspace's: the team board is read for its top only.
-  const team = await points.board(ws, range, { channel, limit: BOARD_SIZE });
-  const workspace = await points.board(ws, range, { me, limit: BOARD_SIZE });
-  const hidden = (await users.get(ws, me))?.onLeaderboard === false;
-  const mine = period === 'all' ? (await points.standing(ws, me)).points : await points.userPoints(ws, me, bounds);
+  // Independent reads, side by side (on PostgreSQL each on a connection of the pool). The caller's own rank is the
+  // workspace's: the team board is read for its top only.
+  const [team, workspace, user, mine] = await Promise.all([
+    points.board(ws, range, { channel, limit: BOARD_SIZE }),
+    points.board(ws, range, { me, limit: BOARD_SIZE }),
+    users.get(ws, me),
+    period === 'all' ? points.standing(ws, me).then((s) => s.points) : points.userPoints(ws, me, bounds),
+  ]);
+  const hidden = user?.onLeaderboard === false;
   return {
     periodLabel: bounds.label,
     team: team.top.length > 0 ? { channel, top: ranked(team.top) } : undefined,

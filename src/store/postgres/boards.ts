@@ -75,12 +75,19 @@ export const postgresBoards = {
   /** The board of `period` when it is a week or month of the zone it names (kept from now on), else the points. */
   async source(q: Queryable, ws: string, period: Period): Promise<BoardSource> {
     if (!period.zone || !isBoardPeriod(period, period.zone)) return { kind: 'points' };
-    await postgresBoards.keepZone(q, ws, period.zone);
-    const [board] = await q.rows<{ id: number }>('SELECT id FROM boards WHERE workspace_id = $1 AND starts_at = $2 AND ends_at = $3', [
-      ws,
-      period.from,
-      period.to,
-    ]);
-    return board ? { kind: 'board', id: board.id } : { kind: 'empty' };
+    const find = async () =>
+      (
+        await q.rows<{ kept: boolean; id: number | null }>(
+          `SELECT EXISTS (SELECT 1 FROM board_zones WHERE workspace_id = $1 AND zone = $2) AS kept,
+                  (SELECT id FROM boards WHERE workspace_id = $1 AND starts_at = $3 AND ends_at = $4) AS id`,
+          [ws, period.zone, period.from, period.to],
+        )
+      )[0]!;
+    let found = await find();
+    if (!found.kept) {
+      await postgresBoards.keepZone(q, ws, period.zone);
+      found = await find();
+    }
+    return found.id !== null ? { kind: 'board', id: found.id } : { kind: 'empty' };
   },
 };

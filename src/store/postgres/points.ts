@@ -38,7 +38,7 @@ const STANDING = `SELECT u.points_total, u.on_leaderboard,
 const inTeam = (u: string, ws: number, channel: number) =>
   `($${channel}::text IS NULL OR EXISTS (SELECT 1 FROM quiz_team t WHERE t.workspace_id = $${ws} AND t.channel_id = $${channel} AND t.user_id = ${u}.user_id))`;
 
-// ---- a board's running totals: $1 board, $2 workspace, $3 channel, $4 limit, $5 caller.
+// ---- a board's running totals: $1 board, $2 workspace, $3 channel, $4 limit, $5 caller (or null).
 // The top ranks are everyone at or above the score of the `limit`-th: one short range of board_points_ranked.
 const visibleOnBoard = (b: string, u: string) => `${b}.board_id = $1 AND ${b}.points > 0 AND ${u}.on_leaderboard AND ${inTeam(u, 2, 3)}`;
 const BOARD_TOP = `SELECT u.user_id, b.points, rank() OVER (ORDER BY b.points DESC) AS rank
@@ -57,12 +57,12 @@ const BOARD_ME = `SELECT b.points, (CASE WHEN $3::text IS NULL
             WHERE o.board_id = $1 AND o.points > b.points AND ou.on_leaderboard AND ${inTeam('ou', 2, 3)})
     END) AS ahead
   FROM users u JOIN board_points b ON b.learner = u.id AND b.board_id = $1
-  WHERE u.workspace_id = $2 AND u.user_id = $4 AND u.on_leaderboard AND b.points > 0 AND ${inTeam('u', 2, 3)}`;
+  WHERE u.workspace_id = $2 AND u.user_id = $5 AND u.on_leaderboard AND b.points > 0 AND ${inTeam('u', 2, 3)}`;
 const BOARD_TEAM = `SELECT u.user_id, b.points FROM quiz_team t JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
   JOIN board_points b ON b.learner = u.id AND b.board_id = $1
   WHERE t.workspace_id = $2 AND t.channel_id = $3 AND u.on_leaderboard AND b.points > 0`;
 
-// ---- all time (users.points_total): $1 workspace, $2 channel, $3 limit, $4 caller.
+// ---- all time (users.points_total): $1 workspace, $2 channel, $3 limit, $4 caller (or null).
 const visibleAllTime = (u: string) => `${u}.workspace_id = $1 AND ${u}.on_leaderboard AND ${u}.points_total > 0 AND ${inTeam(u, 1, 2)}`;
 const ALL_TOP = `SELECT u.user_id, u.points_total AS points, rank() OVER (ORDER BY u.points_total DESC) AS rank FROM users u
   WHERE ${visibleAllTime('u')}
@@ -71,7 +71,13 @@ const ALL_TOP = `SELECT u.user_id, u.points_total AS points, rank() OVER (ORDER 
   ORDER BY rank, u.user_id COLLATE "C"`;
 const ALL_ME = `SELECT u.points_total AS points,
     (SELECT count(*) FROM users o WHERE o.workspace_id = $1 AND o.on_leaderboard AND o.points_total > u.points_total AND ${inTeam('o', 1, 2)}) AS ahead
-  FROM users u WHERE u.workspace_id = $1 AND u.user_id = $3 AND u.on_leaderboard AND u.points_total > 0 AND ${inTeam('u', 1, 2)}`;
+  FROM users u WHERE u.workspace_id = $1 AND u.user_id = $4 AND u.on_leaderboard AND u.points_total > 0 AND ${inTeam('u', 1, 2)}`;
+
+/** The top ranks and the caller's entry in one round trip: rows with a rank are the top, the one with `ahead` the caller. */
+const topAndMe = (top: string, me: string) => `SELECT user_id, points, rank, NULL::bigint AS ahead FROM (${top}) t
+  UNION ALL SELECT NULL, points, NULL, ahead FROM (${me}) m`;
+const BOARD = topAndMe(BOARD_TOP, BOARD_ME);
+const ALL = topAndMe(ALL_TOP, ALL_ME);
 
 // ---- any other period, summed from the points: $1 workspace, $2 from, $3 to, $4 channel, $5 caller, $6 limit.
 const SUMMED = `SELECT u.user_id, sum(p.points)::integer AS points FROM users u JOIN points p ON p.learner = u.id
@@ -121,20 +127,17 @@ export function postgresPoints(q: Queryable): PointsRepository {
       return row?.points ?? 0;
     },
     async board(ws, period, { channel = null, me, limit }) {
-      const entry = (r: { points: number; ahead: number } | undefined) =>
-        r && me !== undefined ? { userId: me, points: r.points, rank: r.ahead + 1 } : undefined;
-      if (period === 'all') {
-        const top = (await q.rows<BoardRow>(ALL_TOP, [ws, channel, limit])).map(toEntry);
-        const [mine] = me === undefined ? [] : await q.rows<{ points: number; ahead: number }>(ALL_ME, [ws, channel, me]);
-        return { top, me: entry(mine) };
-      }
+      const split = (rows: (BoardRow & { ahead: number | null })[]) => {
+        const mine = rows.find((r) => r.ahead !== null);
+        return {
+          top: rows.filter((r) => r.ahead === null).map(toEntry),
+          me: mine && me !== undefined ? { userId: me, points: mine.points, rank: mine.ahead! + 1 } : undefined,
+        };
+      };
+      if (period === 'all') return split(await q.rows(ALL, [ws, channel, limit, me ?? null]));
       const source = await postgresBoards.source(q, ws, period);
       if (source.kind === 'empty') return { top: [], me: undefined };
-      if (source.kind === 'board') {
-        const top = (await q.rows<BoardRow>(BOARD_TOP, [source.id, ws, channel, limit])).map(toEntry);
-        const [mine] = me === undefined ? [] : await q.rows<{ points: number; ahead: number }>(BOARD_ME, [source.id, ws, channel, me]);
-        return { top, me: entry(mine) };
-      }
+      if (source.kind === 'board') return split(await q.rows(BOARD, [source.id, ws, channel, limit, me ?? null]));
       const rows = (await q.rows<BoardRow>(SUMMED_BOARD, [ws, period.from, period.to, channel, me ?? null, limit])).map(toEntry);
       return { top: rows.filter((r) => r.rank <= limit), me: rows.find((r) => r.userId === me) };
     },

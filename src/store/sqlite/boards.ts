@@ -41,7 +41,7 @@ export function sqliteBoards(db: Db): SqliteBoards {
   const learnersOf = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE workspace_id = ? ORDER BY id');
   // A batch of the workspace's learners at a time (a statement being read cannot be written beside on one connection).
   const pointsOf = db.prepare<[number, number, string], { learner: number; earned_at: number; points: number }>(
-    'SELECT p.learner, p.earned_at, p.points FROM points p JOIN users u ON u.id = p.learner WHERE p.learner BETWEEN ? AND ? AND u.workspace_id = ?',
+    'SELECT p.learner, p.earned_at, p.points FROM points p CROSS JOIN users u ON u.id = p.learner WHERE p.learner BETWEEN ? AND ? AND u.workspace_id = ?',
   );
 
   /** The board's id, created (empty) if it is new. */

@@ -89,7 +89,7 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
      WHERE q.workspace_id = ? AND q.channel_id = ? AND a.answered_at >= ? AND a.answered_at < ?`,
   );
   const teamMilestones = db.prepare<[number, number, string, string], { n: number }>(
-    `SELECT COUNT(*) AS n FROM points p JOIN users u ON u.id = p.learner
+    `SELECT COUNT(*) AS n FROM points p CROSS JOIN users u ON u.id = p.learner
      WHERE p.kind = 'milestone' AND p.earned_at >= ? AND p.earned_at < ? AND u.workspace_id = ?
        AND EXISTS (SELECT 1 FROM quiz_team t WHERE t.workspace_id = u.workspace_id AND t.channel_id = ? AND t.user_id = u.user_id)`,
   );
@@ -99,14 +99,15 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
   const member = (learner: string) =>
     `(@channel IS NULL OR EXISTS (SELECT 1 FROM quiz_team t WHERE t.workspace_id = @ws AND t.channel_id = @channel AND t.user_id = ${learner}))`;
 
-  // ---- a board's running totals
+  // ---- a board's running totals. CROSS JOIN fixes the order SQLite joins in: from the board's ranking (or the
+  // team's members), never from every learner of the workspace.
   const boardWalk = db.prepare<[{ ws: string; board: number; channel: string | null }], WalkRow>(
-    `SELECT u.user_id, b.points, ${member('u.user_id')} AS member FROM board_points b JOIN users u ON u.id = b.learner
+    `SELECT u.user_id, b.points, ${member('u.user_id')} AS member FROM board_points b CROSS JOIN users u ON u.id = b.learner
      WHERE b.board_id = @board AND b.points > 0 AND u.on_leaderboard = 1 ORDER BY b.points DESC`,
   );
   const boardTeam = db.prepare<[{ ws: string; board: number; channel: string }], Row>(
-    `SELECT u.user_id, b.points FROM quiz_team t JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
-     JOIN board_points b ON b.learner = u.id AND b.board_id = @board
+    `SELECT u.user_id, b.points FROM quiz_team t CROSS JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
+     CROSS JOIN board_points b ON b.learner = u.id AND b.board_id = @board
      WHERE t.workspace_id = @ws AND t.channel_id = @channel AND u.on_leaderboard = 1 AND b.points > 0 ORDER BY b.points DESC`,
   );
   const boardMine = db.prepare<[{ ws: string; board: number; me: string }], Mine>(
@@ -116,11 +117,11 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
   // Everyone above, less the learners who hide from boards (few, found by users_by_points).
   const boardAhead = db.prepare<[{ ws: string; board: number; points: number }], { n: number }>(
     `SELECT (SELECT COUNT(*) FROM board_points WHERE board_id = @board AND points > @points)
-          - (SELECT COUNT(*) FROM users h JOIN board_points b ON b.learner = h.id AND b.board_id = @board
+          - (SELECT COUNT(*) FROM users h INDEXED BY users_by_points CROSS JOIN board_points b ON b.learner = h.id AND b.board_id = @board
              WHERE h.workspace_id = @ws AND h.on_leaderboard = 0 AND b.points > @points) AS n`,
   );
   const boardTeamAhead = db.prepare<[{ ws: string; board: number; channel: string; points: number }], { n: number }>(
-    `SELECT COUNT(*) AS n FROM board_points b JOIN users u ON u.id = b.learner
+    `SELECT COUNT(*) AS n FROM board_points b CROSS JOIN users u ON u.id = b.learner
      WHERE b.board_id = @board AND b.points > @points AND u.on_leaderboard = 1 AND ${member('u.user_id')}`,
   );
 
@@ -130,7 +131,7 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
      WHERE u.workspace_id = @ws AND u.on_leaderboard = 1 AND u.points_total > 0 ORDER BY u.points_total DESC`,
   );
   const allTeam = db.prepare<[{ ws: string; channel: string }], Row>(
-    `SELECT u.user_id, u.points_total AS points FROM quiz_team t JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
+    `SELECT u.user_id, u.points_total AS points FROM quiz_team t CROSS JOIN users u ON u.workspace_id = t.workspace_id AND u.user_id = t.user_id
      WHERE t.workspace_id = @ws AND t.channel_id = @channel AND u.on_leaderboard = 1 AND u.points_total > 0 ORDER BY u.points_total DESC`,
   );
   const allTeamAhead = db.prepare<[{ ws: string; channel: string; points: number }], { n: number }>(
