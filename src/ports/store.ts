@@ -176,6 +176,14 @@ export interface BoardEntry extends Score {
   rank: number;
 }
 
+/** The top of a leaderboard and the caller's place on it (PointsRepository.board). */
+export interface Board {
+  top: BoardEntry[];
+  /** Learners not in `top` tie with its last entry: with a hundred thousand learners, a rank can be shared by many. */
+  moreTied: boolean;
+  me: BoardEntry | undefined;
+}
+
 /** A half-open range of instants [from, to). */
 export interface Period {
   from: Date;
@@ -361,10 +369,12 @@ export interface PointsRepository {
   /** Everything the learner earned, oldest first. */
   earnedBy(ws: string, user: string): Promise<EarnedPoints[]>;
   /**
-   * The top `limit` ranks (ties share a rank) and, when `me` is given, the caller's own entry if they show on boards
-   * and scored; for a channel, among its team only. A week or month naming its zone is read from running totals.
+   * The board's first `limit` learners, highest first, each with their rank (ties share a rank; which of several tied
+   * learners are listed is the store's choice), `moreTied` when learners left out tie with the last one listed, and,
+   * when `me` is given, the caller's own entry if they show on boards and scored; for a channel, among its team
+   * only. A week or month naming its zone is read from running totals.
    */
-  board(ws: string, period: Period | 'all', opts: { channel?: string; me?: string; limit: number }): Promise<{ top: BoardEntry[]; me: BoardEntry | undefined }>;
+  board(ws: string, period: Period | 'all', opts: { channel?: string; me?: string; limit: number }): Promise<Board>;
   /**
    * Keeps running totals of the workspace's weeks and months in `zone`'s calendar from now on: when the zone is new
    * to the workspace, builds them first from the points already earned (which takes a while in a large workspace).

@@ -6,8 +6,10 @@ import type { Caller, StudyDeps } from './context.js';
 export interface Standings {
   periodLabel: string;
   /** The channel's team (who answered its quizzes), when it has anyone with points. */
-  team: { channel: string; top: Ranked<Score>[] } | undefined;
+  team: { channel: string; top: Ranked<Score>[]; moreTied: boolean } | undefined;
   workspace: Ranked<Score>[];
+  /** More learners than the board lists tie with its last one. */
+  workspaceMoreTied: boolean;
   you: { hidden: boolean; points: number; rank: number | undefined };
 }
 
@@ -32,8 +34,9 @@ export async function standings(deps: StudyDeps, caller: Caller, period: PeriodN
   const hidden = user?.onLeaderboard === false;
   return {
     periodLabel: bounds.label,
-    team: team.top.length > 0 ? { channel, top: ranked(team.top) } : undefined,
+    team: team.top.length > 0 ? { channel, top: ranked(team.top), moreTied: team.moreTied } : undefined,
     workspace: ranked(workspace.top),
+    workspaceMoreTied: workspace.moreTied,
     you: { hidden, points: mine, rank: workspace.me?.rank },
   };
 }

@@ -11,6 +11,8 @@ export interface BoardEntry {
 export interface Board {
   title: string;
   top: Ranked<BoardEntry>[];
+  /** More learners than listed share the last one's rank. */
+  moreTied?: boolean;
 }
 
 export interface LeaderboardInput {
@@ -25,7 +27,9 @@ const line = (r: Ranked<BoardEntry>) => `${MEDALS[r.rank - 1] ?? `*${r.rank}.*`}
 export function leaderboardView(l: LeaderboardInput): Message {
   const blocks: Block[] = [header(`Study leaderboard: ${l.periodLabel}`)];
   for (const b of l.boards) {
-    blocks.push(section(`*${b.title}*\n${b.top.length ? b.top.map(line).join('\n') : '_No points yet: answer the daily quiz to get on the board._'}`));
+    const last = b.top.at(-1);
+    const tied = b.moreTied && last ? `\n_…and others tied with ${last.item.points} pts_` : '';
+    blocks.push(section(`*${b.title}*\n${b.top.length ? b.top.map(line).join('\n') + tied : '_No points yet: answer the daily quiz to get on the board._'}`));
   }
   blocks.push(divider());
   const you = l.you.hidden

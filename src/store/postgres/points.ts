@@ -1,5 +1,6 @@
 import type { PointsKind } from '../../domain/scoring.js';
-import type { BoardEntry, PointsRepository } from '../../ports/store.js';
+import type { Board, BoardEntry, PointsRepository } from '../../ports/store.js';
+import { byRankThenUser } from '../board-order.js';
 import { postgresBoards } from './boards.js';
 import type { Queryable } from './connection.js';
 
@@ -39,14 +40,11 @@ const inTeam = (u: string, ws: number, channel: number) =>
   `($${channel}::text IS NULL OR EXISTS (SELECT 1 FROM quiz_team t WHERE t.workspace_id = $${ws} AND t.channel_id = $${channel} AND t.user_id = ${u}.user_id))`;
 
 // ---- a board's running totals: $1 board, $2 workspace, $3 channel, $4 limit, $5 caller (or null).
-// The top ranks are everyone at or above the score of the `limit`-th: one short range of board_points_ranked.
-const visibleOnBoard = (b: string, u: string) => `${b}.board_id = $1 AND ${b}.points > 0 AND ${u}.on_leaderboard AND ${inTeam(u, 2, 3)}`;
-const BOARD_TOP = `SELECT u.user_id, b.points, rank() OVER (ORDER BY b.points DESC) AS rank
-  FROM board_points b JOIN users u ON u.id = b.learner
-  WHERE ${visibleOnBoard('b', 'u')}
-    AND b.points >= coalesce((SELECT b2.points FROM board_points b2 JOIN users u2 ON u2.id = b2.learner WHERE ${visibleOnBoard('b2', 'u2')}
-                              ORDER BY b2.points DESC OFFSET $4 - 1 LIMIT 1), 1)
-  ORDER BY rank, u.user_id COLLATE "C"`;
+// The top is the first `$4` + 1 learners of board_points_ranked (one more, to tell whether another ties with the last).
+const visibleOnBoard = `b.board_id = $1 AND b.points > 0 AND u.on_leaderboard AND ${inTeam('u', 2, 3)}`;
+const BOARD_TOP = `SELECT user_id, points, rank() OVER (ORDER BY points DESC) AS rank FROM (
+    SELECT u.user_id, b.points FROM board_points b JOIN users u ON u.id = b.learner
+    WHERE ${visibleOnBoard} ORDER BY b.points DESC, b.learner DESC LIMIT $4 + 1) t`;
 // The caller's entry: in the whole workspace everyone above less the learners hidden from boards (few, found by
 // users_by_points); in a channel, its team's members above.
 const BOARD_ME = `SELECT b.points, (CASE WHEN $3::text IS NULL
@@ -63,28 +61,28 @@ const BOARD_TEAM = `SELECT u.user_id, b.points FROM quiz_team t JOIN users u ON 
   WHERE t.workspace_id = $2 AND t.channel_id = $3 AND u.on_leaderboard AND b.points > 0`;
 
 // ---- all time (users.points_total): $1 workspace, $2 channel, $3 limit, $4 caller (or null).
-const visibleAllTime = (u: string) => `${u}.workspace_id = $1 AND ${u}.on_leaderboard AND ${u}.points_total > 0 AND ${inTeam(u, 1, 2)}`;
-const ALL_TOP = `SELECT u.user_id, u.points_total AS points, rank() OVER (ORDER BY u.points_total DESC) AS rank FROM users u
-  WHERE ${visibleAllTime('u')}
-    AND u.points_total >= coalesce((SELECT u2.points_total FROM users u2 WHERE ${visibleAllTime('u2')}
-                                    ORDER BY u2.points_total DESC OFFSET $3 - 1 LIMIT 1), 1)
-  ORDER BY rank, u.user_id COLLATE "C"`;
+const visibleAllTime = `u.workspace_id = $1 AND u.on_leaderboard AND u.points_total > 0 AND ${inTeam('u', 1, 2)}`;
+const ALL_TOP = `SELECT user_id, points, rank() OVER (ORDER BY points DESC) AS rank FROM (
+    SELECT u.user_id, u.points_total AS points FROM users u
+    WHERE ${visibleAllTime} ORDER BY u.points_total DESC, u.user_id COLLATE "C" DESC LIMIT $3 + 1) t`;
 const ALL_ME = `SELECT u.points_total AS points,
     (SELECT count(*) FROM users o WHERE o.workspace_id = $1 AND o.on_leaderboard AND o.points_total > u.points_total AND ${inTeam('o', 1, 2)}) AS ahead
   FROM users u WHERE u.workspace_id = $1 AND u.user_id = $4 AND u.on_leaderboard AND u.points_total > 0 AND ${inTeam('u', 1, 2)}`;
 
 /** The top ranks and the caller's entry in one round trip: rows with a rank are the top, the one with `ahead` the caller. */
-const topAndMe = (top: string, me: string) => `SELECT user_id, points, rank, NULL::bigint AS ahead FROM (${top}) t
+const withCaller = (top: string, me: string) => `SELECT user_id, points, rank, NULL::bigint AS ahead FROM (${top}) t
   UNION ALL SELECT NULL, points, NULL, ahead FROM (${me}) m`;
-const BOARD = topAndMe(BOARD_TOP, BOARD_ME);
-const ALL = topAndMe(ALL_TOP, ALL_ME);
+const BOARD = withCaller(BOARD_TOP, BOARD_ME);
+const ALL = withCaller(ALL_TOP, ALL_ME);
 
 // ---- any other period, summed from the points: $1 workspace, $2 from, $3 to, $4 channel, $5 caller, $6 limit.
 const SUMMED = `SELECT u.user_id, sum(p.points)::integer AS points FROM users u JOIN points p ON p.learner = u.id
   WHERE u.workspace_id = $1 AND u.on_leaderboard AND p.earned_at >= $2 AND p.earned_at < $3 AND ${inTeam('u', 1, 4)}
   GROUP BY u.id, u.user_id HAVING sum(p.points) > 0`;
-const SUMMED_BOARD = `WITH s AS (${SUMMED}), r AS (SELECT user_id, points, rank() OVER (ORDER BY points DESC) AS rank FROM s)
-  SELECT user_id, points, rank FROM r WHERE rank <= $6 OR user_id = $5 ORDER BY rank, user_id COLLATE "C"`;
+const SUMMED_BOARD = `WITH s AS (${SUMMED})
+  SELECT user_id, points, rank, n FROM (
+    SELECT user_id, points, rank() OVER (ORDER BY points DESC) AS rank, row_number() OVER (ORDER BY points DESC, user_id COLLATE "C") AS n FROM s
+  ) r WHERE n <= $6 + 1 OR user_id = $5`;
 
 const TEAM_TOTALS = `SELECT a.answered, a.correct, m.milestones
   FROM (SELECT count(*) AS answered, count(*) FILTER (WHERE a.correct) AS correct
@@ -127,19 +125,30 @@ export function postgresPoints(q: Queryable): PointsRepository {
       return row?.points ?? 0;
     },
     async board(ws, period, { channel = null, me, limit }) {
-      const split = (rows: (BoardRow & { ahead: number | null })[]) => {
-        const mine = rows.find((r) => r.ahead !== null);
-        return {
-          top: rows.filter((r) => r.ahead === null).map(toEntry),
-          me: mine && me !== undefined ? { userId: me, points: mine.points, rank: mine.ahead! + 1 } : undefined,
-        };
+      /** The top from `ranked` (up to limit + 1 rows, ranked): the first `limit` by points, and whether the next ties. */
+      const board = (ranked: BoardRow[], caller: BoardEntry | undefined): Board => {
+        const sorted = [...ranked].sort((a, b) => b.points - a.points);
+        const top = sorted.slice(0, limit).map(toEntry);
+        return { top: [...top].sort(byRankThenUser), moreTied: sorted.length > limit && sorted[limit]!.points === top.at(-1)!.points, me: caller };
       };
-      if (period === 'all') return split(await q.rows(ALL, [ws, channel, limit, me ?? null]));
+      /** Rows of the top and the caller's, told apart by `ahead` (only the caller's has it). */
+      const topAndMe = (rows: (BoardRow & { ahead: number | null })[]) => {
+        const caller = rows.find((r) => r.ahead !== null);
+        return board(
+          rows.filter((r) => r.ahead === null),
+          caller && me !== undefined ? { userId: me, points: caller.points, rank: caller.ahead! + 1 } : undefined,
+        );
+      };
+      if (period === 'all') return topAndMe(await q.rows(ALL, [ws, channel, limit, me ?? null]));
       const source = await postgresBoards.source(q, ws, period);
-      if (source.kind === 'empty') return { top: [], me: undefined };
-      if (source.kind === 'board') return split(await q.rows(BOARD, [source.id, ws, channel, limit, me ?? null]));
-      const rows = (await q.rows<BoardRow>(SUMMED_BOARD, [ws, period.from, period.to, channel, me ?? null, limit])).map(toEntry);
-      return { top: rows.filter((r) => r.rank <= limit), me: rows.find((r) => r.userId === me) };
+      if (source.kind === 'empty') return { top: [], moreTied: false, me: undefined };
+      if (source.kind === 'board') return topAndMe(await q.rows(BOARD, [source.id, ws, channel, limit, me ?? null]));
+      const summed = await q.rows<BoardRow & { n: number }>(SUMMED_BOARD, [ws, period.from, period.to, channel, me ?? null, limit]);
+      const caller = summed.find((r) => r.user_id === me);
+      return board(
+        summed.filter((r) => r.n <= limit + 1),
+        caller && toEntry(caller),
+      );
     },
     keepZone,
     async keepZones(defaultZone) {

@@ -1,5 +1,6 @@
 import type { PointsKind } from '../../domain/scoring.js';
-import type { BoardEntry, PointsRepository, Score } from '../../ports/store.js';
+import type { Board, BoardEntry, PointsRepository, Score } from '../../ports/store.js';
+import { byRankThenUser } from '../board-order.js';
 import { type BoardSource, sqliteBoards } from './boards.js';
 import type { Db } from './connection.js';
 import type { Synchronous } from './sync.js';
@@ -22,30 +23,32 @@ interface Mine {
   on_leaderboard: number;
 }
 
-const byRankThenUser = (a: BoardEntry, b: BoardEntry) => a.rank - b.rank || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+type Top = Pick<Board, 'top' | 'moreTied'>;
 
-/** Scores ordered by points, highest first, ranked (ties share a rank) up to rank `limit`. */
-function topRanks(rows: Iterable<Row>, limit: number): BoardEntry[] {
+/** The first `limit` of scores ordered by points, highest first, ranked (ties share a rank), and whether more tie with the last. */
+function topRanks(rows: Iterable<Row>, limit: number): Top {
   const top: BoardEntry[] = [];
+  let moreTied = false;
   for (const r of rows) {
-    const before = top.at(-1);
-    const rank = before && before.points === r.points ? before.rank : top.length + 1;
-    if (rank > limit) break;
-    top.push({ userId: r.user_id, points: r.points, rank });
+    const last = top.at(-1);
+    if (top.length === limit) {
+      moreTied = last !== undefined && r.points === last.points;
+      break;
+    }
+    top.push({ userId: r.user_id, points: r.points, rank: last && last.points === r.points ? last.rank : top.length + 1 });
   }
-  return top.sort(byRankThenUser);
+  return { top: top.sort(byRankThenUser), moreTied };
 }
 
 /**
- * A channel's top ranks, walking the workspace's ranking (highest first) for its team's members: quick when the team
- * is much of the workspace. Undefined when `TEAM_WALK` rows were not enough (a small team): read its members then.
+ * A channel's top, walking the workspace's ranking (highest first) for its team's members: quick when the team is
+ * much of the workspace. Undefined when `TEAM_WALK` rows were not enough (a small team): read its members then.
  */
-function walkTeam(rows: Iterable<WalkRow>, limit: number): BoardEntry[] | undefined {
+function walkTeam(rows: Iterable<WalkRow>, limit: number): Top | undefined {
   const members: Row[] = [];
   let walked = 0;
   for (const r of rows) {
-    // Below the last member taken once the limit is reached: nobody further down ranks within it.
-    if (members.length >= limit && r.points < members.at(-1)!.points) break;
+    if (members.length > limit) break;
     if (++walked > TEAM_WALK) return undefined;
     if (r.member) members.push(r);
   }
@@ -148,8 +151,6 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
     'SELECT 1 AS n FROM quiz_team WHERE workspace_id = @ws AND channel_id = @channel AND user_id = @me',
   );
 
-  type Board = { top: BoardEntry[]; me: BoardEntry | undefined };
-
   /** The caller's entry: their score if they show on boards, scored, and (for a channel) are in its team; rank from those above. */
   const entry = (ws: string, channel: string | undefined, me: string, mine: Mine | undefined, above: (points: number) => number) => {
     if (mine?.on_leaderboard !== 1 || mine.points <= 0) return undefined;
@@ -161,27 +162,27 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
     const top = channel
       ? (walkTeam(boardWalk.iterate({ ws, board, channel }), limit) ?? topRanks(boardTeam.iterate({ ws, board, channel }), limit))
       : topRanks(boardWalk.iterate({ ws, board, channel: null }), limit);
-    if (me === undefined) return { top, me: undefined };
+    if (me === undefined) return { ...top, me: undefined };
     const above = (points: number) => (channel ? boardTeamAhead.get({ ws, board, channel, points })!.n : boardAhead.get({ ws, board, points })!.n);
-    return { top, me: entry(ws, channel, me, boardMine.get({ ws, board, me }), above) };
+    return { ...top, me: entry(ws, channel, me, boardMine.get({ ws, board, me }), above) };
   };
 
   const allTime = (ws: string, channel: string | undefined, me: string | undefined, limit: number): Board => {
     const top = channel
       ? (walkTeam(allWalk.iterate({ ws, channel }), limit) ?? topRanks(allTeam.iterate({ ws, channel }), limit))
       : topRanks(allWalk.iterate({ ws, channel: null }), limit);
-    if (me === undefined) return { top, me: undefined };
+    if (me === undefined) return { ...top, me: undefined };
     const row = total.get(ws, me);
     const mine = row && { points: row.points_total, on_leaderboard: row.on_leaderboard };
     const above = (points: number) => (channel ? allTeamAhead.get({ ws, channel, points })!.n : ahead.get(ws, points)!.n);
-    return { top, me: entry(ws, channel, me, mine, above) };
+    return { ...top, me: entry(ws, channel, me, mine, above) };
   };
 
   const fromPoints = (ws: string, from: Date, to: Date, channel: string | undefined, me: string | undefined, limit: number): Board => {
     const all = summed.all({ ws, channel: channel ?? null, from: ms(from), to: ms(to) });
     const mine = all.find((r) => r.user_id === me);
     return {
-      top: topRanks(all, limit),
+      ...topRanks(all, limit),
       me: mine && { userId: mine.user_id, points: mine.points, rank: all.filter((r) => r.points > mine.points).length + 1 },
     };
   };
@@ -207,7 +208,7 @@ export function sqlitePoints(db: Db): Synchronous<PointsRepository> {
     board(ws, period, { channel, me, limit }) {
       if (period === 'all') return allTime(ws, channel, me, limit);
       const source = sourceOf(ws, period);
-      if (source.kind === 'empty') return { top: [], me: undefined };
+      if (source.kind === 'empty') return { top: [], moreTied: false, me: undefined };
       if (source.kind === 'board') return fromBoard(ws, source.id, channel, me, limit);
       return fromPoints(ws, period.from, period.to, channel, me, limit);
     },

@@ -1106,7 +1106,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.points.standing(WS, 'U3')).toEqual({ points: 10, rank: 4 });
       });
 
-      it("board 'all': the top ranks with ties sharing one, hidden learners left off, and the caller's own entry", async () => {
+      it("board 'all': the first learners with ties sharing a rank, whether more tie with the last, hidden learners left off, and the caller's own entry", async () => {
         await users(WS, 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7');
         const give = (u: string, n: number) => store.points.award(WS, u, 'milestone', `m-${u}`, n, NOW);
         await give('U1', 50);
@@ -1117,24 +1117,31 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await give('U6', 100);
         await store.users.setOnLeaderboard(WS, 'U6', false);
 
+        // U2 and U3 tie second: two places list one of them (the store's choice) and say that more tie.
         const board = await store.points.board(WS, 'all', { me: 'U5', limit: 2 });
-        expect(board.top.map((e) => e.rank)).toEqual([...board.top.map((e) => e.rank)].sort((a, b) => a - b));
-        expect(byRankThenUser(board.top)).toEqual([
+        expect(board.top).toHaveLength(2);
+        expect(board.top[0]).toEqual({ userId: 'U1', points: 50, rank: 1 });
+        expect(board.top[1]).toMatchObject({ points: 40, rank: 2 });
+        expect(['U2', 'U3']).toContain(board.top[1]!.userId);
+        expect(board.moreTied).toBe(true);
+        expect(board.me).toEqual({ userId: 'U5', points: 20, rank: 5 });
+        expect(byRankThenUser((await store.points.board(WS, 'all', { me: 'U5', limit: 3 })).top)).toEqual([
           { userId: 'U1', points: 50, rank: 1 },
           { userId: 'U2', points: 40, rank: 2 },
           { userId: 'U3', points: 40, rank: 2 },
         ]);
-        expect(board.me).toEqual({ userId: 'U5', points: 20, rank: 5 });
+        expect((await store.points.board(WS, 'all', { me: 'U5', limit: 3 })).moreTied).toBe(false);
 
         expect(await store.points.board(WS, 'all', { me: 'U1', limit: 1 })).toEqual({
           top: [{ userId: 'U1', points: 50, rank: 1 }],
+          moreTied: false,
           me: { userId: 'U1', points: 50, rank: 1 },
         });
         // Hidden, and pointless, callers have no entry.
         expect((await store.points.board(WS, 'all', { me: 'U6', limit: 10 })).me).toBeUndefined();
         expect((await store.points.board(WS, 'all', { me: 'U7', limit: 10 })).me).toBeUndefined();
         expect((await store.points.board(WS, 'all', { me: 'U7', limit: 10 })).top.map((e) => e.userId)).not.toContain('U6');
-        expect(await store.points.board(WS2, 'all', { me: 'U1', limit: 10 })).toEqual({ top: [], me: undefined });
+        expect(await store.points.board(WS2, 'all', { me: 'U1', limit: 10 })).toEqual({ top: [], moreTied: false, me: undefined });
       });
 
       it('board for a period counts only points earned in it, [from, to); for a channel only its team', async () => {
@@ -1171,6 +1178,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(team.me).toBeUndefined();
         expect(await store.points.board(WS, week, { channel: 'C1', me: 'U1', limit: 1 })).toEqual({
           top: [{ userId: 'U2', points: 10, rank: 1 }],
+          moreTied: false,
           me: { userId: 'U1', points: 5, rank: 2 },
         });
         // All time, the team board still ranks the team only.
@@ -1183,6 +1191,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await store.users.setOnLeaderboard(WS, 'U2', false);
         expect(await store.points.board(WS, week, { channel: 'C1', me: 'U2', limit: 10 })).toEqual({
           top: [{ userId: 'U1', points: 5, rank: 1 }],
+          moreTied: false,
           me: undefined,
         });
       });
@@ -1291,6 +1300,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         // U1's Sunday night is still November in Kolkata, and 31 December, 20:00 UTC is already 1 January there.
         expect(await store.points.board(WS, zoned('month', NOW, 'Asia/Kolkata'), { me: 'U3', limit: 10 })).toEqual({
           top: [{ userId: 'U2', points: 10, rank: 1 }],
+          moreTied: false,
           me: undefined,
         });
         expect((await store.points.board(WS, zoned('month', NOW, 'UTC'), { me: 'U3', limit: 10 })).me).toEqual({ userId: 'U3', points: 5, rank: 2 });
@@ -1305,9 +1315,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         // A kept period nobody scored in, and another workspace, are empty.
         expect(await store.points.board(WS, zoned('week', new Date('2027-03-03T00:00:00.000Z'), 'UTC'), { me: 'U1', limit: 10 })).toEqual({
           top: [],
+          moreTied: false,
           me: undefined,
         });
-        expect(await store.points.board(WS2, utcWeek, { me: 'U1', limit: 10 })).toEqual({ top: [], me: undefined });
+        expect(await store.points.board(WS2, utcWeek, { me: 'U1', limit: 10 })).toEqual({ top: [], moreTied: false, me: undefined });
       });
 
       it('keepZone builds a zone’s totals from the points earned before, once; later awards add to them', async () => {
@@ -1361,6 +1372,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.users.forget(WS, 'U1')).toBe(true);
         expect(await store.points.board(WS, week, { me: 'U2', limit: 10 })).toEqual({
           top: [{ userId: 'U2', points: 10, rank: 1 }],
+          moreTied: false,
           me: { userId: 'U2', points: 10, rank: 1 },
         });
         // The same user id coming back starts from nothing.
@@ -1462,7 +1474,11 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
                 const ranked = expected(channel);
                 for (const me of LEARNERS) {
                   const board = await store.points.board(ws, p, { channel, me, limit: 2 });
-                  expect(byRankThenUser(board.top)).toEqual(byRankThenUser(ranked.filter((r) => r.rank <= 2)));
+                  // The first two by points, each a learner with that score and rank (which of tied ones is free).
+                  expect(board.top.map((e) => [e.points, e.rank])).toEqual(ranked.slice(0, 2).map((r) => [r.points, r.rank]));
+                  for (const e of board.top) expect(ranked).toContainEqual(e);
+                  expect(new Set(board.top.map((e) => e.userId)).size).toBe(board.top.length);
+                  expect(board.moreTied).toBe(ranked.length > 2 && ranked[2]!.points === ranked[1]!.points);
                   expect(board.me).toEqual(ranked.find((r) => r.userId === me));
                 }
               }
