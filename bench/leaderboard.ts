@@ -109,7 +109,7 @@ export function seedSqlite(path: string, size: Size): void {
   }
 }
 
-async function seedPostgres(url: string, size: Size): Promise<void> {
+export async function seedPostgres(url: string, size: Size): Promise<void> {
   // The schema as the app migrates it, then the rows in bulk on a connection of our own.
   const container = await buildContainer(loadConfig({ AIPATH_DB: url }), { logger: createLogger('error') });
   await container.close();

@@ -53,6 +53,8 @@ export const postgresBoards = {
     if ((await q.rows('SELECT 1 FROM board_zones WHERE workspace_id = $1 AND zone = $2', [ws, zone])).length > 0) return false;
     return q.atomic(async (tx) => {
       await tx.rows('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BOARD_LOCK, ws]);
+      // Summing a large workspace's points groups millions of (learner, board) pairs: in memory, not spilled to disk.
+      await tx.run("SET LOCAL work_mem = '256MB'");
       const added = await tx.run('INSERT INTO board_zones (workspace_id, zone) VALUES ($1, $2) ON CONFLICT DO NOTHING', [ws, zone]);
       if (added === 0) return false;
       const [span] = await tx.rows<{ first: Date | null; last: Date | null }>(

@@ -64,7 +64,7 @@ const BOARD_TEAM = `SELECT u.user_id, b.points FROM quiz_team t JOIN users u ON 
 const visibleAllTime = `u.workspace_id = $1 AND u.on_leaderboard AND u.points_total > 0 AND ${inTeam('u', 1, 2)}`;
 const ALL_TOP = `SELECT user_id, points, rank() OVER (ORDER BY points DESC) AS rank FROM (
     SELECT u.user_id, u.points_total AS points FROM users u
-    WHERE ${visibleAllTime} ORDER BY u.points_total DESC, u.user_id COLLATE "C" DESC LIMIT $3 + 1) t`;
+    WHERE ${visibleAllTime} ORDER BY u.points_total DESC LIMIT $3 + 1) t`;
 const ALL_ME = `SELECT u.points_total AS points,
     (SELECT count(*) FROM users o WHERE o.workspace_id = $1 AND o.on_leaderboard AND o.points_total > u.points_total AND ${inTeam('o', 1, 2)}) AS ahead
   FROM users u WHERE u.workspace_id = $1 AND u.user_id = $4 AND u.on_leaderboard AND u.points_total > 0 AND ${inTeam('u', 1, 2)}`;
