@@ -39,14 +39,17 @@ export async function benchAdmin(learners = 100_000, answers = 1_500_000, review
       for (let w = 1; w <= i % 12; w++) done.run(lastInsertRowid, w, new Date(start + (6 + 7 * w) * DAY).toISOString());
     }
   })();
-  const answer = db.prepare('INSERT INTO quiz_answers (workspace_id, user_id, question_id, option_index, correct, answered_at) VALUES (?, ?, ?, 0, 1, ?)');
+  // Answers are keyed by the learner's number, instants in milliseconds (SQLite 014).
+  const answer = db.prepare(
+    'INSERT INTO quiz_answers (learner, question_id, post_key, option_index, correct, answered_at) VALUES ((SELECT id FROM users WHERE workspace_id = ? AND user_id = ?), ?, 0, 0, 1, ?)',
+  );
   const review = db.prepare(
     `INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days,
        last_elapsed_days, scheduled_days, learning_steps, reviewed_at) VALUES (?, ?, ?, 'review', 'good', 'review', ?, 1, 1, 0, 0, 0, 0, ?)`,
   );
   for (let chunk = 0; chunk < answers; chunk += 100_000)
     db.transaction(() => {
-      for (let i = chunk; i < Math.min(answers, chunk + 100_000); i++) answer.run(WS, answerer(i), `q-${i}`, at(i, answers));
+      for (let i = chunk; i < Math.min(answers, chunk + 100_000); i++) answer.run(WS, answerer(i), `q-${i}`, Date.parse(at(i, answers)));
     })();
   for (let chunk = 0; chunk < reviews; chunk += 100_000)
     db.transaction(() => {
@@ -121,7 +124,7 @@ export async function benchAdmin(learners = 100_000, answers = 1_500_000, review
   // Writes alternate (with, without, with again) so that neither side gets only the warmer cache.
   const withoutIndexWrite = insertMs();
   db.exec(
-    'CREATE INDEX quiz_answers_by_time ON quiz_answers (workspace_id, answered_at, user_id); CREATE INDEX review_log_by_time ON review_log (workspace_id, reviewed_at, user_id)',
+    'CREATE INDEX quiz_answers_by_time ON quiz_answers (answered_at, learner); CREATE INDEX review_log_by_time ON review_log (workspace_id, reviewed_at, user_id)',
   );
   const withIndexWriteAgain = insertMs();
   await container.close();

@@ -74,7 +74,7 @@ interface Server {
 }
 
 /** Starts a server with test/support/postgres-server.ts (its vitest globalSetup, handed a stand-in for provide). */
-async function startServer(): Promise<Server> {
+export async function startServer(): Promise<Server> {
   const provided: { postgresUrl?: string; postgresSkipReason?: string } = {};
   const project = { provide: (key: keyof typeof provided, value: string) => (provided[key] = value) } as unknown as TestProject;
   const teardown = await startPostgresServer(project);

@@ -102,8 +102,8 @@ const CARDS_OF_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_i
 const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
     answered, right_answers FROM memory_cards WHERE workspace_id = ? AND user_id = ?
   UNION ALL
-  SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a WHERE a.workspace_id = ? AND a.user_id = ?
-    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = a.workspace_id AND c.user_id = a.user_id AND c.question_id = a.question_id)
+  SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a JOIN users u ON u.id = a.learner WHERE u.workspace_id = ? AND u.user_id = ?
+    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = a.question_id)
   GROUP BY a.question_id`;
 const LOG_OF_SQL = `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
   FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`;

@@ -12,5 +12,5 @@ CREATE TABLE workspace_settings (
 -- `/aipath admin` counts the learners who studied in the last 7 days: answers and reviews by time, each index
 -- holding the user id too, so that the count reads the indexes alone (a range of the last week) instead of every
 -- answer the workspace ever gave.
-CREATE INDEX quiz_answers_by_time ON quiz_answers (workspace_id, answered_at, user_id);
+CREATE INDEX quiz_answers_by_time ON quiz_answers (answered_at, learner);
 CREATE INDEX review_log_by_time ON review_log (workspace_id, reviewed_at, user_id);

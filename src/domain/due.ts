@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { calendarPeriod } from './periods.js';
 
 /** The next local Monday at `hhmm` in `tz`, strictly after `now`. */
 export function nextWeeklyAt(now: Date, tz: string, hhmm: string, weekday = 1): DateTime {
@@ -66,14 +67,13 @@ export const DAY_MS = 24 * HOUR_MS;
 
 export type PeriodName = 'week' | 'month' | 'all';
 
-/** The UTC bounds of the ISO week or calendar month containing `now` in `tz` (offset by `back` periods). */
-export function periodBounds(period: PeriodName, now: Date, tz: string, back = 0): { from: Date; to: Date; label: string } {
+/**
+ * The UTC bounds of the ISO week or calendar month containing `now` in `tz` (offset by `back` periods), with the
+ * timezone whose calendar drew them (boards of such periods are read from running totals). See periods.ts.
+ */
+export function periodBounds(period: PeriodName, now: Date, tz: string, back = 0): { from: Date; to: Date; label: string; zone?: string } {
   if (period === 'all') return { from: new Date('0000-01-01T00:00:00.000Z'), to: new Date('9999-12-31T23:59:59.999Z'), label: 'all time' };
-  const unit = period === 'week' ? 'week' : 'month';
-  const start = DateTime.fromJSDate(now, { zone: tz })
-    .startOf(unit)
-    .minus({ [unit + 's']: back });
-  const end = start.plus({ [unit + 's']: 1 });
+  const { from, to, startDate: start } = calendarPeriod(period, now, tz, back);
   const label = period === 'week' ? `week ${start.toFormat("kkkk-'W'WW")} (from ${start.toFormat('d LLL')})` : start.toFormat('LLLL yyyy');
-  return { from: start.toJSDate(), to: end.toJSDate(), label };
+  return { from, to, label, zone: tz };
 }

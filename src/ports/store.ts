@@ -177,10 +177,23 @@ export interface BoardEntry extends Score {
   rank: number;
 }
 
+/** The top of a leaderboard and the caller's place on it (PointsRepository.board). */
+export interface Board {
+  top: BoardEntry[];
+  /** Learners not in `top` tie with its last entry: with a hundred thousand learners, a rank can be shared by many. */
+  moreTied: boolean;
+  me: BoardEntry | undefined;
+}
+
 /** A half-open range of instants [from, to). */
 export interface Period {
   from: Date;
   to: Date;
+  /**
+   * The timezone whose calendar week or month [from, to) is, when it is one (as `periodBounds` draws it): boards
+   * and team scores of such a period are read from running totals kept when points are awarded.
+   */
+  zone?: string;
 }
 
 export interface WorkspacePause {
@@ -398,7 +411,11 @@ export interface QuizRepository {
 }
 
 export interface PointsRepository {
-  /** Records points once per (kind, ref); false when they were already earned. */
+  /**
+   * Records points once per (kind, ref); false when they were already earned. In the same transaction, adds them to
+   * the learner's all-time total and to the running totals of every week and month board of the workspace that
+   * counts them (see keepZone).
+   */
   award(ws: string, user: string, kind: PointsKind, ref: string, points: number, now: Date, channel?: string | null): Promise<boolean>;
   /** All-time points and workspace rank (ties share it); no rank for hidden or pointless learners. */
   standing(ws: string, user: string): Promise<{ points: number; rank: number | undefined }>;
@@ -407,8 +424,24 @@ export interface PointsRepository {
   userPoints(ws: string, user: string, period: Period): Promise<number>;
   /** Everything the learner earned, oldest first. */
   earnedBy(ws: string, user: string): Promise<EarnedPoints[]>;
-  /** The top `limit` ranks (ties share a rank) and the caller's own entry if they show on boards and scored. */
-  board(ws: string, period: Period | 'all', opts: { channel?: string; me: string; limit: number }): Promise<{ top: BoardEntry[]; me: BoardEntry | undefined }>;
+  /**
+   * The board's first `limit` learners, highest first, each with their rank (ties share a rank; which of several tied
+   * learners are listed is the store's choice), `moreTied` when learners left out tie with the last one listed, and,
+   * when `me` is given, the caller's own entry if they show on boards and scored; for a channel, among its team
+   * only. A week or month naming its zone is read from running totals.
+   */
+  board(ws: string, period: Period | 'all', opts: { channel?: string; me?: string; limit: number }): Promise<Board>;
+  /**
+   * Keeps running totals of the workspace's weeks and months in `zone`'s calendar from now on: when the zone is new
+   * to the workspace, builds them first from the points already earned (which takes a while in a large workspace).
+   * Reading a board of a zone's period keeps the zone by itself; this does it ahead. True when the zone was new.
+   */
+  keepZone(ws: string, zone: string): Promise<boolean>;
+  /**
+   * keepZone for every workspace with learners, in `defaultZone` and in the timezone of each of its subscribed
+   * channels: the data half of the migration that introduced running totals. How many zones were new.
+   */
+  keepZones(defaultZone: string): Promise<number>;
   markStudyDay(ws: string, user: string, localDate: string): Promise<void>;
   studyDays(ws: string, user: string, since: string): Promise<Set<string>>;
   teamTotals(ws: string, channel: string, period: Period): Promise<{ answered: number; correct: number; milestones: number }>;

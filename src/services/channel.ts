@@ -64,6 +64,9 @@ export async function subscribe(
     },
     caller.now,
   );
+  // The channel's boards are weeks and months of its timezone: their running totals are built now, not by the first
+  // leaderboard someone asks for.
+  await deps.store.points.keepZone(caller.workspaceId, tz);
   // A track gone from the content since (kept by a re-subscribe) is still named, by its id.
   const track = trackId ? { id: trackId, title: deps.content.track(trackId)?.title ?? trackId } : undefined;
   const { weekendPosts } = await deps.store.workspaceSettings.get(caller.workspaceId);

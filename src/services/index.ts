@@ -25,7 +25,7 @@ export interface BuildOptions {
 
 export async function buildServices(config: Config, logger: AppLogger, opts: BuildOptions = {}): Promise<Services> {
   const { content } = await loadStartupContent({ dir: opts.contentDir, snapshotFile: opts.contentSnapshot, logger: logger.child('content') });
-  const store = await openStore(config.dbPath, logger, { busyTimeoutMs: opts.busyTimeoutMs });
+  const store = await openStore(config.dbPath, logger, { busyTimeoutMs: opts.busyTimeoutMs, boardZone: config.defaultTimezone });
   return {
     store,
     content,

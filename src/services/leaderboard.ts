@@ -7,8 +7,10 @@ import { workspaceTimezone } from './workspace.js';
 export interface Standings {
   periodLabel: string;
   /** The channel's team (who answered its quizzes), when it has anyone with points. */
-  team: { channel: string; top: Ranked<Score>[] } | undefined;
+  team: { channel: string; top: Ranked<Score>[]; moreTied: boolean } | undefined;
   workspace: Ranked<Score>[];
+  /** More learners than the board lists tie with its last one. */
+  workspaceMoreTied: boolean;
   you: { hidden: boolean; points: number; rank: number | undefined };
 }
 
@@ -22,14 +24,20 @@ export async function standings(deps: StudyDeps, caller: Caller, period: PeriodN
   const bounds = periodBounds(period, caller.now, tz);
   const range = period === 'all' ? 'all' : bounds;
   const { points, users } = deps.store;
-  const team = await points.board(ws, range, { channel, me, limit: BOARD_SIZE });
-  const workspace = await points.board(ws, range, { me, limit: BOARD_SIZE });
-  const hidden = (await users.get(ws, me))?.onLeaderboard === false;
-  const mine = period === 'all' ? (await points.standing(ws, me)).points : await points.userPoints(ws, me, bounds);
+  // Independent reads, side by side (on PostgreSQL each on a connection of the pool). The caller's own rank is the
+  // workspace's: the team board is read for its top only.
+  const [team, workspace, user, mine] = await Promise.all([
+    points.board(ws, range, { channel, limit: BOARD_SIZE }),
+    points.board(ws, range, { me, limit: BOARD_SIZE }),
+    users.get(ws, me),
+    period === 'all' ? points.standing(ws, me).then((s) => s.points) : points.userPoints(ws, me, bounds),
+  ]);
+  const hidden = user?.onLeaderboard === false;
   return {
     periodLabel: bounds.label,
-    team: team.top.length > 0 ? { channel, top: ranked(team.top) } : undefined,
+    team: team.top.length > 0 ? { channel, top: ranked(team.top), moreTied: team.moreTied } : undefined,
     workspace: ranked(workspace.top),
+    workspaceMoreTied: workspace.moreTied,
     you: { hidden, points: mine, rank: workspace.me?.rank },
   };
 }

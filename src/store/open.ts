@@ -22,6 +22,22 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** PostgreSQL: how long to wait for a connection, new or free in the pool (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * The default timezone (AIPATH_TIMEZONE): when the migration that introduced running totals of leaderboards has
+   * just been applied, they are built for it and for every subscribed channel's timezone (default UTC).
+   */
+  boardZone?: string;
+}
+
+/** The migration whose data half (running totals, built from the points in code: SQL has no timezone rules) follows it. */
+const TOTALS_MIGRATION = /^\d+_points_totals\.sql$/;
+
+/** Builds the running totals after the migration that introduced them, so that no leaderboard request has to. */
+export async function afterMigrations(store: Store, applied: readonly string[], logger: AppLogger, opts: OpenStoreOptions): Promise<void> {
+  if (!applied.some((name) => TOTALS_MIGRATION.test(name))) return;
+  const started = performance.now();
+  const built = await store.points.keepZones(opts.boardZone ?? 'UTC');
+  logger.info(`built leaderboard totals for ${built} workspace timezones in ${Math.round(performance.now() - started)} ms`);
 }
 
 /**
@@ -39,15 +55,23 @@ export function describeDatabase(dbPath: string): string {
 export async function openStore(dbPath: string, logger: AppLogger, opts: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(dbPath)) return (await import('./postgres/open.js')).openPostgresStore(dbPath, logger, opts);
   const db = openDatabase(dbPath);
+  let result: MigrationResult;
   try {
-    const result = migrate(db);
+    result = migrate(db);
     if (result.applied.length > 0) logger.info(`applied migrations: ${result.applied.join(', ')}`);
   } catch (err) {
     db.close();
     throw err;
   }
+  const store = sqliteStore(db, dbPath);
+  try {
+    await afterMigrations(store, result.applied, logger, opts);
+  } catch (err) {
+    await store.database.close();
+    throw err;
+  }
   if (opts.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${opts.busyTimeoutMs}`);
-  return sqliteStore(db, dbPath);
+  return store;
 }
 
 /**

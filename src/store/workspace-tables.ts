@@ -3,16 +3,14 @@
  * the same schema, test/store/postgres-schema.test.ts). Children that reference a row of their own workspace go
  * first where the reference does not cascade (quiz_posts.delivery_id → deliveries); the rest cascade from users
  * anyway and are listed so that none is left to a foreign key's good will. Tables without a workspace_id column
- * (milestones_done, mock_answers) go with their parent (ON DELETE CASCADE).
+ * (milestones_done, mock_answers; quiz_answers, points and board_points, keyed by the learner's number) go with their parent (ON DELETE CASCADE).
  *
  * A new table with a workspace_id column belongs here: test/store/workspace-purge.test.ts fails until it is.
  */
 export const WORKSPACE_TABLES = [
   'users',
   'enrolments',
-  'quiz_answers',
   'quiz_team',
-  'points',
   'study_days',
   'memory_cards',
   'review_log',
@@ -23,6 +21,8 @@ export const WORKSPACE_TABLES = [
   'workspace_pauses',
   'send_pace',
   'workspace_settings',
+  'board_zones',
+  'boards',
   'installations',
 ] as const;
 
@@ -33,7 +33,7 @@ export const WORKSPACE_TABLES = [
 export const UNSCOPED_TABLES = ['oauth_states'] as const;
 
 /** Tables whose rows belong to a workspace through a parent row (deleted with it, ON DELETE CASCADE). */
-export const CASCADED_TABLES = ['milestones_done', 'mock_answers'] as const;
+export const CASCADED_TABLES = ['milestones_done', 'mock_answers', 'quiz_answers', 'points', 'board_points'] as const;
 
 /**
  * For an enterprise id (an Enterprise Grid org-wide install's key, "E…"), the prefix of the keys of its

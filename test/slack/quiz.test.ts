@@ -61,6 +61,10 @@ describe('channel quiz', () => {
     expect(replies.filter((r) => String(r.params.text).includes('already answered'))).toHaveLength(2);
     expect(await earnedBy('U0ANSWER01')).toEqual([{ kind: 'channel_quiz', points: 10 }]);
     expect(await answersOf('U0ANSWER01')).toHaveLength(1);
+    // The week's boards (running totals) count it once too, on the team's board and the workspace's.
+    const board = await t.commandJson('leaderboard week', { user: 'U0ANSWER01', channel: 'C0QUIZ0001' });
+    expect(JSON.stringify(board.blocks).split('<@U0ANSWER01>: 10 pts')).toHaveLength(3);
+    expect(board.text).toContain('You: rank 1 with 10 points');
   });
 
   it('scores nothing for a wrong first answer, and updates the channel count', async () => {

@@ -11,6 +11,7 @@ import { tipView } from '../../src/slack/views/tip.js';
 import { enrolledView, tracksView } from '../../src/slack/views/tracks.js';
 import { weeklyNudgeView } from '../../src/slack/views/nudge.js';
 import { message, section, BLOCK_LIMITS } from '../../src/slack/views/blocks.js';
+import { leaderboardView } from '../../src/slack/views/leaderboard.js';
 import { blockLimitViolations, truncatedTexts } from '../support/block-limits.js';
 import { answerFeedbackView, channelQuizView, closedQuizView, personalQuizView } from '../../src/slack/views/quiz.js';
 import { rightResponse, wrongResponse } from '../support/quiz-answers.js';
@@ -164,5 +165,23 @@ describe('notices', () => {
     expect(noticeView('Slack answered `not_in_channel`: *invite* aipath, _then_ try again.').text).toBe(
       'Slack answered not_in_channel: invite aipath, then try again.',
     );
+  });
+});
+
+describe('leaderboardView', () => {
+  it('lists a board’s top and says when more learners tie with the last one listed', () => {
+    const top = Array.from({ length: 10 }, (_, i) => ({ rank: i < 3 ? i + 1 : 4, item: { userId: `U${i}`, points: i < 3 ? 50 - i : 30 } }));
+    const m = leaderboardView({
+      periodLabel: 'week 2026-W49 (from 30 Nov)',
+      boards: [
+        { title: 'The whole workspace', top, moreTied: true },
+        { title: 'A team', top: top.slice(0, 2), moreTied: false },
+      ],
+      you: { rank: 4, points: 30, hidden: false },
+    });
+    fits(m);
+    const text = JSON.stringify(m.blocks);
+    expect(text).toContain('…and others tied with 30 pts');
+    expect(text.match(/others tied/g)).toHaveLength(1);
   });
 });

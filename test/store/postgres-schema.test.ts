@@ -134,6 +134,10 @@ async function postgresForeignKeys(client: pg.Client): Promise<string[]> {
   return sorted(rows.map((r) => key(r.tbl, r.cols, '->', r.reftbl ?? '?', r.refcols, ON_DELETE[r.confdeltype] ?? r.confdeltype)));
 }
 
+/**
+ * Indexes not backing a primary key, unique or exclusion constraint (a foreign key names the unique index it
+ * references, users_by_id for instance, which stays an index of its own, as in SQLite).
+ */
 async function postgresIndexes(client: pg.Client): Promise<string[]> {
   const { rows } = await client.query<{ name: string; tbl: string; indisunique: boolean; partial: boolean }>(
     `SELECT i.relname AS name, t.relname AS tbl, x.indisunique, x.indpred IS NOT NULL AS partial
@@ -141,7 +145,7 @@ async function postgresIndexes(client: pg.Client): Promise<string[]> {
        JOIN pg_class i ON i.oid = x.indexrelid
        JOIN pg_class t ON t.oid = x.indrelid
       WHERE t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`,
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x'))`,
   );
   return sorted(rows.map((r) => key(r.name, r.tbl, r.indisunique ? 'unique' : 'plain', r.partial ? 'partial' : 'full')));
 }
@@ -166,16 +170,18 @@ const SEED: [table: string, row: Row][] = [
   ['milestones_done', { enrolment_id: 2, week: 1, done_at: NOW }],
   ['deliveries', { id: 1, workspace_id: 'T1', kind: 'daily_quiz', target: 'C1', period: '2026-12-01', due_at: NOW, status: 'sent', updated_at: NOW }],
   ['quiz_posts', { id: 1, workspace_id: 'T1', channel_id: 'C1', question_id: 'q1', delivery_id: 1, posted_at: NOW }],
-  ['quiz_answers', { workspace_id: 'T1', user_id: 'U1', question_id: 'q1', quiz_post_id: 1, option_index: 0, correct: true, answered_at: NOW }],
-  [
-    'quiz_answers',
-    { workspace_id: 'T1', user_id: 'U1', question_id: 'q2', quiz_post_id: null, option_index: 1, correct: false, answered_at: NOW, response: '[1]' },
-  ],
-  ['quiz_answers', { workspace_id: 'T1', user_id: 'U2', question_id: 'q1', quiz_post_id: 1, option_index: 2, correct: false, answered_at: NOW }],
+  // Learners are numbered in the order they were added (users.id): U1 is 1, U2 is 2.
+  ['quiz_answers', { learner: 1, question_id: 'q1', post_key: 1, quiz_post_id: 1, option_index: 0, correct: true, answered_at: NOW }],
+  ['quiz_answers', { learner: 1, question_id: 'q2', post_key: 0, quiz_post_id: null, option_index: 1, correct: false, answered_at: NOW, response: '[1]' }],
+  ['quiz_answers', { learner: 2, question_id: 'q1', post_key: 1, quiz_post_id: 1, option_index: 2, correct: false, answered_at: NOW }],
   ['quiz_team', { workspace_id: 'T1', channel_id: 'C1', user_id: 'U1' }],
   ['quiz_team', { workspace_id: 'T1', channel_id: 'C1', user_id: 'U2' }],
-  ['points', { workspace_id: 'T1', user_id: 'U1', kind: 'channel_quiz', ref: '1', points: 10, channel_id: 'C1', earned_at: NOW }],
-  ['points', { workspace_id: 'T1', user_id: 'U2', kind: 'milestone', ref: 'devops:1', points: 20, earned_at: NOW }],
+  ['points', { learner: 1, kind: 'channel_quiz', ref: '1', points: 10, channel_id: 'C1', earned_at: NOW }],
+  ['points', { learner: 2, kind: 'milestone', ref: 'devops:1', points: 20, earned_at: NOW }],
+  ['board_zones', { workspace_id: 'T1', zone: 'UTC' }],
+  ['boards', { id: 1, workspace_id: 'T1', starts_at: NOW, ends_at: NOW }],
+  ['board_points', { learner: 1, board_id: 1, points: 10 }],
+  ['board_points', { learner: 2, board_id: 1, points: 20 }],
   ['study_days', { workspace_id: 'T1', user_id: 'U1', local_date: '2026-12-01' }],
   ['study_days', { workspace_id: 'T1', user_id: 'U2', local_date: '2026-12-01' }],
   ...(['U1', 'U2'] as const).flatMap((user): [string, Row][] => [
@@ -232,6 +238,9 @@ const COUNTED = [
   'quiz_answers',
   'quiz_team',
   'points',
+  'board_zones',
+  'boards',
+  'board_points',
   'study_days',
   'memory_cards',
   'review_log',
@@ -239,10 +248,15 @@ const COUNTED = [
   'mock_answers',
 ];
 
+/** Instants SQLite keeps as integer milliseconds (migration 014) rather than ISO-8601 text. */
+const SQLITE_MILLISECONDS = new Set(['quiz_answers.answered_at', 'points.earned_at', 'boards.starts_at', 'boards.ends_at']);
+
 function cascadeOnSqlite(db: Db): Record<string, number> {
   for (const [table, row] of SEED) {
     const cols = Object.keys(row);
-    const values = Object.values(row).map((v) => (typeof v === 'boolean' ? Number(v) : v));
+    const values = Object.entries(row).map(([col, v]) =>
+      typeof v === 'boolean' ? Number(v) : SQLITE_MILLISECONDS.has(`${table}.${col}`) && typeof v === 'string' ? Date.parse(v) : v,
+    );
     db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
   }
   db.prepare("DELETE FROM users WHERE workspace_id = 'T1' AND user_id = 'U1'").run();
@@ -341,6 +355,9 @@ describeWithPostgres(`the PostgreSQL schema (migrations/postgres: ${POSTGRES_FIL
       quiz_answers: 1,
       quiz_team: 1,
       points: 1,
+      board_zones: 1,
+      boards: 1,
+      board_points: 1,
       study_days: 1,
       memory_cards: 1,
       review_log: 1,

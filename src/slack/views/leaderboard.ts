@@ -11,6 +11,8 @@ export interface BoardEntry {
 export interface Board {
   title: string;
   top: Ranked<BoardEntry>[];
+  /** More learners than listed share the last one's rank. */
+  moreTied?: boolean;
 }
 
 export interface LeaderboardInput {
@@ -29,8 +31,10 @@ const line = (r: Ranked<BoardEntry>, name: NameOf = mentionOf) => `${MEDALS[r.ra
 export function leaderboardView(l: LeaderboardInput): Message {
   const blocks: Block[] = [header(`Study leaderboard: ${l.periodLabel}`)];
   for (const b of l.boards) {
+    const last = b.top.at(-1);
+    const tied = b.moreTied && last ? `\n_…and others tied with ${last.item.points} pts_` : '';
     blocks.push(
-      section(`*${b.title}*\n${b.top.length ? b.top.map((r) => line(r)).join('\n') : '_No points yet: answer the daily quiz to get on the board._'}`),
+      section(`*${b.title}*\n${b.top.length ? b.top.map((r) => line(r)).join('\n') + tied : '_No points yet: answer the daily quiz to get on the board._'}`),
     );
   }
   blocks.push(divider());

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../config.js';
 import type { AppLogger } from '../../log.js';
 import type { Store } from '../../ports/store.js';
-import type { OpenStoreOptions } from '../open.js';
+import { afterMigrations, type OpenStoreOptions } from '../open.js';
 import { MigrationError, type MigrationResult } from '../sqlite/migrate.js';
 import { connectClient, connectError, describePostgresUrl, redactSecrets } from './connection.js';
 import { postgresStore } from './index.js';
@@ -11,11 +11,18 @@ import { migratePostgres } from './migrate.js';
 export async function openPostgresStore(url: string, logger: AppLogger, opts: OpenStoreOptions): Promise<Store> {
   const result = await migratePostgresDatabase(url);
   if (result.applied.length > 0) logger.info(`applied migrations: ${result.applied.join(', ')}`);
-  return postgresStore(url, logger, {
+  const store = postgresStore(url, logger, {
     poolSize: opts.poolSize,
     lockTimeoutMs: opts.lockTimeoutMs ?? opts.busyTimeoutMs,
     connectTimeoutMs: opts.connectTimeoutMs,
   });
+  try {
+    await afterMigrations(store, result.applied, logger, opts);
+  } catch (err) {
+    await store.database.close();
+    throw err;
+  }
+  return store;
 }
 
 /** One connection under an advisory lock, so that replicas starting together migrate once. */

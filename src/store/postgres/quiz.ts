@@ -27,12 +27,13 @@ type StoredAnswer = { option_index: number; response: string | null; correct: bo
 /** A one-option answer keeps only option_index; others keep the whole response as JSON (as in SQLite). */
 const storedResponse = (a: StoredAnswer): number[] => (a.response ? (JSON.parse(a.response) as number[]) : [a.option_index]);
 
-// The answer, unless the learner answered this post (or this personal question) before: the partial unique
-// indexes decide, and a second click waits for the first's transaction before it does nothing. A channel
+// The answer, unless the learner answered this post (or this personal question) before: the primary key (learner,
+// question, post or 0) and the unique index on (post, learner) decide, and a second click waits for the first's transaction before it does nothing. A channel
 // post's answerer joins the channel's team either way. One statement: both or neither.
 const ANSWER = `WITH ins AS (
-    INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, response, correct, answered_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1
+    INSERT INTO quiz_answers (learner, question_id, post_key, quiz_post_id, option_index, response, correct, answered_at)
+    VALUES ((SELECT id FROM users WHERE workspace_id = $1 AND user_id = $2), $3, coalesce($4::bigint, 0), $4, $5, $6, $7, $8)
+    ON CONFLICT DO NOTHING RETURNING 1
   ), team AS (
     INSERT INTO quiz_team (workspace_id, channel_id, user_id) SELECT $1::text, $9::text, $2::text WHERE $9::text IS NOT NULL
     ON CONFLICT DO NOTHING RETURNING 1
@@ -82,10 +83,14 @@ export function postgresQuiz(q: Queryable): QuizRepository {
       const earlier = first(
         postId === null
           ? await q.rows<StoredAnswer>(
-              'SELECT option_index, response, correct FROM quiz_answers WHERE workspace_id = $1 AND user_id = $2 AND question_id = $3 AND quiz_post_id IS NULL',
+              `SELECT option_index, response, correct FROM quiz_answers
+               WHERE learner = (SELECT id FROM users WHERE workspace_id = $1 AND user_id = $2) AND question_id = $3 AND post_key = 0`,
               [ws, user, questionId],
             )
-          : await q.rows<StoredAnswer>('SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = $1 AND user_id = $2', [postId, user]),
+          : await q.rows<StoredAnswer>(
+              'SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = $1 AND learner = (SELECT id FROM users WHERE workspace_id = $2 AND user_id = $3)',
+              [postId, ws, user],
+            ),
       );
       return { first: false, correct: earlier?.correct === true, response: earlier ? storedResponse(earlier) : [...response] };
     },
@@ -98,7 +103,8 @@ export function postgresQuiz(q: Queryable): QuizRepository {
     },
     async answersOf(ws, user) {
       const rows = await q.rows<StoredAnswer & { question_id: string; quiz_post_id: number | null; answered_at: Date }>(
-        'SELECT question_id, quiz_post_id, option_index, response, correct, answered_at FROM quiz_answers WHERE workspace_id = $1 AND user_id = $2 ORDER BY id',
+        `SELECT a.question_id, a.quiz_post_id, a.option_index, a.response, a.correct, a.answered_at FROM users u JOIN quiz_answers a ON a.learner = u.id
+         WHERE u.workspace_id = $1 AND u.user_id = $2 ORDER BY a.answered_at, a.question_id COLLATE "C", a.post_key`,
         [ws, user],
       );
       return rows.map((a) => ({
@@ -110,7 +116,10 @@ export function postgresQuiz(q: Queryable): QuizRepository {
       }));
     },
     async answeredQuestions(ws, user) {
-      const rows = await q.rows<{ question_id: string }>('SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = $1 AND user_id = $2', [ws, user]);
+      const rows = await q.rows<{ question_id: string }>(
+        'SELECT DISTINCT a.question_id FROM users u JOIN quiz_answers a ON a.learner = u.id WHERE u.workspace_id = $1 AND u.user_id = $2',
+        [ws, user],
+      );
       return new Set(rows.map((r) => r.question_id));
     },
     async postCounts(ws, channel) {

@@ -35,7 +35,7 @@ const toLearner = (r: LearnerRow): LearnerRecord => ({
 });
 
 const ACTIVE = `SELECT count(DISTINCT user_id) AS n FROM (
-    SELECT user_id FROM quiz_answers WHERE workspace_id = $1 AND answered_at >= $2
+    SELECT u.user_id FROM quiz_answers a JOIN users u ON u.id = a.learner WHERE a.answered_at >= $2 AND u.workspace_id = $1
     UNION ALL
     SELECT user_id FROM review_log WHERE workspace_id = $1 AND reviewed_at >= $2
     UNION ALL

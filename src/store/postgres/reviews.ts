@@ -125,8 +125,9 @@ const ANSWER_TALLIES = `SELECT question_id, CASE WHEN state = 'new' THEN NULL EL
   FROM memory_cards WHERE workspace_id = $1 AND user_id = $2
   UNION ALL
   SELECT a.question_id, NULL, NULL, count(*)::integer, (count(*) FILTER (WHERE a.correct))::integer FROM quiz_answers a
-  WHERE a.workspace_id = $1 AND a.user_id = $2
-    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = a.workspace_id AND c.user_id = a.user_id AND c.question_id = a.question_id)
+  JOIN users u ON u.id = a.learner
+  WHERE u.workspace_id = $1 AND u.user_id = $2
+    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = a.question_id)
   GROUP BY a.question_id`;
 
 interface ReminderRow {

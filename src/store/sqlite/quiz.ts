@@ -37,27 +37,35 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
     'SELECT * FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? AND closed_at IS NULL AND id < ? AND message_ts IS NOT NULL ORDER BY id',
   );
   const close = db.prepare('UPDATE quiz_posts SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
-  const insertAnswer = db.prepare(
-    `INSERT INTO quiz_answers (workspace_id, user_id, question_id, quiz_post_id, option_index, response, correct, answered_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  // Answers are keyed by learner number and instants are milliseconds since 1970, UTC (migration 014); post_key is
+  // the post, or 0 for a personal question, so that the primary key keeps a personal question answered once.
+  const insertAnswer = db.prepare<
+    [{ ws: string; user: string; question: string; post: number | null; option: number; response: string | null; correct: number; at: number }]
+  >(
+    `INSERT INTO quiz_answers (learner, question_id, post_key, quiz_post_id, option_index, response, correct, answered_at)
+     VALUES ((SELECT id FROM users WHERE workspace_id = @ws AND user_id = @user), @question, coalesce(@post, 0), @post, @option, @response, @correct, @at)
+     ON CONFLICT DO NOTHING`,
   );
   const joinTeam = db.prepare('INSERT INTO quiz_team (workspace_id, channel_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-  const postAnswer = db.prepare<[number, string], StoredAnswer>(
-    'SELECT option_index, response, correct FROM quiz_answers WHERE quiz_post_id = ? AND user_id = ?',
+  const postAnswer = db.prepare<[number, string, string], StoredAnswer>(
+    `SELECT option_index, response, correct FROM quiz_answers
+     WHERE quiz_post_id = ? AND learner = (SELECT id FROM users WHERE workspace_id = ? AND user_id = ?)`,
   );
   const personalAnswer = db.prepare<[string, string, string], StoredAnswer>(
-    'SELECT option_index, response, correct FROM quiz_answers WHERE workspace_id = ? AND user_id = ? AND question_id = ? AND quiz_post_id IS NULL',
+    `SELECT option_index, response, correct FROM quiz_answers
+     WHERE learner = (SELECT id FROM users WHERE workspace_id = ? AND user_id = ?) AND question_id = ? AND post_key = 0`,
   );
-  const answersOf = db.prepare<[string, string], StoredAnswer & { question_id: string; quiz_post_id: number | null; answered_at: string }>(
-    'SELECT question_id, quiz_post_id, option_index, response, correct, answered_at FROM quiz_answers WHERE workspace_id = ? AND user_id = ? ORDER BY id',
+  const answersOf = db.prepare<[string, string], StoredAnswer & { question_id: string; quiz_post_id: number | null; answered_at: number }>(
+    `SELECT a.question_id, a.quiz_post_id, a.option_index, a.response, a.correct, a.answered_at FROM users u JOIN quiz_answers a ON a.learner = u.id
+     WHERE u.workspace_id = ? AND u.user_id = ? ORDER BY a.answered_at, a.question_id, a.post_key`,
   );
   const tally = db.prepare<[number], { answered: number; correct: number }>(
     'SELECT COUNT(*) AS answered, COALESCE(SUM(correct), 0) AS correct FROM quiz_answers WHERE quiz_post_id = ?',
   );
   const answeredQuestions = db.prepare<[string, string], { question_id: string }>(
-    'SELECT DISTINCT question_id FROM quiz_answers WHERE workspace_id = ? AND user_id = ?',
+    'SELECT DISTINCT a.question_id FROM users u JOIN quiz_answers a ON a.learner = u.id WHERE u.workspace_id = ? AND u.user_id = ?',
   );
-  const teamAnswers = db.prepare<[string, string, string], { question_id: string; answered: number; correct: number }>(
+  const teamAnswers = db.prepare<[string, string, number], { question_id: string; answered: number; correct: number }>(
     `SELECT q.question_id, COUNT(*) AS answered, SUM(a.correct) AS correct FROM quiz_posts q JOIN quiz_answers a ON a.quiz_post_id = q.id
      WHERE q.workspace_id = ? AND q.channel_id = ? AND a.answered_at >= ? GROUP BY q.question_id`,
   );
@@ -86,10 +94,20 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
     answer(ws, user, questionId, post, response, correct, now) {
       const postId = post?.id ?? null;
       const whole = response.length === 1 ? null : JSON.stringify(response);
-      const inserted = insertAnswer.run(ws, user, questionId, postId, response[0] ?? 0, whole, correct ? 1 : 0, iso(now)).changes > 0;
+      const inserted =
+        insertAnswer.run({
+          ws,
+          user,
+          question: questionId,
+          post: postId,
+          option: response[0] ?? 0,
+          response: whole,
+          correct: correct ? 1 : 0,
+          at: now.getTime(),
+        }).changes > 0;
       if (post) joinTeam.run(ws, post.channelId, user);
       if (inserted) return { first: true, correct, response: [...response] };
-      const earlier = postId === null ? personalAnswer.get(ws, user, questionId) : postAnswer.get(postId, user);
+      const earlier = postId === null ? personalAnswer.get(ws, user, questionId) : postAnswer.get(postId, ws, user);
       return { first: false, correct: earlier?.correct === 1, response: earlier ? storedResponse(earlier) : [...response] };
     },
     tally: (postId) => tally.get(postId)!,
@@ -104,6 +122,6 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
     answeredQuestions: (ws, user) => new Set(answeredQuestions.all(ws, user).map((r) => r.question_id)),
     postCounts: (ws, channel) => new Map(postCounts.all(ws, channel).map((r) => [r.question_id, r.n])),
     teamAnswers: (ws, channel, since) =>
-      new Map(teamAnswers.all(ws, channel, iso(since)).map((r) => [r.question_id, { answered: r.answered, correct: r.correct }])),
+      new Map(teamAnswers.all(ws, channel, since.getTime()).map((r) => [r.question_id, { answered: r.answered, correct: r.correct }])),
   };
 }

@@ -47,9 +47,10 @@ export function sqliteReports(db: Db): Synchronous<WorkspaceReportsRepository> {
   );
   // Instants are ISO-8601 UTC text, which sorts as time does. UNION ALL and one DISTINCT let each branch read a
   // range of its time index (quiz_answers_by_time, review_log_by_time); UNION would sort by user id instead.
-  const active = db.prepare<{ ws: string; since: string }, { n: number }>(
+  // Answers are the learner's number and integer milliseconds (migration 014).
+  const active = db.prepare<{ ws: string; since: string; sinceMs: number }, { n: number }>(
     `SELECT COUNT(DISTINCT user_id) AS n FROM (
-       SELECT user_id FROM quiz_answers WHERE workspace_id = @ws AND answered_at >= @since
+       SELECT u.user_id FROM quiz_answers a JOIN users u ON u.id = a.learner WHERE a.answered_at >= @sinceMs AND u.workspace_id = @ws
        UNION ALL
        SELECT user_id FROM review_log WHERE workspace_id = @ws AND reviewed_at >= @since
        UNION ALL
@@ -78,7 +79,7 @@ export function sqliteReports(db: Db): Synchronous<WorkspaceReportsRepository> {
       for (const r of counts.all(ws)) out[r.status] = r.n;
       return out;
     },
-    activeLearners: (ws, since) => active.get({ ws, since: iso(since) })!.n,
+    activeLearners: (ws, since) => active.get({ ws, since: iso(since), sinceMs: since.getTime() })!.n,
     learners: (ws, page) => learners.all({ ws, after: page.after, limit: page.limit }).map(toLearner),
   };
 }

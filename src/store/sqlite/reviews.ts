@@ -94,8 +94,9 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
        FROM memory_cards WHERE workspace_id = ? AND user_id = ?
        UNION ALL
        SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a
-       WHERE a.workspace_id = ? AND a.user_id = ?
-         AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = a.workspace_id AND c.user_id = a.user_id AND c.question_id = a.question_id)
+       JOIN users u ON u.id = a.learner
+       WHERE u.workspace_id = ? AND u.user_id = ?
+         AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = a.question_id)
        GROUP BY a.question_id`,
     )
     .raw(true);

@@ -3,7 +3,10 @@
  * adapter (test/store/<engine>-contract.test.ts). It speaks only the Store port: no SQL, nothing from an adapter's
  * folder, so that SQLite and PostgreSQL are held to exactly the same behaviour. Every instant is a fixed Date.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { periodBounds } from '../../../src/domain/due.js';
+import { type PointsKind, rankByScore } from '../../../src/domain/scoring.js';
 import { regrade, type MemoryCard, newCard, type ReviewGrade, type Reviewed, review } from '../../../src/domain/review/memory.js';
 import type { Delivery, DeliveryKey, HeldClaim, InstallationRecord, Period, Store } from '../../../src/ports/store.js';
 import { EMPTY_WORKSPACE, readWorkspace, seedWorkspace } from './workspace-seed.js';
@@ -1120,7 +1123,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.points.standing(WS, 'U3')).toEqual({ points: 10, rank: 4 });
       });
 
-      it("board 'all': the top ranks with ties sharing one, hidden learners left off, and the caller's own entry", async () => {
+      it("board 'all': the first learners with ties sharing a rank, whether more tie with the last, hidden learners left off, and the caller's own entry", async () => {
         await users(WS, 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7');
         const give = (u: string, n: number) => store.points.award(WS, u, 'milestone', `m-${u}`, n, NOW);
         await give('U1', 50);
@@ -1131,24 +1134,31 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await give('U6', 100);
         await store.users.setOnLeaderboard(WS, 'U6', false);
 
+        // U2 and U3 tie second: two places list one of them (the store's choice) and say that more tie.
         const board = await store.points.board(WS, 'all', { me: 'U5', limit: 2 });
-        expect(board.top.map((e) => e.rank)).toEqual([...board.top.map((e) => e.rank)].sort((a, b) => a - b));
-        expect(byRankThenUser(board.top)).toEqual([
+        expect(board.top).toHaveLength(2);
+        expect(board.top[0]).toEqual({ userId: 'U1', points: 50, rank: 1 });
+        expect(board.top[1]).toMatchObject({ points: 40, rank: 2 });
+        expect(['U2', 'U3']).toContain(board.top[1]!.userId);
+        expect(board.moreTied).toBe(true);
+        expect(board.me).toEqual({ userId: 'U5', points: 20, rank: 5 });
+        expect(byRankThenUser((await store.points.board(WS, 'all', { me: 'U5', limit: 3 })).top)).toEqual([
           { userId: 'U1', points: 50, rank: 1 },
           { userId: 'U2', points: 40, rank: 2 },
           { userId: 'U3', points: 40, rank: 2 },
         ]);
-        expect(board.me).toEqual({ userId: 'U5', points: 20, rank: 5 });
+        expect((await store.points.board(WS, 'all', { me: 'U5', limit: 3 })).moreTied).toBe(false);
 
         expect(await store.points.board(WS, 'all', { me: 'U1', limit: 1 })).toEqual({
           top: [{ userId: 'U1', points: 50, rank: 1 }],
+          moreTied: false,
           me: { userId: 'U1', points: 50, rank: 1 },
         });
         // Hidden, and pointless, callers have no entry.
         expect((await store.points.board(WS, 'all', { me: 'U6', limit: 10 })).me).toBeUndefined();
         expect((await store.points.board(WS, 'all', { me: 'U7', limit: 10 })).me).toBeUndefined();
         expect((await store.points.board(WS, 'all', { me: 'U7', limit: 10 })).top.map((e) => e.userId)).not.toContain('U6');
-        expect(await store.points.board(WS2, 'all', { me: 'U1', limit: 10 })).toEqual({ top: [], me: undefined });
+        expect(await store.points.board(WS2, 'all', { me: 'U1', limit: 10 })).toEqual({ top: [], moreTied: false, me: undefined });
       });
 
       it('board for a period counts only points earned in it, [from, to); for a channel only its team', async () => {
@@ -1185,6 +1195,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(team.me).toBeUndefined();
         expect(await store.points.board(WS, week, { channel: 'C1', me: 'U1', limit: 1 })).toEqual({
           top: [{ userId: 'U2', points: 10, rank: 1 }],
+          moreTied: false,
           me: { userId: 'U1', points: 5, rank: 2 },
         });
         // All time, the team board still ranks the team only.
@@ -1197,6 +1208,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await store.users.setOnLeaderboard(WS, 'U2', false);
         expect(await store.points.board(WS, week, { channel: 'C1', me: 'U2', limit: 10 })).toEqual({
           top: [{ userId: 'U1', points: 5, rank: 1 }],
+          moreTied: false,
           me: undefined,
         });
       });
@@ -1273,6 +1285,225 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.points.teamTotals(WS, 'C1', week)).toEqual({ answered: 2, correct: 1, milestones: 2 });
         expect(await store.points.teamTotals(WS, 'C2', week)).toEqual({ answered: 1, correct: 1, milestones: 1 });
         expect(await store.points.teamTotals(WS, 'C9', week)).toEqual({ answered: 0, correct: 0, milestones: 0 });
+      });
+    });
+
+    // ======================================================================================
+    describe('running totals of week and month boards', () => {
+      /** A period as the leaderboard draws it: the week or month of `zone`'s calendar containing `at`. */
+      const zoned = (unit: 'week' | 'month', when: Date, zone: string): Period => {
+        const { from, to } = periodBounds(unit, when, zone);
+        return { from, to, zone };
+      };
+      /** The same instants without a zone: summed from the points, the way every other period is. */
+      const summed = (p: Period): Period => ({ from: p.from, to: p.to });
+
+      it('a zone’s boards count each award once, in the week and month of the zone’s calendar, and equal the points summed', async () => {
+        await users(WS, 'U1', 'U2', 'U3');
+        // Sunday 29 November, 23:30 in UTC is already Monday 30 November in Kolkata (+05:30): another week there.
+        const sundayNight = new Date('2026-11-29T23:30:00.000Z');
+        await store.points.award(WS, 'U1', 'milestone', 'a', 25, sundayNight);
+        expect(await store.points.award(WS, 'U1', 'milestone', 'a', 25, NOW)).toBe(false);
+        await store.points.award(WS, 'U2', 'channel_quiz', 'post:1', 10, NOW, 'C1');
+        await store.points.award(WS, 'U3', 'personal_quiz', 'q', 5, new Date('2026-12-31T20:00:00.000Z'));
+
+        const utcWeek = zoned('week', NOW, 'UTC');
+        const kolkataWeek = zoned('week', NOW, 'Asia/Kolkata');
+        expect((await store.points.board(WS, utcWeek, { me: 'U1', limit: 10 })).top).toEqual([{ userId: 'U2', points: 10, rank: 1 }]);
+        expect(byRankThenUser((await store.points.board(WS, kolkataWeek, { me: 'U1', limit: 10 })).top)).toEqual([
+          { userId: 'U1', points: 25, rank: 1 },
+          { userId: 'U2', points: 10, rank: 2 },
+        ]);
+        // U1's Sunday night is still November in Kolkata, and 31 December, 20:00 UTC is already 1 January there.
+        expect(await store.points.board(WS, zoned('month', NOW, 'Asia/Kolkata'), { me: 'U3', limit: 10 })).toEqual({
+          top: [{ userId: 'U2', points: 10, rank: 1 }],
+          moreTied: false,
+          me: undefined,
+        });
+        expect((await store.points.board(WS, zoned('month', NOW, 'UTC'), { me: 'U3', limit: 10 })).me).toEqual({ userId: 'U3', points: 5, rank: 2 });
+        for (const p of [utcWeek, kolkataWeek, zoned('month', NOW, 'UTC'), zoned('month', NOW, 'Asia/Kolkata')])
+          for (const me of ['U1', 'U2', 'U3'])
+            expect(await store.points.board(WS, p, { me, limit: 10 })).toEqual(await store.points.board(WS, summed(p), { me, limit: 10 }));
+
+        // Later awards are added to the zones kept by then, in their transaction.
+        await store.points.award(WS, 'U3', 'milestone', 'b', 25, NOW);
+        expect((await store.points.board(WS, kolkataWeek, { me: 'U3', limit: 1 })).me).toEqual({ userId: 'U3', points: 25, rank: 1 });
+        expect((await store.points.board(WS, utcWeek, { me: 'U2', limit: 1 })).me).toEqual({ userId: 'U2', points: 10, rank: 2 });
+        // A kept period nobody scored in, and another workspace, are empty.
+        expect(await store.points.board(WS, zoned('week', new Date('2027-03-03T00:00:00.000Z'), 'UTC'), { me: 'U1', limit: 10 })).toEqual({
+          top: [],
+          moreTied: false,
+          me: undefined,
+        });
+        expect(await store.points.board(WS2, utcWeek, { me: 'U1', limit: 10 })).toEqual({ top: [], moreTied: false, me: undefined });
+      });
+
+      it('keepZone builds a zone’s totals from the points earned before, once; later awards add to them', async () => {
+        await users(WS, 'U1', 'U2');
+        await store.points.award(WS, 'U1', 'milestone', 'a', 25, new Date('2026-10-31T23:30:00.000Z'));
+        await store.points.award(WS, 'U2', 'milestone', 'a', 25, NOW);
+        expect(await store.points.keepZone(WS, 'America/New_York')).toBe(true);
+        expect(await store.points.keepZone(WS, 'America/New_York')).toBe(false);
+        expect(await store.points.keepZone(WS, 'Not/AZone')).toBe(false);
+        await store.points.award(WS, 'U2', 'personal_quiz', 'x', 5, NOW);
+        // 23:30 UTC on 31 October is 19:30 in New York: October there.
+        const october = zoned('month', new Date('2026-10-15T12:00:00.000Z'), 'America/New_York');
+        expect((await store.points.board(WS, october, { me: 'U1', limit: 10 })).top).toEqual([{ userId: 'U1', points: 25, rank: 1 }]);
+        expect((await store.points.board(WS, zoned('month', NOW, 'America/New_York'), { me: 'U2', limit: 10 })).top).toEqual([
+          { userId: 'U2', points: 30, rank: 1 },
+        ]);
+        expect(await store.points.keepZones('UTC')).toBe(1);
+        expect(await store.points.keepZones('UTC')).toBe(0);
+      });
+
+      it('a channel’s board ranks its team only; team scores and userPoints agree with the points summed', async () => {
+        await users(WS, 'U1', 'U2', 'U3', 'U4');
+        const c1 = await quizPost(WS, 'C1', 'q-1', '2026-12-01');
+        for (const u of ['U1', 'U2', 'U3']) await store.quiz.answer(WS, u, 'q-1', c1, [0], true, NOW);
+        const give = (u: string, n: number) => store.points.award(WS, u, 'milestone', `m-${u}`, n, NOW);
+        await give('U1', 10);
+        await give('U2', 30);
+        await give('U3', 20);
+        await give('U4', 40);
+        await store.users.setOnLeaderboard(WS, 'U3', false);
+        const week = zoned('week', NOW, 'Europe/London');
+        const team = await store.points.board(WS, week, { channel: 'C1', me: 'U1', limit: 10 });
+        expect(byRankThenUser(team.top)).toEqual([
+          { userId: 'U2', points: 30, rank: 1 },
+          { userId: 'U1', points: 10, rank: 2 },
+        ]);
+        expect(team.me).toEqual({ userId: 'U1', points: 10, rank: 2 });
+        expect((await store.points.board(WS, week, { channel: 'C1', me: 'U4', limit: 10 })).me).toBeUndefined();
+        expect((await store.points.board(WS, week, { channel: 'C1', limit: 10 })).me).toBeUndefined();
+        expect((await store.points.board(WS, week, { me: 'U1', limit: 10 })).me).toEqual({ userId: 'U1', points: 10, rank: 3 });
+        expect(byUser(await store.points.teamScores(WS, 'C1', week))).toEqual(byUser(await store.points.teamScores(WS, 'C1', summed(week))));
+        expect(await store.points.userPoints(WS, 'U2', week)).toBe(30);
+      });
+
+      it('forgetting a learner takes them off every board, and off the totals', async () => {
+        await users(WS, 'U1', 'U2');
+        await store.points.award(WS, 'U1', 'milestone', 'a', 25, NOW);
+        await store.points.award(WS, 'U2', 'milestone', 'a', 10, NOW);
+        const week = zoned('week', NOW, 'UTC');
+        expect((await store.points.board(WS, week, { me: 'U2', limit: 10 })).me).toEqual({ userId: 'U2', points: 10, rank: 2 });
+        expect(await store.users.forget(WS, 'U1')).toBe(true);
+        expect(await store.points.board(WS, week, { me: 'U2', limit: 10 })).toEqual({
+          top: [{ userId: 'U2', points: 10, rank: 1 }],
+          moreTied: false,
+          me: { userId: 'U2', points: 10, rank: 1 },
+        });
+        // The same user id coming back starts from nothing.
+        await users(WS, 'U1');
+        expect((await store.points.board(WS, week, { me: 'U1', limit: 10 })).me).toBeUndefined();
+        await store.points.award(WS, 'U1', 'milestone', 'b', 5, NOW);
+        expect((await store.points.board(WS, week, { me: 'U1', limit: 10 })).me).toEqual({ userId: 'U1', points: 5, rank: 2 });
+      });
+
+      it('after any sequence of awards, answers, repeats, hidden learners and forgetting, every board equals the points summed (property)', async () => {
+        const LEARNERS = ['U1', 'U2', 'U3', 'U4'];
+        const ZONES = ['UTC', 'Asia/Kolkata', 'America/New_York'];
+        // Three weeks either side of the end of October, when New York and Europe change their clocks.
+        const START = Date.parse('2026-10-12T00:00:00.000Z');
+        const instant = fc.integer({ min: 0, max: 42 * 24 * 4 }).map((q) => new Date(START + q * 15 * 60_000));
+        const action = fc.oneof(
+          fc.record({
+            kind: fc.constant('award' as const),
+            user: fc.constantFrom(...LEARNERS),
+            what: fc.constantFrom('milestone', 'personal_quiz', 'streak_7'),
+            ref: fc.constantFrom('a', 'b', 'c'),
+            points: fc.constantFrom(5, 10, 25),
+            at: instant,
+          }),
+          fc.record({
+            kind: fc.constant('answer' as const),
+            user: fc.constantFrom(...LEARNERS),
+            post: fc.constantFrom(0, 1),
+            right: fc.boolean(),
+            at: instant,
+          }),
+          fc.record({ kind: fc.constant('hide' as const), user: fc.constantFrom(...LEARNERS), on: fc.boolean() }),
+          fc.record({ kind: fc.constant('forget' as const), user: fc.constantFrom(...LEARNERS) }),
+          fc.record({ kind: fc.constant('keep' as const), zone: fc.constantFrom(...ZONES) }),
+        );
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 25 }), async (actions) => {
+            const ws = `T0PROPERTY${++run}`;
+            for (const u of LEARNERS) await store.users.ensure(ws, u, NOW);
+            const posts = [await quizPost(ws, 'C1', 'q-1', `p${run}-1`), await quizPost(ws, 'C2', 'q-2', `p${run}-2`)];
+            /** What the store should hold: every award that counted, by learner, kind and ref. */
+            const earned = new Map<string, { user: string; points: number; at: Date }>();
+            const team = new Set<string>();
+            const hidden = new Set<string>();
+            const instants: Date[] = [];
+            for (const a of actions) {
+              if (a.kind === 'award' || a.kind === 'answer') {
+                let kind: PointsKind = a.kind === 'award' ? (a.what as PointsKind) : 'channel_quiz';
+                let ref = a.kind === 'award' ? a.ref : `post:${posts[a.post]!.id}`;
+                let channel: string | null = null;
+                if (a.kind === 'answer') {
+                  // The quiz's rule: only a learner's first answer to a post scores, and only if right.
+                  const post = posts[a.post]!;
+                  const first = (await store.quiz.answer(ws, a.user, post.questionId, post, [0], a.right, a.at)).first;
+                  if (post.channelId === 'C1') team.add(a.user);
+                  if (!first || !a.right) continue;
+                  channel = post.channelId;
+                  kind = 'channel_quiz';
+                  ref = `post:${post.id}`;
+                }
+                const key = `${a.user}/${kind}/${ref}`;
+                const paid = await store.points.award(ws, a.user, kind, ref, a.kind === 'award' ? a.points : 10, a.at, channel);
+                expect(paid).toBe(!earned.has(key));
+                if (paid) earned.set(key, { user: a.user, points: a.kind === 'award' ? a.points : 10, at: a.at });
+                instants.push(a.at);
+              } else if (a.kind === 'hide') {
+                await store.users.setOnLeaderboard(ws, a.user, a.on);
+                if (a.on) hidden.delete(a.user);
+                else hidden.add(a.user);
+              } else if (a.kind === 'forget') {
+                await store.users.forget(ws, a.user);
+                await store.users.ensure(ws, a.user, NOW);
+                for (const [k, e] of earned) if (e.user === a.user) earned.delete(k);
+                team.delete(a.user);
+                hidden.delete(a.user);
+              } else {
+                await store.points.keepZone(ws, a.zone);
+              }
+            }
+            // Every week and month of every zone that counts an award, plus one nobody scored in.
+            const periods = new Map<string, Period>();
+            for (const zone of ZONES)
+              for (const when of [...instants, new Date(START - 30 * 86_400_000)])
+                for (const unit of ['week', 'month'] as const) {
+                  const p = zoned(unit, when, zone);
+                  periods.set(`${zone} ${p.from.toISOString()} ${p.to.toISOString()}`, p);
+                }
+            for (const p of periods.values()) {
+              const scores = new Map<string, number>();
+              for (const e of earned.values())
+                if (e.at >= p.from && e.at < p.to && !hidden.has(e.user)) scores.set(e.user, (scores.get(e.user) ?? 0) + e.points);
+              const expected = (channel?: string) =>
+                rankByScore(
+                  [...scores].filter(([u]) => !channel || team.has(u)).map(([userId, points]) => ({ userId, points })),
+                  (s) => s.points,
+                ).map((r) => ({ userId: r.item.userId, points: r.item.points, rank: r.rank }));
+              for (const channel of [undefined, 'C1']) {
+                const ranked = expected(channel);
+                for (const me of LEARNERS) {
+                  const board = await store.points.board(ws, p, { channel, me, limit: 2 });
+                  // The first two by points, each a learner with that score and rank (which of tied ones is free).
+                  expect(board.top.map((e) => [e.points, e.rank])).toEqual(ranked.slice(0, 2).map((r) => [r.points, r.rank]));
+                  for (const e of board.top) expect(ranked).toContainEqual(e);
+                  expect(new Set(board.top.map((e) => e.userId)).size).toBe(board.top.length);
+                  expect(board.moreTied).toBe(ranked.length > 2 && ranked[2]!.points === ranked[1]!.points);
+                  expect(board.me).toEqual(ranked.find((r) => r.userId === me));
+                }
+              }
+              expect(byUser(await store.points.teamScores(ws, 'C1', p))).toEqual(byUser(expected('C1').map(({ userId, points }) => ({ userId, points }))));
+            }
+          }),
+          { numRuns: 12 },
+        );
       });
     });
 

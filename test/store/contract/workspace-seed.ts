@@ -16,7 +16,7 @@ export interface SeededWorkspace {
 /**
  * Writes, for `ws` and its learner U1: the user, an enrolment with a milestone done, a subscription, two ledger
  * records, a quiz post with an answer (and so the channel's team), a personal answer, points, a study day, a memory
- * card and its review, a practice exam with an answer, a workspace pause, a send pace, the workspace's settings and (unless `installed` is
+ * card and its review, a practice exam with an answer, a board's running total, a workspace pause, a send pace, the workspace's settings and (unless `installed` is
  * false: a workspace of an org-wide install has none of its own) an installation.
  */
 export async function seedWorkspace(store: Store, ws: string, now: Date, installed = true): Promise<SeededWorkspace> {
@@ -31,6 +31,8 @@ export async function seedWorkspace(store: Store, ws: string, now: Date, install
   const post = await store.quiz.createPost(ws, 'C1', 'q-1', quiz!.id, now);
   await store.quiz.answer(ws, 'U1', 'q-1', post, [0], true, now);
   await store.quiz.answer(ws, 'U1', 'q-2', null, [1], false, now);
+  // The workspace keeps boards in one zone, so the award adds to their running totals.
+  await store.points.keepZone(ws, 'UTC');
   await store.points.award(ws, 'U1', 'channel_quiz', String(post.id), 10, now, 'C1');
   await store.points.markStudyDay(ws, 'U1', '2026-12-01');
   const reviewed = review(newCard(now), 'good', now);
