@@ -3,7 +3,7 @@ import type { AppLogger } from '../log.js';
 import type { Services } from '../services/index.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { errorMessage } from '../shared/errors.js';
-import type { Delivery } from '../ports/store.js';
+import type { Delivery, DeliveryKey, OpenClaimsQuery } from '../ports/store.js';
 import { retryWhileBusy } from '../shared/busy.js';
 import { beginPass, localProbe, ownerAlive, type ClaimOwner } from './claim-owner.js';
 import { emptySummary, type PassSummary } from './cron.js';
@@ -21,7 +21,10 @@ export interface PassOptions {
    * every quarter of it while the pass runs. Also the first retry back-off, in pass time.
    */
   claimLeaseMs: number;
+  /** Open claims looked at per pass. */
   batchSize: number;
+  /** Due targets claimed per transaction, between which the pass yields to requests in flight. */
+  claimBatchSize: number;
   /** Sends in flight at once; Slack's pace is enforced by the rate limiter. */
   concurrency: number;
   /** 429s one delivery may wait out within a pass before it is left for the next. */
@@ -35,6 +38,7 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = {
   weeklyGraceMs: 2 * DAY_MS,
   claimLeaseMs: 2 * 60_000,
   batchSize: 500,
+  claimBatchSize: 250,
   concurrency: 16,
   maxRateLimitRetries: 10,
   maxAttempts: 8,
@@ -85,8 +89,11 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   try {
     const run: PassRun = { deps, opts, owner, leaseUntil, now, summary: emptySummary() };
     const kinds = deliveryKinds(deps.defaultTimezone);
-    const outgoing = await takeOverAbandoned(run, kinds, wall());
-    for (const schedule of kinds) outgoing.push(...(await claimDue(run, schedule)));
+    const wallNow = wall();
+    // One look-up says what there is to do: most passes find nothing and end here.
+    const work = await retryWhileBusy(() => deps.services.store.ledger.pendingWork(now, abandonedQuery(run, wallNow)));
+    const outgoing = work.openClaims ? await takeOverAbandoned(run, kinds, wallNow) : [];
+    for (const schedule of kinds) if (work.due.has(schedule.dueSet)) outgoing.push(...(await claimDue(run, schedule)));
     await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, deps.limiter));
     return run.summary;
   } finally {
@@ -104,6 +111,16 @@ function renewLeases(deps: PassDeps, owner: ClaimOwner, until: Date): void {
 
 const graceMs = (grace: 'daily' | 'weekly', opts: PassOptions) => (grace === 'daily' ? opts.dailyGraceMs : opts.weeklyGraceMs);
 
+/** Which open claims may have been abandoned, as of this pass (see DeliveryLedger.openClaims). */
+function abandonedQuery({ opts, now }: PassRun, wallNow: number): Omit<OpenClaimsQuery, 'limit'> {
+  return {
+    claimedBefore: new Date(now.getTime() - opts.claimLeaseMs),
+    wallNow: new Date(wallNow),
+    host: localProbe(wallNow).host,
+    probeBefore: new Date(now.getTime() - WORKSPACE_PROBE_MS),
+  };
+}
+
 /**
  * Open claims whose owner has stopped (crashed, killed, or gave the claim back after a failed
  * attempt) and whose back-off has run out, in the pass's time: taken over with a new fencing token,
@@ -114,15 +131,7 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   const { services } = deps;
   const { store } = services;
   const probe = localProbe(wallNow);
-  const candidates = await retryWhileBusy(() =>
-    store.ledger.openClaims({
-      claimedBefore: new Date(now.getTime() - opts.claimLeaseMs),
-      wallNow: new Date(wallNow),
-      host: probe.host,
-      probeBefore: new Date(now.getTime() - WORKSPACE_PROBE_MS),
-      limit: opts.batchSize,
-    }),
-  );
+  const candidates = await retryWhileBusy(() => store.ledger.openClaims({ ...abandonedQuery(run, wallNow), limit: opts.batchSize }));
   const out: Outgoing[] = [];
   for (const row of candidates) {
     // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
@@ -151,47 +160,47 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   return out;
 }
 
-/** Targets claimed per transaction, between which the pass yields to Slack requests in flight. */
-const CLAIM_CHUNK = 25;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const keyOf = (k: DeliveryKey) => `${k.ws}\u0000${k.kind}\u0000${k.target}\u0000${k.period}`;
 
 /**
- * Claims everything a schedule finds due: each target's due time moves on (compare-and-set) and its
- * ledger rows are written inside an IMMEDIATE transaction, so two processes can never both claim one
- * delivery. Small chunks with a yield between them keep slash commands answered during a big claim.
+ * Claims everything a schedule finds due, a batch per transaction: the batch's targets are found and locked (other
+ * passes skip them and take others), their due times move on (compare-and-set) and their ledger rows are written, a
+ * few statements a batch whatever its size. Two processes can never both claim one delivery: the ledger's key is
+ * unique and the due time moves in the same transaction. Between batches the pass yields to requests in flight.
  */
 async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoing[]> {
   const { services } = run.deps;
   const { store } = services;
+  const { now, opts } = run;
   const out: Outgoing[] = [];
-  const findDue = () => retryWhileBusy(() => schedule.findDue(store, run.now, run.opts.batchSize));
-  for (let batch = await findDue(); batch.length > 0; batch = await findDue()) {
-    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
-      const chunk = batch.slice(i, i + CLAIM_CHUNK);
-      const claimed = await retryWhileBusy(() =>
-        store.transaction(async (tx) => {
-          const rows: { row: Delivery; spec: ClaimSpec; grace: number }[] = [];
-          for (const due of chunk) {
-            for (const spec of await due.claim(tx, run.now)) {
-              const age = run.now.getTime() - spec.dueAt.getTime();
-              const grace = graceMs(spec.grace, run.opts);
-              const status = age > grace ? 'missed' : 'claimed';
-              const row = await tx.ledger.insert(spec.key, spec.dueAt, status, age > LATE_AFTER_MS, run.owner.id, run.leaseUntil(), run.now);
-              if (!row) continue;
-              if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now: run.now }, row);
-              rows.push({ row, spec, grace });
-            }
-          }
-          return rows;
-        }),
-      );
-      for (const { row, spec, grace } of claimed) {
-        run.summary.due += 1;
-        if (row.status === 'missed') run.summary.missed += 1;
-        else out.push({ row, claim: { id: row.id, fence: row.fence }, bound: spec.bound, graceMs: grace });
-      }
-      await yieldToEventLoop();
+  for (let more = true; more; ) {
+    const batch = await retryWhileBusy(() =>
+      store.transaction(async (tx) => {
+        const { specs, more } = await schedule.claimBatch(tx, now, opts.claimBatchSize);
+        const leaseUntil = run.leaseUntil();
+        const wanted = specs.map((spec) => {
+          const age = now.getTime() - spec.dueAt.getTime();
+          const status: 'claimed' | 'missed' = age > graceMs(spec.grace, opts) ? 'missed' : 'claimed';
+          return { key: spec.key, dueAt: spec.dueAt, status, late: age > LATE_AFTER_MS };
+        });
+        const bySpec = new Map(specs.map((spec) => [keyOf(spec.key), spec]));
+        const rows: { row: Delivery; spec: ClaimSpec }[] = [];
+        for (const row of await tx.ledger.insertMany(wanted, run.owner.id, leaseUntil, now)) {
+          const spec = bySpec.get(keyOf({ ws: row.workspaceId, kind: row.kind, target: row.target, period: row.period }))!;
+          if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now }, row);
+          rows.push({ row, spec });
+        }
+        return { rows, more };
+      }),
+    );
+    for (const { row, spec } of batch.rows) {
+      run.summary.due += 1;
+      if (row.status === 'missed') run.summary.missed += 1;
+      else out.push({ row, claim: { id: row.id, fence: row.fence }, bound: spec.bound, graceMs: graceMs(spec.grace, opts) });
     }
+    more = batch.more;
+    await yieldToEventLoop();
   }
   return out;
 }

@@ -6,12 +6,12 @@ import { weeklyLeaderboard } from './weekly-leaderboard.js';
 import { weeklyNudge } from './weekly-nudge.js';
 import { learnerDaily, reviewReminder } from './review-reminder.js';
 
-/** Every delivery kind, on its schedule. A new kind is a file in this folder and a line here. */
+/** Every delivery kind, on its schedule (made for one pass). A new kind is a file in this folder and a line here. */
 export function deliveryKinds(defaultTimezone: string): ScheduledKinds[] {
   return [
-    scheduled(channelDaily, [dailyTip, dailyQuiz]),
+    scheduled(channelDaily(), [dailyTip, dailyQuiz]),
     scheduled(learnerWeekly(defaultTimezone), [weeklyNudge(defaultTimezone)]),
-    scheduled(channelWeekly, [weeklyLeaderboard]),
+    scheduled(channelWeekly(), [weeklyLeaderboard]),
     scheduled(learnerDaily(defaultTimezone), [reviewReminder]),
   ];
 }

@@ -132,15 +132,32 @@ function describeConnectError(err: unknown, url: string): string {
 const BUSY_CODES = new Set(['40001', '40P01', '55P03']);
 export const isBusy = (err: unknown): boolean => BUSY_CODES.has(String((err as { code?: unknown })?.code ?? ''));
 
-/** A busy error becomes the engine-neutral StoreBusyError (which callers retry); anything else passes unchanged. */
-export function translateError(err: unknown): unknown {
-  return isBusy(err) ? new StoreBusyError((err as Error).message) : err;
+/**
+ * pg-pool's words when a caller waited longer than the connect timeout for a pooled connection because every one was in
+ * use (a new connection the server is slow to open fails differently: "Connection terminated due to connection timeout").
+ */
+const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
+
+/**
+ * A busy error becomes the engine-neutral StoreBusyError (which callers retry); so does a pool with every connection in
+ * use for longer than the connect timeout: the database is busy, not broken, and the work changed nothing. Anything
+ * else passes unchanged.
+ */
+export function translateError(err: unknown, pool?: pg.Pool): unknown {
+  if (isBusy(err)) return new StoreBusyError((err as Error).message);
+  if ((err as Error | undefined)?.message === POOL_EXHAUSTED) {
+    const size = pool?.options.max;
+    return new StoreBusyError(`every connection of the pool${size ? ` (${size})` : ''} is in use: waited the connect timeout for one`);
+  }
+  return err;
 }
 
 type Values = readonly unknown[];
 
 /** Where a repository's statements run: the pool (each on its own) or one transaction's client. */
 export interface Queryable {
+  /** Whether the statements run inside one open transaction (a row lock taken lasts until it ends) or each on its own. */
+  readonly inTransaction: boolean;
   rows<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<R[]>;
   /** How many rows the statement changed. */
   run(text: string, values?: Values): Promise<number>;
@@ -154,21 +171,29 @@ export interface Queryable {
 
 export const first = <R>(rows: R[]): R | undefined => rows[0];
 
+/** Which of `n` compare-and-set moves took, in the order given, from the ordinals (1-based) a statement returned. */
+export function movedFlags(n: number, moved: readonly { i: number }[]): boolean[] {
+  const flags = new Array<boolean>(n).fill(false);
+  for (const { i } of moved) flags[i - 1] = true;
+  return flags;
+}
+
 /** Statements on the pool: each one commits on its own, on whichever connection is free. */
 export function poolQueryable(pool: pg.Pool): Queryable {
   return {
+    inTransaction: false,
     async rows<R extends pg.QueryResultRow>(text: string, values?: Values) {
       try {
         return (await pool.query<R>(text, values as unknown[])).rows;
       } catch (err) {
-        throw translateError(err);
+        throw translateError(err, pool);
       }
     },
     async run(text, values) {
       try {
         return (await pool.query(text, values as unknown[])).rowCount ?? 0;
       } catch (err) {
-        throw translateError(err);
+        throw translateError(err, pool);
       }
     },
     atomic: (work) => inTransaction(pool, work),
@@ -185,7 +210,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (q: TransactionQuery
   try {
     client = await pool.connect();
   } catch (err) {
-    throw translateError(err);
+    throw translateError(err, pool);
   }
   const q = new TransactionQueryable(client);
   let broken: Error | undefined;
@@ -211,6 +236,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (q: TransactionQuery
 
 /** The statements of one open transaction, all on its client. */
 export class TransactionQueryable implements Queryable {
+  readonly inTransaction = true;
   /** The first statement that failed: the transaction is aborted from then on. */
   failure: unknown;
   private ended = false;

@@ -1,5 +1,6 @@
-import type { Delivery, DeliveryLedger, DeliveryStatus } from '../../ports/store.js';
+import type { Delivery, DeliveryLedger, DeliveryStatus, DueSet } from '../../ports/store.js';
 import { first, type Queryable } from './connection.js';
+import { DUE_SETS } from './due-sets.js';
 
 interface DeliveryRow {
   id: number;
@@ -50,6 +51,17 @@ const INSERT = `INSERT INTO deliveries (workspace_id, kind, target, period, due_
   ON CONFLICT (workspace_id, kind, target, period) DO NOTHING
   RETURNING *`;
 
+// The same for many keys in one statement, rows inserted in the order given (so ids rise in it). Two claimers never
+// insert overlapping keys at once: each holds the locks on its targets (the due queries' claim lock) while it inserts.
+const INSERT_MANY = `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
+  SELECT r.ws, r.kind, r.target, r.period, r.due_at, r.status, CASE WHEN r.status = 'claimed' THEN $7::text END, $8::timestamptz, $9::timestamptz, r.late,
+         $8::timestamptz
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $10::boolean[])
+       WITH ORDINALITY AS r(ws, kind, target, period, due_at, status, late, i)
+  ORDER BY r.i
+  ON CONFLICT (workspace_id, kind, target, period) DO NOTHING
+  RETURNING *`;
+
 // Every write after a claim names the fence and needs the claim still open. These are compare-and-set updates:
 // under READ COMMITTED, a writer that waited for another's row lock re-checks the WHERE against the row as the
 // other committed it, so a claim taken over in between is left alone.
@@ -70,11 +82,15 @@ const MARK_MISSED = `UPDATE deliveries SET status = 'missed', claimed_by = NULL,
 // of two processes that found the same abandoned claim, the second re-checks `fence = $` after the first
 // commits, finds it raised, and changes nothing.
 // The host is compared literally and case-sensitively (starts_with, not LIKE: '_' and '%' are no wildcards).
-const OPEN_CLAIMS = `SELECT * FROM deliveries d
+const OPEN_CLAIMS_WHERE = `FROM deliveries d
   WHERE d.status = 'claimed' AND d.claimed_at < $1
     AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until <= $2 OR starts_with(d.claimed_by, $3::text || '/'))
-    AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > $4)
-  ORDER BY d.claimed_at, d.id LIMIT $5`;
+    AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > $4)`;
+const OPEN_CLAIMS = `SELECT * ${OPEN_CLAIMS_WHERE} ORDER BY d.claimed_at, d.id LIMIT $5`;
+// Each EXISTS stops at the first row its index finds: a pass with nothing to do costs one round trip.
+const DUE_SET_NAMES = Object.keys(DUE_SETS) as DueSet[];
+const PENDING_WORK = `SELECT EXISTS (SELECT 1 ${OPEN_CLAIMS_WHERE}) AS open_claims,
+  ${DUE_SET_NAMES.map((set, i) => `EXISTS (SELECT 1 ${DUE_SETS[set]('$5::timestamptz')}) AS due_${i}`).join(',\n  ')}`;
 const RECLAIM = `UPDATE deliveries SET claimed_by = $1, claimed_at = $2, lease_until = $3, fence = fence + 1, updated_at = $2
   WHERE id = $4 AND status = 'claimed' AND fence = $5`;
 const CONFIRM = `UPDATE deliveries SET lease_until = $1 WHERE id = $2 AND fence = $3 AND claimed_by = $4 AND status = 'claimed'`;
@@ -107,6 +123,23 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
       );
       return row ? toDelivery(row) : undefined;
     },
+    async insertMany(rows, owner, leaseUntil, now) {
+      if (rows.length === 0) return [];
+      const inserted = await q.rows<DeliveryRow>(INSERT_MANY, [
+        rows.map((r) => r.key.ws),
+        rows.map((r) => r.key.kind),
+        rows.map((r) => r.key.target),
+        rows.map((r) => r.key.period),
+        rows.map((r) => r.dueAt),
+        rows.map((r) => r.status),
+        owner,
+        now,
+        leaseUntil,
+        rows.map((r) => r.late),
+      ]);
+      // RETURNING follows the insertion order in practice; the ids say it for sure.
+      return inserted.map(toDelivery).sort((a, b) => a.id - b.id);
+    },
     async get(id) {
       const row = first(await q.rows<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1', [id]));
       return row ? toDelivery(row) : undefined;
@@ -135,6 +168,10 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
     markMissed: (c, error, now) => changed(MARK_MISSED, [error, now, c.id, c.fence]),
     async openClaims(o) {
       return (await q.rows<DeliveryRow>(OPEN_CLAIMS, [o.claimedBefore, o.wallNow, o.host, o.probeBefore, o.limit])).map(toDelivery);
+    },
+    async pendingWork(now, o) {
+      const [row] = await q.rows<Record<string, boolean>>(PENDING_WORK, [o.claimedBefore, o.wallNow, o.host, o.probeBefore, now]);
+      return { openClaims: row!.open_claims === true, due: new Set(DUE_SET_NAMES.filter((_, i) => row![`due_${i}`] === true)) };
     },
     async reclaim(d, owner, leaseUntil, now) {
       return (await changed(RECLAIM, [owner, now, leaseUntil, d.id, d.fence])) ? d.fence + 1 : undefined;
