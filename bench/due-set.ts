@@ -23,10 +23,10 @@ import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
 import { migrateDatabase } from '../src/store/open.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
-import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
 import { describeCalls, timeDuePass } from './due-pass.js';
 import { benchContainer } from './fanout.js';
+import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
 import { type BenchServer, freshCopy, startBenchServer, withClient } from './pg-server.js';
 import { median, percentile } from './support.js';
 
@@ -143,7 +143,7 @@ async function seedThroughPorts(db: string, learners: number, workspaces: number
 }
 
 /** The same rows in two statements on a separate connection, after the schema is migrated; then VACUUM ANALYZE. */
-async function seedInBulk(url: string, learners: number, workspaces: number): Promise<void> {
+export async function seedInBulk(url: string, learners: number, workspaces: number): Promise<void> {
   await migrateDatabase(url);
   await withClient(url, async (c) => {
     await c.query('BEGIN');
@@ -198,7 +198,7 @@ interface Engine {
   describe: string[];
 }
 
-async function measure(engine: Engine, size: DueSetSize, fake: ScriptableFakeSlack): Promise<{ lines: string[]; figures: DueFigures }> {
+async function measure(engine: Engine, size: DueSetSize, fake: FakeSlackProcess): Promise<{ lines: string[]; figures: DueFigures }> {
   const expectedDue = dueBetween(size.learners, FROM, DUE_AT);
   const expectedBig = dueBetween(size.learners, DUE_AT, BIG_AT);
   const quietTimes: number[] = [];
@@ -209,7 +209,7 @@ async function measure(engine: Engine, size: DueSetSize, fake: ScriptableFakeSla
     const db = await engine.copy(`round${r}`);
     const container = await benchContainer(db.url, fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
     const { store } = container.services;
-    fake.reset();
+    await fake.reset();
     try {
       // (a) nothing due, 30 s before London's 09:00
       await container.runPass(QUIET_AT); // warms the statements and the cache
@@ -228,14 +228,14 @@ async function measure(engine: Engine, size: DueSetSize, fake: ScriptableFakeSla
       }
       // (b) London falls due
       const due = await timeDuePass(store, () => container.runPass(DUE_AT));
-      if (due.summary.due !== expectedDue || due.summary.sent !== expectedDue)
-        throw new Error(`${engine.name}: due pass: due ${due.summary.due}, sent ${due.summary.sent}, expected ${expectedDue}`);
+      if (due.summary.due !== expectedDue || due.summary.sent !== expectedDue || (await fake.posts()) !== expectedDue)
+        throw new Error(`${engine.name}: due pass: due ${due.summary.due}, sent ${due.summary.sent}, posted ${await fake.posts()}, expected ${expectedDue}`);
       // (c) four more zones, later that day
       let big: Round['big'];
       if (r < size.bigRounds) {
         big = await timeDuePass(store, () => container.runPass(BIG_AT));
-        if (big.summary.due !== expectedBig || big.summary.sent !== expectedBig)
-          throw new Error(`${engine.name}: big pass: due ${big.summary.due}, sent ${big.summary.sent}, expected ${expectedBig}`);
+        if (big.summary.due !== expectedBig || big.summary.sent !== expectedBig || (await fake.posts()) !== expectedDue + expectedBig)
+          throw new Error(`${engine.name}: big pass: due ${big.summary.due}, sent ${big.summary.sent}, posted ${await fake.posts()}, expected ${expectedBig}`);
       }
       rounds.push({ ...due, one500: median(one), big });
       lines.push(
@@ -360,11 +360,11 @@ export async function benchDueSet(
   const ownServer = server ? undefined : await startBenchServer();
   const srv = server ?? ownServer!;
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-dueset-'));
-  const fake = await new ScriptableFakeSlack().start();
+  const fake = await startFakeSlackProcess();
   try {
     const expectedBig = dueBetween(size.learners, DUE_AT, BIG_AT);
     const lines = [
-      `due-set: a scheduler pass over ${size.learners.toLocaleString('en')} learners (${ZONES.length} timezones, ${size.workspaces} workspaces); (a) nothing due, ${QUIET_AT.toISOString()}; (b) London's Monday 09:00, ${DUE_AT.toISOString()}; (c) ${BIG_AT.toISOString()}, ${expectedBig.toLocaleString('en')} more due (four timezones west of London); delivery to a fake Slack that does not pace`,
+      `due-set: a scheduler pass over ${size.learners.toLocaleString('en')} learners (${ZONES.length} timezones, ${size.workspaces} workspaces); (a) nothing due, ${QUIET_AT.toISOString()}; (b) London's Monday 09:00, ${DUE_AT.toISOString()}; (c) ${BIG_AT.toISOString()}, ${expectedBig.toLocaleString('en')} more due (four timezones west of London); delivery to a fake Slack that does not pace, in a process of its own`,
     ];
     const sqliteRun = await measure(await sqliteEngine(dir, size), size, fake);
     lines.push(...sqliteRun.lines);

@@ -10,6 +10,7 @@ import { emptySummary, type PassSummary } from './cron.js';
 import { deliver, WORKSPACE_PROBE_MS, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
 import type { ClaimSpec, ScheduledKinds } from './kinds/kind.js';
+import { LoopSlicer } from './slicer.js';
 import type { PostRateLimiter } from './rate-limit.js';
 
 export interface PassOptions {
@@ -64,6 +65,8 @@ export interface PassDeps {
 export interface PassRun {
   deps: PassDeps;
   opts: PassOptions;
+  /** Shares the event loop out between the pass's steps and everything else the process serves. */
+  slicer: LoopSlicer;
   owner: ClaimOwner;
   leaseUntil: () => Date;
   now: Date;
@@ -87,14 +90,14 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   const heartbeat = setInterval(() => renewLeases(deps, owner, leaseUntil()), Math.max(opts.claimLeaseMs / 4, 1000));
   heartbeat.unref();
   try {
-    const run: PassRun = { deps, opts, owner, leaseUntil, now, summary: emptySummary() };
+    const run: PassRun = { deps, opts, slicer: LOOP, owner, leaseUntil, now, summary: emptySummary() };
     const kinds = deliveryKinds(deps.defaultTimezone);
     const wallNow = wall();
     // One look-up says what there is to do: most passes find nothing and end here.
     const work = await retryWhileBusy(() => deps.services.store.ledger.pendingWork(now, abandonedQuery(run, wallNow)));
     const outgoing = work.openClaims ? await takeOverAbandoned(run, kinds, wallNow) : [];
     for (const schedule of kinds) if (work.due.has(schedule.dueSet)) outgoing.push(...(await claimDue(run, schedule)));
-    await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, deps.limiter));
+    await fanOut(spreadByTarget(outgoing), opts.concurrency, run.slicer, (o) => deliver(run, o, deps.limiter));
     return run.summary;
   } finally {
     clearInterval(heartbeat);
@@ -134,6 +137,7 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   const candidates = await retryWhileBusy(() => store.ledger.openClaims({ ...abandonedQuery(run, wallNow), limit: opts.batchSize }));
   const out: Outgoing[] = [];
   for (const row of candidates) {
+    await run.slicer.turn();
     // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
     const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
     if ((row.claimedAt ?? row.dueAt).getTime() + backoffMs > now.getTime()) continue;
@@ -160,8 +164,9 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   return out;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-const keyOf = (k: DeliveryKey) => `${k.ws}\u0000${k.kind}\u0000${k.target}\u0000${k.period}`;
+/** One per process: passes that overlap (a long fan-out and the next minute's pass) share the loop's slices. */
+const LOOP = new LoopSlicer();
+const isRecordOf = (k: DeliveryKey, d: Delivery) => k.target === d.target && k.period === d.period && k.kind === d.kind && k.ws === d.workspaceId;
 
 /**
  * Claims everything a schedule finds due, a batch per transaction: the batch's targets are found and locked (other
@@ -175,6 +180,7 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
   const { now, opts } = run;
   const out: Outgoing[] = [];
   for (let more = true; more; ) {
+    await run.slicer.turn();
     const batch = await retryWhileBusy(() =>
       store.transaction(async (tx) => {
         const { specs, more } = await schedule.claimBatch(tx, now, opts.claimBatchSize);
@@ -184,10 +190,12 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
           const status: 'claimed' | 'missed' = age > graceMs(spec.grace, opts) ? 'missed' : 'claimed';
           return { key: spec.key, dueAt: spec.dueAt, status, late: age > LATE_AFTER_MS };
         });
-        const bySpec = new Map(specs.map((spec) => [keyOf(spec.key), spec]));
         const rows: { row: Delivery; spec: ClaimSpec }[] = [];
+        // The new records come in the order asked, those whose key had one already left out.
+        let j = 0;
         for (const row of await tx.ledger.insertMany(wanted, run.owner.id, leaseUntil, now)) {
-          const spec = bySpec.get(keyOf({ ws: row.workspaceId, kind: row.kind, target: row.target, period: row.period }))!;
+          while (!isRecordOf(specs[j]!.key, row)) j++;
+          const spec = specs[j++]!;
           if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now }, row);
           rows.push({ row, spec });
         }
@@ -200,7 +208,6 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
       else out.push({ row, claim: { id: row.id, fence: row.fence }, bound: spec.bound, graceMs: graceMs(spec.grace, opts) });
     }
     more = batch.more;
-    await yieldToEventLoop();
   }
   return out;
 }
@@ -224,13 +231,18 @@ function spreadByTarget(items: Outgoing[]): Outgoing[] {
 }
 
 /**
- * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace. `work` never
- * throws (a delivery records its own outcome), so the pass ends only when every worker has.
+ * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace, and each delivery starts in a
+ * slice of the event loop (see LoopSlicer). `work` never throws (a delivery records its own outcome), so the pass
+ * ends only when every worker has.
  */
-async function fanOut<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function fanOut<T>(items: T[], concurrency: number, slicer: LoopSlicer, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    for (;;) {
+      await slicer.turn();
+      if (next >= items.length) return;
+      await work(items[next++]!);
+    }
   };
   await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

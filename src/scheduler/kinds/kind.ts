@@ -115,14 +115,27 @@ export interface Bound {
   onTargetError(ctx: KindContext, reason: string): Promise<void>;
 }
 
-function bind<T>(spec: DeliveryKindSpec<T>, target: T): Bound {
-  return {
-    prepare: async (claim, row) => spec.prepare?.(claim, target, row),
-    compose: (ctx, row) => spec.compose(ctx, target, row),
-    afterSent: async (ctx, row, sent) => spec.afterSent?.(ctx, target, row, sent),
-    onTargetError: (ctx, reason) => spec.onTargetError(ctx, target, reason),
-  };
+/** A kind bound to one target: methods on the prototype, so that binding thousands of claims allocates one object each. */
+class BoundKind<T> implements Bound {
+  constructor(
+    private readonly spec: DeliveryKindSpec<T>,
+    private readonly target: T,
+  ) {}
+  async prepare(claim: ClaimContext, row: Delivery): Promise<void> {
+    await this.spec.prepare?.(claim, this.target, row);
+  }
+  compose(ctx: KindContext, row: Delivery): Promise<Composed | undefined> {
+    return this.spec.compose(ctx, this.target, row);
+  }
+  async afterSent(ctx: KindContext, row: Delivery, sent: { channel: string; ts: string; contentId: string | null }): Promise<void> {
+    await this.spec.afterSent?.(ctx, this.target, row, sent);
+  }
+  onTargetError(ctx: KindContext, reason: string): Promise<void> {
+    return this.spec.onTargetError(ctx, this.target, reason);
+  }
 }
+
+const bind = <T>(spec: DeliveryKindSpec<T>, target: T): Bound => new BoundKind(spec, target);
 
 /** Registers kinds on their schedule. */
 export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]): ScheduledKinds {

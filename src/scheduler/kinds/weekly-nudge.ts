@@ -100,9 +100,10 @@ export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge>
       const position = positionOf(content, e, row);
       if (!position) return undefined;
       const { track } = position;
-      // The DM channel never changes: asked of Slack once, then kept (conversations.open is Tier 3).
-      const channel = (await store.users.get(e.workspaceId, e.userId))?.dmChannel ?? (await slack.openDm(e.userId));
-      if (position.finished) return { channel, message: congratulationsView(track), contentId: 'congratulations' };
+      // The DM channel never changes: asked of Slack once, then kept (conversations.open is Tier 3). Asked for after
+      // the message is made, so that the reading is done before the pass waits for Slack, not after.
+      const dm = async () => (await store.users.get(e.workspaceId, e.userId))?.dmChannel ?? (await slack.openDm(e.userId));
+      if (position.finished) return { channel: await dm(), message: congratulationsView(track), contentId: 'congratulations' };
       const done = await store.enrolments.doneWeeks(e.id);
       const message = weeklyNudgeView({
         track,
@@ -115,7 +116,7 @@ export function weeklyNudge(defaultTimezone: string): DeliveryKindSpec<DueNudge>
         lastWeek: position.week > 1 ? await readLastWeek(store, content, e, learnerTz(e, defaultTimezone), row, phaseExam(track, position.week)) : undefined,
         study: await studyPicture(study, learnerAsCaller(e, learnerTz(e, defaultTimezone), now)),
       });
-      return { channel, message, contentId: `week-${position.week}` };
+      return { channel: await dm(), message, contentId: `week-${position.week}` };
     },
     async afterSent({ services: { content, store }, now }, e, row, sent) {
       await store.users.setDmChannel(e.workspaceId, e.userId, sent.channel);

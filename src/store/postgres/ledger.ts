@@ -1,4 +1,5 @@
-import type { Delivery, DeliveryLedger, DeliveryStatus, DueSet } from '../../ports/store.js';
+import type { Delivery, DeliveryKey, DeliveryLedger, DeliveryStatus, DueSet } from '../../ports/store.js';
+import { newDelivery } from '../new-delivery.js';
 import { first, type Queryable } from './connection.js';
 import { DUE_SETS } from './due-sets.js';
 
@@ -60,7 +61,7 @@ const INSERT_MANY = `INSERT INTO deliveries (workspace_id, kind, target, period,
        WITH ORDINALITY AS r(ws, kind, target, period, due_at, status, late, i)
   ORDER BY r.i
   ON CONFLICT (workspace_id, kind, target, period) DO NOTHING
-  RETURNING *`;
+  RETURNING id, fence, attempts, workspace_id, kind, target, period`;
 
 // Every write after a claim names the fence and needs the claim still open. These are compare-and-set updates:
 // under READ COMMITTED, a writer that waited for another's row lock re-checks the WHERE against the row as the
@@ -103,6 +104,9 @@ const LIST = `SELECT * FROM deliveries
   WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR target = $3)
   ORDER BY id`;
 
+const isRowOf = (k: DeliveryKey, r: Pick<DeliveryRow, 'workspace_id' | 'kind' | 'target' | 'period'>) =>
+  k.target === r.target && k.period === r.period && k.kind === r.kind && k.ws === r.workspace_id;
+
 export function postgresLedger(q: Queryable): DeliveryLedger {
   const changed = async (text: string, values: unknown[]) => (await q.run(text, values)) > 0;
   return {
@@ -125,20 +129,31 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
     },
     async insertMany(rows, owner, leaseUntil, now) {
       if (rows.length === 0) return [];
-      const inserted = await q.rows<DeliveryRow>(INSERT_MANY, [
-        rows.map((r) => r.key.ws),
-        rows.map((r) => r.key.kind),
-        rows.map((r) => r.key.target),
-        rows.map((r) => r.key.period),
-        rows.map((r) => r.dueAt),
-        rows.map((r) => r.status),
-        owner,
-        now,
-        leaseUntil,
-        rows.map((r) => r.late),
-      ]);
-      // RETURNING follows the insertion order in practice; the ids say it for sure.
-      return inserted.map(toDelivery).sort((a, b) => a.id - b.id);
+      const inserted = await q.rows<{ id: number; fence: number; attempts: number } & Pick<DeliveryRow, 'workspace_id' | 'kind' | 'target' | 'period'>>(
+        INSERT_MANY,
+        [
+          rows.map((r) => r.key.ws),
+          rows.map((r) => r.key.kind),
+          rows.map((r) => r.key.target),
+          rows.map((r) => r.key.period),
+          rows.map((r) => r.dueAt),
+          rows.map((r) => r.status),
+          owner,
+          now,
+          leaseUntil,
+          rows.map((r) => r.late),
+        ],
+      );
+      // Only what the database chose comes back (and the key, to tell which): the rest is what was written. The ids
+      // rise in the order asked (RETURNING follows it in practice; sorting makes sure).
+      inserted.sort((a, b) => a.id - b.id);
+      const out: Delivery[] = [];
+      let j = 0;
+      for (const made of inserted) {
+        while (!isRowOf(rows[j]!.key, made)) j++;
+        out.push(newDelivery(rows[j++]!, made, owner, leaseUntil, now));
+      }
+      return out;
     },
     async get(id) {
       const row = first(await q.rows<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1', [id]));

@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryLedger, DeliveryStatus, DueSet, PendingWork } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { newDelivery } from '../new-delivery.js';
 import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, type Synchronous } from './sync.js';
 
@@ -53,11 +54,10 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
      VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @leaseUntil, @late, @now)
      ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
   );
-  const insertReturning = db.prepare<Record<string, unknown>, DeliveryRow>(
-    `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
-     VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @leaseUntil, @late, @now)
-     ON CONFLICT (workspace_id, kind, target, period) DO NOTHING
-     RETURNING *`,
+  // What a new row holds where insert names no value: insertMany fills its records in from these rather than read
+  // each row back (RETURNING costs SQLite a temporary table per statement: several times the insert itself).
+  const defaults = Object.fromEntries(
+    (db.pragma('table_info(deliveries)') as { name: string; dflt_value: string | null }[]).map((c) => [c.name, Number(c.dflt_value)]),
   );
   const byId = db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
   const byKey = db.prepare<[string, string, string, string], DeliveryRow>(
@@ -121,10 +121,11 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
       return info.changes > 0 ? toDelivery(byId.get(Number(info.lastInsertRowid))!) : undefined;
     },
     insertMany(rows, owner, leaseUntil, now) {
-      const shared = { worker: owner, leaseUntil: iso(leaseUntil), now: iso(now) };
+      const shared = { leaseUntil: iso(leaseUntil), now: iso(now) };
+      const made = { fence: defaults.fence!, attempts: defaults.attempts! };
       const out: Delivery[] = [];
       for (const r of rows) {
-        const row = insertReturning.get({
+        const info = insert.run({
           ...r.key,
           ...shared,
           dueAt: iso(r.dueAt),
@@ -132,7 +133,7 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
           worker: r.status === 'claimed' ? owner : null,
           late: r.late ? 1 : 0,
         });
-        if (row) out.push(toDelivery(row));
+        if (info.changes > 0) out.push(newDelivery(r, { ...made, id: Number(info.lastInsertRowid) }, owner, leaseUntil, now));
       }
       return out;
     },
