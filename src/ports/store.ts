@@ -162,9 +162,9 @@ export interface OpenClaimsQuery {
 
 /** What a scheduler pass has to do, as one look-up tells it (DeliveryLedger.pendingWork). */
 export interface PendingWork {
-  /** Whether openClaims would find a claim. */
+  /** Whether openClaims may find a claim (see DeliveryLedger.pendingWork). */
   openClaims: boolean;
-  /** The due sets whose due query would find a target due by now. */
+  /** The due sets whose due query may find a target due by now. */
   due: Set<DueSet>;
 }
 
@@ -366,8 +366,10 @@ export interface DeliveryLedger {
    */
   openClaims(q: OpenClaimsQuery): Promise<Delivery[]>;
   /**
-   * In one look-up (one statement): whether openClaims(q) would find anything, and which due sets hold a target due
-   * by `now`, exactly as their due queries would find them. A pass with nothing to do ends here.
+   * In one look-up (one statement): whether openClaims(q) may find anything, and which due sets may hold a target due
+   * by `now`. Never false where the due query (or openClaims) would find something; it may be true where they would
+   * not (PostgreSQL checks the earliest due time only, leaving conditions that depend on the instant to the queries),
+   * and the pass then looks and finds nothing. A pass with nothing to do ends here.
    */
   pendingWork(now: Date, q: Omit<OpenClaimsQuery, 'limit'>): Promise<PendingWork>;
   /** Takes over an abandoned claim; the new fencing token, or undefined if another process took it first. */

@@ -24,8 +24,12 @@ export interface PassOptions {
   claimLeaseMs: number;
   /** Open claims looked at per pass. */
   batchSize: number;
-  /** Due targets claimed per transaction, between which the pass yields to requests in flight. */
-  claimBatchSize: number;
+  /**
+   * Due targets claimed per transaction, between which the pass yields to requests in flight; by default 250 on SQLite,
+   * whose transaction runs on the event loop, and 1,000 on PostgreSQL, where it only waits for the server and each
+   * batch costs a few round trips.
+   */
+  claimBatchSize?: number;
   /** Sends in flight at once; Slack's pace is enforced by the rate limiter. */
   concurrency: number;
   /** 429s one delivery may wait out within a pass before it is left for the next. */
@@ -39,7 +43,6 @@ export const DEFAULT_PASS_OPTIONS: PassOptions = {
   weeklyGraceMs: 2 * DAY_MS,
   claimLeaseMs: 2 * 60_000,
   batchSize: 500,
-  claimBatchSize: 250,
   concurrency: 16,
   maxRateLimitRetries: 10,
   maxAttempts: 8,
@@ -178,12 +181,13 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
   const { services } = run.deps;
   const { store } = services;
   const { now, opts } = run;
+  const claimBatchSize = opts.claimBatchSize ?? (store.database.engine === 'postgres' ? 1000 : 250);
   const out: Outgoing[] = [];
   for (let more = true; more; ) {
     await run.slicer.turn();
     const batch = await retryWhileBusy(() =>
       store.transaction(async (tx) => {
-        const { specs, more } = await schedule.claimBatch(tx, now, opts.claimBatchSize);
+        const { specs, more } = await schedule.claimBatch(tx, now, claimBatchSize);
         const leaseUntil = run.leaseUntil();
         const wanted = specs.map((spec) => {
           const age = now.getTime() - spec.dueAt.getTime();

@@ -158,7 +158,11 @@ type Values = readonly unknown[];
 export interface Queryable {
   /** Whether the statements run inside one open transaction (a row lock taken lasts until it ends) or each on its own. */
   readonly inTransaction: boolean;
-  rows<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<R[]>;
+  /**
+   * `name` makes it a prepared statement, planned once per connection rather than at every call: for statements a pass
+   * runs every minute, where planning costs more than running (the look-up of pending work).
+   */
+  rows<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string): Promise<R[]>;
   /** How many rows the statement changed. */
   run(text: string, values?: Values): Promise<number>;
   /**
@@ -182,9 +186,9 @@ export function movedFlags(n: number, moved: readonly { i: number }[]): boolean[
 export function poolQueryable(pool: pg.Pool): Queryable {
   return {
     inTransaction: false,
-    async rows<R extends pg.QueryResultRow>(text: string, values?: Values) {
+    async rows<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string) {
       try {
-        return (await pool.query<R>(text, values as unknown[])).rows;
+        return (await pool.query<R>({ text, values: values as unknown[], name })).rows;
       } catch (err) {
         throw translateError(err, pool);
       }
@@ -252,8 +256,8 @@ export class TransactionQueryable implements Queryable {
     await this.client.query('BEGIN');
   }
 
-  async rows<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<R[]> {
-    return (await this.query<R>(text, values)).rows;
+  async rows<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string): Promise<R[]> {
+    return (await this.query<R>(text, values, name)).rows;
   }
 
   async run(text: string, values?: Values): Promise<number> {
@@ -264,10 +268,10 @@ export class TransactionQueryable implements Queryable {
     return work(this);
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string): Promise<pg.QueryResult<R>> {
     if (this.ended) throw new Error('this transaction has ended: use the store, or a new transaction');
     try {
-      return await this.client.query<R>(text, values as unknown[]);
+      return await this.client.query<R>({ text, values: values as unknown[], name });
     } catch (err) {
       this.failure ??= err;
       throw translateError(err);
