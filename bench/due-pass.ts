@@ -4,63 +4,103 @@ import type { PassSummary } from '../src/scheduler/cron.js';
 
 export interface DuePassTiming {
   summary: PassSummary;
-  /** From the start of the pass to its last ledger insert (today all of it before the first send). */
+  /** From the start of the pass to the commit of its last claim transaction (one that wrote ledger rows). */
   claim: number;
   total: number;
-  /** The longest the event loop was blocked during the pass, in ms. */
+  /** The longest the event loop was blocked during the pass, in ms (monitorEventLoopDelay's max). */
   blocked: number;
-  /** Time spent in dueNudges, and how many calls. */
-  queryLoop: number;
-  queryCalls: number;
+  /** Claim transactions, and their wall time summed (BEGIN to COMMIT, waits included). */
+  claimTransactions: number;
+  /** Wall time in each store method (`repo.method`) called during the claim phase, inside transactions or not. */
+  calls: Map<string, { ms: number; calls: number }>;
+}
+
+const REPOSITORIES: (keyof Repositories)[] = ['users', 'enrolments', 'subscriptions', 'ledger', 'quiz', 'points', 'workspaces', 'reviews', 'mocks', 'pace'];
+
+/** Each repository's methods timed (wall time, so PostgreSQL's round trips are in it), reported to `record`. */
+function timed(repos: Repositories, record: (name: string, start: number, end: number) => void): Repositories {
+  const out: Partial<Record<keyof Repositories, unknown>> = {};
+  for (const name of REPOSITORIES) {
+    const repo = repos[name] as unknown as Record<string, unknown>;
+    const wrapped: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(repo)) {
+      if (typeof fn !== 'function') continue;
+      wrapped[method] = async (...args: unknown[]) => {
+        const t = performance.now();
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+        } finally {
+          record(`${name}.${method}`, t, performance.now());
+        }
+      };
+    }
+    out[name] = wrapped;
+  }
+  // Every repository of the port, each with every method of the original, wrapped: the port's shape.
+  return out as Repositories;
 }
 
 /**
- * Runs one due pass with the claim phase and the due-query loop timed. The pass finds due learners on the root
- * store, so its enrolments repository is timed; claims insert into the ledger inside store.transaction, through
- * the transaction's own repositories, so the work is handed a tx whose ledger.insert is timed. Both are restored.
+ * Runs one due pass with its claim phase timed and broken down by store method: the store's repositories and those
+ * handed to each transaction are wrapped for the duration (and restored), so whatever the pass calls, in whatever
+ * transaction, is counted. The claim phase ends with the commit of the last transaction that inserted ledger rows.
  */
 export async function timeDuePass(store: Store, pass: () => Promise<PassSummary>): Promise<DuePassTiming> {
-  const ownDue = store.enrolments.dueNudges;
-  const realDue = ownDue.bind(store.enrolments);
-  let queryLoop = 0;
-  let queryCalls = 0;
-  store.enrolments.dueNudges = async (now, limit) => {
-    const q = performance.now();
-    try {
-      return await realDue(now, limit);
-    } finally {
-      queryLoop += performance.now() - q;
-      queryCalls += 1;
-    }
-  };
+  const records: { name: string; start: number; end: number }[] = [];
+  const record = (name: string, start: number, end: number) => void records.push({ name, start, end });
+  const own: Partial<Repositories> = {};
+  for (const name of REPOSITORIES) Object.assign(own, { [name]: store[name] });
+  Object.assign(store, timed(store, record));
   const ownTransaction = store.transaction;
   const realTransaction = ownTransaction.bind(store);
-  let lastInsert = 0;
-  const timedLedger = (tx: Repositories): Repositories => ({
-    ...tx,
-    ledger: {
-      ...tx.ledger,
-      insert: async (...args) => {
-        try {
-          return await tx.ledger.insert(...args);
-        } finally {
-          lastInsert = performance.now();
-        }
-      },
-    },
-  });
-  store.transaction = (work) => realTransaction((tx) => work(timedLedger(tx)));
-  const loop = monitorEventLoopDelay({ resolution: 5 });
+  let claimEnd = 0;
+  let claimTransactions = 0;
+  store.transaction = async (work) => {
+    let inserted = false;
+    const result = await realTransaction((tx) =>
+      work(
+        timed(tx, (name, start, end) => {
+          if (name.startsWith('ledger.insert')) inserted = true;
+          record(name, start, end);
+        }),
+      ),
+    );
+    if (inserted) {
+      claimEnd = performance.now();
+      claimTransactions += 1;
+    }
+    return result;
+  };
+  const loop = monitorEventLoopDelay({ resolution: 2 });
   loop.enable();
   try {
     await new Promise((resolve) => setTimeout(resolve, 20)); // the histogram misses a block that starts before its first tick
     const t = performance.now();
     const summary = await pass();
     const total = performance.now() - t;
-    return { summary, claim: lastInsert - t, total, blocked: loop.max / 1e6, queryLoop, queryCalls };
+    const calls = new Map<string, { ms: number; calls: number }>();
+    for (const r of records) {
+      if (r.start < t || r.end > claimEnd) continue;
+      const c = calls.get(r.name) ?? { ms: 0, calls: 0 };
+      c.ms += r.end - r.start;
+      c.calls += 1;
+      calls.set(r.name, c);
+    }
+    return { summary, claim: claimEnd - t, total, blocked: loop.max / 1e6, claimTransactions, calls };
   } finally {
     loop.disable();
-    store.enrolments.dueNudges = ownDue;
+    Object.assign(store, own);
     store.transaction = ownTransaction;
   }
+}
+
+/** The claim phase's time by store method, largest first, and what is left: JavaScript, BEGIN/COMMIT, yields. */
+export function describeCalls(claimMs: number, calls: Map<string, { ms: number; calls: number }>, top = 6): string {
+  const sorted = [...calls.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const inCalls = sorted.reduce((s, [, c]) => s + c.ms, 0);
+  const f = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+  return [
+    ...sorted.slice(0, top).map(([name, c]) => `${name} ${f(c.ms)} (${c.calls.toLocaleString('en')} calls)`),
+    `the rest ${f(Math.max(0, claimMs - inCalls))} (JavaScript, BEGIN/COMMIT, yields)`,
+  ].join('; ');
 }

@@ -1,15 +1,34 @@
+/**
+ * `npm run bench -- due-set`: one scheduler pass over 100,000 enrolled learners in 30 timezones and 200 workspaces,
+ * SQLite and PostgreSQL side by side in one run, each figure next to issue 15's goal:
+ *
+ * (a) a pass with nothing due (a few seconds before London's Monday 09:00), median of many;
+ * (b) the pass when one timezone falls due (London, 3,333 learners): the claim phase (from the start of the pass to the
+ *     commit of its last claim transaction), broken down by store method, and the whole pass with delivery to a fake
+ *     Slack that does not pace;
+ * (c) a pass of 10,000 or more deliveries (four more timezones due later the same day): the longest the event loop was
+ *     blocked (monitorEventLoopDelay), and its claim phase.
+ *
+ * SQLite is seeded through the ports in one transaction; PostgreSQL in bulk (INSERT … SELECT FROM generate_series on a
+ * separate connection, checked row for row against the ports' seed on 60 learners). Every round works on a fresh copy
+ * of the seed (a file copy; CREATE DATABASE … TEMPLATE). The PostgreSQL server is a throwaway one
+ * (bench/pg-server.ts); without it the PostgreSQL column says why it is empty.
+ */
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildContainer } from '../src/container.js';
-import { benchContainer } from './fanout.js';
 import { loadConfig } from '../src/config.js';
-import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
+import { buildContainer } from '../src/container.js';
 import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
+import { migrateDatabase } from '../src/store/open.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
+import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
+import { describeCalls, timeDuePass } from './due-pass.js';
+import { benchContainer } from './fanout.js';
+import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
+import { type BenchServer, freshCopy, startBenchServer, withClient } from './pg-server.js';
 import { median, percentile } from './support.js';
-import { timeDuePass } from './due-pass.js';
 
 /** 30 IANA zones whose local Monday 09:00 falls at 30 distinct UTC instants in late November 2026. */
 export const ZONES = [
@@ -47,158 +66,360 @@ export const ZONES = [
 const TRACKS = ['architect', 'cloud-engineer', 'developer', 'devops', 'ml', 'platform', 'practitioner', 'support'];
 const STARTED_ON = ['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16'];
 
+/** Issue 15's goals for a pass. */
+export const PASS_GOALS = { quietMs: 1, claimMs: 200, blockedMs: 50, bigDeliveries: 10_000 };
+
+const DUE_ZONE = 'Europe/London';
+/** The measured instant: London's Monday 09:00. */
+export const DUE_AT = nextWeeklyAt(new Date('2026-11-18T00:00:00Z'), DUE_ZONE, '09:00').toJSDate();
+/** Seeded "as of" a minute before: every zone already past its Monday 09:00 is on next week, as earlier passes left it. */
+const FROM = new Date(DUE_AT.getTime() - 60_000);
+const QUIET_AT = new Date(DUE_AT.getTime() - 30_000);
+const nextByZone = ZONES.map((tz) => nextWeeklyAt(FROM, tz, '09:00').toJSDate());
+/** (c): 30 s after the fourth zone west of London reaches its Monday 09:00 (São Paulo, St John's, Halifax, New York). */
+const BIG_AT = new Date(
+  [...nextByZone]
+    .sort((a, b) => a.getTime() - b.getTime())
+    .filter((d) => d > DUE_AT)[3]!
+    .getTime() + 30_000,
+);
+
 const quiet = createLogger('error');
-const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : '-');
+const mark = (ok: boolean) => (ok ? ' ✓' : ' ✗');
+
+export interface DueSetSize {
+  learners: number;
+  workspaces: number;
+  /** Rounds of (a) and (b), each on a fresh copy. */
+  rounds: number;
+  quietRuns: number;
+  /** Rounds of which (c) also runs, after (b), on the same copy. */
+  bigRounds: number;
+}
+export const DUE_SET_FULL: DueSetSize = { learners: 100_000, workspaces: 200, rounds: 3, quietRuns: 21, bigRounds: 1 };
+
+export interface DueFigures {
+  quietMedian: number;
+  quietP95: number;
+  due: number;
+  claim: number;
+  total: number;
+  blocked: number;
+  one500: number;
+  /** The claim phase of the median round, by store method. */
+  breakdown: string;
+  big?: { due: number; claim: number; total: number; blocked: number };
+}
+
+/** How many of `learners` fall due at `at` after the (b) pass (the seed's zone rotation). */
+const dueBetween = (learners: number, after: Date, upTo: Date) =>
+  Array.from({ length: ZONES.length }, (_, z) => z)
+    .filter((z) => nextByZone[z]! > after && nextByZone[z]! <= upTo)
+    .reduce((n, z) => n + Math.floor(learners / ZONES.length) + (z < learners % ZONES.length ? 1 : 0), 0);
+
+// ---------- seeding
+
+/** `learners` learners through the ports in one transaction (the SQLite seed; on PostgreSQL only to check the bulk seed). */
+async function seedThroughPorts(db: string, learners: number, workspaces: number): Promise<void> {
+  const c = await buildContainer(loadConfig({ AIPATH_DB: db }), { logger: quiet });
+  try {
+    await c.services.store.transaction(async ({ users, enrolments }) => {
+      for (let i = 0; i < learners; i++) {
+        const ws = `T0B${String(i % workspaces).padStart(5, '0')}`;
+        const user = `U0B${String(i).padStart(7, '0')}`;
+        const tz = ZONES[i % ZONES.length]!;
+        await users.ensure(ws, user, FROM);
+        await users.setTzOverride(ws, user, tz);
+        const { enrolment } = await enrolments.switchTo(ws, user, TRACKS[i % TRACKS.length]!, STARTED_ON[i % STARTED_ON.length]!, FROM);
+        await enrolments.setNextNudge(enrolment.id, nextByZone[i % ZONES.length]!);
+      }
+    });
+    // Empties the write-ahead log into the file (wal_checkpoint(TRUNCATE) in SQLite).
+    await c.services.store.database.purgeDeleted();
+  } finally {
+    await c.close();
+  }
+}
+
+/** The same rows in two statements on a separate connection, after the schema is migrated; then VACUUM ANALYZE. */
+export async function seedInBulk(url: string, learners: number, workspaces: number): Promise<void> {
+  await migrateDatabase(url);
+  await withClient(url, async (c) => {
+    await c.query('BEGIN');
+    await c.query(
+      `INSERT INTO users (workspace_id, user_id, created_at, tz_override)
+       SELECT 'T0B' || lpad((i % $2)::text, 5, '0'), 'U0B' || lpad(i::text, 7, '0'), $3, ($4::text[])[i % $5 + 1]
+       FROM generate_series(0, $1 - 1) AS i ORDER BY i`,
+      [learners, workspaces, FROM, ZONES, ZONES.length],
+    );
+    await c.query(
+      `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, is_current, created_at, updated_at, next_nudge_at)
+       SELECT 'T0B' || lpad((i % $2)::text, 5, '0'), 'U0B' || lpad(i::text, 7, '0'), ($4::text[])[i % $5 + 1], ($6::text[])[i % $7 + 1],
+              'active', true, $3, $3, ($8::timestamptz[])[i % $9 + 1]
+       FROM generate_series(0, $1 - 1) AS i ORDER BY i`,
+      [learners, workspaces, FROM, TRACKS, TRACKS.length, STARTED_ON, STARTED_ON.length, nextByZone, ZONES.length],
+    );
+    await c.query('COMMIT');
+    // What autovacuum would have done to a table loaded this size before the first pass looks at it.
+    await c.query('VACUUM (ANALYZE) users, enrolments');
+  });
+}
+
+/** The bulk seed and the ports' seed of `learners` learners hold the same rows, column for column. */
+async function checkBulkSeed(serverUrl: string, learners: number): Promise<void> {
+  const a = await freshDatabase(serverUrl, 'bench_seed_ports');
+  const b = await freshDatabase(serverUrl, 'bench_seed_bulk');
+  try {
+    await seedThroughPorts(a.url, learners, 7);
+    await seedInBulk(b.url, learners, 7);
+    const dump = (url: string) =>
+      withClient(url, async (c) =>
+        JSON.stringify([
+          (await c.query('SELECT * FROM users ORDER BY workspace_id, user_id')).rows,
+          (await c.query('SELECT * FROM enrolments ORDER BY id')).rows,
+          (await c.query('SELECT count(*) FROM milestones_done')).rows,
+        ]),
+      );
+    const [viaPorts, inBulk] = [await dump(a.url), await dump(b.url)];
+    if (viaPorts !== inBulk) throw new Error(`the bulk seed differs from the ports' seed:\n ports ${viaPorts.slice(0, 600)}\n bulk  ${inBulk.slice(0, 600)}`);
+  } finally {
+    await a.drop();
+    await b.drop();
+  }
+}
+
+// ---------- measuring one engine
+
+interface Engine {
+  name: string;
+  /** A fresh copy of the seed for one round. */
+  copy(label: string): Promise<FreshDatabase>;
+  describe: string[];
+}
+
+async function measure(engine: Engine, size: DueSetSize, fake: FakeSlackProcess): Promise<{ lines: string[]; figures: DueFigures }> {
+  const expectedDue = dueBetween(size.learners, FROM, DUE_AT);
+  const expectedBig = dueBetween(size.learners, DUE_AT, BIG_AT);
+  const quietTimes: number[] = [];
+  type Round = Awaited<ReturnType<typeof timeDuePass>> & { one500: number; big?: Awaited<ReturnType<typeof timeDuePass>> };
+  const rounds: Round[] = [];
+  const lines = [...engine.describe];
+  for (let r = 0; r < size.rounds; r++) {
+    const db = await engine.copy(`round${r}`);
+    const container = await benchContainer(db.url, fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
+    const { store } = container.services;
+    await fake.reset();
+    try {
+      // (a) nothing due, 30 s before London's 09:00
+      await container.runPass(QUIET_AT); // warms the statements and the cache
+      for (let i = 0; i < size.quietRuns; i++) {
+        const t = performance.now();
+        const summary = await container.runPass(QUIET_AT);
+        quietTimes.push(performance.now() - t);
+        if (summary.due !== 0) throw new Error(`${engine.name}: the quiet pass found ${summary.due} due`);
+      }
+      // The due query alone, before anything is claimed (each call sees the same due set).
+      const one: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t = performance.now();
+        await store.enrolments.dueNudges(DUE_AT, 500);
+        one.push(performance.now() - t);
+      }
+      // (b) London falls due
+      const due = await timeDuePass(store, () => container.runPass(DUE_AT));
+      if (due.summary.due !== expectedDue || due.summary.sent !== expectedDue || (await fake.posts()) !== expectedDue)
+        throw new Error(`${engine.name}: due pass: due ${due.summary.due}, sent ${due.summary.sent}, posted ${await fake.posts()}, expected ${expectedDue}`);
+      // (c) four more zones, later that day
+      let big: Round['big'];
+      if (r < size.bigRounds) {
+        big = await timeDuePass(store, () => container.runPass(BIG_AT));
+        if (big.summary.due !== expectedBig || big.summary.sent !== expectedBig || (await fake.posts()) !== expectedDue + expectedBig)
+          throw new Error(`${engine.name}: big pass: due ${big.summary.due}, sent ${big.summary.sent}, posted ${await fake.posts()}, expected ${expectedBig}`);
+      }
+      rounds.push({ ...due, one500: median(one), big });
+      lines.push(
+        `   ${engine.name} round ${r + 1}: (b) claim ${ms(due.claim)} in ${due.claimTransactions} transactions, whole pass ${ms(due.total)}, event loop blocked up to ${ms(due.blocked)}` +
+          (big
+            ? `; (c) ${big.summary.due.toLocaleString('en')} due: claim ${ms(big.claim)}, whole pass ${ms(big.total)}, event loop blocked up to ${ms(big.blocked)}`
+            : ''),
+      );
+    } finally {
+      await container.close();
+      await db.drop();
+    }
+  }
+  const m = (f: (x: Round) => number) => median(rounds.map(f));
+  const medianRound = [...rounds].sort((a, b) => a.claim - b.claim)[Math.floor(rounds.length / 2)]!;
+  const bigs = rounds.flatMap((x) => (x.big ? [x.big] : []));
+  const figures: DueFigures = {
+    quietMedian: median(quietTimes),
+    quietP95: percentile(quietTimes, 95),
+    due: expectedDue,
+    claim: m((x) => x.claim),
+    total: m((x) => x.total),
+    blocked: m((x) => x.blocked),
+    one500: m((x) => x.one500),
+    breakdown: describeCalls(medianRound.claim, medianRound.calls),
+    big: bigs.length
+      ? {
+          due: expectedBig,
+          claim: median(bigs.map((b) => b.claim)),
+          total: median(bigs.map((b) => b.total)),
+          blocked: Math.max(...bigs.map((b) => b.blocked)),
+        }
+      : undefined,
+  };
+  lines.push(`   ${engine.name} claim phase of the median round (b), by store method: ${figures.breakdown}`);
+  return { lines, figures };
+}
+
+// ---------- the engines
+
+async function sqliteEngine(dir: string, size: DueSetSize): Promise<Engine> {
+  const seedPath = join(dir, 'seed.db');
+  const t = performance.now();
+  await seedThroughPorts(seedPath, size.learners, size.workspaces);
+  const seedMs = performance.now() - t;
+  // The query plan comes from a separate connection, used only to read: no port explains a query.
+  const reader = openDatabase(seedPath);
+  let plan: { detail: string }[];
+  try {
+    plan = reader
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
+         JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+         WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ?
+         ORDER BY e.next_nudge_at LIMIT ?`,
+      )
+      .all(DUE_AT.toISOString(), 500) as { detail: string }[];
+  } finally {
+    reader.close();
+  }
+  return {
+    name: 'SQLite',
+    describe: [
+      `   SQLite seed ${(seedMs / 1000).toFixed(1)} s through the ports in one transaction; file ${(statSync(seedPath).size / 1024 / 1024).toFixed(1)} MB; due query plan: ${plan.map((p) => p.detail).join('; ')}`,
+    ],
+    async copy(label) {
+      const path = join(dir, `${label}.db`);
+      copyFileSync(seedPath, path);
+      return {
+        url: path,
+        drop: async () => {
+          for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+        },
+      };
+    },
+  };
+}
+
+async function postgresEngine(serverUrl: string, size: DueSetSize): Promise<Engine & { drop(): Promise<void> }> {
+  await checkBulkSeed(serverUrl, 60);
+  const seed = await freshDatabase(serverUrl, 'bench_due_seed');
+  const t = performance.now();
+  await seedInBulk(seed.url, size.learners, size.workspaces);
+  const seedMs = performance.now() - t;
+  const seedName = new URL(seed.url).pathname.slice(1);
+  const { bytes, plan } = await withClient(seed.url, async (c) => {
+    const bytes = Number((await c.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]!.n);
+    const plan = (
+      await c.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (COSTS OFF) SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
+         JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+         WHERE e.is_current AND e.status IN ('active', 'paused') AND e.next_nudge_at <= $1
+         ORDER BY e.next_nudge_at, e.id LIMIT $2`,
+        [DUE_AT, 500],
+      )
+    ).rows
+      .map((r) => r['QUERY PLAN'])
+      .filter((line, i) => i === 0 || line.trim().startsWith('->'))
+      .map((line) => line.trim().replace(/^->\s*/, ''));
+    return { bytes, plan };
+  });
+  return {
+    name: 'PostgreSQL',
+    describe: [
+      `   PostgreSQL seed ${(seedMs / 1000).toFixed(1)} s in bulk on a separate connection, then VACUUM (ANALYZE) (identical, row for row, to the ports' seed on 60 learners); database ${(bytes / 1024 / 1024).toFixed(1)} MB; due query plan: ${plan.join(' / ')}`,
+    ],
+    copy: (label) => freshCopy(serverUrl, seedName, label),
+    drop: () => seed.drop(),
+  };
+}
+
+// ---------- the run
 
 /**
- * One scheduler pass over 100,000 enrolled learners in 30 timezones and 200 workspaces: the pass when
- * nothing is due, and the pass (claim phase, due-query loop, delivery) when one timezone falls due.
+ * Both engines side by side; `server` is the engines benchmark's PostgreSQL server when it runs this as its section,
+ * otherwise one is started (and stopped) here.
  */
-export async function benchDueSet(learners = 100_000, workspaces = 200, rounds = 3, quietRuns = 21): Promise<string[]> {
+export async function benchDueSet(
+  size: DueSetSize = DUE_SET_FULL,
+  server?: BenchServer,
+): Promise<{ lines: string[]; sqlite: DueFigures; pg?: DueFigures; pgSkipped?: string }> {
+  const ownServer = server ? undefined : await startBenchServer();
+  const srv = server ?? ownServer!;
   const dir = mkdtempSync(join(tmpdir(), 'aipath-bench-dueset-'));
-  const seedPath = join(dir, 'seed.db');
-  const zone = 'Europe/London';
-  // The measured instant: London's Monday 09:00. Seeding "as of" a minute earlier puts every zone
-  // already past its Monday 09:00 on next week, as the passes before this one would have left it.
-  const dueAt = nextWeeklyAt(new Date('2026-11-18T00:00:00Z'), zone, '09:00').toJSDate();
-  const from = new Date(dueAt.getTime() - 60_000);
-  const quietAt = new Date(dueAt.getTime() - 30_000);
-  const lines: string[] = [];
-  const fake = await new ScriptableFakeSlack().start();
+  const fake = await startFakeSlackProcess();
   try {
-    // ---- seed through the ports, in one transaction
-    const seedStarted = performance.now();
-    const seeding = await buildContainer(loadConfig({ AIPATH_DB: seedPath }), { logger: quiet });
-    const nextByZone = new Map(ZONES.map((tz) => [tz, nextWeeklyAt(from, tz, '09:00').toJSDate()]));
-    let expectedDue = 0;
-    let seedMs: number;
-    try {
-      await seeding.services.store.transaction(async ({ users, enrolments }) => {
-        for (let i = 0; i < learners; i++) {
-          const ws = `T0B${String(i % workspaces).padStart(5, '0')}`;
-          const user = `U0B${String(i).padStart(7, '0')}`;
-          const tz = ZONES[i % ZONES.length]!;
-          await users.ensure(ws, user, from);
-          await users.setTzOverride(ws, user, tz);
-          const { enrolment } = await enrolments.switchTo(ws, user, TRACKS[i % TRACKS.length]!, STARTED_ON[i % STARTED_ON.length]!, from);
-          await enrolments.setNextNudge(enrolment.id, nextByZone.get(tz)!);
-          if (tz === zone) expectedDue += 1;
-        }
-      });
-      // Empties the write-ahead log into the file (wal_checkpoint(TRUNCATE) in SQLite).
-      await seeding.services.store.database.purgeDeleted();
-      seedMs = performance.now() - seedStarted;
-    } finally {
-      await seeding.close();
-    }
-    // The query plan and page count come from a separate connection, used only to read: no port
-    // explains a query or counts pages. It opens the file after the container has closed it.
-    const reader = openDatabase(seedPath);
-    let pageBytes: number;
-    let plan: { detail: string }[];
-    try {
-      pageBytes = Number(reader.pragma('page_count', { simple: true })) * Number(reader.pragma('page_size', { simple: true }));
-      plan = reader
-        .prepare(
-          `EXPLAIN QUERY PLAN SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
-           JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
-           WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ?
-           ORDER BY e.next_nudge_at LIMIT ?`,
-        )
-        .all(dueAt.toISOString(), 500) as { detail: string }[];
-    } finally {
-      reader.close();
-    }
-    const fileBytes = statSync(seedPath).size;
-
-    lines.push(
-      `due-set (${learners.toLocaleString('en')} learners, ${ZONES.length} timezones, ${workspaces} workspaces; due instant ${dueAt.toISOString()} = Monday 09:00 ${zone})`,
-      `  seed        ${ms(seedMs)} through the stores in one transaction; database ${mb(fileBytes)} (${(pageBytes / learners).toFixed(0)} bytes a learner)`,
-      `  query plan  ${plan.map((p) => p.detail).join('; ')}`,
-    );
-
-    const quietTimes: number[] = [];
-    const rows: {
-      claim: number;
-      total: number;
-      blocked: number;
-      queryLoop: number;
-      queryCalls: number;
-      one500: number;
-      all: number;
-      summary: string;
-      posts: number;
-    }[] = [];
-    for (let r = 0; r < rounds; r++) {
-      // Each round works on a fresh copy: the due pass advances next_nudge_at and fills the ledger.
-      const roundPath = join(dir, `round-${r}.db`);
-      copyFileSync(seedPath, roundPath);
-      const container = await benchContainer(roundPath, fake, { perChannelIntervalMs: 0, perWorkspacePerMinute: 1_000_000_000 });
-      const { services } = container;
-      fake.reset();
-      const pass = (now: Date) => container.runPass(now);
+    const expectedBig = dueBetween(size.learners, DUE_AT, BIG_AT);
+    const lines = [
+      `due-set: a scheduler pass over ${size.learners.toLocaleString('en')} learners (${ZONES.length} timezones, ${size.workspaces} workspaces); (a) nothing due, ${QUIET_AT.toISOString()}; (b) London's Monday 09:00, ${DUE_AT.toISOString()}; (c) ${BIG_AT.toISOString()}, ${expectedBig.toLocaleString('en')} more due (four timezones west of London); delivery to a fake Slack that does not pace, in a process of its own`,
+    ];
+    const sqliteRun = await measure(await sqliteEngine(dir, size), size, fake);
+    lines.push(...sqliteRun.lines);
+    let pgRun: Awaited<ReturnType<typeof measure>> | undefined;
+    if (srv.url) {
+      const engine = await postgresEngine(srv.url, size);
       try {
-        // (a) nothing due, a few seconds before London's 09:00
-        await pass(quietAt); // warm the statements and page cache
-        for (let i = 0; i < quietRuns; i++) {
-          const t = performance.now();
-          const summary = await pass(quietAt);
-          quietTimes.push(performance.now() - t);
-          if (summary.due !== 0) throw new Error(`quiet pass found ${summary.due} due`);
-        }
-
-        // The due query alone, before anything is claimed (so each call sees the same due set).
-        const one: number[] = [];
-        for (let i = 0; i < 7; i++) {
-          const t = performance.now();
-          await services.store.enrolments.dueNudges(dueAt, 500);
-          one.push(performance.now() - t);
-        }
-        const t = performance.now();
-        const everything = await services.store.enrolments.dueNudges(dueAt, 1_000_000);
-        const allMs = performance.now() - t;
-        if (everything.length !== expectedDue) throw new Error(`due query found ${everything.length}, expected ${expectedDue}`);
-
-        // (b) the due pass: the claim phase and the due-query loop timed (see timeDuePass).
-        const { summary, claim, total, blocked, queryLoop, queryCalls } = await timeDuePass(services.store, () => pass(dueAt));
-        if (summary.due !== expectedDue || summary.sent !== expectedDue)
-          throw new Error(`due pass: due ${summary.due}, sent ${summary.sent}, expected ${expectedDue}`);
-        rows.push({
-          claim,
-          total,
-          blocked,
-          queryLoop,
-          queryCalls,
-          one500: median(one),
-          all: allMs,
-          summary: `due ${summary.due}, sent ${summary.sent}, failed ${summary.failed}`,
-          posts: fake.callsOf('chat.postMessage').length,
-        });
+        pgRun = await measure(engine, size, fake);
       } finally {
-        await container.close();
-        rmSync(roundPath, { force: true });
-        rmSync(`${roundPath}-wal`, { force: true });
-        rmSync(`${roundPath}-shm`, { force: true });
+        await engine.drop();
       }
+      lines.push(...pgRun.lines);
+    } else {
+      lines.push(`   PostgreSQL: skipped (${srv.skipped})`);
     }
-
-    const m = (f: (x: (typeof rows)[number]) => number) => median(rows.map(f));
+    const sqlite = sqliteRun.figures;
+    const pg = pgRun?.figures;
+    const row = (what: string, goal: string, f: (d: DueFigures) => number | undefined, ok?: (x: number) => boolean) => {
+      const cell = (d: DueFigures | undefined) => {
+        const x = d && f(d);
+        return x === undefined ? '-' : `${ms(x)}${ok ? mark(ok(x)) : ''}`;
+      };
+      return `   ${what.padEnd(50)} ${goal.padEnd(10)} ${cell(sqlite).padEnd(14)} ${cell(pg)}`;
+    };
     lines.push(
-      `  (a) nothing due      pass ${ms(median(quietTimes))} median, p95 ${ms(percentile(quietTimes, 95))} (${quietTimes.length} passes over ${rounds} copies)`,
-      `  (b) ${expectedDue.toLocaleString('en')} fall due (medians of ${rounds} rounds, each on a fresh copy of the seeded file):`,
-      `      due query only    dueNudges(now, 500) ${ms(m((x) => x.one500))} a call; all ${expectedDue.toLocaleString('en')} rows in one call ${ms(m((x) => x.all))}`,
-      `      claim phase       ${ms(m((x) => x.claim))} (${((m((x) => x.claim) / expectedDue) * 1000).toFixed(0)} µs a learner), of which the due-query loop ${ms(m((x) => x.queryLoop))} over ${rows[0]!.queryCalls} calls`,
-      `      full pass         ${ms(m((x) => x.total))} with delivery to the fake Slack (conversations.open + chat.postMessage each; ${rows[0]!.posts} posts), limiter out of the way`,
-      `      event loop        blocked for up to ${ms(m((x) => x.blocked))} at a stretch during the pass (longest delay seen by monitorEventLoopDelay)`,
-      ...rows.map(
-        (x, i) =>
-          `      round ${i + 1}: claim ${ms(x.claim)} (query loop ${ms(x.queryLoop)}), full ${ms(x.total)}, event loop blocked up to ${ms(x.blocked)}; ${x.summary}`,
+      `   ${''.padEnd(50)} ${'goal'.padEnd(10)} ${'SQLite'.padEnd(14)} PostgreSQL   (medians of ${size.rounds} rounds on fresh copies; (c) the worst of ${size.bigRounds})`,
+      row(
+        '(a) nothing due: pass, median',
+        `≤ ${PASS_GOALS.quietMs} ms`,
+        (d) => d.quietMedian,
+        (x) => x <= PASS_GOALS.quietMs,
       ),
+      row('    nothing due: pass, p95', '', (d) => d.quietP95),
+      row(
+        `(b) ${sqlite.due.toLocaleString('en')} due: claim phase`,
+        `≤ ${PASS_GOALS.claimMs} ms`,
+        (d) => d.claim,
+        (x) => x <= PASS_GOALS.claimMs,
+      ),
+      row('    dueNudges(now, 500), one call', '', (d) => d.one500),
+      row('    whole pass (claim + delivery)', '', (d) => d.total),
+      row('    event loop blocked, longest', '', (d) => d.blocked),
+      row(
+        `(c) ${expectedBig.toLocaleString('en')} due: event loop blocked, longest`,
+        `≤ ${PASS_GOALS.blockedMs} ms`,
+        (d) => d.big?.blocked,
+        (x) => x <= PASS_GOALS.blockedMs,
+      ),
+      row('    claim phase', '', (d) => d.big?.claim),
+      row('    whole pass (claim + delivery)', '', (d) => d.big?.total),
     );
-    return lines;
+    return { lines, sqlite, pg, pgSkipped: srv.skipped };
   } finally {
     await fake.stop();
     rmSync(dir, { recursive: true, force: true });
+    await ownServer?.stop();
   }
 }

@@ -15,7 +15,7 @@ export const DAILY_DUE = new Date('2026-11-24T09:00:00.000Z');
 const quiet = createLogger('error');
 
 /** The app's own wiring on a bench database, sending to the fake Slack at the given pace. */
-export function benchContainer(dbPath: string, fake: ScriptableFakeSlack, rateLimits: RateLimits): Promise<Container> {
+export function benchContainer(dbPath: string, fake: { url: string }, rateLimits: RateLimits): Promise<Container> {
   return buildContainer(loadConfig({ AIPATH_DB: dbPath }), { logger: quiet, slack: deliveryGateway('xoxb-bench', fake.url, quiet), rateLimits });
 }
 

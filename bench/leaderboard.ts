@@ -9,7 +9,7 @@
  * which the ports deliberately do not offer; the running totals are then built from them by the store itself
  * (PointsRepository.keepZone, what opening the store does right after the migration that introduced them), and
  * checked against the same board summed from the points. The PostgreSQL server is a throwaway one (bench/engines.ts's
- * startServer); without it, the PostgreSQL column says why it is empty.
+ * startBenchServer); without it, the PostgreSQL column says why it is empty.
  */
 import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,7 +24,7 @@ import { presentStandings } from '../src/slack/presenters/leaderboard.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
 import { migrate } from '../src/store/sqlite/migrate.js';
 import { freshDatabase } from '../test/support/postgres.js';
-import { startServer } from './engines.js';
+import { startBenchServer as startServer } from './pg-server.js';
 import { median, percentile, tempDb } from './support.js';
 
 const WS = 'T0BENCH001';

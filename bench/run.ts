@@ -9,7 +9,7 @@ import { benchLeaderboard } from './leaderboard.js';
 /** `npm run bench [name…]`: runs the named benchmarks (all by default) and prints their figures. */
 const BENCHES: Record<string, () => Promise<string[]>> = {
   startup: () => benchStartup(),
-  'due-set': () => benchDueSet(),
+  'due-set': async () => (await benchDueSet()).lines,
   fanout: () => benchFanout('daily'),
   'fanout-dm': () => benchFanout('dm', 4_000),
   crash: () => benchCrash(),

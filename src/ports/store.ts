@@ -129,6 +129,46 @@ export interface DeliveryKey {
   period: string;
 }
 
+/** A delivery to record with a claim: claimed by the claiming pass, or missed when it fell due too long ago. */
+export interface NewDelivery {
+  key: DeliveryKey;
+  dueAt: Date;
+  status: 'claimed' | 'missed';
+  late: boolean;
+}
+
+/**
+ * A target's due time moved on by a claim, compare-and-set: only if it still is what `target` says it was (the
+ * due time read with it), so that of two passes that read the same target only one moves it on.
+ */
+export interface DueMove<T, N extends Date | null = Date | null> {
+  target: T;
+  next: N;
+}
+
+/**
+ * The due sets a scheduler pass claims from, each read by its own due query: subscriptions.dueDaily and dueWeekly,
+ * enrolments.dueNudges, reviews.dueReminders.
+ */
+export type DueSet = 'channel-daily' | 'channel-weekly' | 'learner-weekly' | 'learner-daily';
+
+/** Which claims may have been abandoned (see DeliveryLedger.openClaims). */
+export interface OpenClaimsQuery {
+  claimedBefore: Date;
+  wallNow: Date;
+  host: string;
+  probeBefore: Date;
+  limit: number;
+}
+
+/** What a scheduler pass has to do, as one look-up tells it (DeliveryLedger.pendingWork). */
+export interface PendingWork {
+  /** Whether openClaims may find a claim (see DeliveryLedger.pendingWork). */
+  openClaims: boolean;
+  /** The due sets whose due query may find a target due by now. */
+  due: Set<DueSet>;
+}
+
 export interface QuizPost {
   id: number;
   workspaceId: string;
@@ -331,6 +371,13 @@ export interface EnrolmentsRepository {
   setNextNudge(id: number, at: Date | null): Promise<void>;
   /** Moves the nudge due time on, only if no other process already did (compare-and-set). */
   advanceNudge(enrolment: Enrolment, next: Date | null): Promise<boolean>;
+  /** advanceNudge for many enrolments (distinct) in one statement: whether each moved, in the order given. */
+  advanceNudges(moves: readonly DueMove<Enrolment>[]): Promise<boolean[]>;
+  /**
+   * Current active or paused enrolments due by `now`, oldest due first, up to `limit`. Inside a transaction each is
+   * locked until it ends, and one another transaction has locked is skipped (left to that one), so that passes
+   * running at once claim different targets instead of queueing for the same ones.
+   */
   dueNudges(now: Date, limit: number): Promise<DueNudge[]>;
 }
 
@@ -343,11 +390,17 @@ export interface SubscriptionsRepository {
   remove(ws: string, channel: string): Promise<boolean>;
   pause(ws: string, channel: string, reason: string, now: Date): Promise<void>;
   inWorkspace(ws: string): Promise<Subscription[]>;
+  /**
+   * Active subscriptions whose daily (weekly) post is due by `now`, soonest first, up to `limit`; inside a
+   * transaction locked until it ends, skipping those another transaction has locked (as dueNudges).
+   */
   dueDaily(now: Date, limit: number): Promise<Subscription[]>;
   dueWeekly(now: Date, limit: number): Promise<Subscription[]>;
   /** Moves the daily due time on, only if no other process already did (compare-and-set). */
   advanceDaily(s: Subscription, next: Date): Promise<boolean>;
   advanceWeekly(s: Subscription, next: Date): Promise<boolean>;
+  /** advanceDaily or advanceWeekly for many subscriptions (distinct) in one statement: whether each moved, in order. */
+  advanceMany(schedule: 'daily' | 'weekly', moves: readonly DueMove<Subscription, Date>[]): Promise<boolean[]>;
 }
 
 /**
@@ -357,6 +410,11 @@ export interface SubscriptionsRepository {
 export interface DeliveryLedger {
   /** Records a delivery as claimed by `owner` (or missed) unless one exists for the key; the new record, if any. */
   insert(key: DeliveryKey, dueAt: Date, status: 'claimed' | 'missed', late: boolean, owner: string, leaseUntil: Date, now: Date): Promise<Delivery | undefined>;
+  /**
+   * insert for many deliveries (distinct keys) in one statement: the new records, in the order given, of those whose
+   * key had none (ids rising in that order).
+   */
+  insertMany(rows: readonly NewDelivery[], owner: string, leaseUntil: Date, now: Date): Promise<Delivery[]>;
   get(id: number): Promise<Delivery | undefined>;
   find(key: DeliveryKey): Promise<Delivery | undefined>;
   markSent(c: HeldClaim, channel: string, ts: string, contentId: string | null, now: Date): Promise<boolean>;
@@ -375,7 +433,14 @@ export interface DeliveryLedger {
    * out, or owned by a process on `host` (whose pid the caller checks); none of a workspace paused
    * until after `probeBefore`.
    */
-  openClaims(q: { claimedBefore: Date; wallNow: Date; host: string; probeBefore: Date; limit: number }): Promise<Delivery[]>;
+  openClaims(q: OpenClaimsQuery): Promise<Delivery[]>;
+  /**
+   * In one look-up (one statement): whether openClaims(q) may find anything, and which due sets may hold a target due
+   * by `now`. Never false where the due query (or openClaims) would find something; it may be true where they would
+   * not (PostgreSQL checks the earliest due time only, leaving conditions that depend on the instant to the queries),
+   * and the pass then looks and finds nothing. A pass with nothing to do ends here.
+   */
+  pendingWork(now: Date, q: Omit<OpenClaimsQuery, 'limit'>): Promise<PendingWork>;
   /** Takes over an abandoned claim; the new fencing token, or undefined if another process took it first. */
   reclaim(d: Delivery, owner: string, leaseUntil: Date, now: Date): Promise<number | undefined>;
   /** The fencing check right before a post: true (and the lease renewed) only while `owner` still holds the claim. */
@@ -498,11 +563,14 @@ export interface ReviewsRepository {
   /**
    * Learners whose review reminder is due by `now` (oldest first, up to `limit`): reminders on, and a
    * current enrolment that is active or finished (reviews go on after the track until the exam), or paused
-   * with a timed pause that has ended by `now`; a paused or stopped learner gets none.
+   * with a timed pause that has ended by `now`; a paused or stopped learner gets none. Inside a transaction locked
+   * until it ends, skipping those another transaction has locked (as enrolments.dueNudges).
    */
   dueReminders(now: Date, limit: number): Promise<ReminderTarget[]>;
   /** Moves the reminder's due time on, only if no other process already did (compare-and-set). */
   advanceReminder(target: ReminderTarget, next: Date | null): Promise<boolean>;
+  /** advanceReminder for many learners (distinct) in one statement: whether each moved, in the order given. */
+  advanceReminders(moves: readonly DueMove<ReminderTarget>[]): Promise<boolean[]>;
   /** When the learner's next reminder falls due (null: none until set again). */
   setNextReminder(ws: string, user: string, at: Date | null): Promise<void>;
 }

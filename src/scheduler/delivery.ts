@@ -86,6 +86,8 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
       return;
     }
     const composed = await o.bound.compose(ctx, o.row);
+    // What follows a wait for Slack or the database runs in the turn of the loop that ended it: a slice of its own.
+    await run.slicer.turn();
     if (!composed) return await fail('nothing to send');
     if (!(await retryWhileBusy(() => ledger.setChannel(o.claim, composed.channel, composed.contentId, now)))) return lost();
     for (let tries = 1; ; tries++) {
@@ -105,6 +107,7 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
         throw err;
       }
       limiter.succeeded(ws);
+      await run.slicer.turn();
       if (!(await retryWhileBusy(() => ledger.markSent(o.claim, sent.channel, sent.ts, composed.contentId, now)))) {
         deps.logger.warn(`delivery ${o.row.id} went out but another process holds its claim now; it will find the message in Slack`);
       }

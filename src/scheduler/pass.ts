@@ -4,13 +4,14 @@ import type { Services } from '../services/index.js';
 import { DEFAULT_RETENTION_DAYS } from '../config.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { errorMessage } from '../shared/errors.js';
-import type { Delivery } from '../ports/store.js';
+import type { Delivery, DeliveryKey, OpenClaimsQuery } from '../ports/store.js';
 import { retryWhileBusy } from '../shared/busy.js';
 import { beginPass, localProbe, ownerAlive, type ClaimOwner } from './claim-owner.js';
 import { emptySummary, type PassSummary } from './cron.js';
 import { deliver, WORKSPACE_PROBE_MS, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
 import type { ClaimSpec, ScheduledKinds } from './kinds/kind.js';
+import { LoopSlicer } from './slicer.js';
 import type { PostRateLimiter } from './rate-limit.js';
 import { RetentionSweep } from './retention.js';
 
@@ -23,7 +24,14 @@ export interface PassOptions {
    * every quarter of it while the pass runs. Also the first retry back-off, in pass time.
    */
   claimLeaseMs: number;
+  /** Open claims looked at per pass. */
   batchSize: number;
+  /**
+   * Due targets claimed per transaction, between which the pass yields to requests in flight; by default 250 on SQLite,
+   * whose transaction runs on the event loop, and 1,000 on PostgreSQL, where it only waits for the server and each
+   * batch costs a few round trips.
+   */
+  claimBatchSize?: number;
   /** Sends in flight at once; Slack's pace is enforced by the rate limiter. */
   concurrency: number;
   /** 429s one delivery may wait out within a pass before it is left for the next. */
@@ -67,6 +75,8 @@ export interface PassDeps {
 export interface PassRun {
   deps: PassDeps;
   opts: PassOptions;
+  /** Shares the event loop out between the pass's steps and everything else the process serves. */
+  slicer: LoopSlicer;
   owner: ClaimOwner;
   leaseUntil: () => Date;
   now: Date;
@@ -90,11 +100,14 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
   const heartbeat = setInterval(() => renewLeases(deps, owner, leaseUntil()), Math.max(opts.claimLeaseMs / 4, 1000));
   heartbeat.unref();
   try {
-    const run: PassRun = { deps, opts, owner, leaseUntil, now, summary: emptySummary() };
+    const run: PassRun = { deps, opts, slicer: LOOP, owner, leaseUntil, now, summary: emptySummary() };
     const kinds = deliveryKinds(deps.defaultTimezone);
-    const outgoing = await takeOverAbandoned(run, kinds, wall());
-    for (const schedule of kinds) outgoing.push(...(await claimDue(run, schedule)));
-    await fanOut(spreadByTarget(outgoing), opts.concurrency, (o) => deliver(run, o, deps.limiter));
+    const wallNow = wall();
+    // One look-up says what there is to do: most passes find nothing and end here.
+    const work = await retryWhileBusy(() => deps.services.store.ledger.pendingWork(now, abandonedQuery(run, wallNow)));
+    const outgoing = work.openClaims ? await takeOverAbandoned(run, kinds, wallNow) : [];
+    for (const schedule of kinds) if (work.due.has(schedule.dueSet)) outgoing.push(...(await claimDue(run, schedule)));
+    await fanOut(spreadByTarget(outgoing), opts.concurrency, run.slicer, (o) => deliver(run, o, deps.limiter));
     // After the deliveries, so a purge never holds them up.
     await (deps.retention ?? new RetentionSweep(DEFAULT_RETENTION_DAYS)).run(deps.services.store, now, deps.logger);
     return run.summary;
@@ -113,6 +126,16 @@ function renewLeases(deps: PassDeps, owner: ClaimOwner, until: Date): void {
 
 const graceMs = (grace: 'daily' | 'weekly', opts: PassOptions) => (grace === 'daily' ? opts.dailyGraceMs : opts.weeklyGraceMs);
 
+/** Which open claims may have been abandoned, as of this pass (see DeliveryLedger.openClaims). */
+function abandonedQuery({ opts, now }: PassRun, wallNow: number): Omit<OpenClaimsQuery, 'limit'> {
+  return {
+    claimedBefore: new Date(now.getTime() - opts.claimLeaseMs),
+    wallNow: new Date(wallNow),
+    host: localProbe(wallNow).host,
+    probeBefore: new Date(now.getTime() - WORKSPACE_PROBE_MS),
+  };
+}
+
 /**
  * Open claims whose owner has stopped (crashed, killed, or gave the claim back after a failed
  * attempt) and whose back-off has run out, in the pass's time: taken over with a new fencing token,
@@ -123,17 +146,10 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   const { services } = deps;
   const { store } = services;
   const probe = localProbe(wallNow);
-  const candidates = await retryWhileBusy(() =>
-    store.ledger.openClaims({
-      claimedBefore: new Date(now.getTime() - opts.claimLeaseMs),
-      wallNow: new Date(wallNow),
-      host: probe.host,
-      probeBefore: new Date(now.getTime() - WORKSPACE_PROBE_MS),
-      limit: opts.batchSize,
-    }),
-  );
+  const candidates = await retryWhileBusy(() => store.ledger.openClaims({ ...abandonedQuery(run, wallNow), limit: opts.batchSize }));
   const out: Outgoing[] = [];
   for (const row of candidates) {
+    await run.slicer.turn();
     // Each failed attempt doubles the wait before the next (2, 4, 8 … minutes, at most 64).
     const backoffMs = opts.claimLeaseMs * 2 ** Math.min(row.attempts, 5);
     if ((row.claimedAt ?? row.dueAt).getTime() + backoffMs > now.getTime()) continue;
@@ -160,47 +176,51 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   return out;
 }
 
-/** Targets claimed per transaction, between which the pass yields to Slack requests in flight. */
-const CLAIM_CHUNK = 25;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** One per process: passes that overlap (a long fan-out and the next minute's pass) share the loop's slices. */
+const LOOP = new LoopSlicer();
+const isRecordOf = (k: DeliveryKey, d: Delivery) => k.target === d.target && k.period === d.period && k.kind === d.kind && k.ws === d.workspaceId;
 
 /**
- * Claims everything a schedule finds due: each target's due time moves on (compare-and-set) and its
- * ledger rows are written inside an IMMEDIATE transaction, so two processes can never both claim one
- * delivery. Small chunks with a yield between them keep slash commands answered during a big claim.
+ * Claims everything a schedule finds due, a batch per transaction: the batch's targets are found and locked (other
+ * passes skip them and take others), their due times move on (compare-and-set) and their ledger rows are written, a
+ * few statements a batch whatever its size. Two processes can never both claim one delivery: the ledger's key is
+ * unique and the due time moves in the same transaction. Between batches the pass yields to requests in flight.
  */
 async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoing[]> {
   const { services } = run.deps;
   const { store } = services;
+  const { now, opts } = run;
+  const claimBatchSize = opts.claimBatchSize ?? (store.database.engine === 'postgres' ? 1000 : 250);
   const out: Outgoing[] = [];
-  const findDue = () => retryWhileBusy(() => schedule.findDue(store, run.now, run.opts.batchSize));
-  for (let batch = await findDue(); batch.length > 0; batch = await findDue()) {
-    for (let i = 0; i < batch.length; i += CLAIM_CHUNK) {
-      const chunk = batch.slice(i, i + CLAIM_CHUNK);
-      const claimed = await retryWhileBusy(() =>
-        store.transaction(async (tx) => {
-          const rows: { row: Delivery; spec: ClaimSpec; grace: number }[] = [];
-          for (const due of chunk) {
-            for (const spec of await due.claim(tx, run.now)) {
-              const age = run.now.getTime() - spec.dueAt.getTime();
-              const grace = graceMs(spec.grace, run.opts);
-              const status = age > grace ? 'missed' : 'claimed';
-              const row = await tx.ledger.insert(spec.key, spec.dueAt, status, age > LATE_AFTER_MS, run.owner.id, run.leaseUntil(), run.now);
-              if (!row) continue;
-              if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now: run.now }, row);
-              rows.push({ row, spec, grace });
-            }
-          }
-          return rows;
-        }),
-      );
-      for (const { row, spec, grace } of claimed) {
-        run.summary.due += 1;
-        if (row.status === 'missed') run.summary.missed += 1;
-        else out.push({ row, claim: { id: row.id, fence: row.fence }, bound: spec.bound, graceMs: grace });
-      }
-      await yieldToEventLoop();
+  for (let more = true; more; ) {
+    await run.slicer.turn();
+    const batch = await retryWhileBusy(() =>
+      store.transaction(async (tx) => {
+        const { specs, more } = await schedule.claimBatch(tx, now, claimBatchSize);
+        const leaseUntil = run.leaseUntil();
+        const wanted = specs.map((spec) => {
+          const age = now.getTime() - spec.dueAt.getTime();
+          const status: 'claimed' | 'missed' = age > graceMs(spec.grace, opts) ? 'missed' : 'claimed';
+          return { key: spec.key, dueAt: spec.dueAt, status, late: age > LATE_AFTER_MS };
+        });
+        const rows: { row: Delivery; spec: ClaimSpec }[] = [];
+        // The new records come in the order asked, those whose key had one already left out.
+        let j = 0;
+        for (const row of await tx.ledger.insertMany(wanted, run.owner.id, leaseUntil, now)) {
+          while (!isRecordOf(specs[j]!.key, row)) j++;
+          const spec = specs[j++]!;
+          if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now }, row);
+          rows.push({ row, spec });
+        }
+        return { rows, more };
+      }),
+    );
+    for (const { row, spec } of batch.rows) {
+      run.summary.due += 1;
+      if (row.status === 'missed') run.summary.missed += 1;
+      else out.push({ row, claim: { id: row.id, fence: row.fence }, bound: spec.bound, graceMs: graceMs(spec.grace, opts) });
     }
+    more = batch.more;
   }
   return out;
 }
@@ -224,13 +244,18 @@ function spreadByTarget(items: Outgoing[]): Outgoing[] {
 }
 
 /**
- * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace. `work` never
- * throws (a delivery records its own outcome), so the pass ends only when every worker has.
+ * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace, and each delivery starts in a
+ * slice of the event loop (see LoopSlicer). `work` never throws (a delivery records its own outcome), so the pass
+ * ends only when every worker has.
  */
-async function fanOut<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function fanOut<T>(items: T[], concurrency: number, slicer: LoopSlicer, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    for (;;) {
+      await slicer.turn();
+      if (next >= items.length) return;
+      await work(items[next++]!);
+    }
   };
   await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

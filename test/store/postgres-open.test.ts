@@ -336,6 +336,66 @@ describeWithPostgres('opening PostgreSQL', (serverUrl) => {
       expect((await request.users.get('T1', 'U-BUSY'))?.nudgeTime).toBe('07:00');
     });
 
+    it('every pooled connection in use: a statement that waits longer than the connect timeout fails with StoreBusyError, and succeeds on retry', async () => {
+      const store = await open(url, { poolSize: 1, connectTimeoutMs: 200 });
+      await store.users.ensure('T1', 'U-POOL', NOW);
+      const held = await holdOpen(store, async (tx) => {
+        await tx.users.get('T1', 'U-POOL');
+      });
+      const started = Date.now();
+      const refused = await store.users.get('T1', 'U-POOL').catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(StoreBusyError);
+      expect((refused as Error).message).toMatch(/every connection of the pool \(1\) is in use/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await expect(store.transaction((tx) => tx.users.get('T1', 'U-POOL'))).rejects.toBeInstanceOf(StoreBusyError);
+      // Retried while the holder finishes, it goes through.
+      const retried = retryWhileBusy(() => store.users.setNudgeTime('T1', 'U-POOL', '07:00'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await held.finish();
+      await retried;
+      expect((await store.users.get('T1', 'U-POOL'))?.nudgeTime).toBe('07:00');
+    });
+
+    it('a due query inside a transaction locks what it finds: another transaction skips those and takes the rest, without waiting', async () => {
+      const [a, b] = [await open(url), await open(url)];
+      const ws = 'T-SKIP';
+      const learners = ['U1', 'U2', 'U3', 'U4', 'U5'];
+      for (const [i, u] of learners.entries()) {
+        await a.users.ensure(ws, u, NOW);
+        const { enrolment } = await a.enrolments.switchTo(ws, u, 'devops', '2026-11-30', NOW);
+        await a.enrolments.setNextNudge(enrolment.id, at(-10 + i));
+        await a.reviews.setNextReminder(ws, u, at(-10 + i));
+        await a.subscriptions.upsert(
+          { ws, channel: `C${i}`, time: '09:00', tz: 'UTC', track: null, by: 'U1', nextDaily: at(-10 + i), nextWeekly: at(-10 + i) },
+          NOW,
+        );
+      }
+      const ids = <T extends { userId?: string; channelId?: string }>(xs: T[]) => xs.map((x) => x.userId ?? x.channelId ?? '');
+      const found: Record<string, string[]> = {};
+      const held = await holdOpen(a, async (tx) => {
+        found.nudges = ids(await tx.enrolments.dueNudges(NOW, 2));
+        found.reminders = ids(await tx.reviews.dueReminders(NOW, 2));
+        found.daily = ids(await tx.subscriptions.dueDaily(NOW, 2));
+      });
+      expect(found).toEqual({ nudges: ['U1', 'U2'], reminders: ['U1', 'U2'], daily: ['C0', 'C1'] });
+      const started = Date.now();
+      const other = await b.transaction(async (tx) => ({
+        nudges: ids(await tx.enrolments.dueNudges(NOW, 10)),
+        reminders: ids(await tx.reviews.dueReminders(NOW, 10)),
+        daily: ids(await tx.subscriptions.dueDaily(NOW, 10)),
+        weekly: ids(await tx.subscriptions.dueWeekly(NOW, 10)),
+      }));
+      expect(other).toEqual({ nudges: ['U3', 'U4', 'U5'], reminders: ['U3', 'U4', 'U5'], daily: ['C2', 'C3', 'C4'], weekly: ['C2', 'C3', 'C4'] });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // Outside a transaction nothing is locked or skipped: a plain read sees the whole due set.
+      expect(ids(await b.enrolments.dueNudges(NOW, 10))).toEqual(learners);
+      // The lock is the one an UPDATE of other columns takes: a row that refers to a locked learner does not wait for it.
+      const learnt = review(newCard(NOW), 'good', NOW);
+      await b.reviews.saveReview(ws, 'U1', 'q-1', learnt.card, learnt.log, 'review');
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await held.finish();
+    });
+
     it('a deadlock between two transactions ends one of them with StoreBusyError; the other commits', async () => {
       const store = await open(url);
       await store.users.ensure('T1', 'U-DL-1', NOW);

@@ -14,9 +14,9 @@ import { workspaceZones } from './zones.js';
 export function deliveryKinds(defaultTimezone: string): ScheduledKinds[] {
   const zones = workspaceZones(defaultTimezone);
   return [
-    scheduled(channelDaily, [dailyTip, dailyQuiz]),
+    scheduled(channelDaily(), [dailyTip, dailyQuiz]),
     scheduled(learnerWeekly(zones), [weeklyNudge(zones)]),
-    scheduled(channelWeekly, [weeklyLeaderboard()]),
+    scheduled(channelWeekly(), [weeklyLeaderboard()]),
     scheduled(learnerDaily(zones), [reviewReminder]),
   ];
 }

@@ -1,6 +1,6 @@
 import type { Content } from '../../content/content.js';
 import type { AppLogger } from '../../log.js';
-import type { Delivery, Repositories } from '../../ports/store.js';
+import type { Delivery, DueMove, DueSet, Repositories } from '../../ports/store.js';
 import type { Services } from '../../services/index.js';
 import type { WorkspaceSlack } from '../../slack/gateway.js';
 import type { Message } from '../../slack/views/blocks.js';
@@ -44,18 +44,40 @@ export interface DeliveryKindSpec<T> {
   onTargetError(ctx: KindContext, target: T, reason: string): Promise<void>;
 }
 
+/** A delivery falling due: its instant and the local period it is for (a date, or an ISO week). */
+export interface FallingDue {
+  dueAt: Date;
+  period: string;
+}
+
+/** Where a target's due time moves when it is claimed, and the delivery that falls due with it, if any. */
+export interface Step {
+  next: Date | null;
+  due?: FallingDue;
+}
+
 /** When a kind of target falls due, and how its due time moves on: the kinds on one schedule share it. */
 export interface Schedule<T> {
   name: string;
   /** Which grace window applies (PassOptions): how late a delivery may still go out before it is missed. */
   grace: 'daily' | 'weekly';
-  /** Targets due by `now`, oldest first. */
+  /** The due set its targets are found in (the pass asks once whether any is due before looking). */
+  dueSet: DueSet;
+  /** Targets due by `now`, oldest first; inside a claim's transaction, locked against other passes. */
   findDue(repos: Repositories, now: Date, limit: number): Promise<T[]>;
   /**
-   * Moves the target's next due time on (compare-and-set) and says which local period just fell
-   * due; undefined when another pass got there first or the target gets nothing this time.
+   * Pure: where the target's due time moves on from the one it was found with, and which local period falls due with
+   * it (none when the target gets nothing this time). A schedule lives for one pass, so it may remember the date
+   * arithmetic of targets that share a timezone, a local time and a due instant: most of a due set does.
    */
-  advance(tx: Repositories, target: T, now: Date): Promise<{ dueAt: Date; period: string } | undefined>;
+  step(target: T, now: Date): Step;
+  /** Moves the targets' due times on, compare-and-set, in one statement: whether each moved (false: another pass did). */
+  advance(tx: Repositories, moves: DueMove<T>[]): Promise<boolean[]>;
+  /**
+   * What else the claim of a falling-due delivery needs, in its transaction: checks that need the database (are cards
+   * still due?) and writes that go with it (a timed pause ends). False: nothing goes out this time after all.
+   */
+  confirm?(tx: Repositories, target: T, due: FallingDue, now: Date): Promise<boolean>;
   /** The target of a ledger row found open after a crash or a failed attempt. */
   recover(repos: Repositories, row: Delivery): Promise<T | undefined>;
   workspaceOf(target: T): string;
@@ -75,8 +97,13 @@ export interface ScheduledKinds {
   name: string;
   kinds: string[];
   grace: 'daily' | 'weekly';
-  /** Targets due by `now`; each claim runs inside the pass's claim transaction. */
-  findDue(repos: Repositories, now: Date, limit: number): Promise<{ claim(tx: Repositories, now: Date): Promise<ClaimSpec[]> }[]>;
+  dueSet: DueSet;
+  /**
+   * Inside the pass's claim transaction: finds up to `limit` targets due by `now` (locked against other passes), moves
+   * their due times on and says which deliveries fell due, in the order found, kind by kind. `more`: the due set may
+   * hold more targets due by `now` (the batch was full, or a due time moved on to an instant still past).
+   */
+  claimBatch(tx: Repositories, now: Date, limit: number): Promise<{ specs: ClaimSpec[]; more: boolean }>;
   recover(repos: Repositories, row: Delivery): Promise<Bound | undefined>;
 }
 
@@ -88,14 +115,27 @@ export interface Bound {
   onTargetError(ctx: KindContext, reason: string): Promise<void>;
 }
 
-function bind<T>(spec: DeliveryKindSpec<T>, target: T): Bound {
-  return {
-    prepare: async (claim, row) => spec.prepare?.(claim, target, row),
-    compose: (ctx, row) => spec.compose(ctx, target, row),
-    afterSent: async (ctx, row, sent) => spec.afterSent?.(ctx, target, row, sent),
-    onTargetError: (ctx, reason) => spec.onTargetError(ctx, target, reason),
-  };
+/** A kind bound to one target: methods on the prototype, so that binding thousands of claims allocates one object each. */
+class BoundKind<T> implements Bound {
+  constructor(
+    private readonly spec: DeliveryKindSpec<T>,
+    private readonly target: T,
+  ) {}
+  async prepare(claim: ClaimContext, row: Delivery): Promise<void> {
+    await this.spec.prepare?.(claim, this.target, row);
+  }
+  compose(ctx: KindContext, row: Delivery): Promise<Composed | undefined> {
+    return this.spec.compose(ctx, this.target, row);
+  }
+  async afterSent(ctx: KindContext, row: Delivery, sent: { channel: string; ts: string; contentId: string | null }): Promise<void> {
+    await this.spec.afterSent?.(ctx, this.target, row, sent);
+  }
+  onTargetError(ctx: KindContext, reason: string): Promise<void> {
+    return this.spec.onTargetError(ctx, this.target, reason);
+  }
 }
+
+const bind = <T>(spec: DeliveryKindSpec<T>, target: T): Bound => new BoundKind(spec, target);
 
 /** Registers kinds on their schedule. */
 export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]): ScheduledKinds {
@@ -104,19 +144,30 @@ export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]
     name: schedule.name,
     kinds: kinds.map((k) => k.kind),
     grace: schedule.grace,
-    async findDue(repos, now, limit) {
-      return (await schedule.findDue(repos, now, limit)).map((target) => ({
-        async claim(tx, at) {
-          const due = await schedule.advance(tx, target, at);
-          if (!due) return [];
-          return kinds.map((spec) => ({
+    dueSet: schedule.dueSet,
+    async claimBatch(tx, now, limit) {
+      const targets = await schedule.findDue(tx, now, limit);
+      const steps = targets.map((target) => schedule.step(target, now));
+      const moved = await schedule.advance(
+        tx,
+        targets.map((target, i) => ({ target, next: steps[i]!.next })),
+      );
+      const specs: ClaimSpec[] = [];
+      for (const [i, target] of targets.entries()) {
+        const due = steps[i]!.due;
+        if (!moved[i] || !due) continue;
+        if (schedule.confirm && !(await schedule.confirm(tx, target, due, now))) continue;
+        for (const spec of kinds) {
+          specs.push({
             key: { ws: schedule.workspaceOf(target), kind: spec.kind, target: schedule.targetIdOf(target), period: due.period },
             dueAt: due.dueAt,
             grace: schedule.grace,
             bound: bind(spec, target),
-          }));
-        },
-      }));
+          });
+        }
+      }
+      const more = targets.length === limit || steps.some((s, i) => moved[i] && s.next !== null && s.next <= now);
+      return { specs, more };
     },
     async recover(repos, row) {
       const spec = byKind.get(row.kind);

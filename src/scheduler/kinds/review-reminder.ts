@@ -4,7 +4,7 @@ import { localDate } from '../../domain/plan.js';
 import type { ReminderTarget } from '../../ports/store.js';
 import { reviewReminderView } from '../../slack/views/nudge.js';
 import type { DeliveryKindSpec, Schedule } from './kind.js';
-import { learnerZone, type WorkspaceZones } from './zones.js';
+import type { WorkspaceZones } from './zones.js';
 
 /** About a minute a card: reading the question, answering, and the explanation. */
 const MINUTES_A_CARD = 1;
@@ -18,7 +18,7 @@ const MINUTES_A_CARD = 1;
 export function learnerDaily(zones: WorkspaceZones): Schedule<ReminderTarget> {
   // Learners due at one instant share a few (timezone, nudge time) pairs: the date arithmetic is done once
   // for each within a pass (this schedule lives for one pass).
-  const slots = new Map<string, { due: DateTime | undefined; next: Date }>();
+  const slots = new Map<string, { due: DateTime | undefined; next: Date; period: string | undefined }>();
   const slotPlan = (tz: string, nudgeTime: string, dueAt: Date, now: Date) => {
     const key = `${tz}|${nudgeTime}|${dueAt.getTime()}|${now.getTime()}`;
     let plan = slots.get(key);
@@ -29,7 +29,11 @@ export function learnerDaily(zones: WorkspaceZones): Schedule<ReminderTarget> {
       const today = slotOf(DateTime.fromJSDate(now, { zone: tz }));
       const latest = today.toMillis() <= now.getTime() ? today : slotOf(today.minus({ days: 1 }));
       const due = onSlot ? DateTime.max(latest, DateTime.fromJSDate(dueAt, { zone: tz })) : undefined;
-      plan = { due, next: nextDailyAt(due ? due.toJSDate() : new Date(Math.max(dueAt.getTime(), now.getTime())), tz, nudgeTime).toJSDate() };
+      plan = {
+        due,
+        next: nextDailyAt(due ? due.toJSDate() : new Date(Math.max(dueAt.getTime(), now.getTime())), tz, nudgeTime).toJSDate(),
+        period: due && localDate(due.toJSDate(), tz),
+      };
       slots.set(key, plan);
     }
     return plan;
@@ -37,17 +41,18 @@ export function learnerDaily(zones: WorkspaceZones): Schedule<ReminderTarget> {
   return {
     name: 'learner daily',
     grace: 'daily',
-    findDue: (repos, now, limit) => repos.reviews.dueReminders(now, limit),
-    async advance(tx, t, now) {
-      const tz = await learnerZone(tx, t, zones);
-      const { due, next } = slotPlan(tz, t.nudgeTime, t.nextReminderAt, now);
-      if (!(await tx.reviews.advanceReminder(t, next))) return undefined;
-      if (!due || (t.reviewDays === 'weekdays' && due.weekday >= 6)) return undefined;
-      const dueAt = due.toJSDate();
+    dueSet: 'learner-daily',
+    findDue: async (repos, now, limit) => zones.knowAll(repos, await repos.reviews.dueReminders(now, limit)),
+    step(t, now) {
+      const { due, next, period } = slotPlan(zones.ofLearner(t), t.nudgeTime, t.nextReminderAt, now);
+      if (!due || (t.reviewDays === 'weekdays' && due.weekday >= 6)) return { next };
+      return { next, due: { dueAt: due.toJSDate(), period: period! } };
+    },
+    advance: (tx, moves) => tx.reviews.advanceReminders(moves),
+    async confirm(tx, t, { dueAt }) {
       // The due set counted the cards due at the stored time; a later slot (after downtime) counts again.
       const cards = dueAt.getTime() === t.nextReminderAt.getTime() ? t.dueCards : await tx.reviews.dueCount(t.workspaceId, t.userId, dueAt);
-      if (cards === 0) return undefined;
-      return { dueAt, period: localDate(dueAt, tz) };
+      return cards > 0;
     },
     async recover(repos, row) {
       const user = await repos.users.get(row.workspaceId, row.target);

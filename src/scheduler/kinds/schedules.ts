@@ -2,60 +2,99 @@ import { isoWeekOf, nextDailyAt, nextWeeklyAt } from '../../domain/due.js';
 import { localDate } from '../../domain/plan.js';
 import { isWeekend } from '../../domain/scoring.js';
 import type { DueNudge, Subscription } from '../../ports/store.js';
-import type { Schedule } from './kind.js';
-import { learnerZone, type WorkspaceZones } from './zones.js';
+import type { FallingDue, Schedule } from './kind.js';
+import type { WorkspaceZones } from './zones.js';
+
+/**
+ * A function of a timezone, a local time and a due instant, remembered for the life of a schedule (one pass): the
+ * targets of a due set mostly share all three, and luxon's zone arithmetic is the costliest part of a claim.
+ */
+export function remembered<V>(compute: (dueAt: Date, tz: string, hhmm: string) => V): (dueAt: Date, tz: string, hhmm: string) => V {
+  const seen = new Map<string, V>();
+  return (dueAt, tz, hhmm) => {
+    const key = `${dueAt.getTime()}|${tz}|${hhmm}`;
+    let value = seen.get(key);
+    if (value === undefined) {
+      value = compute(dueAt, tz, hhmm);
+      seen.set(key, value);
+    }
+    return value;
+  };
+}
+
+/** A channel's next daily post after the one due at `dueAt`, and the local date that one is for. */
+const dailyStep = () => remembered((dueAt, tz, hhmm) => ({ next: nextDailyAt(dueAt, tz, hhmm).toJSDate(), due: { dueAt, period: localDate(dueAt, tz) } }));
+/** The next Monday's post after the one due at `dueAt`, and the ISO week that one is for. */
+const weeklyStep = () =>
+  remembered((dueAt, tz, hhmm): { next: Date; due: FallingDue } => ({
+    next: nextWeeklyAt(dueAt, tz, hhmm).toJSDate(),
+    due: { dueAt, period: isoWeekOf(localDate(dueAt, tz)) },
+  }));
 
 /**
  * A subscribed channel's day at its post time, in its timezone; Saturdays and Sundays there only while its workspace
  * has weekend posts on (`/aipath admin weekends`). A weekend day off still moves the due time on, so switching weekend
  * posts back on applies from the next day due.
  */
-export const channelDaily: Schedule<Subscription> = {
-  name: 'channel daily',
-  grace: 'daily',
-  findDue: (repos, now, limit) => repos.subscriptions.dueDaily(now, limit),
-  async advance(tx, sub) {
-    const dueAt = sub.nextDailyAt!;
-    if (!(await tx.subscriptions.advanceDaily(sub, nextDailyAt(dueAt, sub.tz, sub.postTime).toJSDate()))) return undefined;
-    const day = localDate(dueAt, sub.tz);
-    if (isWeekend(day) && !(await tx.workspaceSettings.get(sub.workspaceId)).weekendPosts) return undefined;
-    return { dueAt, period: day };
-  },
-  recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
-  workspaceOf: (sub) => sub.workspaceId,
-  targetIdOf: (sub) => sub.channelId,
-};
+export function channelDaily(): Schedule<Subscription> {
+  const step = dailyStep();
+  return {
+    name: 'channel daily',
+    grace: 'daily',
+    dueSet: 'channel-daily',
+    findDue: (repos, now, limit) => repos.subscriptions.dueDaily(now, limit),
+    step: (sub) => step(sub.nextDailyAt!, sub.tz, sub.postTime),
+    advance: (tx, moves) =>
+      tx.subscriptions.advanceMany(
+        'daily',
+        moves.map(({ target, next }) => ({ target, next: next! })),
+      ),
+    confirm: async (tx, sub, due) => !isWeekend(due.period) || (await tx.workspaceSettings.get(sub.workspaceId)).weekendPosts,
+    recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
+    workspaceOf: (sub) => sub.workspaceId,
+    targetIdOf: (sub) => sub.channelId,
+  };
+}
 
 /** A subscribed channel's Monday at its post time. */
-export const channelWeekly: Schedule<Subscription> = {
-  name: 'channel weekly',
-  grace: 'weekly',
-  findDue: (repos, now, limit) => repos.subscriptions.dueWeekly(now, limit),
-  async advance(tx, sub) {
-    const dueAt = sub.nextWeeklyAt!;
-    if (!(await tx.subscriptions.advanceWeekly(sub, nextWeeklyAt(dueAt, sub.tz, sub.postTime).toJSDate()))) return undefined;
-    return { dueAt, period: isoWeekOf(localDate(dueAt, sub.tz)) };
-  },
-  recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
-  workspaceOf: (sub) => sub.workspaceId,
-  targetIdOf: (sub) => sub.channelId,
-};
+export function channelWeekly(): Schedule<Subscription> {
+  const step = weeklyStep();
+  return {
+    name: 'channel weekly',
+    grace: 'weekly',
+    dueSet: 'channel-weekly',
+    findDue: (repos, now, limit) => repos.subscriptions.dueWeekly(now, limit),
+    step: (sub) => step(sub.nextWeeklyAt!, sub.tz, sub.postTime),
+    advance: (tx, moves) =>
+      tx.subscriptions.advanceMany(
+        'weekly',
+        moves.map(({ target, next }) => ({ target, next: next! })),
+      ),
+    recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
+    workspaceOf: (sub) => sub.workspaceId,
+    targetIdOf: (sub) => sub.channelId,
+  };
+}
 
 /** A learner's Monday at their nudge time. A timed pause that has ended resumes here; other pauses skip the week. */
 export function learnerWeekly(zones: WorkspaceZones): Schedule<DueNudge> {
+  const step = weeklyStep();
   return {
     name: 'learner weekly',
     grace: 'weekly',
-    findDue: (repos, now, limit) => repos.enrolments.dueNudges(now, limit),
-    async advance(tx, e, now) {
-      const tz = await learnerZone(tx, e, zones);
+    dueSet: 'learner-weekly',
+    findDue: async (repos, now, limit) => zones.knowAll(repos, await repos.enrolments.dueNudges(now, limit)),
+    step(e) {
       const dueAt = e.nextNudgeAt!;
-      if (!(await tx.enrolments.advanceNudge(e, nextWeeklyAt(dueAt, tz, e.nudgeTime).toJSDate()))) return undefined;
-      if (e.status === 'paused') {
-        if (!e.pausedUntil || e.pausedUntil > dueAt) return undefined;
-        await tx.enrolments.setStatus(e.id, 'active', now);
-      }
-      return { dueAt, period: isoWeekOf(localDate(dueAt, tz)) };
+      const { next, due } = step(dueAt, zones.ofLearner(e), e.nudgeTime);
+      // A pause without an end, or one that ends after this Monday, skips the week.
+      if (e.status === 'paused' && (!e.pausedUntil || e.pausedUntil > dueAt)) return { next };
+      return { next, due };
+    },
+    advance: (tx, moves) => tx.enrolments.advanceNudges(moves),
+    async confirm(tx, e, _due, now) {
+      if (e.status === 'paused') await tx.enrolments.setStatus(e.id, 'active', now);
+      return true;
     },
     async recover(repos, row) {
       const enrolment = await repos.enrolments.current(row.workspaceId, row.target);

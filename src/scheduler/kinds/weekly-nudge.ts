@@ -101,9 +101,10 @@ export function weeklyNudge(zones: WorkspaceZones): DeliveryKindSpec<DueNudge> {
       const position = positionOf(content, e, row, tz);
       if (!position) return undefined;
       const { track } = position;
-      // The DM channel never changes: asked of Slack once, then kept (conversations.open is Tier 3).
-      const channel = (await store.users.get(e.workspaceId, e.userId))?.dmChannel ?? (await slack.openDm(e.userId));
-      if (position.finished) return { channel, message: congratulationsView(track), contentId: 'congratulations' };
+      // The DM channel never changes: asked of Slack once, then kept (conversations.open is Tier 3). Asked for after
+      // the message is made, so that the reading is done before the pass waits for Slack, not after.
+      const dm = async () => (await store.users.get(e.workspaceId, e.userId))?.dmChannel ?? (await slack.openDm(e.userId));
+      if (position.finished) return { channel: await dm(), message: congratulationsView(track), contentId: 'congratulations' };
       const done = await store.enrolments.doneWeeks(e.id);
       const message = weeklyNudgeView({
         track,
@@ -116,7 +117,7 @@ export function weeklyNudge(zones: WorkspaceZones): DeliveryKindSpec<DueNudge> {
         lastWeek: position.week > 1 ? await readLastWeek(store, content, e, tz, row, phaseExam(track, position.week)) : undefined,
         study: await studyPicture(study, learnerAsCaller(e, tz, now)),
       });
-      return { channel, message, contentId: `week-${position.week}` };
+      return { channel: await dm(), message, contentId: `week-${position.week}` };
     },
     async afterSent({ services: { content, store }, now }, e, row, sent) {
       await store.users.setDmChannel(e.workspaceId, e.userId, sent.channel);

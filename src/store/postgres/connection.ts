@@ -132,16 +132,37 @@ function describeConnectError(err: unknown, url: string): string {
 const BUSY_CODES = new Set(['40001', '40P01', '55P03']);
 export const isBusy = (err: unknown): boolean => BUSY_CODES.has(String((err as { code?: unknown })?.code ?? ''));
 
-/** A busy error becomes the engine-neutral StoreBusyError (which callers retry); anything else passes unchanged. */
-export function translateError(err: unknown): unknown {
-  return isBusy(err) ? new StoreBusyError((err as Error).message) : err;
+/**
+ * pg-pool's words when a caller waited longer than the connect timeout for a pooled connection because every one was in
+ * use (a new connection the server is slow to open fails differently: "Connection terminated due to connection timeout").
+ */
+const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
+
+/**
+ * A busy error becomes the engine-neutral StoreBusyError (which callers retry); so does a pool with every connection in
+ * use for longer than the connect timeout: the database is busy, not broken, and the work changed nothing. Anything
+ * else passes unchanged.
+ */
+export function translateError(err: unknown, pool?: pg.Pool): unknown {
+  if (isBusy(err)) return new StoreBusyError((err as Error).message);
+  if ((err as Error | undefined)?.message === POOL_EXHAUSTED) {
+    const size = pool?.options.max;
+    return new StoreBusyError(`every connection of the pool${size ? ` (${size})` : ''} is in use: waited the connect timeout for one`);
+  }
+  return err;
 }
 
 type Values = readonly unknown[];
 
 /** Where a repository's statements run: the pool (each on its own) or one transaction's client. */
 export interface Queryable {
-  rows<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<R[]>;
+  /** Whether the statements run inside one open transaction (a row lock taken lasts until it ends) or each on its own. */
+  readonly inTransaction: boolean;
+  /**
+   * `name` makes it a prepared statement, planned once per connection rather than at every call: for statements a pass
+   * runs every minute, where planning costs more than running (the look-up of pending work).
+   */
+  rows<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string): Promise<R[]>;
   /** How many rows the statement changed. */
   run(text: string, values?: Values): Promise<number>;
   /**
@@ -154,21 +175,29 @@ export interface Queryable {
 
 export const first = <R>(rows: R[]): R | undefined => rows[0];
 
+/** Which of `n` compare-and-set moves took, in the order given, from the ordinals (1-based) a statement returned. */
+export function movedFlags(n: number, moved: readonly { i: number }[]): boolean[] {
+  const flags = new Array<boolean>(n).fill(false);
+  for (const { i } of moved) flags[i - 1] = true;
+  return flags;
+}
+
 /** Statements on the pool: each one commits on its own, on whichever connection is free. */
 export function poolQueryable(pool: pg.Pool): Queryable {
   return {
-    async rows<R extends pg.QueryResultRow>(text: string, values?: Values) {
+    inTransaction: false,
+    async rows<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string) {
       try {
-        return (await pool.query<R>(text, values as unknown[])).rows;
+        return (await pool.query<R>({ text, values: values as unknown[], name })).rows;
       } catch (err) {
-        throw translateError(err);
+        throw translateError(err, pool);
       }
     },
     async run(text, values) {
       try {
         return (await pool.query(text, values as unknown[])).rowCount ?? 0;
       } catch (err) {
-        throw translateError(err);
+        throw translateError(err, pool);
       }
     },
     atomic: (work) => inTransaction(pool, work),
@@ -185,7 +214,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (q: TransactionQuery
   try {
     client = await pool.connect();
   } catch (err) {
-    throw translateError(err);
+    throw translateError(err, pool);
   }
   const q = new TransactionQueryable(client);
   let broken: Error | undefined;
@@ -211,6 +240,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (q: TransactionQuery
 
 /** The statements of one open transaction, all on its client. */
 export class TransactionQueryable implements Queryable {
+  readonly inTransaction = true;
   /** The first statement that failed: the transaction is aborted from then on. */
   failure: unknown;
   private ended = false;
@@ -226,8 +256,8 @@ export class TransactionQueryable implements Queryable {
     await this.client.query('BEGIN');
   }
 
-  async rows<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<R[]> {
-    return (await this.query<R>(text, values)).rows;
+  async rows<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string): Promise<R[]> {
+    return (await this.query<R>(text, values, name)).rows;
   }
 
   async run(text: string, values?: Values): Promise<number> {
@@ -238,10 +268,10 @@ export class TransactionQueryable implements Queryable {
     return work(this);
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values?: Values): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(text: string, values?: Values, name?: string): Promise<pg.QueryResult<R>> {
     if (this.ended) throw new Error('this transaction has ended: use the store, or a new transaction');
     try {
-      return await this.client.query<R>(text, values as unknown[]);
+      return await this.client.query<R>({ text, values: values as unknown[], name });
     } catch (err) {
       this.failure ??= err;
       throw translateError(err);

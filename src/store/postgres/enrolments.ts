@@ -1,5 +1,12 @@
 import type { DueNudge, Enrolment, EnrolmentStatus, EnrolmentsRepository, PausedBy } from '../../ports/store.js';
-import { first, type Queryable } from './connection.js';
+import { first, movedFlags, type Queryable } from './connection.js';
+import { claimLock, DUE_SETS } from './due-sets.js';
+
+// Compare-and-set for many at once (distinct enrolments): `m.i` says which of the moves given took.
+const ADVANCE_NUDGES = `UPDATE enrolments e SET next_nudge_at = m.next
+  FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS m(id, prev, next, i)
+  WHERE e.id = m.id AND e.next_nudge_at IS NOT DISTINCT FROM m.prev
+  RETURNING m.i`;
 
 interface EnrolmentRow {
   id: number;
@@ -104,12 +111,19 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
     async advanceNudge(e, next) {
       return (await q.run('UPDATE enrolments SET next_nudge_at = $1 WHERE id = $2 AND next_nudge_at IS NOT DISTINCT FROM $3', [next, e.id, e.nextNudgeAt])) > 0;
     },
+    async advanceNudges(moves) {
+      if (moves.length === 0) return [];
+      const moved = await q.rows<{ i: number }>(ADVANCE_NUDGES, [
+        moves.map((m) => m.target.id),
+        moves.map((m) => m.target.nextNudgeAt),
+        moves.map((m) => m.next),
+      ]);
+      return movedFlags(moves.length, moved);
+    },
     async dueNudges(now, limit) {
       const rows = await q.rows<DueNudgeRow>(
-        `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
-         JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
-         WHERE e.is_current AND e.status IN ('active', 'paused') AND e.next_nudge_at <= $1
-         ORDER BY e.next_nudge_at, e.id LIMIT $2`,
+        `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('$1')}
+         ORDER BY e.next_nudge_at, e.id LIMIT $2${claimLock(q, 'e')}`,
         [now, limit],
       );
       return rows.map(toDueNudge);

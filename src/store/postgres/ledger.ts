@@ -1,5 +1,7 @@
-import type { Delivery, DeliveryLedger, DeliveryStatus } from '../../ports/store.js';
+import type { Delivery, DeliveryKey, DeliveryLedger, DeliveryStatus, DueSet } from '../../ports/store.js';
+import { newDelivery } from '../new-delivery.js';
 import { first, type Queryable } from './connection.js';
+import { EARLIEST_DUE } from './due-sets.js';
 
 interface DeliveryRow {
   id: number;
@@ -50,6 +52,17 @@ const INSERT = `INSERT INTO deliveries (workspace_id, kind, target, period, due_
   ON CONFLICT (workspace_id, kind, target, period) DO NOTHING
   RETURNING *`;
 
+// The same for many keys in one statement, rows inserted in the order given (so ids rise in it). Two claimers never
+// insert overlapping keys at once: each holds the locks on its targets (the due queries' claim lock) while it inserts.
+const INSERT_MANY = `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
+  SELECT r.ws, r.kind, r.target, r.period, r.due_at, r.status, CASE WHEN r.status = 'claimed' THEN $7::text END, $8::timestamptz, $9::timestamptz, r.late,
+         $8::timestamptz
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $10::boolean[])
+       WITH ORDINALITY AS r(ws, kind, target, period, due_at, status, late, i)
+  ORDER BY r.i
+  ON CONFLICT (workspace_id, kind, target, period) DO NOTHING
+  RETURNING id, fence, attempts, workspace_id, kind, target, period`;
+
 // Every write after a claim names the fence and needs the claim still open. These are compare-and-set updates:
 // under READ COMMITTED, a writer that waited for another's row lock re-checks the WHERE against the row as the
 // other committed it, so a claim taken over in between is left alone.
@@ -70,11 +83,16 @@ const MARK_MISSED = `UPDATE deliveries SET status = 'missed', claimed_by = NULL,
 // of two processes that found the same abandoned claim, the second re-checks `fence = $` after the first
 // commits, finds it raised, and changes nothing.
 // The host is compared literally and case-sensitively (starts_with, not LIKE: '_' and '%' are no wildcards).
-const OPEN_CLAIMS = `SELECT * FROM deliveries d
+const OPEN_CLAIMS_WHERE = `FROM deliveries d
   WHERE d.status = 'claimed' AND d.claimed_at < $1
     AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until <= $2 OR starts_with(d.claimed_by, $3::text || '/'))
-    AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > $4)
-  ORDER BY d.claimed_at, d.id LIMIT $5`;
+    AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > $4)`;
+const OPEN_CLAIMS = `SELECT * ${OPEN_CLAIMS_WHERE} ORDER BY d.claimed_at, d.id LIMIT $5`;
+// A pass with nothing to do costs one round trip and no planning: a statement without parameters, prepared once per
+// connection, each column one step down an index (see EARLIEST_DUE); the pass compares the instants with its own.
+const DUE_SET_NAMES = Object.keys(EARLIEST_DUE) as DueSet[];
+const PENDING_WORK = `SELECT (SELECT min(claimed_at) FROM deliveries WHERE status = 'claimed') AS open_claims,
+  ${DUE_SET_NAMES.map((set, i) => `(${EARLIEST_DUE[set]}) AS due_${i}`).join(',\n  ')}`;
 const RECLAIM = `UPDATE deliveries SET claimed_by = $1, claimed_at = $2, lease_until = $3, fence = fence + 1, updated_at = $2
   WHERE id = $4 AND status = 'claimed' AND fence = $5`;
 const CONFIRM = `UPDATE deliveries SET lease_until = $1 WHERE id = $2 AND fence = $3 AND claimed_by = $4 AND status = 'claimed'`;
@@ -86,6 +104,9 @@ const MISSED_DAYS = `SELECT DISTINCT period FROM deliveries
 const LIST = `SELECT * FROM deliveries
   WHERE ($1::text IS NULL OR workspace_id = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR target = $3)
   ORDER BY id`;
+
+const isRowOf = (k: DeliveryKey, r: Pick<DeliveryRow, 'workspace_id' | 'kind' | 'target' | 'period'>) =>
+  k.target === r.target && k.period === r.period && k.kind === r.kind && k.ws === r.workspace_id;
 
 export function postgresLedger(q: Queryable): DeliveryLedger {
   const changed = async (text: string, values: unknown[]) => (await q.run(text, values)) > 0;
@@ -106,6 +127,34 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
         ]),
       );
       return row ? toDelivery(row) : undefined;
+    },
+    async insertMany(rows, owner, leaseUntil, now) {
+      if (rows.length === 0) return [];
+      const inserted = await q.rows<{ id: number; fence: number; attempts: number } & Pick<DeliveryRow, 'workspace_id' | 'kind' | 'target' | 'period'>>(
+        INSERT_MANY,
+        [
+          rows.map((r) => r.key.ws),
+          rows.map((r) => r.key.kind),
+          rows.map((r) => r.key.target),
+          rows.map((r) => r.key.period),
+          rows.map((r) => r.dueAt),
+          rows.map((r) => r.status),
+          owner,
+          now,
+          leaseUntil,
+          rows.map((r) => r.late),
+        ],
+      );
+      // Only what the database chose comes back (and the key, to tell which): the rest is what was written. The ids
+      // rise in the order asked (RETURNING follows it in practice; sorting makes sure).
+      inserted.sort((a, b) => a.id - b.id);
+      const out: Delivery[] = [];
+      let j = 0;
+      for (const made of inserted) {
+        while (!isRowOf(rows[j]!.key, made)) j++;
+        out.push(newDelivery(rows[j++]!, made, owner, leaseUntil, now));
+      }
+      return out;
     },
     async get(id) {
       const row = first(await q.rows<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1', [id]));
@@ -135,6 +184,15 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
     markMissed: (c, error, now) => changed(MARK_MISSED, [error, now, c.id, c.fence]),
     async openClaims(o) {
       return (await q.rows<DeliveryRow>(OPEN_CLAIMS, [o.claimedBefore, o.wallNow, o.host, o.probeBefore, o.limit])).map(toDelivery);
+    },
+    async pendingWork(now, o) {
+      const [row] = await q.rows<Record<string, Date | null>>(PENDING_WORK, [], 'aipath_pending_work');
+      const by = (instant: Date | null | undefined, limit: Date) => instant != null && instant <= limit;
+      // The oldest open claim may be one openClaims leaves alone (a live lease elsewhere): it then finds nothing.
+      return {
+        openClaims: by(row!.open_claims, new Date(o.claimedBefore.getTime() - 1)),
+        due: new Set(DUE_SET_NAMES.filter((_, i) => by(row![`due_${i}`], now))),
+      };
     },
     async reclaim(d, owner, leaseUntil, now) {
       return (await changed(RECLAIM, [owner, now, leaseUntil, d.id, d.fence])) ? d.fence + 1 : undefined;

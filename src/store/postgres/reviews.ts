@@ -1,6 +1,7 @@
 import type { MemoryCard, MemoryState, ReviewGrade } from '../../domain/review/memory.js';
 import type { LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
-import { first, type Queryable } from './connection.js';
+import { first, movedFlags, type Queryable } from './connection.js';
+import { claimLock, DUE_SETS } from './due-sets.js';
 
 interface CardRow {
   question_id: string;
@@ -143,12 +144,15 @@ interface ReminderRow {
 
 // Ties in due time come in key order (bytewise), as from SQLite's index on the table keyed by workspace and user.
 const DUE_REMINDERS = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days,
-    (SELECT count(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards FROM users u
-  WHERE u.reviews_on AND u.next_reminder_at <= $1
-    AND EXISTS (SELECT 1 FROM enrolments e
-                WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current
-                  AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= $1)))
+    (SELECT count(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards
+  ${DUE_SETS['learner-daily']('$1')}
   ORDER BY u.next_reminder_at, u.workspace_id COLLATE "C", u.user_id COLLATE "C" LIMIT $2`;
+
+// Compare-and-set for many at once (distinct learners): `m.i` says which of the moves given took.
+const ADVANCE_REMINDERS = `UPDATE users u SET next_reminder_at = m.next
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS m(ws, usr, prev, next, i)
+  WHERE u.workspace_id = m.ws AND u.user_id = m.usr AND u.next_reminder_at IS NOT DISTINCT FROM m.prev
+  RETURNING m.i`;
 
 export function postgresReviews(q: Queryable): ReviewsRepository {
   return {
@@ -191,7 +195,7 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
       await q.run(REGRADE_LAST, [ws, user, questionId, ...cardValues(c), c.lastReview ?? c.due, rating]);
     },
     async dueReminders(now, limit) {
-      const rows = await q.rows<ReminderRow>(DUE_REMINDERS, [now, limit]);
+      const rows = await q.rows<ReminderRow>(DUE_REMINDERS + claimLock(q, 'u'), [now, limit]);
       return rows.map(
         (r): ReminderTarget => ({
           workspaceId: r.workspace_id,
@@ -215,6 +219,17 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
           t.nextReminderAt,
         ])) > 0
       );
+    },
+    async advanceReminders(moves) {
+      if (moves.length === 0) return [];
+      const targets = moves.map((m) => m.target);
+      const moved = await q.rows<{ i: number }>(ADVANCE_REMINDERS, [
+        targets.map((t) => t.workspaceId),
+        targets.map((t) => t.userId),
+        targets.map((t) => t.nextReminderAt),
+        moves.map((m) => m.next),
+      ]);
+      return movedFlags(moves.length, moved);
     },
     async setNextReminder(ws, user, at) {
       await q.run('UPDATE users SET next_reminder_at = $1 WHERE workspace_id = $2 AND user_id = $3', [at, ws, user]);

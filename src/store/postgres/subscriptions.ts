@@ -1,5 +1,6 @@
 import type { Subscription, SubscriptionsRepository } from '../../ports/store.js';
-import { first, type Queryable } from './connection.js';
+import { first, movedFlags, type Queryable } from './connection.js';
+import { claimLock, DUE_SETS } from './due-sets.js';
 
 interface SubscriptionRow {
   workspace_id: string;
@@ -41,10 +42,19 @@ const UPSERT = `INSERT INTO subscriptions (workspace_id, channel_id, post_time, 
 
 // Ties in due time come in key order, as SQLite's index returns them; text compared bytewise (COLLATE "C"),
 // as SQLite compares it, whatever the database's own collation.
-const DUE_DAILY = `SELECT * FROM subscriptions WHERE status = 'active' AND next_daily_at <= $1
+const DUE_DAILY = `SELECT * ${DUE_SETS['channel-daily']('$1')}
   ORDER BY next_daily_at, workspace_id COLLATE "C", channel_id COLLATE "C" LIMIT $2`;
-const DUE_WEEKLY = `SELECT * FROM subscriptions WHERE status = 'active' AND next_weekly_at <= $1
+const DUE_WEEKLY = `SELECT * ${DUE_SETS['channel-weekly']('$1')}
   ORDER BY next_weekly_at, workspace_id COLLATE "C", channel_id COLLATE "C" LIMIT $2`;
+
+// Compare-and-set for many at once: `m.i` says which of the moves given took (of distinct subscriptions; a second
+// move of one row in the same statement would be ignored).
+const advanceMany = (column: 'next_daily_at' | 'next_weekly_at') => `UPDATE subscriptions s SET ${column} = m.next
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS m(ws, channel, prev, next, i)
+  WHERE s.workspace_id = m.ws AND s.channel_id = m.channel AND s.${column} IS NOT DISTINCT FROM m.prev
+  RETURNING m.i`;
+const ADVANCE_DAILY_MANY = advanceMany('next_daily_at');
+const ADVANCE_WEEKLY_MANY = advanceMany('next_weekly_at');
 
 export function postgresSubscriptions(q: Queryable): SubscriptionsRepository {
   return {
@@ -70,8 +80,19 @@ export function postgresSubscriptions(q: Queryable): SubscriptionsRepository {
     async inWorkspace(ws) {
       return (await q.rows<SubscriptionRow>('SELECT * FROM subscriptions WHERE workspace_id = $1 ORDER BY channel_id COLLATE "C"', [ws])).map(toSubscription);
     },
-    dueDaily: async (now, limit) => (await q.rows<SubscriptionRow>(DUE_DAILY, [now, limit])).map(toSubscription),
-    dueWeekly: async (now, limit) => (await q.rows<SubscriptionRow>(DUE_WEEKLY, [now, limit])).map(toSubscription),
+    dueDaily: async (now, limit) => (await q.rows<SubscriptionRow>(DUE_DAILY + claimLock(q), [now, limit])).map(toSubscription),
+    dueWeekly: async (now, limit) => (await q.rows<SubscriptionRow>(DUE_WEEKLY + claimLock(q), [now, limit])).map(toSubscription),
+    async advanceMany(schedule, moves) {
+      if (moves.length === 0) return [];
+      const subs = moves.map((m) => m.target);
+      const moved = await q.rows<{ i: number }>(schedule === 'daily' ? ADVANCE_DAILY_MANY : ADVANCE_WEEKLY_MANY, [
+        subs.map((s) => s.workspaceId),
+        subs.map((s) => s.channelId),
+        subs.map((s) => (schedule === 'daily' ? s.nextDailyAt : s.nextWeeklyAt)),
+        moves.map((m) => m.next),
+      ]);
+      return movedFlags(moves.length, moved);
+    },
     // Compare-and-set, correct under READ COMMITTED: a second writer re-checks the WHERE once the first commits.
     async advanceDaily(s, next) {
       return (

@@ -1,5 +1,6 @@
 import type { DueNudge, Enrolment, EnrolmentStatus, EnrolmentsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
 
 interface EnrolmentRow {
@@ -56,11 +57,9 @@ export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
   const setStatus = db.prepare('UPDATE enrolments SET status = ?, paused_until = ?, status_reason = ?, paused_by = ?, updated_at = ? WHERE id = ?');
   const setNextNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ?');
   const advanceNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ? AND next_nudge_at IS ?');
-  const dueNudges = db.prepare<[string, number], DueNudgeRow>(
-    `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time FROM enrolments e
-     JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
-     WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ?
-     ORDER BY e.next_nudge_at LIMIT ?`,
+  const dueNudges = db.prepare<{ now: string; limit: number }, DueNudgeRow>(
+    `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('@now')}
+     ORDER BY e.next_nudge_at LIMIT @limit`,
   );
   const markDone = db.prepare('INSERT INTO milestones_done (enrolment_id, week, done_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const doneWeeks = db.prepare<[number], { week: number }>('SELECT week FROM milestones_done WHERE enrolment_id = ? ORDER BY week');
@@ -86,6 +85,8 @@ export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
     doneWeeks: (enrolmentId) => doneWeeks.all(enrolmentId).map((r) => r.week),
     setNextNudge: (id, at) => void setNextNudge.run(isoOrNull(at), id),
     advanceNudge: (e, next) => advanceNudge.run(isoOrNull(next), e.id, isoOrNull(e.nextNudgeAt)).changes > 0,
-    dueNudges: (now, limit) => dueNudges.all(iso(now), limit).map(toDueNudge),
+    advanceNudges: (moves) => moves.map(({ target: e, next }) => advanceNudge.run(isoOrNull(next), e.id, isoOrNull(e.nextNudgeAt)).changes > 0),
+    // One write transaction serialises every writer: a due set read in it is the claimer's alone, nothing to lock.
+    dueNudges: (now, limit) => dueNudges.all({ now: iso(now), limit }).map(toDueNudge),
   };
 }

@@ -1,5 +1,6 @@
 import type { Database, Repositories, Store } from '../../ports/store.js';
-import { type Db, DatabaseWatch } from './connection.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
+import { type Db, DatabaseWatch, isInMemory } from './connection.js';
 import { sqliteEnrolments } from './enrolments.js';
 import { ConnectionGate } from './gate.js';
 import { sqliteInstallations } from './installations.js';
@@ -61,6 +62,7 @@ class SqliteDatabase implements Database {
     private readonly db: Db,
     private readonly watch: DatabaseWatch,
     private readonly gate: ConnectionGate,
+    private readonly checkpointer: BackgroundCheckpointer | undefined,
   ) {}
 
   health() {
@@ -79,6 +81,7 @@ class SqliteDatabase implements Database {
   }
 
   async close() {
+    await this.checkpointer?.close();
     await this.gate.run(() => this.db.close());
   }
 }
@@ -91,7 +94,7 @@ export function sqliteStore(db: Db, path: string): Store {
   const inTransaction = asynchronous(sync, settle);
   return {
     ...repositories,
-    database: new SqliteDatabase(db, new DatabaseWatch(db, path), gate),
+    database: new SqliteDatabase(db, new DatabaseWatch(db, path), gate, isInMemory(path) ? undefined : new BackgroundCheckpointer(db, path)),
     transaction: (work) =>
       gate.exclusive(async () => {
         try {

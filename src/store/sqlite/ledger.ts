@@ -1,5 +1,7 @@
-import type { Delivery, DeliveryLedger, DeliveryStatus } from '../../ports/store.js';
+import type { Delivery, DeliveryLedger, DeliveryStatus, DueSet, PendingWork } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { newDelivery } from '../new-delivery.js';
+import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, type Synchronous } from './sync.js';
 
 interface DeliveryRow {
@@ -44,11 +46,18 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   fence: r.fence,
 });
 
+const DUE_SET_NAMES = Object.keys(DUE_SETS) as DueSet[];
+
 export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
   const insert = db.prepare(
     `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
      VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @leaseUntil, @late, @now)
      ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
+  );
+  // What a new row holds where insert names no value: insertMany fills its records in from these rather than read
+  // each row back (RETURNING costs SQLite a temporary table per statement: several times the insert itself).
+  const defaults = Object.fromEntries(
+    (db.pragma('table_info(deliveries)') as { name: string; dflt_value: string | null }[]).map((c) => [c.name, Number(c.dflt_value)]),
   );
   const byId = db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
   const byKey = db.prepare<[string, string, string, string], DeliveryRow>(
@@ -70,12 +79,17 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
     "UPDATE deliveries SET status = 'missed', claimed_by = NULL, error = ?, updated_at = ? WHERE id = ? AND fence = ? AND status = 'claimed'",
   );
   // A host name is compared as it is (LIKE would read _ and % in it as wildcards, and ignore case).
-  const open = db.prepare<{ claimedBefore: string; wallNow: string; host: string; probeBefore: string; limit: number }, DeliveryRow>(
-    `SELECT * FROM deliveries d
+  const OPEN_CLAIMS = `FROM deliveries d
      WHERE d.status = 'claimed' AND d.claimed_at < @claimedBefore
        AND (d.claimed_by IS NULL OR d.lease_until IS NULL OR d.lease_until <= @wallNow OR substr(d.claimed_by, 1, length(@host) + 1) = @host || '/')
-       AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > @probeBefore)
-     ORDER BY d.claimed_at LIMIT @limit`,
+       AND NOT EXISTS (SELECT 1 FROM workspace_pauses p WHERE p.workspace_id = d.workspace_id AND p.probed_at > @probeBefore)`;
+  const open = db.prepare<{ claimedBefore: string; wallNow: string; host: string; probeBefore: string; limit: number }, DeliveryRow>(
+    `SELECT * ${OPEN_CLAIMS} ORDER BY d.claimed_at LIMIT @limit`,
+  );
+  // Each EXISTS stops at the first row its index finds: a pass with nothing to do costs one statement.
+  const pending = db.prepare<{ now: string; claimedBefore: string; wallNow: string; host: string; probeBefore: string }, Record<string, number>>(
+    `SELECT EXISTS (SELECT 1 ${OPEN_CLAIMS}) AS open_claims,
+       ${DUE_SET_NAMES.map((set, i) => `EXISTS (SELECT 1 ${DUE_SETS[set]('@now')}) AS due_${i}`).join(',\n       ')}`,
   );
   const reclaim = db.prepare(
     "UPDATE deliveries SET claimed_by = ?, claimed_at = ?, lease_until = ?, fence = fence + 1, updated_at = ? WHERE id = ? AND status = 'claimed' AND fence = ?",
@@ -106,6 +120,23 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
       });
       return info.changes > 0 ? toDelivery(byId.get(Number(info.lastInsertRowid))!) : undefined;
     },
+    insertMany(rows, owner, leaseUntil, now) {
+      const shared = { leaseUntil: iso(leaseUntil), now: iso(now) };
+      const made = { fence: defaults.fence!, attempts: defaults.attempts! };
+      const out: Delivery[] = [];
+      for (const r of rows) {
+        const info = insert.run({
+          ...r.key,
+          ...shared,
+          dueAt: iso(r.dueAt),
+          status: r.status,
+          worker: r.status === 'claimed' ? owner : null,
+          late: r.late ? 1 : 0,
+        });
+        if (info.changes > 0) out.push(newDelivery(r, { ...made, id: Number(info.lastInsertRowid) }, owner, leaseUntil, now));
+      }
+      return out;
+    },
     get(id) {
       const row = byId.get(id);
       return row ? toDelivery(row) : undefined;
@@ -123,6 +154,10 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
     markMissed: (c, error, now) => markMissed.run(error, iso(now), c.id, c.fence).changes > 0,
     openClaims: (q) =>
       open.all({ claimedBefore: iso(q.claimedBefore), wallNow: iso(q.wallNow), host: q.host, probeBefore: iso(q.probeBefore), limit: q.limit }).map(toDelivery),
+    pendingWork(now, q) {
+      const row = pending.get({ now: iso(now), claimedBefore: iso(q.claimedBefore), wallNow: iso(q.wallNow), host: q.host, probeBefore: iso(q.probeBefore) })!;
+      return { openClaims: row.open_claims === 1, due: new Set(DUE_SET_NAMES.filter((_, i) => row[`due_${i}`] === 1)) } satisfies PendingWork;
+    },
     reclaim: (d, owner, leaseUntil, now) => (reclaim.run(owner, iso(now), iso(leaseUntil), iso(now), d.id, d.fence).changes > 0 ? d.fence + 1 : undefined),
     confirm: (c, owner, leaseUntil) => confirm.run(iso(leaseUntil), c.id, c.fence, owner).changes > 0,
     renewAll: (owner, leaseUntil) => renewAll.run(iso(leaseUntil), owner).changes,

@@ -1,6 +1,7 @@
 import type { MemoryCard, MemoryState, ReviewGrade, ReviewLogEntry } from '../../domain/review/memory.js';
 import type { LoggedReview, QuestionCard, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
 
 interface CardRow {
@@ -186,11 +187,8 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     }
   >(
     `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days,
-       (SELECT COUNT(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards FROM users u
-     WHERE u.reviews_on = 1 AND u.next_reminder_at <= @now
-       AND EXISTS (SELECT 1 FROM enrolments e
-                   WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1
-                     AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= @now)))
+       (SELECT COUNT(*) FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.due_at <= u.next_reminder_at) AS due_cards
+     ${DUE_SETS['learner-daily']('@now')}
      ORDER BY u.next_reminder_at LIMIT @limit`,
   );
   const advanceReminder = db.prepare('UPDATE users SET next_reminder_at = ? WHERE workspace_id = ? AND user_id = ? AND next_reminder_at IS ?');
@@ -233,6 +231,8 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
         dueCards: r.due_cards,
       })),
     advanceReminder: (t, next) => advanceReminder.run(isoOrNull(next), t.workspaceId, t.userId, iso(t.nextReminderAt)).changes > 0,
+    advanceReminders: (moves) =>
+      moves.map(({ target: t, next }) => advanceReminder.run(isoOrNull(next), t.workspaceId, t.userId, iso(t.nextReminderAt)).changes > 0),
     setNextReminder: (ws, user, at) => void setNextReminder.run(isoOrNull(at), ws, user),
     dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(toQuestionCard),
     dueCount: (ws, user, now) => dueCount.get(ws, user, iso(now))!.n,

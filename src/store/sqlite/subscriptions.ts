@@ -1,5 +1,6 @@
 import type { Subscription, SubscriptionsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
 
 interface SubscriptionRow {
@@ -44,12 +45,12 @@ export function sqliteSubscriptions(db: Db): Synchronous<SubscriptionsRepository
   );
   const remove = db.prepare('DELETE FROM subscriptions WHERE workspace_id = ? AND channel_id = ?');
   const pause = db.prepare("UPDATE subscriptions SET status = 'paused', status_reason = ?, updated_at = ? WHERE workspace_id = ? AND channel_id = ?");
-  const dueDaily = db.prepare<[string, number], SubscriptionRow>(
-    "SELECT * FROM subscriptions WHERE status = 'active' AND next_daily_at <= ? ORDER BY next_daily_at LIMIT ?",
+  const dueDaily = db.prepare<{ now: string; limit: number }, SubscriptionRow>(
+    `SELECT * ${DUE_SETS['channel-daily']('@now')} ORDER BY next_daily_at LIMIT @limit`,
   );
   const advanceDaily = db.prepare('UPDATE subscriptions SET next_daily_at = ? WHERE workspace_id = ? AND channel_id = ? AND next_daily_at IS ?');
-  const dueWeekly = db.prepare<[string, number], SubscriptionRow>(
-    "SELECT * FROM subscriptions WHERE status = 'active' AND next_weekly_at <= ? ORDER BY next_weekly_at LIMIT ?",
+  const dueWeekly = db.prepare<{ now: string; limit: number }, SubscriptionRow>(
+    `SELECT * ${DUE_SETS['channel-weekly']('@now')} ORDER BY next_weekly_at LIMIT @limit`,
   );
   const advanceWeekly = db.prepare('UPDATE subscriptions SET next_weekly_at = ? WHERE workspace_id = ? AND channel_id = ? AND next_weekly_at IS ?');
   const inWorkspace = db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY channel_id');
@@ -76,9 +77,14 @@ export function sqliteSubscriptions(db: Db): Synchronous<SubscriptionsRepository
     remove: (ws, channel) => remove.run(ws, channel).changes > 0,
     pause: (ws, channel, reason, now) => void pause.run(reason, iso(now), ws, channel),
     inWorkspace: (ws) => inWorkspace.all(ws).map(toSubscription),
-    dueDaily: (now, limit) => dueDaily.all(iso(now), limit).map(toSubscription),
-    dueWeekly: (now, limit) => dueWeekly.all(iso(now), limit).map(toSubscription),
+    // One write transaction serialises every writer: a due set read in it is the claimer's alone, nothing to lock.
+    dueDaily: (now, limit) => dueDaily.all({ now: iso(now), limit }).map(toSubscription),
+    dueWeekly: (now, limit) => dueWeekly.all({ now: iso(now), limit }).map(toSubscription),
     advanceDaily: (s, next) => advanceDaily.run(iso(next), s.workspaceId, s.channelId, isoOrNull(s.nextDailyAt)).changes > 0,
     advanceWeekly: (s, next) => advanceWeekly.run(iso(next), s.workspaceId, s.channelId, isoOrNull(s.nextWeeklyAt)).changes > 0,
+    advanceMany: (schedule, moves) =>
+      schedule === 'daily'
+        ? moves.map(({ target: s, next }) => advanceDaily.run(iso(next), s.workspaceId, s.channelId, isoOrNull(s.nextDailyAt)).changes > 0)
+        : moves.map(({ target: s, next }) => advanceWeekly.run(iso(next), s.workspaceId, s.channelId, isoOrNull(s.nextWeeklyAt)).changes > 0),
   };
 }

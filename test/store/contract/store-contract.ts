@@ -486,6 +486,31 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect((await store.enrolments.current(WS, 'U1'))?.nextNudgeAt).toBeNull();
       });
 
+      it('advanceNudges moves many due times in one call, each compare-and-set, and says which moved, in the order given', async () => {
+        const enrol = async (user: string, minutes: number) => {
+          await store.users.ensure(WS, user, NOW);
+          const { enrolment } = await store.enrolments.switchTo(WS, user, 'devops', '2026-11-30', NOW);
+          await store.enrolments.setNextNudge(enrolment.id, at(minutes));
+          return (await store.enrolments.current(WS, user))!;
+        };
+        const [e1, e2, e3] = [await enrol('U1', -30), await enrol('U2', -20), await enrol('U3', -10)];
+        // U2 moved on since it was read: that move is refused, the others go through.
+        await store.enrolments.setNextNudge(e2.id, at(5));
+        expect(
+          await store.enrolments.advanceNudges([
+            { target: e1, next: at(60) },
+            { target: e2, next: at(70) },
+            { target: e3, next: null },
+          ]),
+        ).toEqual([true, false, true]);
+        expect((await store.enrolments.current(WS, 'U1'))?.nextNudgeAt).toEqual(at(60));
+        expect((await store.enrolments.current(WS, 'U2'))?.nextNudgeAt).toEqual(at(5));
+        expect((await store.enrolments.current(WS, 'U3'))?.nextNudgeAt).toBeNull();
+        // Seen again with the same (now stale) records: nothing moves.
+        expect(await store.enrolments.advanceNudges([{ target: e1, next: at(90) }])).toEqual([false]);
+        expect(await store.enrolments.advanceNudges([])).toEqual([]);
+      });
+
       it("dueNudges returns current active or paused enrolments due by now, oldest due first, with the learner's schedule, up to the limit", async () => {
         const due = async (ws: string, user: string, minutes: number | null, status?: 'paused' | 'stopped' | 'finished') => {
           await store.users.ensure(ws, user, NOW);
@@ -646,6 +671,39 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.subscriptions.advanceDaily(now, at(60 * 48))).toBe(true);
         expect(await store.subscriptions.dueDaily(NOW, 10)).toEqual([]);
       });
+
+      it('advanceMany moves many daily or weekly due times in one call, each compare-and-set, and says which moved', async () => {
+        const s1 = await store.subscriptions.upsert(sub('C1', { nextDaily: at(-10), nextWeekly: at(-20) }), NOW);
+        const s2 = await store.subscriptions.upsert(sub('C2', { ws: WS2, nextDaily: at(-5), nextWeekly: at(-15) }), NOW);
+        const s3 = await store.subscriptions.upsert(sub('C3', { nextDaily: at(-1), nextWeekly: at(-2) }), NOW);
+        await store.subscriptions.upsert(sub('C3', { nextDaily: at(3), nextWeekly: at(-2) }), NOW); // moved since read
+        expect(
+          await store.subscriptions.advanceMany('daily', [
+            { target: s1, next: at(60) },
+            { target: s2, next: at(65) },
+            { target: s3, next: at(70) },
+          ]),
+        ).toEqual([true, true, false]);
+        expect(
+          (await store.subscriptions.inWorkspace(WS))
+            .concat(await store.subscriptions.inWorkspace(WS2))
+            .map((s) => [s.channelId, s.nextDailyAt, s.nextWeeklyAt]),
+        ).toEqual([
+          ['C1', at(60), at(-20)],
+          ['C3', at(3), at(-2)],
+          ['C2', at(65), at(-15)],
+        ]);
+        expect(
+          await store.subscriptions.advanceMany('weekly', [
+            { target: s3, next: at(80) },
+            { target: s1, next: at(90) },
+          ]),
+        ).toEqual([true, true]);
+        expect((await store.subscriptions.get(WS, 'C3'))?.nextWeeklyAt).toEqual(at(80));
+        expect(await store.subscriptions.get(WS, 'C1')).toMatchObject({ nextDailyAt: at(60), nextWeeklyAt: at(90) });
+        expect(await store.subscriptions.advanceMany('weekly', [{ target: s1, next: at(100) }])).toEqual([false]);
+        expect(await store.subscriptions.advanceMany('daily', [])).toEqual([]);
+      });
     });
 
     // ======================================================================================
@@ -685,6 +743,37 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           expect((await store.ledger.insert(other, NOW, 'claimed', false, OWNER_A, at(5), NOW))?.id).not.toBe(d!.id);
         }
         expect(await store.ledger.get(d!.id + 1000)).toBeUndefined();
+      });
+
+      it('insertMany records many deliveries in one call, once per key: the new records in the order given, ids rising', async () => {
+        const existing = await claim(key({ target: 'C2' }), OWNER_B);
+        const rows = [
+          { key: key({ target: 'C1' }), dueAt: at(-5), status: 'claimed' as const, late: false },
+          { key: key({ target: 'C2' }), dueAt: at(-5), status: 'claimed' as const, late: false }, // already claimed
+          { key: key({ target: 'U1', kind: 'weekly_nudge', period: '2026-W49' }), dueAt: at(-600), status: 'missed' as const, late: true },
+          { key: key({ ws: WS2, target: 'C1', kind: 'daily_quiz' }), dueAt: at(-3), status: 'claimed' as const, late: true },
+        ];
+        const made = await store.ledger.insertMany(rows, OWNER_A, at(5), NOW);
+        expect(made.map((d) => [d.workspaceId, d.kind, d.target, d.period])).toEqual([
+          [WS, 'daily_tip', 'C1', '2026-12-01'],
+          [WS, 'weekly_nudge', 'U1', '2026-W49'],
+          [WS2, 'daily_quiz', 'C1', '2026-12-01'],
+        ]);
+        expect(made[0]!.id).toBeLessThan(made[1]!.id);
+        expect(made[1]!.id).toBeLessThan(made[2]!.id);
+        // Each is what insert would have recorded, read back as it is stored.
+        expect(made[0]).toEqual(
+          await store.ledger
+            .insert(key({ target: 'C9' }), at(-5), 'claimed', false, OWNER_A, at(5), NOW)
+            .then((d) => ({ ...d!, id: made[0]!.id, target: 'C1' })),
+        );
+        expect(made[1]).toMatchObject({ status: 'missed', claimedBy: null, late: true, dueAt: at(-600), claimedAt: NOW, updatedAt: NOW });
+        expect(made[2]).toMatchObject({ status: 'claimed', claimedBy: OWNER_A, late: true, leaseUntil: at(5), attempts: 0 });
+        for (const d of made) expect(await store.ledger.get(d.id)).toEqual(d);
+        expect(await store.ledger.find(key({ target: 'C2' }))).toEqual(existing);
+        // A second call for the same keys records nothing.
+        expect(await store.ledger.insertMany(rows, OWNER_B, at(6), at(1))).toEqual([]);
+        expect(await store.ledger.insertMany([], OWNER_A, at(5), NOW)).toEqual([]);
       });
 
       it('insert records a missed delivery, unowned, once', async () => {
@@ -893,6 +982,57 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         // After the workspace resumes, its claims are open like any other.
         await store.workspaces.resume(WS2);
         expect((await store.ledger.openClaims(q)).map((d) => d.id)).toContain(probedRecently.id);
+      });
+
+      it('pendingWork says, in one look-up, whether openClaims may find a claim and which due sets may hold a target due now', async () => {
+        const q = { claimedBefore: at(50), wallNow: at(100), host: 'hosth', probeBefore: at(-100) };
+        /** Never false where a query would find something (it may be true where they find nothing). */
+        const consistent = async (now: Date) => {
+          const work = await store.ledger.pendingWork(now, q);
+          if ((await store.ledger.openClaims({ ...q, limit: 1 })).length > 0) expect(work.openClaims).toBe(true);
+          if ((await store.subscriptions.dueDaily(now, 1)).length > 0) expect(work.due).toContain('channel-daily');
+          if ((await store.subscriptions.dueWeekly(now, 1)).length > 0) expect(work.due).toContain('channel-weekly');
+          if ((await store.enrolments.dueNudges(now, 1)).length > 0) expect(work.due).toContain('learner-weekly');
+          if ((await store.reviews.dueReminders(now, 1)).length > 0) expect(work.due).toContain('learner-daily');
+          return work;
+        };
+        expect(await consistent(NOW)).toEqual({ openClaims: false, due: new Set() });
+        // Claims that are not yet past the cut-off, or done with, are no work at all.
+        await claim(key({ period: 'p1' }), OWNER_B, at(60), at(500));
+        await sent(key({ period: 'p2' }), 'tip-1', at(2));
+        expect(await consistent(NOW)).toEqual({ openClaims: false, due: new Set() });
+        const expired = await claim(key({ period: 'p3' }), OWNER_A, at(3), at(99));
+        expect((await consistent(NOW)).openClaims).toBe(true);
+        await store.ledger.markSent(held(expired), 'C1', '1.1', null, at(4));
+        // One whose lease still runs elsewhere: openClaims leaves it alone; pendingWork may or may not say so.
+        await claim(key({ period: 'p4' }), OWNER_B, at(5), at(500));
+        await consistent(NOW);
+
+        // Each due set, as its due time comes: paused subscriptions and stopped learners are never due.
+        await store.subscriptions.upsert({ ws: WS, channel: 'C1', time: '09:00', tz: 'UTC', track: null, by: 'U0', nextDaily: at(-1), nextWeekly: at(1) }, NOW);
+        await store.subscriptions.upsert(
+          { ws: WS, channel: 'C2', time: '09:00', tz: 'UTC', track: null, by: 'U0', nextDaily: at(-5), nextWeekly: at(-5) },
+          NOW,
+        );
+        await store.subscriptions.pause(WS, 'C2', 'not_in_channel', NOW);
+        expect((await consistent(NOW)).due).toEqual(new Set(['channel-daily']));
+        expect((await consistent(at(1))).due).toEqual(new Set(['channel-daily', 'channel-weekly']));
+        expect((await consistent(at(-2))).due).toEqual(new Set());
+
+        await users(WS, 'U1', 'U2');
+        const { enrolment } = await store.enrolments.switchTo(WS, 'U1', 'devops', '2026-11-30', NOW);
+        await store.enrolments.setNextNudge(enrolment.id, at(-5));
+        await store.enrolments.setStatus(enrolment.id, 'stopped', NOW);
+        await store.reviews.setNextReminder(WS, 'U1', at(-5));
+        await store.reviews.setNextReminder(WS, 'U2', at(-5)); // no enrolment: no reminder
+        expect((await consistent(NOW)).due).toEqual(new Set(['channel-daily']));
+        await store.enrolments.setStatus(enrolment.id, 'active', NOW);
+        expect((await consistent(NOW)).due).toEqual(new Set(['channel-daily', 'learner-weekly', 'learner-daily']));
+        expect((await consistent(at(-6))).due).toEqual(new Set());
+        // A pause that ends later: the reminder is not due now, and pendingWork may or may not say it is.
+        await store.enrolments.setStatus(enrolment.id, 'paused', NOW, { pausedUntil: at(60) });
+        await consistent(NOW);
+        await consistent(at(61));
       });
 
       it('openClaims matches the host literally: a host name with LIKE wildcards matches no other host', async () => {
@@ -1544,6 +1684,26 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect((await store.reviews.dueReminders(NOW, 10)).map((t) => t.userId)).toEqual(['U3']);
         await store.reviews.setNextReminder(WS, 'U3', null);
         expect(await store.reviews.dueReminders(NOW, 10)).toEqual([]);
+      });
+
+      it('advanceReminders moves many reminders in one call, each compare-and-set, and says which moved, in order', async () => {
+        await users(WS, 'U1', 'U2', 'U3');
+        for (const u of ['U1', 'U2', 'U3']) {
+          await store.enrolments.switchTo(WS, u, 'devops', '2026-11-30', NOW);
+          await store.reviews.setNextReminder(WS, u, at(-5));
+        }
+        const due = await store.reviews.dueReminders(NOW, 10);
+        expect(due.map((t) => t.userId)).toEqual(['U1', 'U2', 'U3']);
+        await store.reviews.setNextReminder(WS, 'U2', at(-4)); // moved since read
+        expect(await store.reviews.advanceReminders(due.map((target, i) => ({ target, next: i === 2 ? null : at(60 + i) })))).toEqual([true, false, true]);
+        expect((await store.reviews.dueReminders(NOW, 10)).map((t) => [t.userId, t.nextReminderAt])).toEqual([['U2', at(-4)]]);
+        // U3's reminder was cleared: it is never due again.
+        expect((await store.reviews.dueReminders(at(100), 10)).map((t) => [t.userId, t.nextReminderAt])).toEqual([
+          ['U2', at(-4)],
+          ['U1', at(60)],
+        ]);
+        expect(await store.reviews.advanceReminders([{ target: due[0]!, next: at(90) }])).toEqual([false]);
+        expect(await store.reviews.advanceReminders([])).toEqual([]);
       });
 
       /** Saves what a review of `questionId` produced, as the learner's card and a log entry. */

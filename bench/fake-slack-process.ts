@@ -1,0 +1,65 @@
+/**
+ * The fake Slack Web API (test/support/fake-slack.ts) in a process of its own, for benchmarks that time the app's event
+ * loop: Slack is another machine, and a fake answering in the app's own process would put its request handling and
+ * its memory of every message on the loop being measured. Run as `node --import tsx bench/fake-slack-process.ts`
+ * through startFakeSlackProcess below; it prints its URL, resets on 'reset', reports its counts on 'counts', and exits
+ * when the parent goes.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
+
+type Request = { op: 'reset' | 'counts'; id: number };
+type Reply = { id: number; posts?: number };
+
+export interface FakeSlackProcess {
+  url: string;
+  reset(): Promise<void>;
+  /** chat.postMessage calls it has answered since the last reset. */
+  posts(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startFakeSlackProcess(): Promise<FakeSlackProcess> {
+  const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve(String((m as { url: string }).url)));
+    child.once('exit', (code) => reject(new Error(`the fake Slack process exited (${code}) before it listened`)));
+  });
+  let seq = 0;
+  const ask = (op: Request['op']) =>
+    new Promise<Reply>((resolve) => {
+      const id = ++seq;
+      const onReply = (m: unknown) => {
+        if ((m as Reply).id !== id) return;
+        child.off('message', onReply);
+        resolve(m as Reply);
+      };
+      child.on('message', onReply);
+      child.send({ op, id } satisfies Request);
+    });
+  return {
+    url,
+    reset: async () => void (await ask('reset')),
+    posts: async () => (await ask('counts')).posts ?? 0,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+// As the child: serve until the parent disconnects.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
+  const fake = await new ScriptableFakeSlack().start();
+  process.on('message', (m: Request) => {
+    if (m.op === 'reset') fake.reset();
+    process.send!({ id: m.id, posts: fake.callsOf('chat.postMessage').length } satisfies Reply);
+  });
+  process.on('disconnect', () => {
+    void fake.stop().finally(() => process.exit(0));
+  });
+  process.send({ url: fake.url });
+}

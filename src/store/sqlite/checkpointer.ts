@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './connection.js';
+
+/**
+ * Moves SQLite's checkpoints (copying the write-ahead log into the database file, and the fsyncs that go with them)
+ * off the event loop. By default the connection that commits a transaction pushing the log past 1,000 pages runs the
+ * checkpoint itself, synchronously: tens of milliseconds on a quiet disk, hundreds on a busy one, during which the one
+ * connection aipath serves Slack with answers nothing. Here that connection only ever appends to the log, and a worker
+ * thread with a connection of its own checkpoints (PASSIVE: it never waits for, nor holds up, readers and writers)
+ * whenever anything was written since it last did. Commits in WAL mode with synchronous=NORMAL do not sync, so the
+ * event loop then never waits for the disk to sync.
+ *
+ * The connection keeps an automatic checkpoint at a higher mark in case the worker falls behind, and goes back to
+ * SQLite's default if the worker fails: the log never grows without bound.
+ */
+export class BackgroundCheckpointer {
+  private readonly worker: Worker;
+  private readonly timer: NodeJS.Timeout;
+  private readonly totalChanges;
+  private lastChanges = -1;
+  private busy = false;
+  private closed = false;
+  /** Checkpoints the worker has completed (for tests). */
+  completed = 0;
+
+  constructor(
+    private readonly db: Db,
+    path: string,
+    intervalMs = CHECKPOINT_INTERVAL_MS,
+  ) {
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, path } });
+    this.worker.unref();
+    this.worker.on('message', () => {
+      this.busy = false;
+      this.completed += 1;
+    });
+    this.worker.on('error', () => this.fallBack());
+    this.worker.on('exit', () => this.fallBack());
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    if (this.busy || this.closed) return;
+    // total_changes counts this connection's writes: an idle database is never checkpointed again and again.
+    const changes = Number(this.totalChanges.get());
+    if (changes === this.lastChanges) return;
+    this.lastChanges = changes;
+    this.busy = true;
+    this.worker.postMessage('checkpoint');
+  }
+
+  /** The worker is gone: the connection checkpoints by itself again, as SQLite does by default. */
+  private fallBack(): void {
+    clearInterval(this.timer);
+    if (this.closed || !this.db.open) return;
+    this.closed = true;
+    this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+  }
+
+  /** Stops the worker (a checkpoint it is in the middle of stops safely: the log stays authoritative). */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.worker.terminate();
+  }
+}
+
+/** How often the worker is asked to checkpoint, when anything was written since. */
+export const CHECKPOINT_INTERVAL_MS = 1000;
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/** The connection's own checkpoint, should the worker fall behind: 40 MB of log with 4 KB pages. */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
+// CommonJS, evaluated in the worker (no file to find from both src/ under tsx and dist/): better-sqlite3 is loaded from
+// the path the main thread resolved.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 0');
+parentPort.on('message', () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy (another process checkpoints) or briefly unavailable: the next round tries again.
+  }
+  parentPort.postMessage('done');
+});
+`;

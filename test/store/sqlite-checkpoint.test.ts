@@ -1,0 +1,39 @@
+/**
+ * SQLite's checkpoints run off the event loop (src/store/sqlite/checkpointer.ts): the connection the app serves Slack
+ * with only appends to the write-ahead log, and a worker thread copies it into the database file. The database file
+ * itself shows where the checkpoint ran: it grows only when a checkpoint copies pages into it.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import type { Store } from '../../src/ports/store.js';
+import { openStore } from '../../src/store/open.js';
+
+const NOW = new Date('2026-12-01T09:00:00.000Z');
+let dir: string | undefined;
+let store: Store | undefined;
+afterEach(async () => {
+  await store?.database.close();
+  store = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+it('a commit that takes the log past a thousand pages leaves the checkpoint to the worker, which soon copies it into the file', {
+  timeout: 60_000,
+}, async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aipath-checkpoint-'));
+  const path = join(dir, 'aipath.db');
+  store = await openStore(path, createLogger('error'));
+  const before = statSync(path).size;
+  // About 6 MB of rows and index entries: 1,500 pages of log, past SQLite's default mark of 1,000.
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 30_000; i++) await tx.users.ensure('T0CKPT0001', `U0CKPT${String(i).padStart(5, '0')}`, NOW);
+  });
+  // SQLite's own checkpoint would have run in that commit, on this thread, and copied the pages into the file.
+  expect(statSync(path).size).toBe(before);
+  await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 4_000_000), { timeout: 10_000, interval: 50 });
+  expect(await store.users.get('T0CKPT0001', 'U0CKPT29999')).toBeDefined();
+});
