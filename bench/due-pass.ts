@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Repositories, Store } from '../src/ports/store.js';
 import type { PassSummary } from '../src/scheduler/cron.js';
@@ -9,6 +10,12 @@ export interface DuePassTiming {
   total: number;
   /** The longest the event loop was blocked during the pass, in ms (monitorEventLoopDelay's max). */
   blocked: number;
+  /**
+   * The longest delay of a 5 ms timer less the time the main thread spent waiting for a CPU meanwhile (Linux's
+   * schedstat): what the process's own work held the loop for, on a machine whose cores other processes share.
+   * Undefined where /proc/thread-self/schedstat does not exist.
+   */
+  blockedOwn: number | undefined;
   /** Claim transactions, and their wall time summed (BEGIN to COMMIT, waits included). */
   claimTransactions: number;
   /** Wall time in each store method (`repo.method`) called during the claim phase, inside transactions or not. */
@@ -73,11 +80,13 @@ export async function timeDuePass(store: Store, pass: () => Promise<PassSummary>
   };
   const loop = monitorEventLoopDelay({ resolution: 2 });
   loop.enable();
+  const ownDelay = new OwnDelayWatch();
   try {
     await new Promise((resolve) => setTimeout(resolve, 20)); // the histogram misses a block that starts before its first tick
     const t = performance.now();
     const summary = await pass();
     const total = performance.now() - t;
+    const blockedOwn = ownDelay.stop();
     const calls = new Map<string, { ms: number; calls: number }>();
     for (const r of records) {
       if (r.start < t || r.end > claimEnd) continue;
@@ -86,8 +95,9 @@ export async function timeDuePass(store: Store, pass: () => Promise<PassSummary>
       c.calls += 1;
       calls.set(r.name, c);
     }
-    return { summary, claim: claimEnd - t, total, blocked: loop.max / 1e6, claimTransactions, calls };
+    return { summary, claim: claimEnd - t, total, blocked: loop.max / 1e6, blockedOwn, claimTransactions, calls };
   } finally {
+    ownDelay.stop();
     loop.disable();
     Object.assign(store, own);
     store.transaction = ownTransaction;
@@ -103,4 +113,53 @@ export function describeCalls(claimMs: number, calls: Map<string, { ms: number; 
     ...sorted.slice(0, top).map(([name, c]) => `${name} ${f(c.ms)} (${c.calls.toLocaleString('en')} calls)`),
     `the rest ${f(Math.max(0, claimMs - inCalls))} (JavaScript, BEGIN/COMMIT, yields)`,
   ].join('; ');
+}
+
+/**
+ * A 5 ms timer that notes, each time it fires, how late it was and how long the main thread waited for a CPU since it
+ * last fired (the second field of /proc/thread-self/schedstat: time runnable but not running, in ns). Lateness minus
+ * that wait is the time the loop was held by the process itself: its code, its garbage collector, its system calls.
+ */
+class OwnDelayWatch {
+  private readonly fd: number | undefined;
+  private readonly buffer = Buffer.alloc(128);
+  private readonly timer: NodeJS.Timeout | undefined;
+  private last = performance.now();
+  private lastWait = 0;
+  private max = 0;
+  private stopped = false;
+
+  constructor(private readonly intervalMs = 5) {
+    try {
+      this.fd = openSync('/proc/thread-self/schedstat', 'r');
+    } catch {
+      return;
+    }
+    this.lastWait = this.waitedMs();
+    this.timer = setInterval(() => this.tick(), intervalMs);
+  }
+
+  private waitedMs(): number {
+    const n = readSync(this.fd!, this.buffer, 0, this.buffer.length, 0);
+    return Number(this.buffer.toString('latin1', 0, n).split(' ')[1]) / 1e6;
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const waited = this.waitedMs();
+    this.max = Math.max(this.max, now - this.last - this.intervalMs - (waited - this.lastWait));
+    this.last = now;
+    this.lastWait = waited;
+  }
+
+  /** The longest own delay seen, in ms (undefined without schedstat); stops the timer. */
+  stop(): number | undefined {
+    if (this.fd === undefined) return undefined;
+    if (!this.stopped) {
+      this.stopped = true;
+      clearInterval(this.timer);
+      closeSync(this.fd);
+    }
+    return Math.max(0, this.max);
+  }
 }

@@ -106,10 +106,12 @@ export interface DueFigures {
   claim: number;
   total: number;
   blocked: number;
+  /** The same, less the time the process waited for a CPU (see OwnDelayWatch in bench/due-pass.ts). */
+  blockedOwn: number | undefined;
   one500: number;
   /** The claim phase of the median round, by store method. */
   breakdown: string;
-  big?: { due: number; claim: number; total: number; blocked: number };
+  big?: { due: number; claim: number; total: number; blocked: number; blockedOwn: number | undefined };
 }
 
 /** How many of `learners` fall due at `at` after the (b) pass (the seed's zone rotation). */
@@ -239,9 +241,9 @@ async function measure(engine: Engine, size: DueSetSize, fake: FakeSlackProcess)
       }
       rounds.push({ ...due, one500: median(one), big });
       lines.push(
-        `   ${engine.name} round ${r + 1}: (b) claim ${ms(due.claim)} in ${due.claimTransactions} transactions, whole pass ${ms(due.total)}, event loop blocked up to ${ms(due.blocked)}` +
+        `   ${engine.name} round ${r + 1}: (b) claim ${ms(due.claim)} in ${due.claimTransactions} transactions, whole pass ${ms(due.total)}, event loop blocked up to ${ms(due.blocked)} (${ms(due.blockedOwn ?? NaN)} not waiting for a CPU)` +
           (big
-            ? `; (c) ${big.summary.due.toLocaleString('en')} due: claim ${ms(big.claim)}, whole pass ${ms(big.total)}, event loop blocked up to ${ms(big.blocked)}`
+            ? `; (c) ${big.summary.due.toLocaleString('en')} due: claim ${ms(big.claim)}, whole pass ${ms(big.total)}, event loop blocked up to ${ms(big.blocked)} (${ms(big.blockedOwn ?? NaN)} not waiting for a CPU)`
             : ''),
       );
     } finally {
@@ -259,6 +261,7 @@ async function measure(engine: Engine, size: DueSetSize, fake: FakeSlackProcess)
     claim: m((x) => x.claim),
     total: m((x) => x.total),
     blocked: m((x) => x.blocked),
+    blockedOwn: rounds.every((x) => x.blockedOwn !== undefined) ? m((x) => x.blockedOwn!) : undefined,
     one500: m((x) => x.one500),
     breakdown: describeCalls(medianRound.claim, medianRound.calls),
     big: bigs.length
@@ -267,6 +270,7 @@ async function measure(engine: Engine, size: DueSetSize, fake: FakeSlackProcess)
           claim: median(bigs.map((b) => b.claim)),
           total: median(bigs.map((b) => b.total)),
           blocked: Math.max(...bigs.map((b) => b.blocked)),
+          blockedOwn: bigs.every((b) => b.blockedOwn !== undefined) ? Math.max(...bigs.map((b) => b.blockedOwn!)) : undefined,
         }
       : undefined,
   };
@@ -407,10 +411,17 @@ export async function benchDueSet(
       row('    dueNudges(now, 500), one call', '', (d) => d.one500),
       row('    whole pass (claim + delivery)', '', (d) => d.total),
       row('    event loop blocked, longest', '', (d) => d.blocked),
+      row('      less waits for a CPU', '', (d) => d.blockedOwn),
       row(
         `(c) ${expectedBig.toLocaleString('en')} due: event loop blocked, longest`,
         `≤ ${PASS_GOALS.blockedMs} ms`,
         (d) => d.big?.blocked,
+        (x) => x <= PASS_GOALS.blockedMs,
+      ),
+      row(
+        '      less waits for a CPU',
+        `≤ ${PASS_GOALS.blockedMs} ms`,
+        (d) => d.big?.blockedOwn,
         (x) => x <= PASS_GOALS.blockedMs,
       ),
       row('    claim phase', '', (d) => d.big?.claim),

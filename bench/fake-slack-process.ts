@@ -6,6 +6,7 @@
  * when the parent goes.
  */
 import { fork } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 
@@ -22,6 +23,8 @@ export interface FakeSlackProcess {
 
 export async function startFakeSlackProcess(): Promise<FakeSlackProcess> {
   const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Slack is another machine: here it yields the machine's two cores to the process being measured.
+  if (child.pid) setPriority(child.pid, Math.min(19, getPriority() + 10));
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve(String((m as { url: string }).url)));
     child.once('exit', (code) => reject(new Error(`the fake Slack process exited (${code}) before it listened`)));

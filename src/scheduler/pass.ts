@@ -106,8 +106,14 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
     // One look-up says what there is to do: most passes find nothing and end here.
     const work = await retryWhileBusy(() => deps.services.store.ledger.pendingWork(now, abandonedQuery(run, wallNow)));
     const outgoing = work.openClaims ? await takeOverAbandoned(run, kinds, wallNow) : [];
-    for (const schedule of kinds) if (work.due.has(schedule.dueSet)) outgoing.push(...(await claimDue(run, schedule)));
-    await fanOut(spreadByTarget(outgoing), opts.concurrency, run.slicer, (o) => deliver(run, o, deps.limiter));
+    for (const schedule of kinds) {
+      // One by one: spreading a claim of tens of thousands into push() would exceed the arguments a call may take.
+      if (work.due.has(schedule.dueSet)) for (const o of await claimDue(run, schedule)) outgoing.push(o);
+    }
+    const queue = spreadByTarget(outgoing);
+    // The queue alone holds the deliveries from here, and lets each go once it is taken (see fanOut).
+    outgoing.length = 0;
+    await fanOut(queue, opts.concurrency, run.slicer, (o) => deliver(run, o, deps.limiter));
     // After the deliveries, so a purge never holds them up.
     await (deps.retention ?? new RetentionSweep(DEFAULT_RETENTION_DAYS)).run(deps.services.store, now, deps.logger);
     return run.summary;
@@ -246,16 +252,20 @@ function spreadByTarget(items: Outgoing[]): Outgoing[] {
 /**
  * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace, and each delivery starts in a
  * slice of the event loop (see LoopSlicer). `work` never throws (a delivery records its own outcome), so the pass
- * ends only when every worker has.
+ * ends only when every worker has. Each item is dropped from `items` as it is taken: a pass of thousands keeps only
+ * those in flight alive, and the garbage collector's pauses stay short.
  */
-async function fanOut<T>(items: T[], concurrency: number, slicer: LoopSlicer, work: (item: T) => Promise<void>): Promise<void> {
+async function fanOut<T>(items: (T | undefined)[], concurrency: number, slicer: LoopSlicer, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  const total = items.length;
   const worker = async () => {
     for (;;) {
       await slicer.turn();
-      if (next >= items.length) return;
-      await work(items[next++]!);
+      if (next >= total) return;
+      const item = items[next]!;
+      items[next++] = undefined;
+      await work(item);
     }
   };
-  await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  await Promise.allSettled(Array.from({ length: Math.min(concurrency, total) }, worker));
 }

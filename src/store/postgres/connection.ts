@@ -175,6 +175,12 @@ export interface Queryable {
 
 export const first = <R>(rows: R[]): R | undefined => rows[0];
 
+/**
+ * Instants for an array parameter, as ISO-8601 text: node-postgres formats each Date of an array in local time, field by
+ * field, tens of microseconds apiece, on the event loop; a claim batch sends thousands.
+ */
+export const isoArray = (instants: readonly (Date | null)[]): (string | null)[] => instants.map((d) => (d === null ? null : d.toISOString()));
+
 /** Which of `n` compare-and-set moves took, in the order given, from the ordinals (1-based) a statement returned. */
 export function movedFlags(n: number, moved: readonly { i: number }[]): boolean[] {
   const flags = new Array<boolean>(n).fill(false);

@@ -1,5 +1,5 @@
 import type { DueNudge, Enrolment, EnrolmentStatus, EnrolmentsRepository, PausedBy } from '../../ports/store.js';
-import { first, movedFlags, type Queryable } from './connection.js';
+import { first, isoArray, movedFlags, type Queryable } from './connection.js';
 import { claimLock, DUE_SETS } from './due-sets.js';
 
 // Compare-and-set for many at once (distinct enrolments): `m.i` says which of the moves given took.
@@ -115,8 +115,8 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
       if (moves.length === 0) return [];
       const moved = await q.rows<{ i: number }>(ADVANCE_NUDGES, [
         moves.map((m) => m.target.id),
-        moves.map((m) => m.target.nextNudgeAt),
-        moves.map((m) => m.next),
+        isoArray(moves.map((m) => m.target.nextNudgeAt)),
+        isoArray(moves.map((m) => m.next)),
       ]);
       return movedFlags(moves.length, moved);
     },

@@ -1,6 +1,6 @@
 import type { Delivery, DeliveryKey, DeliveryLedger, DeliveryStatus, DueSet } from '../../ports/store.js';
 import { newDelivery } from '../new-delivery.js';
-import { first, type Queryable } from './connection.js';
+import { first, isoArray, type Queryable } from './connection.js';
 import { EARLIEST_DUE } from './due-sets.js';
 
 interface DeliveryRow {
@@ -137,7 +137,7 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
           rows.map((r) => r.key.kind),
           rows.map((r) => r.key.target),
           rows.map((r) => r.key.period),
-          rows.map((r) => r.dueAt),
+          isoArray(rows.map((r) => r.dueAt)),
           rows.map((r) => r.status),
           owner,
           now,

@@ -1,6 +1,6 @@
 import type { MemoryCard, MemoryState, ReviewGrade } from '../../domain/review/memory.js';
 import type { LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
-import { first, movedFlags, type Queryable } from './connection.js';
+import { first, isoArray, movedFlags, type Queryable } from './connection.js';
 import { claimLock, DUE_SETS } from './due-sets.js';
 
 interface CardRow {
@@ -226,8 +226,8 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
       const moved = await q.rows<{ i: number }>(ADVANCE_REMINDERS, [
         targets.map((t) => t.workspaceId),
         targets.map((t) => t.userId),
-        targets.map((t) => t.nextReminderAt),
-        moves.map((m) => m.next),
+        isoArray(targets.map((t) => t.nextReminderAt)),
+        isoArray(moves.map((m) => m.next)),
       ]);
       return movedFlags(moves.length, moved);
     },

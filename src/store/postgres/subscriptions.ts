@@ -1,5 +1,5 @@
 import type { Subscription, SubscriptionsRepository } from '../../ports/store.js';
-import { first, movedFlags, type Queryable } from './connection.js';
+import { first, isoArray, movedFlags, type Queryable } from './connection.js';
 import { claimLock, DUE_SETS } from './due-sets.js';
 
 interface SubscriptionRow {
@@ -88,8 +88,8 @@ export function postgresSubscriptions(q: Queryable): SubscriptionsRepository {
       const moved = await q.rows<{ i: number }>(schedule === 'daily' ? ADVANCE_DAILY_MANY : ADVANCE_WEEKLY_MANY, [
         subs.map((s) => s.workspaceId),
         subs.map((s) => s.channelId),
-        subs.map((s) => (schedule === 'daily' ? s.nextDailyAt : s.nextWeeklyAt)),
-        moves.map((m) => m.next),
+        isoArray(subs.map((s) => (schedule === 'daily' ? s.nextDailyAt : s.nextWeeklyAt))),
+        isoArray(moves.map((m) => m.next)),
       ]);
       return movedFlags(moves.length, moved);
     },
