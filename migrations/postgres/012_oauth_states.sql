@@ -1,6 +1,6 @@
 -- The OAuth install flow's states that came back from Slack (src/slack/oauth-state.ts): each state is good for one
 -- redirect, so a replayed redirect finds its id here and is refused. Rows are forgotten once the state has expired
--- anyway. SQLite 019 is the same table.
+-- anyway. SQLite 017 is the same table.
 CREATE TABLE oauth_states (
   state_id text PRIMARY KEY,
   used_at timestamptz NOT NULL
