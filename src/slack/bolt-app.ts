@@ -9,8 +9,8 @@ import { SlackHttpReceiver, type RouteHandler } from './http-receiver.js';
 import { SocketModeConnection } from './socket-mode.js';
 
 /**
- * Listener calls run inside Slack's 3-second acknowledgement window: a 429 fails fast instead of
- * waiting out Retry-After, and retries are few and short.
+ * Listener calls run while a learner waits for an answer: a 429 fails fast instead of waiting out
+ * Retry-After, and retries are few and short.
  */
 export const interactiveClientOptions = (slackApiUrl: string) => ({
   slackApiUrl,

@@ -7,7 +7,7 @@ import { workspaceTimezone } from '../services/workspace.js';
 import type { WorkspaceSlack } from './gateway.js';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
-/** users.info runs inside the 3-second acknowledgement window, so it gets a budget of its own. */
+/** users.info runs while the learner waits for an answer (after the acknowledgement), so it gets a budget of its own. */
 export const PROFILE_TIMEOUT_MS = 1500;
 
 /** After users.info fails for a user, how long to answer from what is stored instead of asking again. */
