@@ -4,14 +4,17 @@
  * fast Slack sixteen deliveries at a time leave the loop no idle moment. Without slices, one turn of the loop runs
  * every step that became ready in it, back to back, and a slash command arriving meanwhile waits for all of them.
  *
- * A step calls `turn()` before it starts. Once the loop has been busy with the pass for `sliceMs` since the slice
- * began, `turn()` waits for a timer, which fires in a later turn of the loop, after the requests that arrived in the
- * meantime were read. The first step back starts a new slice; a step that comes back after the new slice is used up
- * waits again. So one turn of the loop runs at most about a slice of the pass's work, plus the one step that began
- * inside it.
+ * A step calls `turn()` before it starts. A slice begins with the first step after the loop came round to its timers
+ * (a sentinel timer, set when the slice begins, tells when it has); once the pass has kept the loop busy for `sliceMs`
+ * without it coming round, `turn()` waits for a timer, which fires in a later turn of the loop, after the requests
+ * that arrived meanwhile were read. A step that comes back after the new slice is used up waits again. So one turn of the loop runs at most about a slice of the
+ * pass's work, plus the one step that began inside it; and a pass that is not busy (posts paced by Slack's limits)
+ * never waits at all.
  */
 export class LoopSlicer {
-  private sliceStart = performance.now();
+  private sliceStart = 0;
+  /** A sentinel timer is pending: the loop has not come round to its timers since the slice began. */
+  private armed = false;
 
   constructor(
     private readonly sliceMs = 10,
@@ -20,11 +23,21 @@ export class LoopSlicer {
 
   async turn(): Promise<void> {
     for (;;) {
-      const now = this.clock();
-      if (now - this.sliceStart < this.sliceMs) return;
+      if (!this.armed) {
+        // The loop came round since the pass last looked (or is idle): a new slice.
+        this.sliceStart = this.clock();
+        this.arm();
+        return;
+      }
+      if (this.clock() - this.sliceStart < this.sliceMs) return;
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      // The first step back after the slice ran out begins the next one.
-      if (this.sliceStart <= now) this.sliceStart = this.clock();
     }
+  }
+
+  private arm(): void {
+    this.armed = true;
+    setTimeout(() => {
+      this.armed = false;
+    }, 0).unref();
   }
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { LoopSlicer } from '../../src/scheduler/slicer.js';
+
+/** Whether `p` settles within the microtasks now queued, without the event loop going round. */
+async function settlesAtOnce(p: Promise<void>): Promise<boolean> {
+  let done = false;
+  void p.then(() => {
+    done = true;
+  });
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  return done;
+}
+const loopComesRound = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('LoopSlicer', () => {
+  it('lets steps through until the pass has held the loop for a slice, then waits for the loop to come round', async () => {
+    let now = 1000;
+    const slicer = new LoopSlicer(10, () => now);
+    expect(await settlesAtOnce(slicer.turn())).toBe(true); // a slice begins
+    now += 6;
+    expect(await settlesAtOnce(slicer.turn())).toBe(true);
+    now += 6; // 12 ms without the loop coming round
+    const waiting = slicer.turn();
+    expect(await settlesAtOnce(waiting)).toBe(false);
+    await loopComesRound();
+    expect(await settlesAtOnce(waiting)).toBe(true);
+    // The step that came back began the next slice; the next one within it goes through.
+    now += 3;
+    expect(await settlesAtOnce(slicer.turn())).toBe(true);
+  });
+
+  it('never holds up a pass that is not busy: a step after the loop came round begins a new slice', async () => {
+    let now = 1000;
+    const slicer = new LoopSlicer(10, () => now);
+    await slicer.turn();
+    await loopComesRound();
+    now += 500; // a long wait for Slack's pace, with the loop free meanwhile
+    expect(await settlesAtOnce(slicer.turn())).toBe(true);
+  });
+
+  it('lets only one slice of waiting steps through when the loop comes round', async () => {
+    let now = 1000;
+    const slicer = new LoopSlicer(10, () => now);
+    await slicer.turn();
+    now += 20;
+    const steps = [slicer.turn(), slicer.turn(), slicer.turn()];
+    const through: number[] = [];
+    for (const [i, s] of steps.entries()) {
+      void s.then(() => {
+        through.push(i);
+        now += 8; // each step keeps the loop for 8 ms
+      });
+    }
+    // One turn of the loop: a timer set after theirs runs right after them, in the same turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The first two fit in the new slice (0 and 8 ms into it); the third waits for the loop again.
+    expect(through).toEqual([0, 1]);
+    await loopComesRound();
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(through).toEqual([0, 1, 2]);
+  });
+});
