@@ -1,7 +1,7 @@
 /**
  * Slack's per-workspace pace shared by replicas: three processes (test/replicas/pace-replica.ts: the app's container,
  * its own pool and pacer, one scheduler pass) send weekly nudges for ONE workspace at once, against a fake Slack that
- * answers 429 (Retry-After 1 s) past 50 posts in any second, each pacer set to that budget (3,000 a minute). With the
+ * answers 429 (Retry-After 1 s) past 20 posts in any second, each pacer set to that budget (1,200 a minute). With the
  * pace kept in the database (the default on PostgreSQL) their combined rate stays within the allowance and at most
  * 1 % of the calls are answered 429; the same three processes each pacing themselves try to spend three times the
  * budget and are answered 429 far more often, for less throughput (the second test: what the shared pace prevents). Skipped, saying why, without a PostgreSQL server.
@@ -17,7 +17,11 @@ import { aipathEnv, type Proc, postedDeliveries, ROOT, spawnNode } from './proce
 
 const quiet = createLogger('error');
 const WS = 'T0PACE0001';
-const ALLOWED_PER_SECOND = 50;
+/**
+ * Below Slack's real 50/s so that three replicas keep up with it even on a loaded machine: the test checks how they
+ * share a budget, not how fast this machine is (`npm run bench -- engines` measures the fan-out at 50/s).
+ */
+const ALLOWED_PER_SECOND = 20;
 const REPLICAS = 3;
 /** A Monday 09:00 UTC; replica k runs its pass k hours later, when only its own third (and the ones before) is due. */
 const T = Date.parse('2026-11-23T09:00:00Z');
@@ -135,19 +139,20 @@ describeWithPostgres('Slack pace shared by replicas on PostgreSQL', (serverUrl) 
     return { deliveries: REPLICAS * perReplica, calls, rateLimited, rate, busiestSecond, sentBy, posts, distinct: ids.size, lines };
   }
 
-  it('three replicas sending for one workspace keep within the 50 posts/s Slack allows, at most 1 % of calls answered 429', { timeout: 90_000 }, async () => {
-    const r = await round(true, 200);
+  it('three replicas sending for one workspace stay within the allowance, at most 1 % of calls answered 429', { timeout: 90_000 }, async () => {
+    const r = await round(true, 100);
     // Every nudge once, each replica sending its share side by side with the others.
     expect({ posts: r.posts, distinct: r.distinct }).toEqual({ posts: r.deliveries, distinct: r.deliveries });
     expect(r.sentBy.every((n) => n > 0)).toBe(true);
     expect(r.rateLimited / r.calls).toBeLessThanOrEqual(0.01);
     expect(r.rate).toBeLessThanOrEqual(ALLOWED_PER_SECOND);
-    // Not by sending slowly: the replicas together keep close to the allowance (the pacer leaves 5 % headroom).
-    expect(r.rate).toBeGreaterThan(ALLOWED_PER_SECOND * 0.8);
+    // Not by sending slowly: together they send well above the third of the allowance that one replica's share would
+    // be (the pacer leaves 5 % headroom, and each 429 holds everyone for its Retry-After of 1 s).
+    expect(r.rate).toBeGreaterThan(ALLOWED_PER_SECOND * 0.7);
   });
 
   it('the same replicas each pacing on their own overspend the budget and are answered 429 (what the shared pace prevents)', { timeout: 90_000 }, async () => {
-    const r = await round(false, 100);
+    const r = await round(false, 60);
     // The allowance exceeded, found out the hard way: more than the 1 % the shared pace keeps to, for less throughput.
     expect(r.rateLimited / r.calls).toBeGreaterThan(0.01);
   });
