@@ -32,49 +32,35 @@ const weeklyStep = () =>
   }));
 
 /**
- * A subscribed channel's day at its post time, in its timezone; Saturdays and Sundays there only while its workspace
- * has weekend posts on (`/aipath admin weekends`). A weekend day off still moves the due time on, so switching weekend
- * posts back on applies from the next day due.
+ * A subscribed channel's day (`daily`) or Monday (`weekly`) at its post time, in its timezone. Daily posts fall on
+ * Saturdays and Sundays there only while its workspace has weekend posts on (`/aipath admin weekends`); a weekend day
+ * off still moves the due time on, so switching weekend posts back on applies from the next day due.
  */
-export function channelDaily(): Schedule<Subscription> {
-  const step = dailyStep();
+function channelSchedule(period: 'daily' | 'weekly'): Schedule<Subscription> {
+  const daily = period === 'daily';
+  const step = daily ? dailyStep() : weeklyStep();
   return {
-    name: 'channel daily',
-    grace: 'daily',
-    dueSet: 'channel-daily',
-    findDue: (repos, now, limit) => repos.subscriptions.dueDaily(now, limit),
-    step: (sub) => step(sub.nextDailyAt!, sub.tz, sub.postTime),
+    name: `channel ${period}`,
+    grace: period,
+    dueSet: `channel-${period}`,
+    findDue: (repos, now, limit) => (daily ? repos.subscriptions.dueDaily(now, limit) : repos.subscriptions.dueWeekly(now, limit)),
+    step: (sub) => step((daily ? sub.nextDailyAt : sub.nextWeeklyAt)!, sub.tz, sub.postTime),
     advance: (tx, moves) =>
       tx.subscriptions.advanceMany(
-        'daily',
+        period,
         moves.map(({ target, next }) => ({ target, next: next! })),
       ),
-    confirm: async (tx, sub, due) => !isWeekend(due.period) || (await tx.workspaceSettings.get(sub.workspaceId)).weekendPosts,
+    ...(daily && {
+      confirm: async (tx, sub, due) => !isWeekend(due.period) || (await tx.workspaceSettings.get(sub.workspaceId)).weekendPosts,
+    }),
     recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
     workspaceOf: (sub) => sub.workspaceId,
     targetIdOf: (sub) => sub.channelId,
   };
 }
 
-/** A subscribed channel's Monday at its post time. */
-export function channelWeekly(): Schedule<Subscription> {
-  const step = weeklyStep();
-  return {
-    name: 'channel weekly',
-    grace: 'weekly',
-    dueSet: 'channel-weekly',
-    findDue: (repos, now, limit) => repos.subscriptions.dueWeekly(now, limit),
-    step: (sub) => step(sub.nextWeeklyAt!, sub.tz, sub.postTime),
-    advance: (tx, moves) =>
-      tx.subscriptions.advanceMany(
-        'weekly',
-        moves.map(({ target, next }) => ({ target, next: next! })),
-      ),
-    recover: (repos, row) => repos.subscriptions.get(row.workspaceId, row.target),
-    workspaceOf: (sub) => sub.workspaceId,
-    targetIdOf: (sub) => sub.channelId,
-  };
-}
+export const channelDaily = (): Schedule<Subscription> => channelSchedule('daily');
+export const channelWeekly = (): Schedule<Subscription> => channelSchedule('weekly');
 
 /** A learner's Monday at their nudge time. A timed pause that has ended resumes here; other pauses skip the week. */
 export function learnerWeekly(zones: WorkspaceZones): Schedule<DueNudge> {
