@@ -11,6 +11,7 @@ import { nextReview, readinessFor } from '../src/services/reviews.js';
 import { answerCommandText } from '../src/slack/routes.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
 import { migrate } from '../src/store/sqlite/migrate.js';
+import { ANSWER_TALLIES_SQL } from '../src/store/sqlite/reviews.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { referenceReadiness } from '../test/support/readiness-reference.js';
 import { seededRandom } from '../test/support/seeded-random.js';
@@ -26,7 +27,9 @@ const NO_SLACK: CommandSlack = {
   uploadToDm: async () => ({ ok: false, reason: 'no Slack in this benchmark', kind: 'transient' }),
 };
 
-/** How big a run is: `npm run bench -- reviews [--small] [--learners=N] [--cards=N] [--due=N] [--calls=N] [--no-ack]`. */
+/**
+ * How big a run is: `npm run bench -- reviews [--small] [--learners=N] [--cards=N] [--due=N] [--calls=N] [--no-ack] [--no-postgres]`.
+ */
 export interface ReviewsSize {
   /** Learners in the database, the heavy one included. */
   learners: number;
@@ -43,6 +46,8 @@ export interface ReviewsSize {
   quietRuns: number;
   /** Also run bench/ack.ts (the /aipath review and readiness acknowledgements beside a bare Bolt app). */
   ack: boolean;
+  /** Also measure the measured learner's next card and readiness on PostgreSQL (bench/reviews-postgres.ts). */
+  postgres: boolean;
 }
 
 export const FULL_SIZE: ReviewsSize = {
@@ -54,6 +59,7 @@ export const FULL_SIZE: ReviewsSize = {
   calls: 200,
   quietRuns: 21,
   ack: true,
+  postgres: true,
 };
 const SMALL_SIZE: ReviewsSize = { ...FULL_SIZE, learners: 10_000, due: 1_000, calls: 50, ack: false };
 
@@ -70,22 +76,23 @@ export function reviewsSizeFromArgs(argv: readonly string[]): ReviewsSize {
   size.due = Math.min(num('due') ?? size.due, size.learners - 1);
   size.calls = num('calls') ?? size.calls;
   if (argv.includes('--no-ack')) size.ack = false;
+  if (argv.includes('--no-postgres')) size.postgres = false;
   return size;
 }
 
-const WORKSPACES = 200;
-const HEAVY_WS = 'T0RV0000';
-const HEAVY_USER = 'U0RVHEAVY';
-const EXAM = 'aip-c01';
-const LONDON = 'Europe/London';
+export const WORKSPACES = 200;
+export const HEAVY_WS = 'T0RV0000';
+export const HEAVY_USER = 'U0RVHEAVY';
+export const EXAM = 'aip-c01';
+export const LONDON = 'Europe/London';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const STARTED_ON = ['2026-09-07', '2026-09-28', '2026-10-19', '2026-11-02', '2026-11-16'];
+export const STARTED_ON = ['2026-09-07', '2026-09-28', '2026-10-19', '2026-11-02', '2026-11-16'];
 
-const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+export const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const n = (x: number) => x.toLocaleString('en');
-const verdict = (value: number, goal: number) => (value <= goal ? 'MET' : `MISSED (×${(value / goal).toFixed(1)} the goal)`);
+export const verdict = (value: number, goal: number) => (value <= goal ? 'MET' : `MISSED (×${(value / goal).toFixed(1)} the goal)`);
 
 // The SQL of src/store/sqlite/reviews.ts, for EXPLAIN QUERY PLAN only (no port explains a query).
 const DUE_REMINDERS_SQL = `SELECT u.workspace_id, u.user_id, u.next_reminder_at, u.tz_override, u.slack_tz, u.nudge_time, u.review_days,
@@ -99,28 +106,22 @@ const CARD_COLUMNS = 'question_id, due_at, stability, difficulty, elapsed_days, 
 const DUE_CARDS_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`;
 const DUE_COUNT_SQL = 'SELECT COUNT(*) AS n FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?';
 const CARDS_OF_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`;
-const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
-    answered, right_answers FROM memory_cards WHERE workspace_id = ? AND user_id = ?
-  UNION ALL
-  SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a JOIN users u ON u.id = a.learner WHERE u.workspace_id = ? AND u.user_id = ?
-    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = a.question_id)
-  GROUP BY a.question_id`;
 const LOG_OF_SQL = `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at
   FROM review_log WHERE workspace_id = ? AND user_id = ? ORDER BY reviewed_at, id`;
 
 /** A card's history as FSRS made it: the card after its last review and the log of every review. */
-interface History {
+export interface History {
   card: MemoryCard;
   logs: ReviewLogEntry[];
 }
 
-function grade(random: () => number): ReviewGrade {
+export function grade(random: () => number): ReviewGrade {
   const r = random();
   return r < 0.12 ? 'again' : r < 0.2 ? 'hard' : r < 0.95 ? 'good' : 'easy';
 }
 
 /** Real FSRS histories of one or two reviews (each when due, up to a day late), to stamp out bulk cards from. */
-function templates(count: number, random: () => number): History[] {
+export function templates(count: number, random: () => number): History[] {
   const out: History[] = [];
   for (let k = 0; k < count; k++) {
     let at = new Date('2026-01-05T10:00:00Z');
@@ -345,7 +346,7 @@ export async function seedHeavy(store: Store, size: ReviewsSize, dueAt: Date, qu
 }
 
 /** Today's content with the exam's bank grown to hold `ids` (copies of its questions under those ids) and `unseen` more. */
-function withLargerBank(content: Content, ids: readonly string[], unseen: number): Content {
+export function withLargerBank(content: Content, ids: readonly string[], unseen: number): Content {
   const models = content.quiz.filter((q) => q.cert === EXAM);
   const extra: QuizQuestion[] = [...ids, ...Array.from({ length: unseen }, (_, i) => `q-bench-unseen-${i}`)].map((id, i) => ({
     ...models[i % models.length]!,
@@ -396,7 +397,7 @@ const describeTimings = (acc: Timings) =>
     .map(([k, v]) => `${k} ${ms(v.ms)} (${n(v.calls)} calls)`)
     .join(', ');
 
-async function timeCalls(calls: number, warm: number, f: () => Promise<unknown>): Promise<number[]> {
+export async function timeCalls(calls: number, warm: number, f: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < warm; i++) await f();
   const times: number[] = [];
   for (let i = 0; i < calls; i++) {
@@ -408,7 +409,7 @@ async function timeCalls(calls: number, warm: number, f: () => Promise<unknown>)
 }
 
 /** `a` and `b` called in turn, `calls` times each after `warm` rounds: their times, side by side on the same machine. */
-async function timeInTurn(calls: number, warm: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+export async function timeInTurn(calls: number, warm: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
   for (let i = 0; i < warm; i++) {
     await a();
     await b();
@@ -434,7 +435,7 @@ async function timeInTurn(calls: number, warm: number, a: () => Promise<unknown>
 }
 
 /** Where one call's time goes: each repository method's mean time per call, the rest of the mean call being the service's own work. */
-async function breakdown(deps: StudyDeps, f: (deps: StudyDeps) => Promise<unknown>, calls: number): Promise<string> {
+export async function breakdown(deps: StudyDeps, f: (deps: StudyDeps) => Promise<unknown>, calls: number): Promise<string> {
   const acc: Timings = new Map();
   const timed = { ...deps, store: timedStore(deps.store, acc) };
   const times = await timeCalls(calls, 0, () => f(timed));
@@ -672,6 +673,10 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
     } else {
       lines.push('  (4) acknowledgement: skipped (--no-ack); `npm run bench -- ack` runs it alone');
     }
+
+    // ---- 5: the measured learner on PostgreSQL
+    if (size.postgres) lines.push(...(await (await import('./reviews-postgres.js')).benchReviewsPostgres(size, dueAt)));
+    else lines.push('  (5) PostgreSQL: skipped (--no-postgres)');
     return lines;
   } finally {
     await fake.stop();

@@ -29,11 +29,18 @@ const storedResponse = (a: StoredAnswer): number[] => (a.response ? (JSON.parse(
 
 // The answer, unless the learner answered this post (or this personal question) before: the primary key (learner,
 // question, post or 0) and the unique index on (post, learner) decide, and a second click waits for the first's transaction before it does nothing. A channel
-// post's answerer joins the channel's team either way. One statement: both or neither.
+// post's answerer joins the channel's team either way. An answer recorded to a question the learner has no card for
+// is counted for readiness (pre_card_answers, migration 013). One statement: all or nothing.
 const ANSWER = `WITH ins AS (
     INSERT INTO quiz_answers (learner, question_id, post_key, quiz_post_id, option_index, response, correct, answered_at)
     VALUES ((SELECT id FROM users WHERE workspace_id = $1 AND user_id = $2), $3, coalesce($4::bigint, 0), $4, $5, $6, $7, $8)
-    ON CONFLICT DO NOTHING RETURNING 1
+    ON CONFLICT DO NOTHING RETURNING learner
+  ), pre_card AS (
+    INSERT INTO pre_card_answers (learner, question_id, answered, right_answers)
+    SELECT ins.learner, $3, 1, CASE WHEN $7::boolean THEN 1 ELSE 0 END FROM ins
+    WHERE NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = $1 AND c.user_id = $2 AND c.question_id = $3)
+    ON CONFLICT (learner, question_id) DO UPDATE SET
+      answered = pre_card_answers.answered + 1, right_answers = pre_card_answers.right_answers + excluded.right_answers
   ), team AS (
     INSERT INTO quiz_team (workspace_id, channel_id, user_id) SELECT $1::text, $9::text, $2::text WHERE $9::text IS NOT NULL
     ON CONFLICT DO NOTHING RETURNING 1

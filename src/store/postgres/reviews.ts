@@ -90,13 +90,16 @@ const cardValues = (c: MemoryCard) => [
 
 // The card as it is after the review and the review in the log: one statement, so both or neither (a data-
 // modifying WITH runs to completion whether or not the main statement reads it; a failure anywhere undoes all).
-// The card counts the answer too (answered, and right unless Again), for readiness.
+// The card counts the answer too (answered, and right unless Again), for readiness; the question's answers from
+// before it had a card no longer count (answerTallies), so their row goes.
 const SAVE_REVIEW = `WITH card AS (
     INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days,
       learning_steps, reps, lapses, state, last_review_at, updated_at, answered, right_answers)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $24, 1, CASE WHEN $15 <> 'again' THEN 1 ELSE 0 END)
     ${UPSERT_CARD}, answered = memory_cards.answered + 1, right_answers = memory_cards.right_answers + excluded.right_answers
     RETURNING 1
+  ), pre_card AS (
+    DELETE FROM pre_card_answers WHERE learner = (SELECT id FROM users WHERE workspace_id = $1 AND user_id = $2) AND question_id = $3
   )
   INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
     scheduled_days, learning_steps, reviewed_at)
@@ -117,19 +120,18 @@ const REGRADE_LAST = `WITH rated AS (
   WHERE EXISTS (SELECT 1 FROM rated)
   ${UPSERT_CARD}`;
 
-// One row a question: each card (its stability only while it is not new), then each question answered before cards
-// existed, its quiz answers counted here rather than read one by one. The last review as epoch milliseconds
-// (exact: the instants written carry whole milliseconds), so thousands of rows need no Date parsing.
-const ANSWER_TALLIES = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END AS stability,
+// One row a question: each card (its stability only while it is not new), then each question answered before it had
+// a card, its quiz answers counted as they were recorded (pre_card_answers, migration 013): a row a question rather
+// than every answer. The last review as epoch milliseconds (exact: the instants written carry whole milliseconds), so
+// thousands of rows need no Date parsing.
+export const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END AS stability,
     CASE WHEN state = 'new' THEN NULL ELSE (extract(epoch FROM last_review_at) * 1000)::double precision END AS last_review_ms,
     answered, right_answers
   FROM memory_cards WHERE workspace_id = $1 AND user_id = $2
   UNION ALL
-  SELECT a.question_id, NULL, NULL, count(*)::integer, (count(*) FILTER (WHERE a.correct))::integer FROM quiz_answers a
-  JOIN users u ON u.id = a.learner
+  SELECT p.question_id, NULL, NULL, p.answered, p.right_answers FROM users u JOIN pre_card_answers p ON p.learner = u.id
   WHERE u.workspace_id = $1 AND u.user_id = $2
-    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = a.question_id)
-  GROUP BY a.question_id`;
+    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = p.question_id)`;
 
 interface ReminderRow {
   workspace_id: string;
@@ -273,7 +275,7 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
     },
     async answerTallies(ws, user) {
       const rows = await q.rows<{ question_id: string; stability: number | null; last_review_ms: number | null; answered: number; right_answers: number }>(
-        ANSWER_TALLIES,
+        ANSWER_TALLIES_SQL,
         [ws, user],
       );
       return rows.map((r) => ({

@@ -46,6 +46,15 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
      VALUES ((SELECT id FROM users WHERE workspace_id = @ws AND user_id = @user), @question, coalesce(@post, 0), @post, @option, @response, @correct, @at)
      ON CONFLICT DO NOTHING`,
   );
+  // An answer to a question the learner has no card for is counted for readiness (pre_card_answers, migration 018).
+  const countPreCard = db.prepare<[{ ws: string; user: string; question: string; correct: number }]>(
+    `INSERT INTO pre_card_answers (learner, question_id, answered, right_answers)
+     SELECT u.id, @question, 1, @correct FROM users u
+     WHERE u.workspace_id = @ws AND u.user_id = @user
+       AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = @ws AND c.user_id = @user AND c.question_id = @question)
+     ON CONFLICT (learner, question_id) DO UPDATE SET
+       answered = pre_card_answers.answered + 1, right_answers = pre_card_answers.right_answers + excluded.right_answers`,
+  );
   const joinTeam = db.prepare('INSERT INTO quiz_team (workspace_id, channel_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const postAnswer = db.prepare<[number, string, string], StoredAnswer>(
     `SELECT option_index, response, correct FROM quiz_answers
@@ -73,6 +82,27 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
     'SELECT question_id, COUNT(*) AS n FROM quiz_posts WHERE workspace_id = ? AND channel_id = ? GROUP BY question_id',
   );
 
+  // The answer, its count for readiness and the team: all or nothing.
+  const recordAnswer = db.transaction(
+    (ws: string, user: string, question: string, post: QuizPost | null, response: readonly number[], correct: boolean, now: Date): boolean => {
+      const postId = post?.id ?? null;
+      const inserted =
+        insertAnswer.run({
+          ws,
+          user,
+          question,
+          post: postId,
+          option: response[0] ?? 0,
+          response: response.length === 1 ? null : JSON.stringify(response),
+          correct: correct ? 1 : 0,
+          at: now.getTime(),
+        }).changes > 0;
+      if (inserted) countPreCard.run({ ws, user, question, correct: correct ? 1 : 0 });
+      if (post) joinTeam.run(ws, post.channelId, user);
+      return inserted;
+    },
+  );
+
   return {
     createPost(ws, channel, questionId, deliveryId, now) {
       const existing = postByDelivery.get(deliveryId);
@@ -93,19 +123,7 @@ export function sqliteQuiz(db: Db): Synchronous<QuizRepository> {
     close: (id, now) => close.run(iso(now), id).changes > 0,
     answer(ws, user, questionId, post, response, correct, now) {
       const postId = post?.id ?? null;
-      const whole = response.length === 1 ? null : JSON.stringify(response);
-      const inserted =
-        insertAnswer.run({
-          ws,
-          user,
-          question: questionId,
-          post: postId,
-          option: response[0] ?? 0,
-          response: whole,
-          correct: correct ? 1 : 0,
-          at: now.getTime(),
-        }).changes > 0;
-      if (post) joinTeam.run(ws, post.channelId, user);
+      const inserted = recordAnswer.immediate(ws, user, questionId, post, response, correct, now);
       if (inserted) return { first: true, correct, response: [...response] };
       const earlier = postId === null ? personalAnswer.get(ws, user, questionId) : postAnswer.get(postId, ws, user);
       return { first: false, correct: earlier?.correct === 1, response: earlier ? storedResponse(earlier) : [...response] };

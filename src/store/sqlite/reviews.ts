@@ -67,6 +67,15 @@ const toLogged = (r: LogRow): LoggedReview => ({
   },
 });
 
+/** The statement of answerTallies (exported for the benchmark's query plan): parameters workspace, user, workspace, user. */
+export const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
+    answered, right_answers
+  FROM memory_cards WHERE workspace_id = ? AND user_id = ?
+  UNION ALL
+  SELECT p.question_id, NULL, NULL, p.answered, p.right_answers FROM users u JOIN pre_card_answers p ON p.learner = u.id
+  WHERE u.workspace_id = ? AND u.user_id = ?
+    AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = p.question_id)`;
+
 export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
   const card = db.prepare<[string, string, string], CardRow>(
     `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND question_id = ?`,
@@ -86,21 +95,14 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
   const memoryOf = db.prepare<[string, string], CardRow & { answered: number; right_answers: number }>(
     `SELECT ${CARD_COLUMNS}, answered, right_answers FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`,
   );
-  // One row a question: each card (its stability only while it is not new), then each question answered before cards
-  // existed, its quiz answers counted here rather than read one by one. Arrays, not objects: thousands of rows a call.
-  const answerTallies = db
-    .prepare<[string, string, string, string], [string, number | null, string | null, number, number]>(
-      `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
-         answered, right_answers
-       FROM memory_cards WHERE workspace_id = ? AND user_id = ?
-       UNION ALL
-       SELECT a.question_id, NULL, NULL, COUNT(*), SUM(a.correct) FROM quiz_answers a
-       JOIN users u ON u.id = a.learner
-       WHERE u.workspace_id = ? AND u.user_id = ?
-         AND NOT EXISTS (SELECT 1 FROM memory_cards c WHERE c.workspace_id = u.workspace_id AND c.user_id = u.user_id AND c.question_id = a.question_id)
-       GROUP BY a.question_id`,
-    )
-    .raw(true);
+  // One row a question: each card (its stability only while it is not new), then each question answered before it
+  // had a card, its quiz answers counted as they were recorded (pre_card_answers, migration 018): a row a question
+  // rather than every answer. Arrays, not objects: thousands of rows a call.
+  const answerTallies = db.prepare<[string, string, string, string], [string, number | null, string | null, number, number]>(ANSWER_TALLIES_SQL).raw(true);
+  // A question's card exists from now on: its answers before the card no longer count (answerTallies), so the row goes.
+  const forgetPreCard = db.prepare(
+    'DELETE FROM pre_card_answers WHERE learner = (SELECT id FROM users WHERE workspace_id = ? AND user_id = ?) AND question_id = ?',
+  );
   const appendLog = db.prepare(
     `INSERT INTO review_log (workspace_id, user_id, question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days,
        scheduled_days, learning_steps, reviewed_at)
@@ -155,6 +157,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     });
   const saveReview = db.transaction((ws: string, user: string, question: string, c: MemoryCard, log: ReviewLogEntry, source: ReviewSource) => {
     writeCard(ws, user, question, c, log.review, log.rating);
+    forgetPreCard.run(ws, user, question);
     appendLog.run({
       ws,
       user,

@@ -1825,6 +1825,144 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.reviews.answerTallies(WS, 'U0NOBODY')).toEqual([]);
       });
 
+      it('answerTallies: answers to a question without a card count until its card is written, then only the card counts', async () => {
+        await users(WS, 'U1');
+        const p1 = await quizPost(WS, 'C1', 'q-1', '2026-11-01');
+        const p2 = await quizPost(WS, 'C1', 'q-1', '2026-11-02');
+        await store.quiz.answer(WS, 'U1', 'q-1', p1, [1], true, NOW);
+        await store.quiz.answer(WS, 'U1', 'q-1', p2, [0], false, NOW);
+        // A second answer to the same post (or personal question) is no answer: it counts nothing.
+        expect((await store.quiz.answer(WS, 'U1', 'q-1', p1, [0], false, NOW)).first).toBe(false);
+        await store.quiz.answer(WS, 'U1', 'q-2', null, [1], true, NOW);
+        expect((await store.quiz.answer(WS, 'U1', 'q-2', null, [1], true, NOW)).first).toBe(false);
+        const sorted = async () => [...(await store.reviews.answerTallies(WS, 'U1'))].sort((a, b) => (a.questionId < b.questionId ? -1 : 1));
+        expect(await sorted()).toEqual([
+          { questionId: 'q-1', stability: null, lastReviewMs: null, answered: 2, right: 1 },
+          { questionId: 'q-2', stability: null, lastReviewMs: null, answered: 1, right: 1 },
+        ]);
+        // The card replaces the answers before it: only its own counts from now on.
+        const first = answered('good', at(10));
+        await save(WS, 'U1', 'q-1', first, 'review');
+        expect(await sorted()).toEqual([
+          { questionId: 'q-1', stability: first.card.stability, lastReviewMs: at(10).getTime(), answered: 1, right: 1 },
+          { questionId: 'q-2', stability: null, lastReviewMs: null, answered: 1, right: 1 },
+        ]);
+        // As the quiz records an answer (the answer, then its card, in one transaction): the card's count alone.
+        await store.transaction(async (tx) => {
+          await tx.quiz.answer(WS, 'U1', 'q-3', null, [0], false, at(20));
+          const missed = answered('again', at(20));
+          await tx.reviews.saveReview(WS, 'U1', 'q-3', missed.card, missed.log, 'personal_quiz');
+        });
+        // Answers to a question that has a card are not counted again, even on a new post.
+        const p3 = await quizPost(WS, 'C1', 'q-1', '2026-11-03');
+        await store.quiz.answer(WS, 'U1', 'q-1', p3, [1], true, at(30));
+        expect(await sorted()).toEqual([
+          { questionId: 'q-1', stability: first.card.stability, lastReviewMs: at(10).getTime(), answered: 1, right: 1 },
+          { questionId: 'q-2', stability: null, lastReviewMs: null, answered: 1, right: 1 },
+          { questionId: 'q-3', stability: expect.any(Number), lastReviewMs: at(20).getTime(), answered: 1, right: 0 },
+        ]);
+      });
+
+      it('answerTallies: an answer whose transaction fails counts nothing; forgetting the learner forgets their counts', async () => {
+        await users(WS, 'U1', 'U2');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.quiz.answer(WS, 'U1', 'q-1', null, [1], true, NOW);
+            throw new Error('the work failed after the answer');
+          }),
+        ).rejects.toThrow('the work failed');
+        expect(await store.reviews.answerTallies(WS, 'U1')).toEqual([]);
+        await store.quiz.answer(WS, 'U1', 'q-1', null, [1], true, NOW);
+        await store.quiz.answer(WS, 'U2', 'q-1', null, [1], false, NOW);
+        expect(await store.reviews.answerTallies(WS, 'U1')).toEqual([{ questionId: 'q-1', stability: null, lastReviewMs: null, answered: 1, right: 1 }]);
+        expect(await store.users.forget(WS, 'U1')).toBe(true);
+        expect(await store.reviews.answerTallies(WS, 'U1')).toEqual([]);
+        // Back later, afresh (whatever number the store gives them now): nothing of before.
+        await users(WS, 'U1', 'U3');
+        expect(await store.reviews.answerTallies(WS, 'U1')).toEqual([]);
+        expect(await store.reviews.answerTallies(WS, 'U3')).toEqual([]);
+        expect(await store.reviews.answerTallies(WS, 'U2')).toEqual([{ questionId: 'q-1', stability: null, lastReviewMs: null, answered: 1, right: 0 }]);
+      });
+
+      it('answerTallies equals the cards and the quiz answers without a card counted one by one, after any answers, reviews and forgetting (property)', async () => {
+        const LEARNERS = ['U1', 'U2'];
+        const QUESTIONS = ['q-1', 'q-2', 'q-3'];
+        const action = fc.oneof(
+          fc.record({
+            kind: fc.constant('answer' as const),
+            user: fc.constantFrom(...LEARNERS),
+            question: fc.constantFrom(...QUESTIONS),
+            post: fc.constantFrom(null, 0, 1),
+            right: fc.boolean(),
+            // As the quiz does it: the first answer and its card together, in one transaction.
+            graded: fc.boolean(),
+          }),
+          fc.record({
+            kind: fc.constant('review' as const),
+            user: fc.constantFrom(...LEARNERS),
+            question: fc.constantFrom(...QUESTIONS),
+            grade: fc.constantFrom<ReviewGrade>('again', 'good'),
+          }),
+          fc.record({ kind: fc.constant('forget' as const), user: fc.constantFrom(...LEARNERS) }),
+        );
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 20 }), async (actions) => {
+            const ws = `T0TALLY${++run}`;
+            for (const u of LEARNERS) await store.users.ensure(ws, u, NOW);
+            const posts = new Map<string, Awaited<ReturnType<typeof quizPost>>>();
+            const postOf = async (question: string, n: number) => {
+              const k = `${question}-${n}`;
+              if (!posts.has(k)) posts.set(k, await quizPost(ws, 'C1', question, `t${run}-${k}`));
+              return posts.get(k)!;
+            };
+            let minute = 0;
+            for (const a of actions) {
+              const when = at(++minute);
+              if (a.kind === 'answer') {
+                const post = a.post === null ? null : await postOf(a.question, a.post);
+                await store.transaction(async (tx) => {
+                  const result = await tx.quiz.answer(ws, a.user, a.question, post, [0], a.right, when);
+                  if (!a.graded || !result.first) return;
+                  const r = answered(a.right ? 'good' : 'again', when, (await tx.reviews.card(ws, a.user, a.question)) ?? newCard(when));
+                  await tx.reviews.saveReview(ws, a.user, a.question, r.card, r.log, post ? 'channel_quiz' : 'personal_quiz');
+                });
+              } else if (a.kind === 'review') {
+                const r = answered(a.grade, when, (await store.reviews.card(ws, a.user, a.question)) ?? newCard(when));
+                await save(ws, a.user, a.question, r, 'review');
+              } else {
+                await store.users.forget(ws, a.user);
+                await store.users.ensure(ws, a.user, NOW);
+              }
+            }
+            for (const user of LEARNERS) {
+              const cards = await store.reviews.memoryOf(ws, user);
+              const withCard = new Set(cards.map((c) => c.questionId));
+              const expected = new Map(
+                cards.map((c) => [
+                  c.questionId,
+                  {
+                    questionId: c.questionId,
+                    stability: c.card.state === 'new' ? null : c.card.stability,
+                    lastReviewMs: c.card.state === 'new' ? null : (c.card.lastReview?.getTime() ?? null),
+                    answered: c.answered,
+                    right: c.right,
+                  },
+                ]),
+              );
+              for (const answer of await store.quiz.answersOf(ws, user)) {
+                if (withCard.has(answer.questionId)) continue;
+                const t = expected.get(answer.questionId) ?? { questionId: answer.questionId, stability: null, lastReviewMs: null, answered: 0, right: 0 };
+                expected.set(answer.questionId, { ...t, answered: t.answered + 1, right: t.right + (answer.correct ? 1 : 0) });
+              }
+              const byQuestion = (x: { questionId: string }, y: { questionId: string }) => (x.questionId < y.questionId ? -1 : 1);
+              expect([...(await store.reviews.answerTallies(ws, user))].sort(byQuestion)).toEqual([...expected.values()].sort(byQuestion));
+            }
+          }),
+          { numRuns: 15 },
+        );
+      });
+
       it('newInReviews counts the questions first met in a review session within the period, half-open', async () => {
         await users(WS, 'U1', 'U2');
         const day = { from: at(-60), to: at(24 * 60 - 60) };
