@@ -22,7 +22,12 @@ interface Figures {
   ready: number[];
   cpu: number[];
   rss: number[];
+  /** RSS 2 s after ready: work a start defers (a thread, timers) has begun by then. */
+  settled: number[];
 }
+
+/** When the later RSS is read, after ready. */
+const SETTLED_MS = 2000;
 
 /**
  * Issues 2 and 15: cold start to ready and resident memory of HTTP mode on SQLite (a new file each start) and on
@@ -35,9 +40,9 @@ export async function benchStartup(runs = 7): Promise<string[]> {
   const fake = await new ScriptableFakeSlack().start();
   const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
   const results: Record<'sqlite' | 'postgres' | 'bare', Figures> = {
-    sqlite: { ready: [], cpu: [], rss: [] },
-    postgres: { ready: [], cpu: [], rss: [] },
-    bare: { ready: [], cpu: [], rss: [] },
+    sqlite: { ready: [], cpu: [], rss: [], settled: [] },
+    postgres: { ready: [], cpu: [], rss: [], settled: [] },
+    bare: { ready: [], cpu: [], rss: [], settled: [] },
   };
   const measure = async (into: Figures, args: string[], extra: Record<string, string>) => {
     const app = await launch(process.execPath, args, { ...env, ...extra });
@@ -45,6 +50,8 @@ export async function benchStartup(runs = 7): Promise<string[]> {
     await new Promise((r) => setTimeout(r, 300)); // let start-up garbage settle before reading RSS
     into.ready.push(app.readyMs);
     into.rss.push(rssMb(app.child.pid!));
+    await new Promise((r) => setTimeout(r, SETTLED_MS - 300));
+    into.settled.push(rssMb(app.child.pid!));
     await app.stop();
   };
   try {
@@ -69,11 +76,11 @@ export async function benchStartup(runs = 7): Promise<string[]> {
   const ratio = (x: number[], y: number[]) => median(x) / median(y);
   const verdict = (r: number) => `×${r.toFixed(2)} (goal ≤ ×${GOAL_RATIO}: ${r <= GOAL_RATIO ? 'met' : 'missed'})`;
   const row = (name: string, f: Figures) =>
-    `  ${name.padEnd(19)} ready ${median(f.ready).toFixed(0)} ms ${verdict(ratio(f.ready, b.ready))}, RSS ${median(f.rss).toFixed(1)} MB ${verdict(ratio(f.rss, b.rss))}; CPU to ready ${median(f.cpu).toFixed(0)} ms ×${ratio(f.cpu, b.cpu).toFixed(2)}`;
+    `  ${name.padEnd(19)} ready ${median(f.ready).toFixed(0)} ms ${verdict(ratio(f.ready, b.ready))}, RSS ${median(f.rss).toFixed(1)} MB ${verdict(ratio(f.rss, b.rss))}; CPU to ready ${median(f.cpu).toFixed(0)} ms ×${ratio(f.cpu, b.cpu).toFixed(2)}; RSS after ${SETTLED_MS / 1000} s ${median(f.settled).toFixed(1)} MB ×${ratio(f.settled, b.settled).toFixed(2)}`;
   return [
-    `startup (HTTP mode, median of ${runs} cold starts each, spawn → first 200 from /healthz; RSS 300 ms after ready; CPU used by ready)`,
+    `startup (HTTP mode, median of ${runs} cold starts each, spawn → first 200 from /healthz; RSS 300 ms after ready (the goal's) and ${SETTLED_MS / 1000} s after; CPU used by ready)`,
     `  content             ${existsSync(SNAPSHOT) ? `from ${SNAPSHOT} (built by npm run build)` : `no ${SNAPSHOT}: parsed and validated from the YAML`}`,
-    `  bare Bolt (baseline) ready ${median(b.ready).toFixed(0)} ms, RSS ${median(b.rss).toFixed(1)} MB, CPU to ready ${median(b.cpu).toFixed(0)} ms`,
+    `  bare Bolt (baseline) ready ${median(b.ready).toFixed(0)} ms, RSS ${median(b.rss).toFixed(1)} MB, CPU to ready ${median(b.cpu).toFixed(0)} ms, RSS after ${SETTLED_MS / 1000} s ${median(b.settled).toFixed(1)} MB`,
     row('aipath, SQLite', results.sqlite),
     server.url
       ? row('aipath, PostgreSQL', results.postgres)
