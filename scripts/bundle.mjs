@@ -3,7 +3,7 @@
  * imports into dist/cli.js plus the chunks its subcommands import on demand (dist/bundle-*.js), replacing the tsc
  * output's dist/cli.js. A start then reads a few files instead of resolving and compiling hundreds of modules one by one
  * (Bolt's CommonJS tree above all), and zod's 64 locale files, which nothing uses, are left out: that was most of the
- * time a start spent above a bare Bolt app (README, "Start-up").
+ * time a start spent above a bare Bolt app (README, the startup benchmark).
  *
  * Left outside: native and optional modules (better-sqlite3 with its binding, pg-native, ws's optional addons) and
  * fuse.js, which src/content/lookup.ts loads with require() on first use. The rest of tsc's output stays in dist/: the

@@ -4,8 +4,7 @@ import { buildContainer } from './container.js';
 import type { AppLogger } from './log.js';
 import type { Scheduler } from './scheduler/cron.js';
 import type { PassOptions } from './scheduler/pass.js';
-import { REQUEST_BUSY_TIMEOUT_MS, type Services } from './services/index.js';
-import type { Store } from './ports/store.js';
+import type { Services } from './services/index.js';
 import { errorMessage } from './shared/errors.js';
 import type { Clock } from './shared/clock.js';
 import { answerUnservedRequests } from './slack/authorize.js';
@@ -15,6 +14,8 @@ import { manifestBotScopes } from './slack/manifest-scopes.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 import { describeDatabase } from './store/open.js';
 
+/** How long one statement on the request path may block the event loop waiting for a write lock. */
+const REQUEST_BUSY_TIMEOUT_MS = 50;
 /** How long stop() waits for requests and a scheduler pass under way before it closes the database regardless. */
 const DRAIN_MS = 10_000;
 
@@ -67,8 +68,6 @@ export interface StartOptions {
   port?: number;
   /** Tests drive passes themselves instead of letting cron fire them. */
   startCron?: boolean;
-  /** The store, already opening with REQUEST_BUSY_TIMEOUT_MS (see BuildOptions.store). */
-  store?: Promise<Store>;
   passOptions?: Partial<PassOptions>;
 }
 

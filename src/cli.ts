@@ -71,13 +71,8 @@ async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
       );
     return consoleCommand([], cfg, logger, input);
   }
-  // The database opens first, while the code for Slack loads: on PostgreSQL, connecting and migrating is mostly waiting
-  // for the server, which then overlaps that work. Its failure is reported by startApp, which awaits it.
-  const { openServicesStore, REQUEST_BUSY_TIMEOUT_MS } = await import('./services/index.js');
-  const store = openServicesStore(cfg, logger, REQUEST_BUSY_TIMEOUT_MS);
-  store.catch(() => {});
   const { startApp } = await import('./app.js');
-  const app = await startApp(cfg, { logger, store });
+  const app = await startApp(cfg, { logger });
   const shutdown = (signal: string) => {
     logger.info(`${signal} received`);
     const force = setTimeout(() => process.exit(1), 20_000);

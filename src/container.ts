@@ -16,7 +16,6 @@ import { InstallationsGateway } from './slack/installations-gateway.js';
 import { SecretKeyring } from './shared/secret-box.js';
 import { ProfileFailures } from './slack/profile.js';
 import { systemClock, type Clock } from './shared/clock.js';
-import type { Store } from './ports/store.js';
 
 /** What a caller may substitute: the clock and logger, a fake Slack, and the scheduler's knobs. */
 export interface ContainerOverrides {
@@ -30,8 +29,6 @@ export interface ContainerOverrides {
   slack?: SlackGateway;
   /** How long one statement waits for another process's write lock (see OpenOptions). */
   busyTimeoutMs?: number;
-  /** The store, already opening (see BuildOptions.store); busyTimeoutMs is then the caller's to apply. */
-  store?: Promise<Store>;
   passOptions?: Partial<PassOptions>;
   rateLimits?: RateLimits;
   /** Names this process in the ledger's claims. */
@@ -121,7 +118,6 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     contentSnapshot: overrides.contentSnapshot,
     random: overrides.random,
     busyTimeoutMs: overrides.busyTimeoutMs,
-    store: overrides.store,
   });
   try {
     const mode = config.mode;

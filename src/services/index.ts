@@ -21,30 +21,11 @@ export interface BuildOptions {
   random?: () => number;
   /** The write-lock wait once started (see OpenStoreOptions). */
   busyTimeoutMs?: number;
-  /**
-   * The store, already opening (openServicesStore): `aipath start` opens it while the code for Slack is still loading,
-   * so that on PostgreSQL the migration's round trips overlap that work. Closed here if the services fail.
-   */
-  store?: Promise<Store>;
-}
-
-/** How long one statement on the request path (a running app's) may block the event loop waiting for a write lock. */
-export const REQUEST_BUSY_TIMEOUT_MS = 50;
-
-/** The database of AIPATH_DB, opened and migrated for the services (board totals kept for the default timezone). */
-export function openServicesStore(config: Config, logger: AppLogger, busyTimeoutMs?: number): Promise<Store> {
-  return openStore(config.dbPath, logger, { busyTimeoutMs, boardZone: config.defaultTimezone });
 }
 
 export async function buildServices(config: Config, logger: AppLogger, opts: BuildOptions = {}): Promise<Services> {
-  let content: Content;
-  try {
-    ({ content } = await loadStartupContent({ dir: opts.contentDir, snapshotFile: opts.contentSnapshot, logger: logger.child('content') }));
-  } catch (err) {
-    await opts.store?.then((s) => s.database.close()).catch(() => {});
-    throw err;
-  }
-  const store = await (opts.store ?? openServicesStore(config, logger, opts.busyTimeoutMs));
+  const { content } = await loadStartupContent({ dir: opts.contentDir, snapshotFile: opts.contentSnapshot, logger: logger.child('content') });
+  const store = await openStore(config.dbPath, logger, { busyTimeoutMs: opts.busyTimeoutMs, boardZone: config.defaultTimezone });
   return {
     store,
     content,

@@ -16,7 +16,7 @@ import type { Db } from './connection.js';
  *
  * The worker starts at the first round (a second after the store opens), not with the store: a thread with a Node.js
  * of its own costs about 100 ms of CPU to start, which a process would otherwise spend before it serves its first
- * request (README, "Start-up"). Until then the higher mark applies.
+ * request (README, the startup benchmark). Until then the higher mark applies.
  */
 export class BackgroundCheckpointer {
   private worker: Worker | undefined;
