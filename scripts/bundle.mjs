@@ -53,6 +53,10 @@ await build({
   // CommonJS packages inside an ES module still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __aipathRequire } from 'node:module'; const require = __aipathRequire(import.meta.url);" },
   plugins: [importMetaAsUnbundled],
+  // Whitespace and syntax only, names kept (stack traces still name functions; dist/*.map maps them back): a start
+  // holds less source in memory (RSS 300 ms after ready 85 MB instead of 102 MB, beside the bare app's 80 MB).
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 });
