@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
 # The build validates content/ and compiles it into dist/content.snapshot.json, which a start loads instead of the
 # YAML as long as the content/ copied into the runtime image below is byte for byte the same.
 COPY content ./content

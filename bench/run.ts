@@ -8,7 +8,8 @@ import { benchLeaderboard } from './leaderboard.js';
 
 /** `npm run bench [name…]`: runs the named benchmarks (all by default) and prints their figures. */
 const BENCHES: Record<string, () => Promise<string[]>> = {
-  startup: () => benchStartup(),
+  // `--runs=N`: fewer (or more) starts per engine than the 7 of a full run.
+  startup: () => benchStartup(runsFlag() ?? 7),
   'due-set': async () => (await benchDueSet()).lines,
   fanout: () => benchFanout('daily'),
   'fanout-dm': () => benchFanout('dm', 4_000),
@@ -21,6 +22,12 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   engines: async () => (await import('./engines.js')).benchEngines(process.argv.includes('--small')),
   retention: async () => (await import('./retention.js')).benchRetention(),
 };
+
+function runsFlag(): number | undefined {
+  const flag = process.argv.find((a) => a.startsWith('--runs='));
+  const n = flag ? Number(flag.slice('--runs='.length)) : undefined;
+  return n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
+}
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !BENCHES[w]);

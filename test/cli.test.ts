@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptableFakeSlack } from './support/fake-slack.js';
 import { answerAt } from './support/harness.js';
+import { commandBody, postSigned } from './support/signed.js';
 import { FakeSocketModeServer } from './support/socket-mode-server.js';
 import { freePort } from '../bench/support.js';
 import { createLogger } from '../src/log.js';
@@ -15,18 +16,28 @@ import { openStore } from '../src/store/open.js';
 import { EMPTY_WORKSPACE, readWorkspace, seedWorkspace } from './store/contract/workspace-seed.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const CLI = join(process.cwd(), 'src', 'cli.ts');
-const dir = mkdtempSync(join(tmpdir(), 'aipath-cli-'));
+const root = mkdtempSync(join(tmpdir(), 'aipath-cli-'));
 const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+
+/**
+ * Every case runs twice: on the sources (tsx) and on the build that `npm start` and the image run (dist/cli.js, which
+ * scripts/bundle.mjs bundles with its packages), built here first.
+ */
+const RUNNERS = [
+  { name: 'src/cli.ts under tsx', command: TSX, entry: join(process.cwd(), 'src', 'cli.ts'), build: false },
+  { name: 'the build, dist/cli.js', command: process.execPath, entry: join(process.cwd(), 'dist', 'cli.js'), build: true },
+];
+
 /** Runs the CLI without blocking this process, which also serves the fake Slack it talks to. */
-function cli(
+function run(
+  command: string,
   args: string[],
   env: Record<string, string> = {},
   input?: string,
   cwd?: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [CLI, ...args], { env: { ...clean, ...env }, cwd });
+    const child = spawn(command, args, { env: { ...clean, ...env }, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,16 +47,32 @@ function cli(
   });
 }
 
+let built = false;
+
+/** A runner's folder and CLI; its cases wait for the build when it runs dist/cli.js (built once per file). */
+function runner(label: string, r: (typeof RUNNERS)[number]) {
+  const dir = join(root, `${label}-${r.build ? 'dist' : 'src'}`);
+  mkdirSync(dir);
+  beforeAll(() => {
+    if (r.build && !built) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'ignore' });
+    built ||= r.build;
+  }, 180_000);
+  const cli = (args: string[], env: Record<string, string> = {}, input?: string, cwd?: string) => run(r.command, [r.entry, ...args], env, input, cwd);
+  return { dir, cli };
+}
+
 let fake: ScriptableFakeSlack;
 beforeAll(async () => {
   fake = await new ScriptableFakeSlack().start();
 });
 afterAll(async () => {
   await fake.stop();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
 });
 
-describe('aipath CLI', () => {
+describe.each(RUNNERS)('aipath CLI: $name', ({ name, command, entry, build }) => {
+  const { dir, cli } = runner('cli', { name, command, entry, build });
+
   it('prints help with --help and exits 0', async () => {
     const r = await cli(['--help']);
     expect(r.status).toBe(0);
@@ -123,13 +150,16 @@ describe('aipath CLI', () => {
     const due = new Date('2026-11-23T09:00:00.000Z');
     await store.subscriptions.upsert({ ws: 'T1', channel: 'C0TICK001', time: '09:00', tz: 'UTC', track: null, by: 'U1', nextDaily: due, nextWeekly: due }, due);
     await store.database.close();
+    // The fake Slack serves both runners: count this run's posts only.
+    const posted = () => fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001').length;
+    const before = posted();
     const r = await cli(['tick', '--now', '2026-11-23T09:00:30Z'], env);
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('tick 2026-11-23T09:00:30.000Z: due 3, sent 3 (0 late), missed 0, failed 0, retried 0, rate-limited 0'); // 23 Nov is a Monday: tip, quiz, leaderboard
-    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(3);
+    expect(posted()).toBe(before + 3);
     const again = await cli(['tick', '--now', '2026-11-23T09:00:45Z'], env);
     expect(again.stdout.trim()).toContain('due 0, sent 0');
-    expect(fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0TICK001')).toHaveLength(3);
+    expect(posted()).toBe(before + 3);
   });
 
   it('refuses a console --tz that the configuration would refuse too (offsets, made-up zones)', async () => {
@@ -146,9 +176,9 @@ describe('aipath CLI', () => {
     expect(r.stderr).toContain('--now must be an ISO-8601 instant');
   });
 
-  it('shuts down cleanly on SIGTERM in HTTP mode', async () => {
+  it('answers a signed /aipath in HTTP mode and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(TSX, ['src/cli.ts', 'start'], {
+    const child = spawn(command, [entry, 'start'], {
       env: {
         ...clean,
         AIPATH_DB: join(dir, 'http.db'),
@@ -171,6 +201,16 @@ describe('aipath CLI', () => {
         { timeout: 15_000 },
       )
       .toBe(200);
+    const body = commandBody({
+      team_id: 'T0CLI00002',
+      channel_id: 'C0CLI00002',
+      user_id: 'U0CLI00002',
+      text: 'help',
+      response_url: `${fake.responseUrlBase}cli-http`,
+    });
+    const acked = await postSigned(`http://127.0.0.1:${port}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: 'abcdef0123456789abcd' });
+    expect(acked.status).toBe(200);
+    expect((await answerAt(fake, 'cli-http')).text).toContain('aipath: your study companion');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -181,7 +221,7 @@ describe('aipath CLI', () => {
   it('runs in Socket Mode and shuts down cleanly on SIGTERM, closing the connection', async () => {
     const sm = await new FakeSocketModeServer().start();
     fake.serveSocketMode(sm);
-    const child = spawn(TSX, ['src/cli.ts', 'start'], {
+    const child = spawn(command, [entry, 'start'], {
       env: {
         ...clean,
         AIPATH_DB: join(dir, 'socket.db'),
@@ -239,7 +279,8 @@ describe('aipath CLI', () => {
   });
 });
 
-describe('aipath rotate-key and workspace purge (multi-workspace mode)', () => {
+describe.each(RUNNERS)('aipath rotate-key and workspace purge (multi-workspace mode): $name', ({ name, command, entry, build }) => {
+  const { dir, cli } = runner('ws', { name, command, entry, build });
   const KEY = randomBytes(32);
   const NEW_KEY = randomBytes(32);
   const OTHER_KEY = randomBytes(32);

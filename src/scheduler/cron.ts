@@ -22,11 +22,18 @@ export interface SchedulerState {
 }
 
 /**
+ * How long after start() node-cron is armed. Arming it (parsing the expression, the first time-zone formatter, the next
+ * match) takes 15–140 ms of CPU, which a process just started would otherwise spend before it answers its first request.
+ */
+export const ARM_DELAY_MS = 1000;
+
+/**
  * node-cron fires the pass once a minute; the pass itself (and SQLite) decide what is due, so a
  * missed tick only delays work. Overlapping ticks are skipped, not queued.
  */
 export class Scheduler {
   private task: ScheduledTask | undefined;
+  private arming: NodeJS.Timeout | undefined;
   private inFlight: Promise<PassSummary> | undefined;
   private readonly status: SchedulerState = { state: 'stopped', lastPassAt: null, lastSummary: null, lastError: null };
 
@@ -34,12 +41,28 @@ export class Scheduler {
     private readonly runPass: (now: Date) => Promise<PassSummary>,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    private readonly armDelayMs = ARM_DELAY_MS,
   ) {}
 
+  /**
+   * Starts the once-a-minute passes. node-cron is armed ARM_DELAY_MS later, off the start-up path; should a minute
+   * begin meanwhile, the pass its tick would have run runs then.
+   */
   start(): void {
-    if (this.task) return;
-    this.task = cron.schedule('* * * * *', () => void this.tick(), { name: 'aipath-scheduler', noOverlap: true });
+    if (this.task || this.arming) return;
+    const startedAt = this.clock.now();
     this.status.state = 'idle';
+    this.arming = setTimeout(() => {
+      this.arming = undefined;
+      this.task = cron.schedule('* * * * *', () => void this.tick(), { name: 'aipath-scheduler', noOverlap: true });
+      if (Math.floor(this.clock.now().getTime() / 60_000) !== Math.floor(startedAt.getTime() / 60_000)) void this.tick();
+    }, this.armDelayMs);
+    this.arming.unref();
+  }
+
+  /** Whether node-cron is armed (for tests). */
+  get armed(): boolean {
+    return this.task !== undefined;
   }
 
   /** One pass as of `now` (defaults to the clock); concurrent calls share the pass under way. */
@@ -60,7 +83,7 @@ export class Scheduler {
       })
       .finally(() => {
         this.status.lastPassAt = now.toISOString();
-        this.status.state = this.task ? 'idle' : 'stopped';
+        this.status.state = this.task || this.arming ? 'idle' : 'stopped';
         this.inFlight = undefined;
       });
     return this.inFlight;
@@ -68,6 +91,8 @@ export class Scheduler {
 
   /** Stops the clock and waits up to `graceMs` for a pass under way to finish its deliveries. */
   async stop(graceMs = 10_000): Promise<void> {
+    clearTimeout(this.arming);
+    this.arming = undefined;
     await this.task?.destroy();
     this.task = undefined;
     if (this.inFlight) {

@@ -10,6 +10,8 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
+import { BackgroundCheckpointer } from '../../src/store/sqlite/checkpointer.js';
+import { openDatabase } from '../../src/store/sqlite/connection.js';
 
 const NOW = new Date('2026-12-01T09:00:00.000Z');
 let dir: string | undefined;
@@ -36,4 +38,20 @@ it('a commit that takes the log past a thousand pages leaves the checkpoint to t
   expect(statSync(path).size).toBe(before);
   await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 4_000_000), { timeout: 10_000, interval: 50 });
   expect(await store.users.get('T0CKPT0001', 'U0CKPT29999')).toBeDefined();
+});
+
+it('starts its worker thread at its first round, not when the store opens (a start does not pay for the thread)', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aipath-checkpoint-'));
+  const path = join(dir, 'aipath.db');
+  const db = openDatabase(path);
+  const checkpointer = new BackgroundCheckpointer(db, path, 50);
+  try {
+    expect(checkpointer.started).toBe(false);
+    db.prepare('CREATE TABLE t (x)').run();
+    await vi.waitFor(() => expect(checkpointer.completed).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+    expect(checkpointer.started).toBe(true);
+  } finally {
+    await checkpointer.close();
+    db.close();
+  }
 });
