@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { loadConfig } from '../src/config.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { signedHeaders } from '../test/support/signed.js';
@@ -7,6 +8,8 @@ import { createLogger } from '../src/log.js';
 import { buildContainer } from '../src/container.js';
 import { newCard, review } from '../src/domain/review/memory.js';
 import { launch, median, percentile, SECRET, tempDb } from './support.js';
+import { startBenchServer } from './pg-server.js';
+import { freshDatabase } from '../test/support/postgres.js';
 
 const WS = 'T0ACKBNCH1';
 const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'review', 'readiness'];
@@ -114,39 +117,74 @@ export async function load(url: string, text: string, total: number, concurrency
 }
 
 const ms = (xs: number[]) => `p50 ${median(xs).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`;
+const GOAL_P99_RATIO = 1.3;
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+interface Target {
+  engine: string;
+  port: number;
+}
 
 /**
  * Signed POST → acknowledgement, 50 concurrent (each of 50 clients sends its next command when the last is
- * acknowledged), aipath beside a bare Bolt app that answers in its acknowledgement; aipath's answers by response_url
- * are timed too (from the request to their arrival), and all of them have arrived before the bare app is measured.
+ * acknowledged), aipath on SQLite and on PostgreSQL (bench/pg-server.ts; skipped, and said so, without its binaries)
+ * beside a bare Bolt app that answers in its acknowledgement; aipath's answers by response_url are timed too (from the
+ * request to their arrival), and all of them have arrived before the next target is measured. For each command the
+ * bare app is measured between the two engines, so neither is favoured by when it ran.
  */
-export async function benchAck(perCommand = 2000, concurrency = 50): Promise<string[]> {
+export async function benchAck(perCommand = Number(process.env.ACK_REQUESTS ?? 2000), concurrency = 50): Promise<string[]> {
+  const lines = [
+    `ack latency (signed POST /slack/events → response; ${perCommand} requests per command, ${concurrency} concurrent; 2,000 seeded learners; goal: ack p99 ≤ ${GOAL_P99_RATIO}× bare); load average ${loadAverage()}`,
+  ];
   const fake = await new ScriptableFakeSlack().start();
   const sink = await new AnswerSink().start();
-  const db = tempDb();
-  await seed(db);
-  const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
-  const aipath = await launch(process.execPath, ['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
-  const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], env);
-  const lines = [
-    `ack latency (signed POST /slack/events → response; ${perCommand} requests per command, ${concurrency} concurrent; 2,000 seeded learners; goal: ack p99 ≤ 1.3× bare)`,
-  ];
+  const stops: (() => Promise<unknown>)[] = [() => fake.stop(), () => sink.stop()];
   try {
-    for (const text of COMMANDS) {
-      // Warm both up (JIT, caches) before measuring.
-      await load(`http://127.0.0.1:${aipath.port}/slack/events`, text, 200, concurrency, sink);
-      await load(`http://127.0.0.1:${bare.port}/slack/events`, text, 200, concurrency);
-      const a = await load(`http://127.0.0.1:${aipath.port}/slack/events`, text, perCommand, concurrency, sink);
-      const b = await load(`http://127.0.0.1:${bare.port}/slack/events`, text, perCommand, concurrency);
-      lines.push(
-        `  ${text.padEnd(16)} aipath ack ${ms(a.acks)} | bare ${ms(b.acks)} | ratio p50 ×${(median(a.acks) / median(b.acks)).toFixed(2)}, p99 ×${(percentile(a.acks, 99) / percentile(b.acks, 99)).toFixed(2)} | aipath answer ${ms(a.answers)}`,
-      );
+    const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
+    const db = tempDb();
+    await seed(db);
+    const sqlite = await launch(process.execPath, ['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
+    stops.unshift(() => sqlite.stop());
+    const targets: Target[] = [{ engine: 'SQLite', port: sqlite.port }];
+    const server = process.env.ACK_SQLITE_ONLY ? { skipped: 'ACK_SQLITE_ONLY set', stop: async () => {} } : await startBenchServer();
+    stops.push(() => server.stop());
+    if (server.url) {
+      const pgDb = await freshDatabase(server.url, 'bench_ack');
+      stops.push(() => pgDb.drop());
+      await seed(pgDb.url);
+      const onPg = await launch(process.execPath, ['dist/cli.js', 'start'], { ...env, AIPATH_DB: pgDb.url });
+      stops.unshift(() => onPg.stop());
+      targets.push({ engine: 'PostgreSQL', port: onPg.port });
+    } else {
+      lines.push(`  PostgreSQL skipped: ${server.skipped}`);
     }
+    const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], env);
+    stops.unshift(() => bare.stop());
+    const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
+    const measure = async (port: number, text: string, answers?: AnswerSink) => {
+      // Warm up (JIT, caches) before measuring.
+      await load(at(port), text, 200, concurrency, answers);
+      return load(at(port), text, perCommand, concurrency, answers);
+    };
+    for (const text of COMMANDS) {
+      const [first, ...rest] = targets;
+      const measured = [{ engine: first!.engine, ...(await measure(first!.port, text, sink)) }];
+      const b = await measure(bare.port, text);
+      for (const t of rest) measured.push({ engine: t.engine, ...(await measure(t.port, text, sink)) });
+      lines.push(`  ${text.padEnd(16)} bare ack ${ms(b.acks)}`);
+      for (const a of measured) {
+        const ratio = percentile(a.acks, 99) / percentile(b.acks, 99);
+        lines.push(
+          `    ${a.engine.padEnd(11)} aipath ack ${ms(a.acks)} | ratio p50 ×${(median(a.acks) / median(b.acks)).toFixed(2)}, p99 ×${ratio.toFixed(2)} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}) | answer ${ms(a.answers)}`,
+        );
+      }
+    }
+    lines.push(`  load average after: ${loadAverage()}`);
   } finally {
-    await aipath.stop();
-    await bare.stop();
-    await sink.stop();
-    await fake.stop();
+    for (const stop of stops) await stop().catch(() => {});
   }
   return lines;
 }

@@ -13,6 +13,7 @@ import { registerInstallLifecycle } from './slack/listeners/events/lifecycle.js'
 import { manifestBotScopes } from './slack/manifest-scopes.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 import { describeDatabase } from './store/open.js';
+import type { FollowUps } from './slack/follow-ups.js';
 
 /** How long one statement on the request path may block the event loop waiting for a write lock. */
 const REQUEST_BUSY_TIMEOUT_MS = 50;
@@ -69,6 +70,8 @@ export interface StartOptions {
   /** Tests drive passes themselves instead of letting cron fire them. */
   startCron?: boolean;
   passOptions?: Partial<PassOptions>;
+  /** Where work after an acknowledgement waits (see ContainerOverrides). */
+  followUps?: FollowUps;
 }
 
 export interface RunningApp {

@@ -9,6 +9,7 @@ import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway, webClientSlack } from './slack/gateway.js';
 import { FollowUps } from './slack/follow-ups.js';
+import { ResponseUrlPoster } from './slack/response-url.js';
 import { installationLookups } from './services/installations.js';
 import { candidatesForWorkspace } from './slack/installation-keys.js';
 import { PortsInstallationStore } from './slack/installation-store.js';
@@ -38,6 +39,8 @@ export interface ContainerOverrides {
    * src/scheduler/rate-limit.ts); default: on PostgreSQL, where replicas share the database, and not on SQLite.
    */
   sharedPace?: boolean;
+  /** Where work after an acknowledgement waits (tests hold it up to see what an overloaded process does). */
+  followUps?: FollowUps;
 }
 
 /** Everything the app is made of, wired once: `start`, `console`, `tick`, the tests and the benchmarks all build this. */
@@ -162,6 +165,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         now,
       );
     };
+    const responses = new ResponseUrlPoster();
     return {
       config,
       logger,
@@ -176,10 +180,14 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         logger,
         database: services.store.database,
         profileFailures: new ProfileFailures(),
-        followUps: new FollowUps(),
+        followUps: overrides.followUps ?? new FollowUps(),
+        responses,
       },
       installations: multi?.installations,
-      close: () => services.store.database.close(),
+      close: () => {
+        responses.close();
+        return services.store.database.close();
+      },
     };
   } catch (err) {
     await services.store.database.close();

@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { type CalendarUnit, calendarPeriod } from './periods.js';
+import { isValidZone } from './timezone.js';
 
 /**
  * The periods leaderboards keep running totals for: the ISO weeks and calendar months of a timezone's calendar, as
@@ -14,7 +14,7 @@ export interface BoardPeriod {
 
 export const BOARD_UNITS: readonly CalendarUnit[] = ['week', 'month'];
 
-export const isZone = (zone: string): boolean => IANAZone.isValidZone(zone);
+export const isZone = (zone: string): boolean => isValidZone(zone);
 
 const bounds = (unit: CalendarUnit, at: Date, zone: string): BoardPeriod => {
   const { from, to } = calendarPeriod(unit, at, zone);

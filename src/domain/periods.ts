@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { isValidZone } from './timezone.js';
 
 /**
  * ISO weeks and calendar months of a timezone's calendar as ranges of instants [from, to): a period begins at the
@@ -25,7 +26,7 @@ const zones = new Map<string, IANAZone>();
 function zoneOf(name: string): IANAZone {
   let zone = zones.get(name);
   if (!zone) {
-    zone = IANAZone.isValidZone(name) ? IANAZone.create(name) : IANAZone.create('UTC');
+    zone = isValidZone(name) ? IANAZone.create(name) : IANAZone.create('UTC');
     zones.set(name, zone);
   }
   return zone;

@@ -7,13 +7,31 @@ import { IANAZone } from 'luxon';
  */
 export function canonicalZone(name: string): string | undefined {
   if (/^utc$/i.test(name)) return 'UTC';
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(name) || !IANAZone.isValidZone(name)) return undefined;
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(name) || !isValidZone(name)) return undefined;
   // Spelled as the database spells it already (Asia/Kolkata): keep it, even where ICU prefers an older alias.
   if (name.split('/').every((part) => /^[A-Z]/.test(part))) return name;
   const known = knownZones().get(name.toLowerCase());
   if (known) return known;
   const titled = name.replace(/[A-Za-z]+/g, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
-  return IANAZone.isValidZone(titled) ? titled : undefined;
+  return isValidZone(titled) ? titled : undefined;
+}
+
+/** Past this many names, answers are no longer kept (the names come from user input too, so they are not bounded). */
+const MAX_KEPT = 2_000;
+const validity = new Map<string, boolean>();
+
+/**
+ * Whether the runtime knows `zone` (as luxon's IANAZone.isValidZone), remembered: luxon builds an Intl.DateTimeFormat
+ * on every call (a tenth of a millisecond or more), and boards, profiles and periods ask about the same few zones on
+ * every request. The answer for a name never changes while the process runs.
+ */
+export function isValidZone(zone: string): boolean {
+  let valid = validity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (validity.size < MAX_KEPT) validity.set(zone, valid);
+  }
+  return valid;
 }
 
 let zones: Map<string, string> | undefined;

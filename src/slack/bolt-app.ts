@@ -36,12 +36,20 @@ export interface HttpAppOptions {
   routes: Record<string, RouteHandler>;
 }
 
-/** The settings every mode shares: the bot token, our logger, and the interactive client's limits. */
+/**
+ * aipath keeps no per-conversation state in Bolt: without a store, Bolt's conversation middleware is not installed,
+ * which would otherwise look up (and, on a miss, build an Error with its stack for) every request before it is
+ * acknowledged.
+ */
+const NO_CONVERSATION_STORE = false as const;
+
+/** The settings every mode shares: the bot token, our logger, the interactive client's limits, no conversation store. */
 const common = (opts: { botToken: string; slackApiUrl: string; logger: AppLogger }) => ({
   token: opts.botToken,
   logger: opts.logger,
   logLevel: opts.logger.getLevel(),
   clientOptions: interactiveClientOptions(opts.slackApiUrl),
+  convoStore: NO_CONVERSATION_STORE,
 });
 
 export function createHttpApp(opts: HttpAppOptions): { app: App; receiver: SlackHttpReceiver } {
@@ -67,6 +75,7 @@ export function createOAuthHttpApp(opts: OAuthHttpAppOptions): { app: App; recei
     logger: opts.logger,
     logLevel: opts.logger.getLevel(),
     clientOptions: interactiveClientOptions(opts.slackApiUrl),
+    convoStore: NO_CONVERSATION_STORE,
     receiver,
   });
   return { app, receiver };

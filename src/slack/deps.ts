@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Caller, StudyDeps } from '../services/context.js';
 import type { AppLogger } from '../log.js';
 import type { FollowUps } from './follow-ups.js';
+import type { ResponseUrlPoster } from './response-url.js';
 import { webClientSlack } from './gateway.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { Database } from '../ports/store.js';
@@ -15,6 +16,8 @@ export interface SlackDeps {
   profileFailures: ProfileFailures;
   /** Where work after an acknowledgement waits its turn. */
   followUps: FollowUps;
+  /** How commands' answers reach their response_url. */
+  responses: ResponseUrlPoster;
 }
 
 /** The caller of a request, with the request's own client for their profile (it carries the workspace's token). */

@@ -12,6 +12,8 @@ export const SlashCommandPayload = z.object({
   /** 'directmessage' in a DM; a group DM's is 'mpdm-…'. */
   channel_name: z.string().max(200).optional(),
   text: z.string().default(''),
+  /** Where the answer goes (Slack always sends one; without it, Bolt's respond is used as it stands). */
+  response_url: z.url({ protocol: /^https?$/ }).optional(),
   is_enterprise_install: z.union([z.string(), z.boolean()]).optional(),
 });
 export type SlashCommand = z.infer<typeof SlashCommandPayload>;

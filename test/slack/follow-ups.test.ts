@@ -36,4 +36,22 @@ describe('FollowUps', () => {
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([1, 2, 'three', 4, 5]);
     expect(followUps.pending).toBe(0);
   });
+
+  it('is overloaded while the follow-up waiting longest has waited more than maxWaitMs, and not once it starts', async () => {
+    const t = { value: 0 };
+    const followUps = new FollowUps(1, 10_000, () => t.value);
+    let release = () => {};
+    const blocker = followUps.run(() => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((r) => setImmediate(r));
+    const waiting = followUps.run(async () => 'ran');
+    expect(followUps.overloaded).toBe(false);
+    t.value = 10_000;
+    expect(followUps.overloaded).toBe(false);
+    t.value = 10_001;
+    expect(followUps.overloaded).toBe(true);
+    release();
+    await blocker;
+    expect(await waiting).toBe('ran');
+    expect(followUps.overloaded).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import { startApp, type RunningApp } from '../../src/app.js';
+import type { FollowUps } from '../../src/slack/follow-ups.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { ScriptableFakeSlack } from './fake-slack.js';
@@ -64,7 +65,10 @@ export async function answerAt(fake: ScriptableFakeSlack, path: string, timeoutM
  * file in a temporary folder, or a fresh database on the run's PostgreSQL server, as `opts.engine` (default: the
  * AIPATH_TEST_ENGINE of the run, see testEngine) says.
  */
-export async function startTestApp(env: Record<string, string> = {}, opts: { now?: Date; random?: () => number; engine?: TestEngine } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { now?: Date; random?: () => number; engine?: TestEngine; followUps?: FollowUps } = {},
+): Promise<TestApp> {
   const fake = await new ScriptableFakeSlack().start();
   const db = await testDatabase(opts.engine ?? testEngine(), 'app');
   const dbPath = db.path;
@@ -85,6 +89,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { now
       port: 0,
       startCron: false,
       random: opts.random ?? (() => 0),
+      followUps: opts.followUps,
     });
   } catch (err) {
     await fake.stop();

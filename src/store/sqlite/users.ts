@@ -70,6 +70,10 @@ export function sqliteUsers(db: Db): Synchronous<UsersRepository> {
       return row ? toUser(row) : undefined;
     },
     ensure(ws, user, now) {
+      // Nearly every request's user is known already: a read, without the write lock an INSERT takes even when it
+      // changes nothing (another process's insert in between is still met by ON CONFLICT DO NOTHING).
+      const known = get.get(ws, user);
+      if (known) return toUser(known);
       ensure.run(ws, user, iso(now));
       return toUser(get.get(ws, user)!);
     },

@@ -19,6 +19,13 @@ export const UNAVAILABLE = ephemeral(
 const STILL_WORKING = ephemeral(
   noticeView('aipath is waiting for its database (another process is writing to it). Your answer follows here in a moment.', ':hourglass_flowing_sand:'),
 );
+/** Nothing of the command was run or stored: the learner only needs to send it again. */
+export const BUSY = ephemeral(
+  noticeView(
+    'aipath is busy answering other requests right now, so it did not run this command and nothing was changed. Please send it again in a minute.',
+    ':hourglass:',
+  ),
+);
 /** Past this without an answer, a holding reply tells the user the answer is on its way. */
 const HOLDING_AFTER_MS = 2000;
 
@@ -44,6 +51,14 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     await ack();
     const p = payload.data;
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
+    // The same POST as Bolt's respond, for a fraction of its CPU on the loop that acknowledges (see ResponseUrlPoster).
+    const answerBy = p.response_url ? deps.responses.respondTo(p.response_url) : respond;
+    if (deps.followUps.overloaded) {
+      // Refused before anything ran: no write can be half done, and the learner is told to try again.
+      logger.warn(`refusing "/aipath ${p.text.slice(0, 40)}": ${deps.followUps.pending} follow-ups are behind by more than they may wait`);
+      await answerBy(toAck(BUSY)).catch((err: unknown) => logger.error('could not send the busy reply by response_url', err));
+      return;
+    }
     await deps.followUps
       .run(async () => {
         const ids = { workspaceId, userId: p.user_id, channelId: p.channel_id, inDirectMessage: isDirectMessage(p.channel_id, p.channel_name) };
@@ -57,9 +72,9 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
         let timer: NodeJS.Timeout | undefined;
         const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HOLDING_AFTER_MS)))]);
         clearTimeout(timer);
-        if (!early) await respond(toAck(STILL_WORKING));
+        if (!early) await answerBy(toAck(STILL_WORKING));
         const reply = await answer;
-        await respond({ ...toAck(reply), replace_original: !early });
+        await answerBy({ ...toAck(reply), replace_original: !early });
         if (reply.refreshHome) await refreshHome(deps, client, workspaceId, p.user_id);
       })
       .catch((err: unknown) => logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err));
