@@ -1,12 +1,11 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { loadConfig } from '../src/config.js';
-import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { signedHeaders } from '../test/support/signed.js';
 import { createLogger } from '../src/log.js';
 import { buildContainer } from '../src/container.js';
 import { newCard, review } from '../src/domain/review/memory.js';
+import { epochNow } from './answer-sink.js';
+import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
 import { launch, median, percentile, SECRET, tempDb } from './support.js';
 import { startBenchServer } from './pg-server.js';
 import { freshDatabase } from '../test/support/postgres.js';
@@ -50,38 +49,13 @@ export async function seed(path: string): Promise<void> {
   }
 }
 
-/**
- * Where the commands' response_urls point: records when each answer arrives, keyed by the request's number.
- * aipath acknowledges first and answers by response_url; the bare app answers in its acknowledgement.
- */
-export class AnswerSink {
-  private server = createServer((req, res) => {
-    const at = performance.now();
-    req.resume();
-    req.on('end', () => {
-      const id = Number(/\/r\/(\d+)$/.exec(req.url ?? '')?.[1]);
-      if (Number.isInteger(id)) this.arrived.set(id, at);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  readonly arrived = new Map<number, number>();
-  url = '';
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+/** Where aipath's answers go, and when each arrived: the fake Slack's process (bench/fake-slack-process.ts). */
+export type Answers = Pick<FakeSlackProcess, 'sinkUrl' | 'arrivals'>;
 
 let requestIds = 0;
 
 /** Acknowledgement latencies, and when `sink` is given, the latencies of the answers posted to it (all awaited). */
-export async function load(url: string, text: string, total: number, concurrency: number, sink?: AnswerSink): Promise<{ acks: number[]; answers: number[] }> {
+export async function load(url: string, text: string, total: number, concurrency: number, sink?: Answers): Promise<{ acks: number[]; answers: number[] }> {
   const acks: number[] = [];
   const sent = new Map<number, number>();
   let count = 0;
@@ -95,11 +69,11 @@ export async function load(url: string, text: string, total: number, concurrency
         team_id: WS,
         user_id: `U${String(id % 2000).padStart(8, '0')}`,
         channel_id: 'C0ACKBNCH1',
-        response_url: sink ? `${sink.url}/r/${id}` : 'http://127.0.0.1:9/r',
+        response_url: sink ? `${sink.sinkUrl}/r/${id}` : 'http://127.0.0.1:9/r',
         trigger_id: 't',
       }).toString();
       const t0 = performance.now();
-      sent.set(id, t0);
+      sent.set(id, epochNow());
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signedHeaders(SECRET, body) }, body });
       await res.text();
       acks.push(performance.now() - t0);
@@ -109,11 +83,13 @@ export async function load(url: string, text: string, total: number, concurrency
   await Promise.all(Array.from({ length: concurrency }, worker));
   if (!sink) return { acks, answers: acks };
   const deadline = performance.now() + 120_000;
-  while ([...sent.keys()].some((id) => !sink.arrived.has(id))) {
+  let arrived = await sink.arrivals();
+  while ([...sent.keys()].some((id) => !arrived.has(id))) {
     if (performance.now() > deadline) throw new Error(`answers to "${text}" missing after 120 s`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    arrived = await sink.arrivals();
   }
-  return { acks, answers: [...sent].map(([id, t0]) => sink.arrived.get(id)! - t0) };
+  return { acks, answers: [...sent].map(([id, t0]) => arrived.get(id)! - t0) };
 }
 
 const ms = (xs: number[]) => `p50 ${median(xs).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`;
@@ -139,9 +115,10 @@ export async function benchAck(perCommand = Number(process.env.ACK_REQUESTS ?? 2
   const lines = [
     `ack latency (signed POST /slack/events → response; ${perCommand} requests per command, ${concurrency} concurrent; 2,000 seeded learners; goal: ack p99 ≤ ${GOAL_P99_RATIO}× bare); load average ${loadAverage()}`,
   ];
-  const fake = await new ScriptableFakeSlack().start();
-  const sink = await new AnswerSink().start();
-  const stops: (() => Promise<unknown>)[] = [() => fake.stop(), () => sink.stop()];
+  // Slack (its Web API and the response_urls) is another machine: a process of its own, here.
+  const fake = await startFakeSlackProcess();
+  const sink = fake;
+  const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
   try {
     const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
     const db = tempDb();
@@ -164,7 +141,7 @@ export async function benchAck(perCommand = Number(process.env.ACK_REQUESTS ?? 2
     const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], env);
     stops.unshift(() => bare.stop());
     const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
-    const measure = async (port: number, text: string, answers?: AnswerSink) => {
+    const measure = async (port: number, text: string, answers?: Answers) => {
       // Warm up (JIT, caches) before measuring.
       await load(at(port), text, 200, concurrency, answers);
       return load(at(port), text, perCommand, concurrency, answers);

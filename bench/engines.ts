@@ -22,7 +22,8 @@ import { createLogger } from '../src/log.js';
 import { aipathEnv, type Proc, postedDeliveries, ROOT, spawnNode } from '../test/replicas/processes.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
-import { AnswerSink, load as ackLoad, seed as ackSeed } from './ack.js';
+import { type Answers, load as ackLoad, seed as ackSeed } from './ack.js';
+import { startFakeSlackProcess } from './fake-slack-process.js';
 import { benchDueSet, type DueFigures } from './due-set.js';
 import { benchFanout } from './fanout.js';
 import { type BenchServer, startBenchServer, withClient } from './pg-server.js';
@@ -75,11 +76,12 @@ async function benchAcks(
   const lines = [
     `1. ack (signed POST /slack/events → response), ${CONCURRENCY} concurrent, ${size.ackRequests.toLocaleString('en')} requests per command and target after ${size.ackWarmup} to warm up; 2,000 learners (40 cards each) seeded through the ports on each engine; load average ${load()}`,
   ];
-  const fake = await new ScriptableFakeSlack().start();
-  const sink = await new AnswerSink().start();
+  // Slack (its Web API and the response_urls) is another machine: a process of its own, here.
+  const fake = await startFakeSlackProcess();
+  const sink = fake;
   const sqlitePath = tempDb();
   let pgDb: FreshDatabase | undefined;
-  const stops: (() => Promise<unknown>)[] = [() => fake.stop(), () => sink.stop()];
+  const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
   const table = new Map<string, { sqlite: AckFigures; pg?: AckFigures; bare: AckFigures }>();
   try {
     let t = performance.now();
@@ -105,7 +107,7 @@ async function benchAcks(
     stops.unshift(() => bare.stop());
     const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
     // aipath's answers (by response_url) all arrive before the next measurement starts.
-    const measure = async (port: number, text: string, answers?: AnswerSink): Promise<AckFigures> => {
+    const measure = async (port: number, text: string, answers?: Answers): Promise<AckFigures> => {
       await ackLoad(at(port), text, size.ackWarmup, CONCURRENCY, answers);
       const { acks, answers: xs } = await ackLoad(at(port), text, size.ackRequests, CONCURRENCY, answers);
       return { p50: median(acks), p99: percentile(acks, 99), ...(answers ? { answerP50: median(xs), answerP99: percentile(xs, 99) } : {}) };

@@ -9,15 +9,20 @@ import { fork } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
+import { AnswerSink } from './answer-sink.js';
 
-type Request = { op: 'reset' | 'counts'; id: number };
-type Reply = { id: number; posts?: number };
+type Request = { op: 'reset' | 'counts' | 'arrivals'; id: number };
+type Reply = { id: number; posts?: number; arrivals?: [number, number][] };
 
 export interface FakeSlackProcess {
   url: string;
+  /** Where response_urls may point: `${sinkUrl}/r/<n>` records when answer n arrived (bench/answer-sink.ts). */
+  sinkUrl: string;
   reset(): Promise<void>;
   /** chat.postMessage calls it has answered since the last reset. */
   posts(): Promise<number>;
+  /** When each answer posted to the sink arrived (epoch ms), by its number. */
+  arrivals(): Promise<Map<number, number>>;
   stop(): Promise<void>;
 }
 
@@ -25,8 +30,8 @@ export async function startFakeSlackProcess(): Promise<FakeSlackProcess> {
   const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   // Slack is another machine: here it yields the machine's two cores to the process being measured.
   if (child.pid) setPriority(child.pid, Math.min(19, getPriority() + 10));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m) => resolve(String((m as { url: string }).url)));
+  const { url, sinkUrl } = await new Promise<{ url: string; sinkUrl: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string; sinkUrl: string }));
     child.once('exit', (code) => reject(new Error(`the fake Slack process exited (${code}) before it listened`)));
   });
   let seq = 0;
@@ -43,8 +48,10 @@ export async function startFakeSlackProcess(): Promise<FakeSlackProcess> {
     });
   return {
     url,
+    sinkUrl,
     reset: async () => void (await ask('reset')),
     posts: async () => (await ask('counts')).posts ?? 0,
+    arrivals: async () => new Map((await ask('arrivals')).arrivals),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -57,12 +64,14 @@ export async function startFakeSlackProcess(): Promise<FakeSlackProcess> {
 // As the child: serve until the parent disconnects.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
   const fake = await new ScriptableFakeSlack().start();
+  const sink = await new AnswerSink().start();
   process.on('message', (m: Request) => {
     if (m.op === 'reset') fake.reset();
-    process.send!({ id: m.id, posts: fake.callsOf('chat.postMessage').length } satisfies Reply);
+    if (m.op === 'arrivals') process.send!({ id: m.id, arrivals: [...sink.arrived] } satisfies Reply);
+    else process.send!({ id: m.id, posts: fake.callsOf('chat.postMessage').length } satisfies Reply);
   });
   process.on('disconnect', () => {
-    void fake.stop().finally(() => process.exit(0));
+    void Promise.all([fake.stop(), sink.stop()]).finally(() => process.exit(0));
   });
-  process.send({ url: fake.url });
+  process.send({ url: fake.url, sinkUrl: sink.url });
 }

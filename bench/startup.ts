@@ -39,11 +39,8 @@ export async function benchStartup(runs = 7): Promise<string[]> {
   const server = await startBenchServer();
   const fake = await new ScriptableFakeSlack().start();
   const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
-  const results: Record<'sqlite' | 'postgres' | 'bare', Figures> = {
-    sqlite: { ready: [], cpu: [], rss: [], settled: [] },
-    postgres: { ready: [], cpu: [], rss: [], settled: [] },
-    bare: { ready: [], cpu: [], rss: [], settled: [] },
-  };
+  const figures = (): Figures => ({ ready: [], cpu: [], rss: [], settled: [] });
+  const results = { sqlite: figures(), postgres: figures(), sqliteAgain: figures(), postgresAgain: figures(), bare: figures() };
   const measure = async (into: Figures, args: string[], extra: Record<string, string>) => {
     const app = await launch(process.execPath, args, { ...env, ...extra });
     into.cpu.push(cpuMs(app.child.pid!));
@@ -54,9 +51,14 @@ export async function benchStartup(runs = 7): Promise<string[]> {
     into.settled.push(rssMb(app.child.pid!));
     await app.stop();
   };
+  // A replica's restart: the database is there and migrated already (by the first start of the round before).
+  const keptFile = tempDb();
+  const kept = server.url ? await freshDatabase(server.url, 'bench_restart') : undefined;
   try {
     for (let i = 0; i < runs; i++) {
       await measure(results.sqlite, ['dist/cli.js', 'start'], { AIPATH_DB: tempDb() });
+      await measure(results.sqliteAgain, ['dist/cli.js', 'start'], { AIPATH_DB: keptFile });
+      if (kept) await measure(results.postgresAgain, ['dist/cli.js', 'start'], { AIPATH_DB: kept.url });
       if (server.url) {
         // A new, empty database each start: the start migrates it, as a start on a new SQLite file does.
         const db: FreshDatabase = await freshDatabase(server.url, 'bench_startup');
@@ -69,10 +71,12 @@ export async function benchStartup(runs = 7): Promise<string[]> {
       await measure(results.bare, ['bench/bare-bolt.mjs'], {});
     }
   } finally {
+    await kept?.drop();
     await fake.stop();
     await server.stop();
   }
   const b = results.bare;
+  const trimFirst = (f: Figures): Figures => ({ ready: f.ready.slice(1), cpu: f.cpu.slice(1), rss: f.rss.slice(1), settled: f.settled.slice(1) });
   const ratio = (x: number[], y: number[]) => median(x) / median(y);
   const verdict = (r: number) => `×${r.toFixed(2)} (goal ≤ ×${GOAL_RATIO}: ${r <= GOAL_RATIO ? 'met' : 'missed'})`;
   const row = (name: string, f: Figures) =>
@@ -85,7 +89,10 @@ export async function benchStartup(runs = 7): Promise<string[]> {
     server.url
       ? row('aipath, PostgreSQL', results.postgres)
       : `  aipath, PostgreSQL  skipped (${server.skipped}); install PostgreSQL 15's binaries to measure it`,
-    `  (SQLite: a new file each start; PostgreSQL: a new database each start on a throwaway ${server.version ?? 'server'}, fsync off)`,
-    `  load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (${runs * 3} starts, one at a time)`,
+    row('  restart, SQLite', trimFirst(results.sqliteAgain)),
+    ...(server.url ? [row('  restart, PostgreSQL', trimFirst(results.postgresAgain))] : []),
+    `  (SQLite: a new file each start; PostgreSQL: a new database each start on a throwaway ${server.version ?? 'server'}, fsync off;`,
+    '   restart: the same file or database each start, migrated by the first, whose start is left out)',
+    `  load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (${runs * 5} starts, one at a time)`,
   ];
 }
