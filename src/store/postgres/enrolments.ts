@@ -4,9 +4,12 @@ import { claimLock, DUE_SETS } from './due-sets.js';
 
 // Compare-and-set for many at once (distinct enrolments): `m.i` says which of the moves given took.
 // The due times live in a narrow table (migration 015): moving one writes a small row and two index entries.
+// `= ANY($1)` names the rows to the planner: with the join alone, it read the whole table into a hash to join a
+// thousand moves against it (95 of 112 ms a batch of 1,000 among 100,000, EXPLAIN ANALYZE); now a thousand
+// primary-key look-ups (15 ms).
 const ADVANCE_NUDGES = `UPDATE enrolment_nudges n SET next_nudge_at = m.next
   FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS m(id, prev, next, i)
-  WHERE n.enrolment_id = m.id AND n.next_nudge_at IS NOT DISTINCT FROM m.prev
+  WHERE n.enrolment_id = ANY($1::bigint[]) AND n.enrolment_id = m.id AND n.next_nudge_at IS NOT DISTINCT FROM m.prev
   RETURNING m.i`;
 
 interface EnrolmentRow {
