@@ -73,26 +73,26 @@ const STARTED_ON = ['2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '202
  * a59226a, `npm run bench -- due-set`) beside this one for a comparison under the same load.
  */
 const BASELINE: { source: string; sqlite: Figures; pg: Figures } = {
-  source: 'main at a59226a (due times on enrolments), this benchmark, 2026-12-01 23:12 UTC, load average 9.7 at the start and 6.0 at the end',
+  source: 'main at a59226a (due times on enrolments), this benchmark, 2026-12-01 23:54 UTC, load average 3.7 at the start and 5.2 at the end',
   sqlite: {
     quietMedian: 0.04,
-    quietP95: 0.17,
-    claim: 314,
-    one500: 12,
-    total: 13_862,
-    blocked: 109,
-    blockedOwn: 56,
-    big: { blocked: 161, blockedOwn: 96, claim: 963, total: 57_439 },
+    quietP95: 0.14,
+    claim: 133,
+    one500: 3.82,
+    total: 6_744,
+    blocked: 35,
+    blockedOwn: 39,
+    big: { blocked: 65, blockedOwn: 55, claim: 548, total: 26_890 },
   },
   pg: {
-    quietMedian: 0.29,
-    quietP95: 0.42,
-    claim: 403,
-    one500: 6.59,
-    total: 35_602,
-    blocked: 241,
-    blockedOwn: 50,
-    big: { blocked: 136, blockedOwn: 30, claim: 1_599, total: 108_860 },
+    quietMedian: 0.2,
+    quietP95: 0.31,
+    claim: 205,
+    one500: 3.29,
+    total: 14_663,
+    blocked: 38,
+    blockedOwn: 29,
+    big: { blocked: 47, blockedOwn: 21, claim: 806, total: 54_981 },
   },
 };
 /** The figures of a summary row, those of a baseline included (which may lack some). */
