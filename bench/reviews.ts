@@ -176,9 +176,11 @@ export function seedBulk(
        VALUES (?, ?, ?, '09:00', '2026-09-01T00:00:00.000Z', ?, ?, ?, ?)`,
     );
     const enrolment = db.prepare(
-      `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, paused_by, is_current, created_at, updated_at, next_nudge_at)
-       VALUES (?, ?, ?, ?, ?, ?, 1, '2026-09-01T00:00:00.000Z', '2026-11-30T00:00:00.000Z', ?)`,
+      `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, paused_by, is_current, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 1, '2026-09-01T00:00:00.000Z', '2026-11-30T00:00:00.000Z')`,
     );
+    // The enrolment's row of due times is made by a trigger (SQLite 020); its weekly nudge is set on it.
+    const nudge = db.prepare('UPDATE enrolment_nudges SET next_nudge_at = ? WHERE enrolment_id = ?');
     const card = db.prepare(
       `INSERT INTO memory_cards (workspace_id, user_id, question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps,
          reps, lapses, state, last_review_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -215,15 +217,15 @@ export function seedBulk(
           const status = isDue ? 'active' : i % 20 === 3 ? 'paused' : i % 20 === 7 ? 'finished' : 'active';
           const exam = i % 3 === 0 ? null : (['aif-c01', 'aip-c01', 'mla-c02'][i % 3] ?? null);
           user.run(ws, id, tz, `D0RV${String(i).padStart(7, '0')}`, exam, exam ? '2027-03-01' : null, nextReminder.get(tz)!);
-          enrolment.run(
+          const enrolled = enrolment.run(
             ws,
             id,
             tracks[i % tracks.length]!,
             STARTED_ON[i % STARTED_ON.length]!,
             status,
             status === 'paused' ? 'learner' : null,
-            nextNudge.get(tz)!,
           );
+          nudge.run(nextNudge.get(tz)!, enrolled.lastInsertRowid);
           for (let k = 0; k < size.cardsEach; k++) {
             const h = pool[(i * 31 + k * 7) % pool.length]!;
             const wantDue = isDue && k === 0 ? dueAt.getTime() - 2 * HOUR : dueAt.getTime() + (random() - 0.25) * 40 * DAY;

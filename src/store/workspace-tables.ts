@@ -3,8 +3,8 @@
  * the same schema, test/store/postgres-schema.test.ts). Children that reference a row of their own workspace go
  * first where the reference does not cascade (quiz_posts.delivery_id → deliveries); the rest cascade from users
  * anyway and are listed so that none is left to a foreign key's good will. Tables without a workspace_id column
- * (milestones_done, mock_answers; quiz_answers, pre_card_answers, points and board_points, keyed by the learner's number) go with their
- * parent (ON DELETE CASCADE).
+ * (milestones_done, enrolment_nudges, mock_answers; quiz_answers, pre_card_answers, points and board_points, keyed by
+ * the learner's number) go with their parent (ON DELETE CASCADE).
  *
  * A new table with a workspace_id column belongs here: test/store/workspace-purge.test.ts fails until it is.
  */
@@ -34,7 +34,7 @@ export const WORKSPACE_TABLES = [
 export const UNSCOPED_TABLES = ['oauth_states'] as const;
 
 /** Tables whose rows belong to a workspace through a parent row (deleted with it, ON DELETE CASCADE). */
-export const CASCADED_TABLES = ['milestones_done', 'mock_answers', 'quiz_answers', 'pre_card_answers', 'points', 'board_points'] as const;
+export const CASCADED_TABLES = ['milestones_done', 'enrolment_nudges', 'mock_answers', 'quiz_answers', 'pre_card_answers', 'points', 'board_points'] as const;
 
 /**
  * For an enterprise id (an Enterprise Grid org-wide install's key, "E…"), the prefix of the keys of its

@@ -8,8 +8,10 @@ import type { Queryable } from './connection.js';
 export const DUE_SETS: Record<DueSet, (now: string) => string> = {
   'channel-daily': (now) => `FROM subscriptions WHERE status = 'active' AND next_daily_at <= ${now}`,
   'channel-weekly': (now) => `FROM subscriptions WHERE status = 'active' AND next_weekly_at <= ${now}`,
-  'learner-weekly': (now) => `FROM enrolments e JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
-    WHERE e.is_current AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ${now}`,
+  // `live`: the enrolment is current, active or paused (kept by migration 015's triggers).
+  'learner-weekly': (now) => `FROM enrolment_nudges n JOIN enrolments e ON e.id = n.enrolment_id
+    JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+    WHERE n.live AND n.next_nudge_at <= ${now}`,
   'learner-daily': (now) => `FROM users u
     WHERE u.reviews_on AND u.next_reminder_at <= ${now}
       AND EXISTS (SELECT 1 FROM enrolments e
@@ -27,8 +29,8 @@ export const DUE_SETS: Record<DueSet, (now: string) => string> = {
 export const EARLIEST_DUE: Record<DueSet, string> = {
   'channel-daily': `SELECT min(next_daily_at) FROM subscriptions WHERE status = 'active'`,
   'channel-weekly': `SELECT min(next_weekly_at) FROM subscriptions WHERE status = 'active'`,
-  // Every enrolment has its user (a foreign key): the due query's join leaves none out.
-  'learner-weekly': `SELECT min(next_nudge_at) FROM enrolments WHERE is_current AND status IN ('active', 'paused')`,
+  // Every due time has its enrolment, and every enrolment its user (foreign keys): the due query's joins leave none out.
+  'learner-weekly': `SELECT min(next_nudge_at) FROM enrolment_nudges WHERE live`,
   // ORDER BY … LIMIT 1, not min(): with the EXISTS, min() is planned as a join over every learner.
   'learner-daily': `SELECT u.next_reminder_at FROM users u
     WHERE u.reviews_on AND u.next_reminder_at IS NOT NULL

@@ -3,9 +3,13 @@ import { first, isoArray, movedFlags, type Queryable } from './connection.js';
 import { claimLock, DUE_SETS } from './due-sets.js';
 
 // Compare-and-set for many at once (distinct enrolments): `m.i` says which of the moves given took.
-const ADVANCE_NUDGES = `UPDATE enrolments e SET next_nudge_at = m.next
+// The due times live in a narrow table (migration 015): moving one writes a small row and two index entries.
+// `= ANY($1)` names the rows to the planner: with the join alone, it read the whole table into a hash to join a
+// thousand moves against it (95 of 112 ms a batch of 1,000 among 100,000, EXPLAIN ANALYZE); now a thousand
+// primary-key look-ups (15 ms).
+const ADVANCE_NUDGES = `UPDATE enrolment_nudges n SET next_nudge_at = m.next
   FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS m(id, prev, next, i)
-  WHERE e.id = m.id AND e.next_nudge_at IS NOT DISTINCT FROM m.prev
+  WHERE n.enrolment_id = ANY($1::bigint[]) AND n.enrolment_id = m.id AND n.next_nudge_at IS NOT DISTINCT FROM m.prev
   RETURNING m.i`;
 
 interface EnrolmentRow {
@@ -48,12 +52,14 @@ const toEnrolment = (r: EnrolmentRow): Enrolment => ({
 
 const toDueNudge = (r: DueNudgeRow): DueNudge => ({ ...toEnrolment(r), tzOverride: r.tz_override, slackTz: r.slack_tz, nudgeTime: r.nudge_time });
 
-const BY_TRACK = 'SELECT * FROM enrolments WHERE workspace_id = $1 AND user_id = $2 AND track_id = $3';
+/** An enrolment with its weekly nudge's due time (a narrow table of its own, migration 015). */
+const WITH_NUDGE = 'SELECT e.*, n.next_nudge_at FROM enrolments e LEFT JOIN enrolment_nudges n ON n.enrolment_id = e.id';
+const BY_TRACK = `${WITH_NUDGE} WHERE e.workspace_id = $1 AND e.user_id = $2 AND e.track_id = $3`;
 
 export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
   return {
     async current(ws, user) {
-      const row = first(await q.rows<EnrolmentRow>('SELECT * FROM enrolments WHERE workspace_id = $1 AND user_id = $2 AND is_current', [ws, user]));
+      const row = first(await q.rows<EnrolmentRow>(`${WITH_NUDGE} WHERE e.workspace_id = $1 AND e.user_id = $2 AND e.is_current`, [ws, user]));
       return row ? toEnrolment(row) : undefined;
     },
     switchTo: (ws, user, trackId, startedOn, now) =>
@@ -64,25 +70,22 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
         await t.rows('SELECT 1 FROM users WHERE workspace_id = $1 AND user_id = $2 FOR UPDATE', [ws, user]);
         await t.run('UPDATE enrolments SET is_current = false, updated_at = $1 WHERE workspace_id = $2 AND user_id = $3 AND is_current', [now, ws, user]);
         const earlier = first(await t.rows<EnrolmentRow>(BY_TRACK, [ws, user, trackId]));
-        let row: EnrolmentRow | undefined;
         if (earlier) {
-          row = first(
-            await t.rows<EnrolmentRow>(
-              `UPDATE enrolments SET is_current = true, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END,
-                 paused_until = NULL, status_reason = NULL, paused_by = NULL, updated_at = $1
-               WHERE id = $2 RETURNING *`,
-              [now, earlier.id],
-            ),
+          await t.run(
+            `UPDATE enrolments SET is_current = true, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END,
+               paused_until = NULL, status_reason = NULL, paused_by = NULL, updated_at = $1
+             WHERE id = $2`,
+            [now, earlier.id],
           );
         } else {
-          row = first(
-            await t.rows<EnrolmentRow>(
-              `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, is_current, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, 'active', true, $5, $5) RETURNING *`,
-              [ws, user, trackId, startedOn, now],
-            ),
+          await t.run(
+            `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, is_current, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'active', true, $5, $5)`,
+            [ws, user, trackId, startedOn, now],
           );
         }
+        // Read back with the due time, which the triggers of migration 015 keep beside the enrolment.
+        const row = first(await t.rows<EnrolmentRow>(BY_TRACK, [ws, user, trackId]));
         return { enrolment: toEnrolment(row!), resumed: earlier !== undefined };
       }),
     async setStatus(id, status, now, opts = {}) {
@@ -104,12 +107,18 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
       return (await q.rows<{ week: number }>('SELECT week FROM milestones_done WHERE enrolment_id = $1 ORDER BY week', [enrolmentId])).map((r) => r.week);
     },
     async setNextNudge(id, at) {
-      await q.run('UPDATE enrolments SET next_nudge_at = $1 WHERE id = $2', [at, id]);
+      await q.run('UPDATE enrolment_nudges SET next_nudge_at = $1 WHERE enrolment_id = $2', [at, id]);
     },
     // Compare-and-set: under READ COMMITTED a second writer waits for the first's row lock, then re-checks the
     // WHERE against the committed row, so only one of two processes that saw the same due time moves it on.
     async advanceNudge(e, next) {
-      return (await q.run('UPDATE enrolments SET next_nudge_at = $1 WHERE id = $2 AND next_nudge_at IS NOT DISTINCT FROM $3', [next, e.id, e.nextNudgeAt])) > 0;
+      return (
+        (await q.run('UPDATE enrolment_nudges SET next_nudge_at = $1 WHERE enrolment_id = $2 AND next_nudge_at IS NOT DISTINCT FROM $3', [
+          next,
+          e.id,
+          e.nextNudgeAt,
+        ])) > 0
+      );
     },
     async advanceNudges(moves) {
       if (moves.length === 0) return [];
@@ -122,8 +131,8 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
     },
     async dueNudges(now, limit) {
       const rows = await q.rows<DueNudgeRow>(
-        `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('$1')}
-         ORDER BY e.next_nudge_at, e.id LIMIT $2${claimLock(q, 'e')}`,
+        `SELECT e.*, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('$1')}
+         ORDER BY n.next_nudge_at, n.enrolment_id LIMIT $2${claimLock(q, 'n')}`,
         [now, limit],
       );
       return rows.map(toDueNudge);

@@ -7,8 +7,10 @@ import type { DueSet } from '../../ports/store.js';
 export const DUE_SETS: Record<DueSet, (now: string) => string> = {
   'channel-daily': (now) => `FROM subscriptions WHERE status = 'active' AND next_daily_at <= ${now}`,
   'channel-weekly': (now) => `FROM subscriptions WHERE status = 'active' AND next_weekly_at <= ${now}`,
-  'learner-weekly': (now) => `FROM enrolments e JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
-     WHERE e.is_current = 1 AND e.status IN ('active', 'paused') AND e.next_nudge_at <= ${now}`,
+  // `live`: the enrolment is current, active or paused (kept by migration 020's triggers).
+  'learner-weekly': (now) => `FROM enrolment_nudges n JOIN enrolments e ON e.id = n.enrolment_id
+     JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
+     WHERE n.live = 1 AND n.next_nudge_at <= ${now}`,
   'learner-daily': (now) => `FROM users u
      WHERE u.reviews_on = 1 AND u.next_reminder_at <= ${now}
        AND EXISTS (SELECT 1 FROM enrolments e

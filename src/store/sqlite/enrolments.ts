@@ -43,9 +43,12 @@ const toEnrolment = (r: EnrolmentRow): Enrolment => ({
 
 const toDueNudge = (r: DueNudgeRow): DueNudge => ({ ...toEnrolment(r), tzOverride: r.tz_override, slackTz: r.slack_tz, nudgeTime: r.nudge_time });
 
+/** An enrolment with its weekly nudge's due time, which lives in a narrow table of its own (migration 020). */
+const WITH_NUDGE = 'SELECT e.*, n.next_nudge_at FROM enrolments e LEFT JOIN enrolment_nudges n ON n.enrolment_id = e.id';
+
 export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
-  const current = db.prepare<[string, string], EnrolmentRow>('SELECT * FROM enrolments WHERE workspace_id = ? AND user_id = ? AND is_current = 1');
-  const byTrack = db.prepare<[string, string, string], EnrolmentRow>('SELECT * FROM enrolments WHERE workspace_id = ? AND user_id = ? AND track_id = ?');
+  const current = db.prepare<[string, string], EnrolmentRow>(`${WITH_NUDGE} WHERE e.workspace_id = ? AND e.user_id = ? AND e.is_current = 1`);
+  const byTrack = db.prepare<[string, string, string], EnrolmentRow>(`${WITH_NUDGE} WHERE e.workspace_id = ? AND e.user_id = ? AND e.track_id = ?`);
   const clearCurrent = db.prepare('UPDATE enrolments SET is_current = 0, updated_at = ? WHERE workspace_id = ? AND user_id = ? AND is_current = 1');
   const insert = db.prepare(
     `INSERT INTO enrolments (workspace_id, user_id, track_id, started_on, status, is_current, created_at, updated_at)
@@ -55,11 +58,12 @@ export function sqliteEnrolments(db: Db): Synchronous<EnrolmentsRepository> {
     "UPDATE enrolments SET is_current = 1, status = CASE WHEN status = 'finished' THEN 'finished' ELSE 'active' END, paused_until = NULL, status_reason = NULL, paused_by = NULL, updated_at = ? WHERE id = ?",
   );
   const setStatus = db.prepare('UPDATE enrolments SET status = ?, paused_until = ?, status_reason = ?, paused_by = ?, updated_at = ? WHERE id = ?');
-  const setNextNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ?');
-  const advanceNudge = db.prepare('UPDATE enrolments SET next_nudge_at = ? WHERE id = ? AND next_nudge_at IS ?');
+  const setNextNudge = db.prepare('UPDATE enrolment_nudges SET next_nudge_at = ? WHERE enrolment_id = ?');
+  const advanceNudge = db.prepare('UPDATE enrolment_nudges SET next_nudge_at = ? WHERE enrolment_id = ? AND next_nudge_at IS ?');
+  // In the due index's order (due time, then the rowid: the enrolment's id).
   const dueNudges = db.prepare<{ now: string; limit: number }, DueNudgeRow>(
-    `SELECT e.*, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('@now')}
-     ORDER BY e.next_nudge_at LIMIT @limit`,
+    `SELECT e.*, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('@now')}
+     ORDER BY n.next_nudge_at, n.enrolment_id LIMIT @limit`,
   );
   const markDone = db.prepare('INSERT INTO milestones_done (enrolment_id, week, done_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const doneWeeks = db.prepare<[number], { week: number }>('SELECT week FROM milestones_done WHERE enrolment_id = ? ORDER BY week');
