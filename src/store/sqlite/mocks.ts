@@ -1,5 +1,6 @@
 import type { MockAnswer, MockExam, MockExamsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, type Synchronous } from './sync.js';
 
 interface MockRow {
@@ -56,6 +57,8 @@ export function sqliteMocks(db: Db): Synchronous<MockExamsRepository> {
     'SELECT question_id, response, correct, answered_at FROM mock_answers WHERE mock_id = ? ORDER BY answered_at, question_id',
   );
   const finish = db.prepare('UPDATE mock_exams SET finished_at = ? WHERE id = ? AND finished_at IS NULL');
+  // SQLite runs one writer at a time: a claim's transaction needs no row locks to keep other passes off these.
+  const dueTimeUps = db.prepare<{ now: string; limit: number }, MockRow>(`SELECT * ${DUE_SETS['mock-time-up']('@now')} ORDER BY ends_at, id LIMIT @limit`);
 
   return {
     start(ws, user, cert, questionIds, startedAt, endsAt) {
@@ -74,5 +77,7 @@ export function sqliteMocks(db: Db): Synchronous<MockExamsRepository> {
     answer: (mockId, questionId, response, correct, at) => answer.run(questionId, JSON.stringify(response), correct ? 1 : 0, iso(at), mockId).changes > 0,
     answers: (mockId) => answers.all(mockId).map(toAnswer),
     finish: (id, at) => finish.run(iso(at), id).changes > 0,
+    finishMany: (ids, at) => ids.map((id) => finish.run(iso(at), id).changes > 0),
+    dueTimeUps: (now, limit) => dueTimeUps.all({ now: iso(now), limit }).map(toMock),
   };
 }
