@@ -157,6 +157,31 @@ describe("a practice exam's time running out", () => {
   });
 });
 
+describe("the exam's question message", () => {
+  it('is closed once the notice is out (no more answer buttons); Slack refusing that changes nothing else', async () => {
+    world = await SchedulerWorld.create();
+    const { store } = world.services;
+    const mock = await examUnderWay('U0MOCKCLS1');
+    await store.mocks.setMessage(mock.id, dmOf('U0MOCKCLS1'), '1764583200.000100');
+    const other = await examUnderWay('U0MOCKCLS2');
+    await store.mocks.setMessage(other.id, dmOf('U0MOCKCLS2'), '1764583200.000200');
+    world.fake.script('chat.update', { body: { ok: false, error: 'message_not_found' } });
+    await world.pass(seconds(10));
+    const updates = world.fake.callsOf('chat.update');
+    expect(updates.map((c) => [c.params.channel, c.params.ts]).sort()).toEqual([
+      [dmOf('U0MOCKCLS1'), '1764583200.000100'],
+      [dmOf('U0MOCKCLS2'), '1764583200.000200'],
+    ]);
+    for (const u of updates) {
+      expect(u.params.text).toBe("AIF-C01 practice exam: time's up.");
+      expect(JSON.stringify(u.params.blocks)).not.toContain('mquiz');
+    }
+    expect(await world.ledger((d) => d.kind === 'mock_time_up')).toMatchObject([{ status: 'sent' }, { status: 'sent' }]);
+    expect(timeUpPosts('U0MOCKCLS1')).toHaveLength(1);
+    expect(timeUpPosts('U0MOCKCLS2')).toHaveLength(1);
+  });
+});
+
 describe('across a crash', () => {
   it('a notice Slack got before the process died is found in Slack and recorded, not sent again', async () => {
     world = await SchedulerWorld.create();

@@ -181,6 +181,11 @@ describe('a practice exam in the DM', () => {
     await t.app.scheduler.tick(t.now.value);
     expect(timeUps().map((c) => c.params.text)).toEqual(["Time's up on your AIF-C01 practice exam: 0 of 65 right (0%)."]);
     expect(JSON.stringify(timeUps()[0]!.params.blocks)).toContain('Time ran out with 64 unanswered; they count as wrong.');
+    // The exam's question message, kept when it was posted, is closed: no answer buttons any more.
+    expect(mock.message).toEqual({ channel: dmOf(user), ts: shown.ts });
+    const closed = t.fake.callsOf('chat.update').findLast((c) => c.params.ts === shown.ts)!.params;
+    expect(closed).toMatchObject({ channel: dmOf(user), text: "AIF-C01 practice exam: time's up." });
+    expect(JSON.stringify(closed.blocks)).not.toContain('mquiz');
     expect((await store().mocks.get(mock.id))?.finishedAt).toEqual(t.now.value);
     expect(await store().reviews.logOf(TEAM, user)).toHaveLength(1);
     t.now.value = new Date(t.now.value.getTime() + 60_000);

@@ -1,6 +1,7 @@
 import type { MockExam } from '../../ports/store.js';
 import { gradeFinishedMock, mockResult } from '../../services/mock.js';
-import { mockTimeUpView } from '../../slack/views/mock.js';
+import { classifySlackError } from '../../slack/errors.js';
+import { mockClosedView, mockTimeUpView } from '../../slack/views/mock.js';
 import type { DeliveryKindSpec, Schedule } from './kind.js';
 
 /** A time's-up notice is for one exam: its ledger period names the exam (the target is the learner, as for every DM). */
@@ -52,8 +53,18 @@ export const mockTimeUp: DeliveryKindSpec<MockExam> = {
     const channel = (await store.users.get(m.workspaceId, m.userId))?.dmChannel ?? (await slack.openDm(m.userId));
     return { channel, message: mockTimeUpView(result), contentId: String(mock.id) };
   },
-  async afterSent({ services: { store } }, m, _row, sent) {
+  async afterSent({ services: { store, content }, slack, logger }, m, _row, sent) {
     await store.users.setDmChannel(m.workspaceId, m.userId, sent.channel);
+    // The exam's question message stops offering answers (a click on it would be refused anyway, with a reply saying
+    // why). Run again after a takeover, harmlessly; Slack refusing the update changes nothing else.
+    const mock = await store.mocks.get(m.id);
+    const cert = mock && content.certification(mock.cert);
+    if (!mock?.message || !cert) return;
+    try {
+      await slack.update(mock.message.channel, mock.message.ts, mockClosedView({ cert, endsAt: mock.endsAt }));
+    } catch (err) {
+      logger.warn(`could not close the practice exam ${mock.id} in the DM of ${m.userId}: ${classifySlackError(err).reason}`);
+    }
   },
   async onTargetError() {
     // Nothing to pause: the exam is finished and graded already, and nothing else of it will be sent. The learner sees

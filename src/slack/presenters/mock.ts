@@ -41,9 +41,14 @@ const FIND_DM = 'your direct messages with aipath (under *Apps* in the sidebar)'
 /**
  * `/aipath mock [exam]`: the practice exam runs in the learner's DM with the bot, as messages the exam's buttons
  * update in place; the command itself answers where to find it, or why it could not be put there. `undo` runs
- * when Slack refused the DM (the route takes back an exam whose first question never arrived).
+ * when Slack refused the DM (the route takes back an exam whose first question never arrived); `posted`, with the
+ * message a question went out as (the route keeps it, so that the end of the exam's time can close it).
  */
-export function presentMockStart(r: MockStart | NotFound, undo?: () => Promise<unknown>): Reply {
+export function presentMockStart(
+  r: MockStart | NotFound,
+  undo?: () => Promise<unknown>,
+  posted?: (at: { channel: string; ts: string }) => Promise<unknown>,
+): Reply {
   switch (r.kind) {
     case 'not-found':
       return ephemeral(didYouMeanView('cert', r.query, r.candidates, r.ambiguous));
@@ -73,6 +78,7 @@ export function presentMockStart(r: MockStart | NotFound, undo?: () => Promise<u
         dm: {
           message: { text: dmMessage.text, blocks: dmMessage.blocks },
           postedHere: ephemeral(noticeView(here, ':memo:')),
+          ...(posted && step.kind === 'question' ? { posted } : {}),
           async undelivered(failure) {
             await undo?.();
             const outcome =

@@ -51,3 +51,14 @@ function resultBlocks(r: MockResult) {
     ),
   ];
 }
+
+/**
+ * The exam's question message once its time is up, in place of the question: no answer buttons any more, and where the
+ * result is (the time's-up message posted just after it).
+ */
+export function mockClosedView(r: Pick<MockResult, 'cert' | 'endsAt'>): Message {
+  return message(`${r.cert.code} practice exam: time's up.`, [
+    section(`*${r.cert.code} practice exam* · :alarm_clock: time was up at ${slackTime(r.endsAt)}, so it takes no more answers.`),
+    context('Your result is in the message below, and every question you answered is in your reviews: `/aipath review`.'),
+  ]);
+}

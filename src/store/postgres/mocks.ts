@@ -11,6 +11,8 @@ interface MockRow {
   started_at: Date;
   ends_at: Date;
   finished_at: Date | null;
+  message_channel: string | null;
+  message_ts: string | null;
 }
 
 interface AnswerRow {
@@ -29,6 +31,7 @@ const toMock = (r: MockRow): MockExam => ({
   startedAt: r.started_at,
   endsAt: r.ends_at,
   finishedAt: r.finished_at,
+  message: r.message_channel !== null && r.message_ts !== null ? { channel: r.message_channel, ts: r.message_ts } : null,
 });
 
 const toAnswer = (r: AnswerRow): MockAnswer => ({
@@ -93,6 +96,9 @@ export function postgresMocks(q: Queryable): MockExamsRepository {
     // Compare-and-set: of two calls, the second re-checks finished_at after the first commits and changes nothing.
     async finish(id, at) {
       return (await q.run('UPDATE mock_exams SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL', [at, id])) > 0;
+    },
+    async setMessage(id, channel, ts) {
+      await q.run('UPDATE mock_exams SET message_channel = $1, message_ts = $2 WHERE id = $3', [channel, ts, id]);
     },
     async finishMany(ids, at) {
       if (ids.length === 0) return [];

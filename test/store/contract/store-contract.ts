@@ -1980,6 +1980,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           startedAt: NOW,
           endsAt: at(90),
           finishedAt: null,
+          message: null,
         });
         expect(await store.mocks.get(mock.id)).toEqual(mock);
         expect(await store.mocks.get(mock.id + 1000)).toBeUndefined();
@@ -2057,6 +2058,20 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.mocks.answer(mock.id, 'q-2', [1], true, at(12))).toBe(false);
         expect(await store.mocks.answers(mock.id)).toEqual([{ questionId: 'q-1', response: [0], correct: true, answeredAt: at(1) }]);
         expect(await store.mocks.finish(mock.id + 1000, at(13))).toBe(false);
+      });
+
+      it('setMessage keeps the DM message the question was last posted as', async () => {
+        await users(WS, 'U1');
+        const mock = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], NOW, at(30));
+        expect(mock.message).toBeNull();
+        await store.mocks.setMessage(mock.id, 'D0U1', '1700000000.000100');
+        expect((await store.mocks.get(mock.id))?.message).toEqual({ channel: 'D0U1', ts: '1700000000.000100' });
+        await store.mocks.setMessage(mock.id, 'D0U1', '1700000000.000200');
+        expect(await store.mocks.get(mock.id)).toEqual({ ...mock, message: { channel: 'D0U1', ts: '1700000000.000200' } });
+        expect((await store.mocks.unfinished(WS, 'U1', NOW))?.message).toEqual({ channel: 'D0U1', ts: '1700000000.000200' });
+        expect((await store.mocks.dueTimeUps(at(30), 10)).map((m) => m.message)).toEqual([{ channel: 'D0U1', ts: '1700000000.000200' }]);
+        await store.mocks.setMessage(mock.id + 1000, 'D0U1', '1.2');
+        expect(await store.mocks.get(mock.id + 1000)).toBeUndefined();
       });
 
       it('finishMany finishes many in one call, compare-and-set: whether each was finished by it, in the order given', async () => {
