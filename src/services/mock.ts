@@ -127,10 +127,10 @@ export async function answerMock(
 export type Grader = Pick<Caller, 'workspaceId' | 'userId' | 'now'>;
 
 /**
- * Finishes a practice exam inside the caller's transaction, compare-and-set (`finished`: whether this caller's
- * finish took, by `mocks.finish` or a batch's `mocks.finishMany`): only the one that finished it grades every answered
- * question into the learner's memory cards (wrong is Again, so the wrong ones come back first in reviews). The answers
- * are read after the finish, so those graded are exactly those the exam keeps (an answer cannot land after it).
+ * Grades every answered question of a practice exam into the learner's memory cards (wrong is Again, so the wrong ones
+ * come back first in reviews), in the transaction in which the caller has just finished it: only the caller whose
+ * compare-and-set finish took (`mocks.finish`, or a pass's `mocks.finishMany`) calls this, so it happens once. The
+ * answers are read after the finish, so those graded are exactly those the exam keeps (no answer lands after it).
  */
 export async function gradeFinishedMock(tx: Repositories, who: Grader, mockId: number): Promise<void> {
   for (const a of await tx.mocks.answers(mockId)) await gradeAnswer(tx, who, a.questionId, a.correct, 'mock');
