@@ -9,6 +9,9 @@
  * (c) a pass of 10,000 or more deliveries (four more timezones due later the same day): the longest the event loop was
  *     blocked (monitorEventLoopDelay), and its claim phase.
  *
+ * Every learner also has a finished practice exam, and one in a hundred a running one whose time ends after the last
+ * measured pass: the exams whose time is up are a due set of their own (mock-time-up), looked up by every pass.
+ *
  * SQLite is seeded through the ports in one transaction; PostgreSQL in bulk (INSERT … SELECT FROM generate_series on a
  * separate connection, checked row for row against the ports' seed on 60 learners). Every round works on a fresh copy
  * of the seed (a file copy; CREATE DATABASE … TEMPLATE). The PostgreSQL server is a throwaway one
@@ -101,6 +104,14 @@ type Figures = Partial<Omit<DueFigures, 'big'>> & { big?: Partial<NonNullable<Du
 /** Issue 15's goals for a pass. */
 export const PASS_GOALS = { quietMs: 1, claimMs: 200, blockedMs: 50, bigDeliveries: 10_000 };
 
+/**
+ * Practice exams in the seed, so that a pass's look-up of the exams whose time is up (the mock-time-up due set) reads a
+ * realistic table: every learner has a finished exam (what the partial index mock_exams_time_up leaves out), and one in
+ * MOCK_RUNNING_EVERY has one running, whose time ends after the last measured pass (none falls due while measured).
+ */
+const MOCK_RUNNING_EVERY = 100;
+const MOCK_QUESTIONS = JSON.stringify(['q-1', 'q-2', 'q-3']);
+
 const DUE_ZONE = 'Europe/London';
 /** The measured instant: London's Monday 09:00. */
 export const DUE_AT = nextWeeklyAt(new Date('2026-11-18T00:00:00Z'), DUE_ZONE, '09:00').toJSDate();
@@ -115,6 +126,10 @@ const BIG_AT = new Date(
     .filter((d) => d > DUE_AT)[3]!
     .getTime() + 30_000,
 );
+
+/** The seed's finished exams (two days before) and running ones (ending an hour and a half after BIG_AT). */
+const MOCK_FINISHED = { startedAt: new Date(FROM.getTime() - 2 * 86_400_000), endsAt: new Date(FROM.getTime() - 2 * 86_400_000 + 90 * 60_000) };
+const MOCK_RUNNING = { startedAt: new Date(BIG_AT.getTime()), endsAt: new Date(BIG_AT.getTime() + 90 * 60_000) };
 
 const quiet = createLogger('error');
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : '-');
@@ -154,6 +169,8 @@ const dueBetween = (learners: number, after: Date, upTo: Date) =>
 
 // ---------- seeding
 
+const learnerOf = (i: number, workspaces: number): [string, string] => [`T0B${String(i % workspaces).padStart(5, '0')}`, `U0B${String(i).padStart(7, '0')}`];
+
 /** `learners` learners through the ports in one transaction (the SQLite seed; on PostgreSQL only to check the bulk seed). */
 async function seedThroughPorts(db: string, learners: number, workspaces: number): Promise<void> {
   const c = await buildContainer(loadConfig({ AIPATH_DB: db }), { logger: quiet });
@@ -168,6 +185,15 @@ async function seedThroughPorts(db: string, learners: number, workspaces: number
         const { enrolment } = await enrolments.switchTo(ws, user, TRACKS[i % TRACKS.length]!, STARTED_ON[i % STARTED_ON.length]!, FROM);
         await enrolments.setNextNudge(enrolment.id, nextByZone[i % ZONES.length]!);
       }
+    });
+    await c.services.store.transaction(async ({ mocks }) => {
+      // All the finished exams first, then the running ones: the ids come out as the bulk seed's.
+      for (let i = 0; i < learners; i++) {
+        const m = await mocks.start(...learnerOf(i, workspaces), 'aif-c01', JSON.parse(MOCK_QUESTIONS), MOCK_FINISHED.startedAt, MOCK_FINISHED.endsAt);
+        await mocks.finish(m.id, MOCK_FINISHED.endsAt);
+      }
+      for (let i = 0; i < learners; i += MOCK_RUNNING_EVERY)
+        await mocks.start(...learnerOf(i, workspaces), 'aif-c01', JSON.parse(MOCK_QUESTIONS), MOCK_RUNNING.startedAt, MOCK_RUNNING.endsAt);
     });
     // Empties the write-ahead log into the file (wal_checkpoint(TRUNCATE) in SQLite).
     await c.services.store.database.purgeDeleted();
@@ -200,9 +226,21 @@ export async function seedInBulk(url: string, learners: number, workspaces: numb
        FROM enrolments e WHERE e.id = n.enrolment_id`,
       [nextByZone, ZONES.length],
     );
+    await c.query(
+      `INSERT INTO mock_exams (workspace_id, user_id, cert, question_ids, started_at, ends_at, finished_at)
+       SELECT 'T0B' || lpad((i % $2)::text, 5, '0'), 'U0B' || lpad(i::text, 7, '0'), 'aif-c01', $3, $4, $5, $5
+       FROM generate_series(0, $1 - 1) AS i ORDER BY i`,
+      [learners, workspaces, MOCK_QUESTIONS, MOCK_FINISHED.startedAt, MOCK_FINISHED.endsAt],
+    );
+    await c.query(
+      `INSERT INTO mock_exams (workspace_id, user_id, cert, question_ids, started_at, ends_at)
+       SELECT 'T0B' || lpad((i % $2)::text, 5, '0'), 'U0B' || lpad(i::text, 7, '0'), 'aif-c01', $3, $4, $5
+       FROM generate_series(0, $1 - 1, $6) AS i ORDER BY i`,
+      [learners, workspaces, MOCK_QUESTIONS, MOCK_RUNNING.startedAt, MOCK_RUNNING.endsAt, MOCK_RUNNING_EVERY],
+    );
     await c.query('COMMIT');
     // What autovacuum would have done to tables loaded this size before the first pass looks at them.
-    await c.query('VACUUM (ANALYZE) users, enrolments, enrolment_nudges');
+    await c.query('VACUUM (ANALYZE) users, enrolments, enrolment_nudges, mock_exams');
   });
 }
 
@@ -220,6 +258,7 @@ async function checkBulkSeed(serverUrl: string, learners: number): Promise<void>
           (await c.query('SELECT * FROM enrolments ORDER BY id')).rows,
           (await c.query('SELECT * FROM enrolment_nudges ORDER BY enrolment_id')).rows,
           (await c.query('SELECT count(*) FROM milestones_done')).rows,
+          (await c.query('SELECT * FROM mock_exams ORDER BY id')).rows,
         ]),
       );
     const [viaPorts, inBulk] = [await dump(a.url), await dump(b.url)];

@@ -70,6 +70,7 @@ const EMOJI: Record<string, string> = {
 
 export function mrkdwnToText(s: string, ansi: boolean): string {
   return s
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
     .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, '#$1')

@@ -148,9 +148,9 @@ export interface DueMove<T, N extends Date | null = Date | null> {
 
 /**
  * The due sets a scheduler pass claims from, each read by its own due query: subscriptions.dueDaily and dueWeekly,
- * enrolments.dueNudges, reviews.dueReminders.
+ * enrolments.dueNudges, reviews.dueReminders, mocks.dueTimeUps.
  */
-export type DueSet = 'channel-daily' | 'channel-weekly' | 'learner-weekly' | 'learner-daily';
+export type DueSet = 'channel-daily' | 'channel-weekly' | 'learner-weekly' | 'learner-daily' | 'mock-time-up';
 
 /** Which claims may have been abandoned (see DeliveryLedger.openClaims). */
 export interface OpenClaimsQuery {
@@ -271,6 +271,8 @@ export interface MockExam {
   endsAt: Date;
   /** When it was finished (scored); null while it is not. */
   finishedAt: Date | null;
+  /** The DM message its question was last posted as (clicks update it in place); null until one was posted. */
+  message: { channel: string; ts: string } | null;
 }
 
 /** The answer that counts (the first) to one question of a practice exam. */
@@ -613,6 +615,16 @@ export interface MockExamsRepository {
   answers(mockId: number): Promise<MockAnswer[]>;
   /** Marks the exam finished, only if it was not already (compare-and-set): true for the one call that finished it. */
   finish(id: number, at: Date): Promise<boolean>;
+  /** Records the DM message the exam's question was posted as (the latest wins). */
+  setMessage(id: number, channel: string, ts: string): Promise<void>;
+  /** finish for many exams (distinct ids) in one statement: whether each was finished by this call, in the order given. */
+  finishMany(ids: readonly number[], at: Date): Promise<boolean[]>;
+  /**
+   * Unfinished practice exams whose time is up by `now` (endsAt ≤ now), soonest first (then by id), up to `limit`:
+   * the scheduler finishes them and tells the learner. Inside a transaction locked until it ends, skipping those
+   * another transaction has locked (as enrolments.dueNudges).
+   */
+  dueTimeUps(now: Date, limit: number): Promise<MockExam[]>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Certification, QuizQuestion } from '../content/schema.js';
 import { incompleteReason, isCorrect, type QuizResponse } from '../domain/question.js';
 import { type MockScore, scoreMock, selectMockExam } from '../domain/review/mock-exam.js';
-import type { MockExam } from '../ports/store.js';
+import type { Content } from '../content/content.js';
+import type { MockAnswer, MockExam, Repositories } from '../ports/store.js';
 import type { Caller, NotFound, StudyDeps } from './context.js';
 import { findCert } from './lookup.js';
 import { gradeAnswer, studyExam } from './reviews.js';
@@ -31,6 +32,13 @@ export interface MockResult {
   domainNames: Map<number, string>;
   timedOut: boolean;
   unanswered: number;
+  /** When the exam's time was (or is) up. */
+  endsAt: Date;
+  /**
+   * A click that came after the exam ended, and was not recorded: its time was up (`time-up`), or every question was
+   * answered already (`finished`). Undefined for the answer that finished it, or for a result asked for otherwise.
+   */
+  refused?: 'time-up' | 'finished';
 }
 
 export type MockStart =
@@ -108,8 +116,44 @@ export async function answerMock(
     const reason = incompleteReason(question, response);
     if (reason) return { kind: 'incomplete', reason };
     await deps.store.mocks.answer(mock.id, question.id, response, isCorrect(question, response), caller.now);
+    return nextStep(deps, mock, caller.now, caller);
   }
-  return nextStep(deps, mock, caller.now, caller);
+  // Too late (the scheduler, another click or the time itself ended it): nothing is recorded, and the reply says so.
+  const step = await nextStep(deps, mock, caller.now, caller);
+  return step.kind === 'finished' ? { ...step, refused: caller.now >= mock.endsAt ? 'time-up' : 'finished' } : step;
+}
+
+/** Who a practice exam's answers are graded for, and when. */
+export type Grader = Pick<Caller, 'workspaceId' | 'userId' | 'now'>;
+
+/**
+ * Grades every answered question of a practice exam into the learner's memory cards (wrong is Again, so the wrong ones
+ * come back first in reviews), in the transaction in which the caller has just finished it: only the caller whose
+ * compare-and-set finish took (`mocks.finish`, or a pass's `mocks.finishMany`) calls this, so it happens once. The
+ * answers are read after the finish, so those graded are exactly those the exam keeps (no answer lands after it).
+ */
+export async function gradeFinishedMock(tx: Repositories, who: Grader, mockId: number): Promise<void> {
+  for (const a of await tx.mocks.answers(mockId)) await gradeAnswer(tx, who, a.questionId, a.correct, 'mock');
+}
+
+/** A finished (or timed-out) exam's result as of `now`: scored by domain, the unanswered counted wrong. */
+export function mockResult(content: Content, mock: MockExam, answers: readonly MockAnswer[], now: Date): MockResult {
+  const cert = content.certification(mock.cert)!;
+  const answered = new Map(answers.map((a) => [a.questionId, a]));
+  const score = scoreMock(
+    mock.questionIds.map((id) => ({ questionId: id, domain: content.question(id)?.domain, correct: answered.get(id)?.correct ?? false })),
+    cert.domains,
+    cert.format?.passingScore,
+  );
+  return {
+    kind: 'finished',
+    cert,
+    score,
+    domainNames: new Map(cert.domains.map((d) => [d.number, d.name])),
+    timedOut: now >= mock.endsAt && answered.size < mock.questionIds.length,
+    unanswered: mock.questionIds.length - answered.size,
+    endsAt: mock.endsAt,
+  };
 }
 
 /**
@@ -137,21 +181,8 @@ async function nextStep(deps: StudyDeps, mock: MockExam, now: Date, caller: Call
   }
   if (!mock.finishedAt) {
     await deps.store.transaction(async (tx) => {
-      if (!(await tx.mocks.finish(mock.id, now))) return;
-      for (const a of answers) await gradeAnswer(tx, caller, a.questionId, a.correct, 'mock');
+      if (await tx.mocks.finish(mock.id, now)) await gradeFinishedMock(tx, caller, mock.id);
     });
   }
-  const score = scoreMock(
-    mock.questionIds.map((id) => ({ questionId: id, domain: deps.content.question(id)?.domain, correct: answered.get(id)?.correct ?? false })),
-    cert.domains,
-    cert.format?.passingScore,
-  );
-  return {
-    kind: 'finished',
-    cert,
-    score,
-    domainNames: new Map(cert.domains.map((d) => [d.number, d.name])),
-    timedOut: timedOut && answered.size < mock.questionIds.length,
-    unanswered: mock.questionIds.length - answered.size,
-  };
+  return mockResult(deps.content, mock, answers, now);
 }

@@ -14,7 +14,13 @@ import type { Caller, StudyDeps } from './context.js';
  * Grades a learner's answer into their memory card for the question (FSRS: wrong is Again, right is Good),
  * inside the caller's transaction. Every answer the app scores or reviews goes through here.
  */
-export async function gradeAnswer(tx: Repositories, caller: Caller, questionId: string, correct: boolean, source: ReviewSource) {
+export async function gradeAnswer(
+  tx: Repositories,
+  caller: Pick<Caller, 'workspaceId' | 'userId' | 'now'>,
+  questionId: string,
+  correct: boolean,
+  source: ReviewSource,
+) {
   const { workspaceId: ws, userId: user, now } = caller;
   const card = (await tx.reviews.card(ws, user, questionId)) ?? newCard(now);
   const reviewed = review(card, gradeOf(correct), now);

@@ -26,14 +26,24 @@ export async function deliverInDm(
   const { store } = deps.study;
   const kept = (await withDatabase(deps.database, deps.logger, () => store.users.get(at.workspaceId, at.userId)))?.dmChannel ?? undefined;
   let channel: string;
+  let ts: string | undefined;
   try {
     channel = kept ?? (await webClientSlack(client).openDm(at.userId));
     const posted = Posted.parse(await client.chat.postMessage({ channel, text: dm.message.text, blocks: dm.message.blocks }));
     channel = posted.channel ?? channel;
+    ts = posted.ts;
   } catch (err) {
     const failure = classifySlackError(err);
     deps.logger.warn(`could not post in the DM of ${at.userId}: ${failure.reason}`);
     return withDatabase(deps.database, deps.logger, () => dm.undelivered(failure));
+  }
+  if (ts && dm.posted) {
+    try {
+      await withDatabase(deps.database, deps.logger, () => dm.posted!({ channel, ts }));
+    } catch (err) {
+      // The message is out; only what would have been kept of it is lost.
+      deps.logger.warn(`could not keep the DM message of ${at.userId}: ${(err as Error).message}`);
+    }
   }
   if (!kept) {
     try {

@@ -58,8 +58,14 @@ const ROUTES: { [N in Command['name']]: Route<N> } = {
   },
   mock: async (deps, caller, c) => {
     const r = await startMock(deps, caller, c.exam);
-    // An exam whose first question Slack would not deliver is taken back, so trying again starts afresh.
-    return presentMockStart(r, r.kind === 'started' ? () => discardMock(deps, caller, r.step.mock.id) : undefined);
+    const step = r.kind === 'started' || r.kind === 'resumed' ? r.step : undefined;
+    return presentMockStart(
+      r,
+      // An exam whose first question Slack would not deliver is taken back, so trying again starts afresh.
+      r.kind === 'started' ? () => discardMock(deps, caller, r.step.mock.id) : undefined,
+      // The message its question went out as is kept: the end of the exam's time closes it.
+      step?.kind === 'question' ? ({ channel, ts }) => deps.store.mocks.setMessage(step.mock.id, channel, ts) : undefined,
+    );
   },
   exam: async (deps, caller, c) => {
     if (c.action === 'set') return presentSetExam(await setExam(deps, caller, c.exam, c.date));

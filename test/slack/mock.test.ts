@@ -163,6 +163,47 @@ describe('a practice exam in the DM', () => {
     expect((await t.commandJson('mock aif-c01', { user })).text).toMatch(/^Your AIF-C01 practice exam is in your direct messages/);
   });
 
+  it("says in the DM when the time is up, once, with the result; the exam's message then takes no answer and says why", async () => {
+    const user = 'U0MOCK0010';
+    await t.commandJson('mock aif-c01', { user });
+    const shown = lastPosted(dmOf(user));
+    const mock = (await store().mocks.get(Number(question(shown.blocks).key.split('.')[0])))!;
+    // The question says when the time ends, as Slack shows an instant to each reader (in their own timezone).
+    expect(JSON.stringify(shown.blocks)).toContain(`(time ends at <!date^${Math.floor(mock.endsAt.getTime() / 1000)}^{time}|`);
+    const next = await answer(user, shown, false);
+    const timeUps = () => t.fake.callsOf('chat.postMessage').filter((c) => c.params.channel === dmOf(user) && String(c.params.text).startsWith("Time's up"));
+
+    t.now.value = new Date(mock.endsAt.getTime() - 1000);
+    await t.app.scheduler.tick(t.now.value);
+    expect(timeUps()).toHaveLength(0);
+    expect((await store().mocks.get(mock.id))?.finishedAt).toBeNull();
+    t.now.value = new Date(mock.endsAt.getTime() + 30_000);
+    await t.app.scheduler.tick(t.now.value);
+    expect(timeUps().map((c) => c.params.text)).toEqual(["Time's up on your AIF-C01 practice exam: 0 of 65 right (0%)."]);
+    expect(JSON.stringify(timeUps()[0]!.params.blocks)).toContain('Time ran out with 64 unanswered; they count as wrong.');
+    // The exam's question message, kept when it was posted, is closed: no answer buttons any more.
+    expect(mock.message).toEqual({ channel: dmOf(user), ts: shown.ts });
+    const closed = t.fake.callsOf('chat.update').findLast((c) => c.params.ts === shown.ts)!.params;
+    expect(closed).toMatchObject({ channel: dmOf(user), text: "AIF-C01 practice exam: time's up." });
+    expect(JSON.stringify(closed.blocks)).not.toContain('mquiz');
+    expect((await store().mocks.get(mock.id))?.finishedAt).toEqual(t.now.value);
+    expect(await store().reviews.logOf(TEAM, user)).toHaveLength(1);
+    t.now.value = new Date(t.now.value.getTime() + 60_000);
+    await t.app.scheduler.tick(t.now.value);
+    expect(timeUps()).toHaveLength(1);
+
+    // A click on the exam's question afterwards: nothing recorded, nothing finished or graded again, and the reply says why.
+    const late = await answer(user, next, true);
+    expect(late.text).toBe('AIF-C01 practice exam: 0 of 65 right (0%).');
+    expect(JSON.stringify(late.blocks)).toContain(`Time was up at <!date^${Math.floor(mock.endsAt.getTime() / 1000)}^{time}|`);
+    expect(JSON.stringify(late.blocks)).toContain('so that answer was not recorded');
+    expect(await store().mocks.answers(mock.id)).toHaveLength(1);
+    expect(await store().reviews.logOf(TEAM, user)).toHaveLength(1);
+    expect(timeUps()).toHaveLength(1);
+    // The next /aipath mock starts a new exam.
+    expect((await t.commandJson('mock aif-c01', { user })).text).toMatch(/^Your AIF-C01 practice exam is in your direct messages/);
+  });
+
   it('says so when asked in the DM itself', async () => {
     const user = 'U0MOCK0004';
     await t.commandJson('mock aif-c01', { user });

@@ -5,6 +5,7 @@ import { dailyTip } from './daily-tip.js';
 import { weeklyLeaderboard } from './weekly-leaderboard.js';
 import { weeklyNudge } from './weekly-nudge.js';
 import { learnerDaily, reviewReminder } from './review-reminder.js';
+import { mockDeadlines, mockTimeUp } from './mock-time-up.js';
 import { workspaceZones } from './zones.js';
 
 /**
@@ -14,6 +15,8 @@ import { workspaceZones } from './zones.js';
 export function deliveryKinds(defaultTimezone: string): ScheduledKinds[] {
   const zones = workspaceZones(defaultTimezone);
   return [
+    // First: of everything due at once, the learner who just ran out of time waits least.
+    scheduled(mockDeadlines(), [mockTimeUp]),
     scheduled(channelDaily(), [dailyTip, dailyQuiz]),
     scheduled(learnerWeekly(zones), [weeklyNudge(zones)]),
     scheduled(channelWeekly(), [weeklyLeaderboard()]),

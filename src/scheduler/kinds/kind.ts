@@ -71,8 +71,11 @@ export interface Schedule<T> {
    * arithmetic of targets that share a timezone, a local time and a due instant: most of a due set does.
    */
   step(target: T, now: Date): Step;
-  /** Moves the targets' due times on, compare-and-set, in one statement: whether each moved (false: another pass did). */
-  advance(tx: Repositories, moves: DueMove<T>[]): Promise<boolean[]>;
+  /**
+   * Moves the targets' due times on, compare-and-set, in one statement: whether each moved (false: another pass did,
+   * or, for a target that leaves its due set for good, whatever else took it out). `now` is the pass's instant.
+   */
+  advance(tx: Repositories, moves: DueMove<T>[], now: Date): Promise<boolean[]>;
   /**
    * What else the claim of a falling-due delivery needs, in its transaction: checks that need the database (are cards
    * still due?) and writes that go with it (a timed pause ends). False: nothing goes out this time after all.
@@ -151,6 +154,7 @@ export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]
       const moved = await schedule.advance(
         tx,
         targets.map((target, i) => ({ target, next: steps[i]!.next })),
+        now,
       );
       const specs: ClaimSpec[] = [];
       for (const [i, target] of targets.entries()) {

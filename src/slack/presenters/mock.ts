@@ -1,9 +1,8 @@
-import { progressBar } from '../../domain/plan.js';
 import type { NotFound } from '../../services/context.js';
 import type { MockAnswerOutcome, MockResult, MockStart, MockStep } from '../../services/mock.js';
-import { context, header, message, section } from '../views/blocks.js';
 import { noticeView } from '../views/help.js';
 import { didYouMeanView } from '../views/lookup.js';
+import { mockResultView, refusedNote } from '../views/mock.js';
 import { mockQuestionView } from '../views/quiz.js';
 import type { SlackFailure } from '../errors.js';
 import { ephemeral, type Reply } from './reply.js';
@@ -13,35 +12,14 @@ const stepReply = (s: MockStep): Reply => ({
     mockQuestionView(
       s.question,
       { mockId: s.mock.id, questionId: s.question.id },
-      { code: s.cert.code, index: s.index, total: s.total, minutesLeft: s.minutesLeft, shortOf: s.short?.exam },
+      { code: s.cert.code, index: s.index, total: s.total, minutesLeft: s.minutesLeft, endsAt: s.mock.endsAt, shortOf: s.short?.exam },
     ),
   ),
   replaceOriginal: true,
 });
 
-/** The result: the score by domain, the estimate said to be one, and where the wrong answers went. */
-function resultReply(r: MockResult): Reply {
-  const s = r.score;
-  const verdict =
-    s.passed === undefined ? '' : s.passed ? ' That would likely pass, by our rough estimate.' : ' That is probably short of a pass, by our rough estimate.';
-  const lines = s.perDomain
-    .filter((d) => d.total > 0)
-    .map((d) => `${progressBar(d.right, d.total, 8)} *${d.domain}. ${r.domainNames.get(d.domain) ?? ''}*: ${d.right} of ${d.total}`);
-  const why = r.timedOut ? ` Time ran out with ${r.unanswered} unanswered; they count as wrong.` : '';
-  return {
-    ...ephemeral(
-      message(`${r.cert.code} practice exam: ${s.right} of ${s.total} right (${s.percent}%).`, [
-        header(`${r.cert.code} practice exam: ${s.percent}%`),
-        section(`*${s.right} of ${s.total}* right, about *${s.estimatedScaledScore}* on AWS's 100–1000 scale.${verdict}${why}`),
-        section(lines.join('\n')),
-        context(
-          'The scaled score is an estimate: AWS does not publish how answers map onto its scale. Every question you answered is now in your reviews, the wrong ones first: `/aipath review`.',
-        ),
-      ]),
-    ),
-    replaceOriginal: true,
-  };
-}
+/** The result in place of the exam's question; a click that came too late says first that it was not recorded. */
+const resultReply = (r: MockResult): Reply => ({ ...ephemeral(mockResultView(r, refusedNote(r))), replaceOriginal: true });
 
 /** An answer's outcome: the next question or the result in place of the question answered, or why nothing changed. */
 export function presentMock(r: MockAnswerOutcome): Reply {
@@ -63,9 +41,14 @@ const FIND_DM = 'your direct messages with aipath (under *Apps* in the sidebar)'
 /**
  * `/aipath mock [exam]`: the practice exam runs in the learner's DM with the bot, as messages the exam's buttons
  * update in place; the command itself answers where to find it, or why it could not be put there. `undo` runs
- * when Slack refused the DM (the route takes back an exam whose first question never arrived).
+ * when Slack refused the DM (the route takes back an exam whose first question never arrived); `posted`, with the
+ * message a question went out as (the route keeps it, so that the end of the exam's time can close it).
  */
-export function presentMockStart(r: MockStart | NotFound, undo?: () => Promise<unknown>): Reply {
+export function presentMockStart(
+  r: MockStart | NotFound,
+  undo?: () => Promise<unknown>,
+  posted?: (at: { channel: string; ts: string }) => Promise<unknown>,
+): Reply {
   switch (r.kind) {
     case 'not-found':
       return ephemeral(didYouMeanView('cert', r.query, r.candidates, r.ambiguous));
@@ -95,6 +78,7 @@ export function presentMockStart(r: MockStart | NotFound, undo?: () => Promise<u
         dm: {
           message: { text: dmMessage.text, blocks: dmMessage.blocks },
           postedHere: ephemeral(noticeView(here, ':memo:')),
+          ...(posted && step.kind === 'question' ? { posted } : {}),
           async undelivered(failure) {
             await undo?.();
             const outcome =

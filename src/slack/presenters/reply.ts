@@ -20,6 +20,8 @@ export interface InDm {
   message: Message;
   postedHere: Reply;
   undelivered(failure: SlackFailure): Promise<Reply>;
+  /** What to keep of the message once Slack took it (its channel and ts), if anything. */
+  posted?(at: { channel: string; ts: string }): Promise<unknown>;
 }
 
 export const ephemeral = (m: Message): Reply => ({ ...m, responseType: 'ephemeral' });

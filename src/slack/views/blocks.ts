@@ -78,3 +78,12 @@ export function escapeMrkdwn(s: string): string {
 }
 
 export const link = (url: string, label: string) => `<${url}|${label.replace(/[|<>]/g, ' ')}>`;
+
+/**
+ * An instant as Slack shows it to each reader, in their own timezone and clock ("3:45 PM"); the fallback (clients that
+ * cannot, notifications, the console) is the time in UTC.
+ */
+export function slackTime(at: Date): string {
+  const fallback = `${at.toISOString().slice(11, 16)} UTC`;
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${fallback}>`;
+}

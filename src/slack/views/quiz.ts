@@ -4,7 +4,7 @@ import type { QuizQuestion } from '../../content/schema.js';
 import { LETTERS, answerKeyText, correctCount, responseText, shownOrder, type QuizResponse } from '../../domain/question.js';
 import { truncate } from '../../domain/text.js';
 import { ACTIONS, type CardKey, type MockKey, QUIZ_CONTROLS, QUIZ_PICK, type QuizControls } from '../action-ids.js';
-import { actions, button, context, header, message, section, type Block, type ButtonSpec, type Message } from './blocks.js';
+import { actions, button, context, header, message, section, slackTime, type Block, type ButtonSpec, type Message } from './blocks.js';
 
 /** Block Kit option text is at most 75 characters. */
 const OPTION_TEXT = 75;
@@ -156,11 +156,12 @@ export function answerFeedbackView(f: ScoredAnswer): Message {
 export function mockQuestionView(
   q: QuizQuestion,
   key: MockKey,
-  info: { code: string; index: number; total: number; minutesLeft: number; shortOf?: number },
+  info: { code: string; index: number; total: number; minutesLeft: number; endsAt: Date; shortOf?: number },
 ): Message {
   const where = `${info.code} practice exam · question ${info.index} of ${info.total} · ${info.minutesLeft} min left`;
+  // When time ends, in the reader's own timezone (Slack renders it): the exam stops taking answers then.
   return message(`${where}: ${q.question}`, [
-    section(`*${where}*\n\n${body(q)}`),
+    section(`*${where}* (time ends at ${slackTime(info.endsAt)})\n\n${body(q)}`),
     ...answerControls(QUIZ_CONTROLS.mock, key, q),
     context(
       `No feedback until the end, as on the exam.${info.shortOf ? ` The real exam has ${info.shortOf} questions; aipath's bank fills ${info.total} of them, by domain weight.` : ''}`,

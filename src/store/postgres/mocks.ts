@@ -1,5 +1,6 @@
 import type { MockAnswer, MockExam, MockExamsRepository } from '../../ports/store.js';
-import { first, type Queryable } from './connection.js';
+import { first, movedFlags, type Queryable } from './connection.js';
+import { claimLock, DUE_SETS } from './due-sets.js';
 
 interface MockRow {
   id: number;
@@ -10,6 +11,8 @@ interface MockRow {
   started_at: Date;
   ends_at: Date;
   finished_at: Date | null;
+  message_channel: string | null;
+  message_ts: string | null;
 }
 
 interface AnswerRow {
@@ -28,6 +31,7 @@ const toMock = (r: MockRow): MockExam => ({
   startedAt: r.started_at,
   endsAt: r.ends_at,
   finishedAt: r.finished_at,
+  message: r.message_channel !== null && r.message_ts !== null ? { channel: r.message_channel, ts: r.message_ts } : null,
 });
 
 const toAnswer = (r: AnswerRow): MockAnswer => ({
@@ -43,6 +47,14 @@ const toAnswer = (r: AnswerRow): MockAnswer => ({
 const ANSWER = `INSERT INTO mock_answers (mock_id, question_id, response, correct, answered_at)
   SELECT id, $1::text, $2::text, $3::boolean, $4::timestamptz FROM mock_exams WHERE id = $5 AND finished_at IS NULL FOR SHARE
   ON CONFLICT (mock_id, question_id) DO NOTHING`;
+
+const DUE_TIME_UPS = `SELECT * ${DUE_SETS['mock-time-up']('$1')} ORDER BY ends_at, id LIMIT $2`;
+
+// Compare-and-set for many at once (distinct ids): `m.i` says which of the exams given this call finished.
+const FINISH_MANY = `UPDATE mock_exams x SET finished_at = $2
+  FROM unnest($1::bigint[]) WITH ORDINALITY AS m(id, i)
+  WHERE x.id = m.id AND x.finished_at IS NULL
+  RETURNING m.i`;
 
 export function postgresMocks(q: Queryable): MockExamsRepository {
   return {
@@ -84,6 +96,16 @@ export function postgresMocks(q: Queryable): MockExamsRepository {
     // Compare-and-set: of two calls, the second re-checks finished_at after the first commits and changes nothing.
     async finish(id, at) {
       return (await q.run('UPDATE mock_exams SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL', [at, id])) > 0;
+    },
+    async setMessage(id, channel, ts) {
+      await q.run('UPDATE mock_exams SET message_channel = $1, message_ts = $2 WHERE id = $3', [channel, ts, id]);
+    },
+    async finishMany(ids, at) {
+      if (ids.length === 0) return [];
+      return movedFlags(ids.length, await q.rows<{ i: number }>(FINISH_MANY, [ids, at]));
+    },
+    async dueTimeUps(now, limit) {
+      return (await q.rows<MockRow>(DUE_TIME_UPS + claimLock(q), [now, limit])).map(toMock);
     },
   };
 }

@@ -16,4 +16,6 @@ export const DUE_SETS: Record<DueSet, (now: string) => string> = {
        AND EXISTS (SELECT 1 FROM enrolments e
                    WHERE e.workspace_id = u.workspace_id AND e.user_id = u.user_id AND e.is_current = 1
                      AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= ${now})))`,
+  // Read down the partial index mock_exams_time_up (unfinished exams only, by ends_at).
+  'mock-time-up': (now) => `FROM mock_exams WHERE finished_at IS NULL AND ends_at <= ${now}`,
 };

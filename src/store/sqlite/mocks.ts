@@ -1,5 +1,6 @@
 import type { MockAnswer, MockExam, MockExamsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, type Synchronous } from './sync.js';
 
 interface MockRow {
@@ -11,6 +12,8 @@ interface MockRow {
   started_at: string;
   ends_at: string;
   finished_at: string | null;
+  message_channel: string | null;
+  message_ts: string | null;
 }
 
 interface AnswerRow {
@@ -29,6 +32,7 @@ const toMock = (r: MockRow): MockExam => ({
   startedAt: new Date(r.started_at),
   endsAt: new Date(r.ends_at),
   finishedAt: dateOrNull(r.finished_at),
+  message: r.message_channel !== null && r.message_ts !== null ? { channel: r.message_channel, ts: r.message_ts } : null,
 });
 
 const toAnswer = (r: AnswerRow): MockAnswer => ({
@@ -55,7 +59,10 @@ export function sqliteMocks(db: Db): Synchronous<MockExamsRepository> {
   const answers = db.prepare<[number], AnswerRow>(
     'SELECT question_id, response, correct, answered_at FROM mock_answers WHERE mock_id = ? ORDER BY answered_at, question_id',
   );
+  const setMessage = db.prepare('UPDATE mock_exams SET message_channel = ?, message_ts = ? WHERE id = ?');
   const finish = db.prepare('UPDATE mock_exams SET finished_at = ? WHERE id = ? AND finished_at IS NULL');
+  // SQLite runs one writer at a time: a claim's transaction needs no row locks to keep other passes off these.
+  const dueTimeUps = db.prepare<{ now: string; limit: number }, MockRow>(`SELECT * ${DUE_SETS['mock-time-up']('@now')} ORDER BY ends_at, id LIMIT @limit`);
 
   return {
     start(ws, user, cert, questionIds, startedAt, endsAt) {
@@ -74,5 +81,8 @@ export function sqliteMocks(db: Db): Synchronous<MockExamsRepository> {
     answer: (mockId, questionId, response, correct, at) => answer.run(questionId, JSON.stringify(response), correct ? 1 : 0, iso(at), mockId).changes > 0,
     answers: (mockId) => answers.all(mockId).map(toAnswer),
     finish: (id, at) => finish.run(iso(at), id).changes > 0,
+    setMessage: (id, channel, ts) => void setMessage.run(channel, ts, id),
+    finishMany: (ids, at) => ids.map((id) => finish.run(iso(at), id).changes > 0),
+    dueTimeUps: (now, limit) => dueTimeUps.all({ now: iso(now), limit }).map(toMock),
   };
 }

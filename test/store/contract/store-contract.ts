@@ -994,6 +994,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           if ((await store.subscriptions.dueWeekly(now, 1)).length > 0) expect(work.due).toContain('channel-weekly');
           if ((await store.enrolments.dueNudges(now, 1)).length > 0) expect(work.due).toContain('learner-weekly');
           if ((await store.reviews.dueReminders(now, 1)).length > 0) expect(work.due).toContain('learner-daily');
+          if ((await store.mocks.dueTimeUps(now, 1)).length > 0) expect(work.due).toContain('mock-time-up');
           return work;
         };
         expect(await consistent(NOW)).toEqual({ openClaims: false, due: new Set() });
@@ -1033,6 +1034,14 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await store.enrolments.setStatus(enrolment.id, 'paused', NOW, { pausedUntil: at(60) });
         await consistent(NOW);
         await consistent(at(61));
+
+        // A practice exam, from the end of its time until it is finished.
+        await store.enrolments.setStatus(enrolment.id, 'stopped', NOW);
+        const mock = await store.mocks.start(WS, 'U2', 'aip-c01', ['q-1'], at(-60), at(30));
+        expect((await consistent(NOW)).due).toEqual(new Set(['channel-daily']));
+        expect((await consistent(at(30))).due).toEqual(new Set(['channel-daily', 'channel-weekly', 'mock-time-up']));
+        await store.mocks.finish(mock.id, at(10));
+        expect((await consistent(at(30))).due).toEqual(new Set(['channel-daily', 'channel-weekly']));
       });
 
       it('openClaims matches the host literally: a host name with LIKE wildcards matches no other host', async () => {
@@ -2109,6 +2118,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           startedAt: NOW,
           endsAt: at(90),
           finishedAt: null,
+          message: null,
         });
         expect(await store.mocks.get(mock.id)).toEqual(mock);
         expect(await store.mocks.get(mock.id + 1000)).toBeUndefined();
@@ -2186,6 +2196,75 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.mocks.answer(mock.id, 'q-2', [1], true, at(12))).toBe(false);
         expect(await store.mocks.answers(mock.id)).toEqual([{ questionId: 'q-1', response: [0], correct: true, answeredAt: at(1) }]);
         expect(await store.mocks.finish(mock.id + 1000, at(13))).toBe(false);
+      });
+
+      it('setMessage keeps the DM message the question was last posted as', async () => {
+        await users(WS, 'U1');
+        const mock = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], NOW, at(30));
+        expect(mock.message).toBeNull();
+        await store.mocks.setMessage(mock.id, 'D0U1', '1700000000.000100');
+        expect((await store.mocks.get(mock.id))?.message).toEqual({ channel: 'D0U1', ts: '1700000000.000100' });
+        await store.mocks.setMessage(mock.id, 'D0U1', '1700000000.000200');
+        expect(await store.mocks.get(mock.id)).toEqual({ ...mock, message: { channel: 'D0U1', ts: '1700000000.000200' } });
+        expect((await store.mocks.unfinished(WS, 'U1', NOW))?.message).toEqual({ channel: 'D0U1', ts: '1700000000.000200' });
+        expect((await store.mocks.dueTimeUps(at(30), 10)).map((m) => m.message)).toEqual([{ channel: 'D0U1', ts: '1700000000.000200' }]);
+        await store.mocks.setMessage(mock.id + 1000, 'D0U1', '1.2');
+        expect(await store.mocks.get(mock.id + 1000)).toBeUndefined();
+      });
+
+      it('finishMany finishes many in one call, compare-and-set: whether each was finished by it, in the order given', async () => {
+        await users(WS, 'U1', 'U2');
+        const a = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], NOW, at(30));
+        const b = await store.mocks.start(WS, 'U2', 'aip-c01', ['q-1'], NOW, at(30));
+        const c = await store.mocks.start(WS, 'U2', 'aif-c01', ['q-2'], NOW, at(40));
+        expect(await store.mocks.finishMany([], at(31))).toEqual([]);
+        expect(await store.mocks.finish(b.id, at(20))).toBe(true);
+        expect(await store.mocks.finishMany([c.id, b.id, c.id + 1000, a.id], at(31))).toEqual([true, false, false, true]);
+        expect(await store.mocks.get(a.id)).toEqual({ ...a, finishedAt: at(31) });
+        expect(await store.mocks.get(b.id)).toEqual({ ...b, finishedAt: at(20) });
+        expect(await store.mocks.get(c.id)).toEqual({ ...c, finishedAt: at(31) });
+        expect(await store.mocks.finishMany([a.id, c.id], at(32))).toEqual([false, false]);
+        expect(await store.mocks.answer(a.id, 'q-1', [0], true, at(33))).toBe(false);
+      });
+
+      it('dueTimeUps: unfinished exams whose time is up by now, soonest first then by id, up to the limit', async () => {
+        await users(WS, 'U1', 'U2');
+        await users(WS2, 'U1');
+        const late = await store.mocks.start(WS, 'U1', 'aip-c01', ['q-1'], at(-90), at(-5));
+        const early = await store.mocks.start(WS2, 'U1', 'aip-c01', ['q-1'], at(-120), at(-30));
+        const tieA = await store.mocks.start(WS, 'U2', 'aif-c01', ['q-1'], at(-60), at(-10));
+        const tieB = await store.mocks.start(WS, 'U2', 'aif-c01', ['q-2'], at(-60), at(-10));
+        const running = await store.mocks.start(WS, 'U1', 'aif-c01', ['q-1'], at(-1), at(60));
+        const finished = await store.mocks.start(WS, 'U2', 'aip-c01', ['q-1'], at(-100), at(-50));
+        await store.mocks.finish(finished.id, at(-60));
+        expect(await store.mocks.dueTimeUps(NOW, 10)).toEqual([early, tieA, tieB, late]);
+        expect(await store.mocks.dueTimeUps(NOW, 2)).toEqual([early, tieA]);
+        // Due at its very end (endsAt ≤ now), not a millisecond before.
+        expect((await store.mocks.dueTimeUps(at(-5), 10)).map((m) => m.id)).toEqual([early.id, tieA.id, tieB.id, late.id]);
+        expect((await store.mocks.dueTimeUps(new Date(at(-5).getTime() - 1), 10)).map((m) => m.id)).toEqual([early.id, tieA.id, tieB.id]);
+        expect(await store.mocks.dueTimeUps(at(-31), 10)).toEqual([]);
+        expect((await store.mocks.dueTimeUps(at(60), 10)).map((m) => m.id)).toEqual([early.id, tieA.id, tieB.id, late.id, running.id]);
+        // A finished exam leaves the due set.
+        await store.mocks.finishMany([tieA.id, early.id], NOW);
+        expect(await store.mocks.dueTimeUps(NOW, 10)).toEqual([tieB, late]);
+      });
+
+      it('dueTimeUps in concurrent claim transactions: each exam is finished by exactly one of them', async () => {
+        await users(WS, 'U1', 'U2', 'U3');
+        const started = [];
+        for (const u of ['U1', 'U2', 'U3']) for (let i = 0; i < 4; i++) started.push(await store.mocks.start(WS, u, 'aip-c01', ['q-1'], at(-60), at(-i)));
+        const claim = () =>
+          store.transaction(async (tx) => {
+            const due = await tx.mocks.dueTimeUps(NOW, 5);
+            const finished = await tx.mocks.finishMany(
+              due.map((m) => m.id),
+              NOW,
+            );
+            return due.filter((_, i) => finished[i]).map((m) => m.id);
+          });
+        const taken = (await Promise.all([claim(), claim(), claim(), claim()])).flat();
+        expect(taken.sort((a, b) => a - b)).toEqual(started.map((m) => m.id).sort((a, b) => a - b));
+        expect(await store.mocks.dueTimeUps(NOW, 20)).toEqual([]);
       });
     });
 
