@@ -4,36 +4,20 @@
  * millisecond, read through the store; the due set is what it was (current, active or paused, due by now, oldest
  * first); and the triggers keep it so as enrolments are made, switched, paused, stopped and forgotten afterwards.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
 import { openDatabase } from '../../src/store/sqlite/connection.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/store/sqlite/migrate.js';
 import { migratePostgres, POSTGRES_MIGRATIONS_DIR } from '../../src/store/postgres/migrate.js';
+import { migrationFolders } from '../support/migration-folders.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 
 const logger = createLogger('error');
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'aipath-nudges-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** The migrations before the one under test, in a folder of their own. */
-function migrationsBefore(dir: string, version: string): string {
-  const before = tempDir();
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.sql') && f < version)) cpSync(join(dir, f), join(before, f));
-  return before;
-}
+const { tempDir, migrationsBefore } = migrationFolders('aipath-nudges-');
 
 const WS = 'T0NUDGES1';
 const NOW = new Date('2026-11-30T09:00:00.000Z');

@@ -4,11 +4,9 @@
  * and point is still there, to the millisecond, read through the store; and opening the store right after builds the
  * totals of the default timezone and the channel's, which then equal the points summed, week by week and month by month.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { periodBounds } from '../../src/domain/due.js';
 import { createLogger } from '../../src/log.js';
 import type { Period, Store } from '../../src/ports/store.js';
@@ -16,25 +14,11 @@ import { openStore } from '../../src/store/open.js';
 import { openDatabase } from '../../src/store/sqlite/connection.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/store/sqlite/migrate.js';
 import { migratePostgres, POSTGRES_MIGRATIONS_DIR } from '../../src/store/postgres/migrate.js';
+import { migrationFolders } from '../support/migration-folders.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 
 const logger = createLogger('error');
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'aipath-totals-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** The migrations before the one under test, in a folder of their own. */
-function migrationsBefore(dir: string, version: string): string {
-  const before = tempDir();
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.sql') && f < version)) cpSync(join(dir, f), join(before, f));
-  return before;
-}
+const { tempDir, migrationsBefore } = migrationFolders('aipath-totals-');
 
 const WS = 'T0MIGRATE1';
 const OTHER = 'T0MIGRATE2';
