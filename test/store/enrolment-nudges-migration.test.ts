@@ -12,12 +12,11 @@ import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
 import { openDatabase } from '../../src/store/sqlite/connection.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/store/sqlite/migrate.js';
-import { migratePostgres, POSTGRES_MIGRATIONS_DIR } from '../../src/store/postgres/migrate.js';
 import { migrationFolders } from '../support/migration-folders.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 
 const logger = createLogger('error');
-const { tempDir, migrationsBefore } = migrationFolders('aipath-nudges-');
+const { tempDir, migrationsBefore, seedPostgresBefore } = migrationFolders('aipath-nudges-');
 
 const WS = 'T0NUDGES1';
 const NOW = new Date('2026-11-30T09:00:00.000Z');
@@ -121,10 +120,7 @@ describeWithPostgres('PostgreSQL 015', (serverUrl) => {
   it('keeps every enrolment’s due time and the due set, and its triggers keep them as enrolments change', async () => {
     const database = await freshDatabase(serverUrl, 'nudges_migration');
     try {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        await migratePostgres(client, migrationsBefore(POSTGRES_MIGRATIONS_DIR, '015'));
+      await seedPostgresBefore(database.url, '015', async (client) => {
         for (const user of USERS) await client.query('INSERT INTO users (workspace_id, user_id, created_at) VALUES ($1, $2, $3)', [WS, user, CREATED]);
         for (const e of ENROLMENTS)
           await client.query(
@@ -134,9 +130,7 @@ describeWithPostgres('PostgreSQL 015', (serverUrl) => {
           );
         // As a database that has made its enrolments itself: the identity goes on after the highest id.
         await client.query("SELECT setval(pg_get_serial_sequence('enrolments', 'id'), 8)");
-      } finally {
-        await client.end();
-      }
+      });
       const store = await openStore(database.url, logger);
       try {
         await checkMigrated(store);

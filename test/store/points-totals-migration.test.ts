@@ -5,7 +5,6 @@
  * totals of the default timezone and the channel's, which then equal the points summed, week by week and month by month.
  */
 import { join } from 'node:path';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import { periodBounds } from '../../src/domain/due.js';
 import { createLogger } from '../../src/log.js';
@@ -13,12 +12,11 @@ import type { Period, Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
 import { openDatabase } from '../../src/store/sqlite/connection.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/store/sqlite/migrate.js';
-import { migratePostgres, POSTGRES_MIGRATIONS_DIR } from '../../src/store/postgres/migrate.js';
 import { migrationFolders } from '../support/migration-folders.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 
 const logger = createLogger('error');
-const { tempDir, migrationsBefore } = migrationFolders('aipath-totals-');
+const { tempDir, migrationsBefore, seedPostgresBefore } = migrationFolders('aipath-totals-');
 
 const WS = 'T0MIGRATE1';
 const OTHER = 'T0MIGRATE2';
@@ -168,10 +166,7 @@ describeWithPostgres('PostgreSQL 008', (serverUrl) => {
   it('keeps every answer and point, and the store opened after it builds running totals that equal the points', async () => {
     const database = await freshDatabase(serverUrl, 'totals_migration');
     try {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        await migratePostgres(client, migrationsBefore(POSTGRES_MIGRATIONS_DIR, '008'));
+      await seedPostgresBefore(database.url, '008', async (client) => {
         const now = '2026-11-01T00:00:00.000Z';
         for (const [ws, user] of USERS) await client.query('INSERT INTO users (workspace_id, user_id, created_at) VALUES ($1, $2, $3)', [ws, user, now]);
         await client.query("INSERT INTO subscriptions (workspace_id, channel_id, tz, created_by, created_at, updated_at) VALUES ($1, 'C1', $2, 'U1', $3, $3)", [
@@ -204,9 +199,7 @@ describeWithPostgres('PostgreSQL 008', (serverUrl) => {
             p.channel,
             p.at,
           ]);
-      } finally {
-        await client.end();
-      }
+      });
       const store = await openStore(database.url, logger, { boardZone: DEFAULT_ZONE });
       try {
         await checkMigrated(store);

@@ -5,7 +5,6 @@
  * table replaces), to the answer; and the store keeps them from there.
  */
 import { join } from 'node:path';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import { newCard, review } from '../../src/domain/review/memory.js';
 import { createLogger } from '../../src/log.js';
@@ -14,12 +13,11 @@ import type { Store } from '../../src/ports/store.js';
 import { openStore } from '../../src/store/open.js';
 import { openDatabase } from '../../src/store/sqlite/connection.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/store/sqlite/migrate.js';
-import { migratePostgres, POSTGRES_MIGRATIONS_DIR } from '../../src/store/postgres/migrate.js';
 import { migrationFolders } from '../support/migration-folders.js';
 import { describeWithPostgres, freshDatabase } from '../support/postgres.js';
 
 const logger = createLogger('error');
-const { tempDir, migrationsBefore } = migrationFolders('aipath-precard-');
+const { tempDir, migrationsBefore, seedPostgresBefore } = migrationFolders('aipath-precard-');
 
 const WS = 'T0PRECARD1';
 const OTHER = 'T0PRECARD2';
@@ -162,10 +160,7 @@ describeWithPostgres('PostgreSQL 013', (serverUrl) => {
   it('counts every answer to a question without a card, as the answers counted one by one', async () => {
     const database = await freshDatabase(serverUrl, 'precard_migration');
     try {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        await migratePostgres(client, migrationsBefore(POSTGRES_MIGRATIONS_DIR, '013'));
+      await seedPostgresBefore(database.url, '013', async (client) => {
         for (const [ws, user] of USERS) await client.query('INSERT INTO users (workspace_id, user_id, created_at) VALUES ($1, $2, $3)', [ws, user, CREATED]);
         for (const p of POSTS)
           await client.query("INSERT INTO quiz_posts (id, workspace_id, channel_id, question_id, message_ts, posted_at) VALUES ($1, $2, 'C1', $3, $4, $5)", [
@@ -206,9 +201,7 @@ describeWithPostgres('PostgreSQL 013', (serverUrl) => {
               c.right,
             ],
           );
-      } finally {
-        await client.end();
-      }
+      });
       const store = await openStore(database.url, logger);
       try {
         await checkMigrated(store);
