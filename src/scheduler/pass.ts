@@ -186,49 +186,94 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
 const LOOP = new LoopSlicer();
 const isRecordOf = (k: DeliveryKey, d: Delivery) => k.target === d.target && k.period === d.period && k.kind === d.kind && k.ws === d.workspaceId;
 
+/** One claim transaction's outcome: its ledger rows with the specs they were written for, and whether more may be due. */
+interface ClaimedBatch {
+  rows: { row: Delivery; spec: ClaimSpec }[];
+  more: boolean;
+}
+
 /**
  * Claims everything a schedule finds due, a batch per transaction: the batch's targets are found and locked (other
  * passes skip them and take others), their due times move on (compare-and-set) and their ledger rows are written, a
  * few statements a batch whatever its size. Two processes can never both claim one delivery: the ledger's key is
  * unique and the due time moves in the same transaction. Between batches the pass yields to requests in flight.
+ *
+ * On PostgreSQL two batches are in flight at once: once a batch has found (and locked) a full batch of targets, the
+ * next batch's transaction starts on another connection and finds the targets after them (SKIP LOCKED), while the
+ * first moves its due times and writes its ledger rows. The server's work on one batch overlaps this process's work on
+ * the other, where one transaction at a time left each waiting for the other. The next batch starts only after the
+ * previous one's targets are locked, so it finds the ones after them in due order, and the batches' results are
+ * taken in the order they started: the deliveries come out in the order one transaction at a time gave. SQLite's
+ * transactions run one at a time on the event loop: one batch in flight.
  */
 async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoing[]> {
-  const { services } = run.deps;
-  const { store } = services;
-  const { now, opts } = run;
-  const claimBatchSize = opts.claimBatchSize ?? (store.database.engine === 'postgres' ? 1000 : 250);
+  const { store } = run.deps.services;
+  const { opts } = run;
+  const postgres = store.database.engine === 'postgres';
+  const claimBatchSize = opts.claimBatchSize ?? (postgres ? 1000 : 250);
+  const depth = postgres ? 2 : 1;
   const out: Outgoing[] = [];
-  for (let more = true; more; ) {
-    await run.slicer.turn();
-    const batch = await retryWhileBusy(() =>
-      store.transaction(async (tx) => {
-        const { specs, more } = await schedule.claimBatch(tx, now, claimBatchSize);
-        const leaseUntil = run.leaseUntil();
-        const wanted = specs.map((spec) => {
-          const age = now.getTime() - spec.dueAt.getTime();
-          const status: 'claimed' | 'missed' = age > graceMs(spec.grace, opts) ? 'missed' : 'claimed';
-          return { key: spec.key, dueAt: spec.dueAt, status, late: age > LATE_AFTER_MS };
-        });
-        const rows: { row: Delivery; spec: ClaimSpec }[] = [];
-        // The new records come in the order asked, those whose key had one already left out.
-        let j = 0;
-        for (const row of await tx.ledger.insertMany(wanted, run.owner.id, leaseUntil, now)) {
-          while (!isRecordOf(specs[j]!.key, row)) j++;
-          const spec = specs[j++]!;
-          if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now }, row);
-          rows.push({ row, spec });
-        }
-        return { rows, more };
-      }),
-    );
+  const take = (batch: ClaimedBatch) => {
     for (const { row, spec } of batch.rows) {
       run.summary.due += 1;
       if (row.status === 'missed') run.summary.missed += 1;
       else out.push({ row, claim: { id: row.id, fence: row.fence }, bound: spec.bound, graceMs: graceMs(spec.grace, opts) });
     }
-    more = batch.more;
+    return batch.more;
+  };
+  const inFlight: Promise<ClaimedBatch>[] = [];
+  try {
+    for (let more = true; more; ) {
+      await run.slicer.turn();
+      let heard!: (full: boolean) => void;
+      const full = new Promise<boolean>((resolve) => (heard = resolve));
+      const batch = claimBatch(run, schedule, claimBatchSize, (found) => heard(found === claimBatchSize));
+      // A batch that fails or ends before its targets are found starts nothing more.
+      batch.then(
+        () => heard(false),
+        () => heard(false),
+      );
+      inFlight.push(batch);
+      // A full batch: more targets are due; the next batch takes them while this one finishes.
+      if ((await full) && inFlight.length < depth) continue;
+      // Otherwise the oldest batches are taken, all of them unless the last was full; the last one taken says whether
+      // more may be due (a due time moved on to an instant still past).
+      const keep = (await full) ? depth - 1 : 0;
+      while (inFlight.length > keep) more = take(await inFlight[0]!.finally(() => inFlight.shift()));
+      if (keep > 0) more = true;
+    }
+  } finally {
+    // A batch that failed leaves the others to end before the error goes on: no transaction outlives the pass.
+    await Promise.allSettled(inFlight);
   }
   return out;
+}
+
+/** One claim transaction of `schedule`'s due targets (retried while the database is busy). */
+function claimBatch(run: PassRun, schedule: ScheduledKinds, limit: number, found: (count: number) => void): Promise<ClaimedBatch> {
+  const { services } = run.deps;
+  const { now, opts } = run;
+  return retryWhileBusy(() =>
+    services.store.transaction(async (tx) => {
+      const { specs, more } = await schedule.claimBatch(tx, now, limit, found);
+      const leaseUntil = run.leaseUntil();
+      const wanted = specs.map((spec) => {
+        const age = now.getTime() - spec.dueAt.getTime();
+        const status: 'claimed' | 'missed' = age > graceMs(spec.grace, opts) ? 'missed' : 'claimed';
+        return { key: spec.key, dueAt: spec.dueAt, status, late: age > LATE_AFTER_MS };
+      });
+      const rows: { row: Delivery; spec: ClaimSpec }[] = [];
+      // The new records come in the order asked, those whose key had one already left out.
+      let j = 0;
+      for (const row of await tx.ledger.insertMany(wanted, run.owner.id, leaseUntil, now)) {
+        while (!isRecordOf(specs[j]!.key, row)) j++;
+        const spec = specs[j++]!;
+        if (row.status === 'claimed') await spec.bound.prepare({ tx, content: services.content, now }, row);
+        rows.push({ row, spec });
+      }
+      return { rows, more };
+    }),
+  );
 }
 
 /**

@@ -122,11 +122,11 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
     },
     async advanceNudges(moves) {
       if (moves.length === 0) return [];
-      const moved = await q.rows<{ i: number }>(ADVANCE_NUDGES, [
-        moves.map((m) => m.target.id),
-        isoArray(moves.map((m) => m.target.nextNudgeAt)),
-        isoArray(moves.map((m) => m.next)),
-      ]);
+      const moved = await q.rows<{ i: number }>(
+        ADVANCE_NUDGES,
+        [moves.map((m) => m.target.id), isoArray(moves.map((m) => m.target.nextNudgeAt)), isoArray(moves.map((m) => m.next))],
+        'aipath_advance_nudges',
+      );
       return movedFlags(moves.length, moved);
     },
     async dueNudges(now, limit) {
@@ -134,6 +134,9 @@ export function postgresEnrolments(q: Queryable): EnrolmentsRepository {
         `SELECT e.*, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time ${DUE_SETS['learner-weekly']('$1')}
          ORDER BY n.next_nudge_at, n.enrolment_id LIMIT $2${claimLock(q, 'n')}`,
         [now, limit],
+        // Prepared, one name per text (locked in a claim, or not): planning the three-table join took 2 of its 11 ms
+        // a batch of 1,000 (EXPLAIN ANALYZE); its generic plan is the same index walk.
+        q.inTransaction ? 'aipath_due_nudges_locked' : 'aipath_due_nudges',
       );
       return rows.map(toDueNudge);
     },

@@ -144,6 +144,7 @@ export function postgresLedger(q: Queryable): DeliveryLedger {
           leaseUntil,
           rows.map((r) => r.late),
         ],
+        'aipath_ledger_insert_many',
       );
       // Only what the database chose comes back (and the key, to tell which): the rest is what was written. The ids
       // rise in the order asked (RETURNING follows it in practice; sorting makes sure).
