@@ -19,6 +19,7 @@ import { benchContainer } from './fanout.js';
 import { startBenchServer, withClient } from './pg-server.js';
 import {
   breakdown,
+  cpuShare,
   EXAM,
   HEAVY_USER,
   HEAVY_WS,
@@ -177,10 +178,12 @@ export async function benchReviewsPostgres(size: ReviewsSize, dueAt: Date): Prom
       const larger: StudyDeps = { ...services.study, content: withLargerBank(content, synthetic, 200) };
       const largerBank = larger.content.quiz.filter((q) => q.cert === EXAM);
       const step = await nextReview(larger, caller, { allowNew: true });
+      const machine = cpuShare();
       const next = await timeCalls(size.calls, 5, () => nextReview(larger, caller, { allowNew: true }));
       const before = () => referenceReadiness(store, HEAVY_WS, HEAVY_USER, cert, largerBank, dueAt);
       const same = isDeepStrictEqual(await readinessFor(larger, caller, cert), await before());
       const [ready, readyBefore] = await timeInTurn(size.calls, 5, () => readinessFor(larger, caller, cert), before);
+      const machineThen = machine();
       const breakdownCalls = Math.min(15, size.calls);
       return [
         `  (5) PostgreSQL (${server.version}, throwaway server, fsync off): the measured learner's next card and readiness`,
@@ -193,6 +196,7 @@ export async function benchReviewsPostgres(size: ReviewsSize, dueAt: Date): Prom
         `      readiness          readinessFor(${EXAM}) p50 ${ms(median(ready))}, p99 ${ms(percentile(ready, 99))} over ${ready.length} calls; goal ≤ 5 ms: ${verdict(median(ready), 5)}`,
         `                         the computation it replaced, in turn with it: p50 ${ms(median(readyBefore))}, p99 ${ms(percentile(readyBefore, 99))}; the same result: ${same ? 'yes' : 'NO'}`,
         `      where it goes      ${await breakdown(larger, (d) => readinessFor(d, caller, cert), breakdownCalls)}`,
+        `      machine during them: ${machineThen} (the server's processes not counted)`,
       ];
     } finally {
       await container.close();

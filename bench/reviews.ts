@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { type Content, loadContent } from '../src/content/load.js';
 import type { QuizQuestion } from '../src/content/schema.js';
@@ -399,6 +399,22 @@ const describeTimings = (acc: Timings) =>
     .map(([k, v]) => `${k} ${ms(v.ms)} (${n(v.calls)} calls)`)
     .join(', ');
 
+/**
+ * How much of the machine a stretch of timed calls had: the 1-minute load average at its end and the share of its wall
+ * time this process ran on a CPU. A whole run measured at two to three times its usual figures, the JavaScript-only
+ * part too (users.get, the service's own code), was a process waiting for a core the other engineers' work held
+ * (2026-12-02 00:25 UTC against 23:18): the line tells such a run from a slower store.
+ */
+export function cpuShare(): () => string {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    const share = (used.user + used.system) / 1000 / (performance.now() - wall);
+    return `load average ${loadavg()[0]!.toFixed(2)}, this process on a CPU ${(share * 100).toFixed(0)}% of the wall time`;
+  };
+}
+
 export async function timeCalls(calls: number, warm: number, f: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < warm; i++) await f();
   const times: number[] = [];
@@ -505,6 +521,7 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
       const larger: StudyDeps = { ...services.study, content: withLargerBank(content, synthetic, 200) };
       const bankSize = larger.content.quiz.filter((q) => q.cert === EXAM).length;
       const step = await nextReview(larger, caller, { allowNew: true });
+      const machine = cpuShare();
       const next = await timeCalls(size.calls, 5, () => nextReview(larger, caller, { allowNew: true }));
       // Readiness and the computation it replaced (test/support/readiness-reference.ts), call for call in turn, so
       // both see the same machine; their results must be equal.
@@ -512,6 +529,7 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
       const before = () => referenceReadiness(store, HEAVY_WS, HEAVY_USER, cert, largerBank, dueAt);
       const same = isDeepStrictEqual(await readinessFor(larger, caller, cert), await before());
       const [ready, readyBefore] = await timeInTurn(size.calls, 5, () => readinessFor(larger, caller, cert), before);
+      const machineThen = machine();
       // Today's bank, for comparison: the learner's cards past its 328 questions are of questions it does not know.
       const few = Math.min(20, size.calls);
       const nextToday = await timeCalls(few, 3, () => nextReview(services.study, caller, { allowNew: true }));
@@ -533,6 +551,7 @@ export async function benchReviews(size: ReviewsSize = reviewsSizeFromArgs(proce
         `                         with today's bank p50 ${ms(median(readyToday))} over ${few} calls`,
         `      where it goes      ${await breakdown(larger, (d) => readinessFor(d, caller, cert), breakdownCalls)}`,
         `      before             ${await breakdown(larger, (d) => referenceReadiness(d.store, HEAVY_WS, HEAVY_USER, cert, largerBank, dueAt), breakdownCalls)}`,
+        `  machine during (1) and (2): ${machineThen}`,
         `  for scale, a typical learner (${typicalCards} cards, ${typicalLogs} review-log rows, today's bank): nextReview p50 ${ms(median(nextTypical))}, readinessFor p50 ${ms(median(readyTypical))} over ${few} calls each`,
       );
       // What the app itself does for a slash command (parse, service, presenter), without Bolt and HTTP.

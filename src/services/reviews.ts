@@ -99,14 +99,15 @@ export type ReviewStep =
  * session offers more instead of showing one, and shows one only when the learner asks for more (`pastQuota`).
  */
 export async function nextReview(deps: StudyDeps, caller: Caller, opts: { allowNew: boolean; pastQuota?: boolean }): Promise<ReviewStep> {
-  const target = await studyTarget(deps, caller);
+  const { workspaceId: ws, userId: user, now } = caller;
+  // Due cards of any exam come back: a memory does not stop mattering when the learner's phase moves on. Not knowing
+  // the exam first, they are read beside the learner's row: on PostgreSQL two round trips at once rather than in turn.
+  const [target, dueCards] = await Promise.all([studyTarget(deps, caller), deps.store.reviews.dueCards(ws, user, now, 500)]);
   if (!target) return { kind: 'no-exam' };
   const { cert, examDate } = target;
-  const { workspaceId: ws, userId: user, now } = caller;
   const bank = bankOf(deps, cert.id);
   const inBank = new Set(bank.map((q) => q.id));
-  // Due cards of any exam come back: a memory does not stop mattering when the learner's phase moves on.
-  const due = (await deps.store.reviews.dueCards(ws, user, now, 500)).filter((c) => deps.content.question(c.questionId));
+  const due = dueCards.filter((c) => deps.content.question(c.questionId));
   // While cards are due, nothing else is needed to choose: what the learner has seen, their readiness and the
   // day's quota matter only for a new question.
   const needsNew = due.length === 0;

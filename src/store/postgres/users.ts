@@ -59,7 +59,8 @@ const FORGET = `WITH u AS (DELETE FROM users WHERE workspace_id = $1 AND user_id
 
 export function postgresUsers(q: Queryable): UsersRepository {
   const get = async (ws: string, user: string) => {
-    const row = first(await q.rows<UserRow>(GET, [ws, user]));
+    // Prepared (named): read by nearly every command, planned once per connection.
+    const row = first(await q.rows<UserRow>(GET, [ws, user], 'aipath_user_get'));
     return row ? toUser(row) : undefined;
   };
   const set = async (column: string, value: unknown, ws: string, user: string) => {

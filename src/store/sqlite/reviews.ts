@@ -50,6 +50,26 @@ const toCard = (r: CardRow): MemoryCard => ({
 
 const toQuestionCard = (r: CardRow): QuestionCard => ({ questionId: r.question_id, card: toCard(r) });
 
+/** A CardRow as an array, in CARD_COLUMNS' order. */
+type CardTuple = [string, string, number, number, number, number, number, number, number, MemoryState, string | null];
+
+const tupleToQuestionCard = ([
+  questionId,
+  due,
+  stability,
+  difficulty,
+  elapsedDays,
+  scheduledDays,
+  learningSteps,
+  reps,
+  lapses,
+  state,
+  last,
+]: CardTuple): QuestionCard => ({
+  questionId,
+  card: { due: new Date(due), stability, difficulty, elapsedDays, scheduledDays, learningSteps, reps, lapses, state, lastReview: dateOrNull(last) },
+});
+
 const toLogged = (r: LogRow): LoggedReview => ({
   questionId: r.question_id,
   source: r.source,
@@ -68,8 +88,8 @@ const toLogged = (r: LogRow): LoggedReview => ({
 });
 
 /** The statement of answerTallies (exported for the benchmark's query plan): parameters workspace, user, workspace, user. */
-export const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END, CASE WHEN state = 'new' THEN NULL ELSE last_review_at END,
-    answered, right_answers
+export const ANSWER_TALLIES_SQL = `SELECT question_id, CASE WHEN state = 'new' THEN NULL ELSE stability END,
+    CASE WHEN state = 'new' THEN NULL ELSE CAST(round(unixepoch(last_review_at, 'subsec') * 1000) AS INTEGER) END, answered, right_answers
   FROM memory_cards WHERE workspace_id = ? AND user_id = ?
   UNION ALL
   SELECT p.question_id, NULL, NULL, p.answered, p.right_answers FROM users u JOIN pre_card_answers p ON p.learner = u.id
@@ -97,8 +117,10 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
   );
   // One row a question: each card (its stability only while it is not new), then each question answered before it
   // had a card, its quiz answers counted as they were recorded (pre_card_answers, migration 018): a row a question
-  // rather than every answer. Arrays, not objects: thousands of rows a call.
-  const answerTallies = db.prepare<[string, string, string, string], [string, number | null, string | null, number, number]>(ANSWER_TALLIES_SQL).raw(true);
+  // rather than every answer. Arrays, not objects: thousands of rows a call. The last review comes as epoch milliseconds,
+  // computed by SQLite from the stored ISO text (exact to the millisecond): a number, not a string to copy into
+  // JavaScript and parse there, row after row.
+  const answerTallies = db.prepare<[string, string, string, string], [string, number | null, number | null, number, number]>(ANSWER_TALLIES_SQL).raw(true);
   // A question's card exists from now on: its answers before the card no longer count (answerTallies), so the row goes.
   const forgetPreCard = db.prepare(
     'DELETE FROM pre_card_answers WHERE learner = (SELECT id FROM users WHERE workspace_id = ? AND user_id = ?) AND question_id = ?',
@@ -117,9 +139,13 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     `UPDATE review_log SET rating = ? WHERE id = (
        SELECT MAX(id) FROM review_log WHERE workspace_id = ? AND user_id = ? AND question_id = ?)`,
   );
-  const dueCards = db.prepare<[string, string, string, number], CardRow>(
-    `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`,
-  );
+  // Arrays, not objects: better-sqlite3 builds an object row key by key, which for the hundreds of due cards of a
+  // learner behind costs more than reading them.
+  const dueCards = db
+    .prepare<[string, string, string, number], CardTuple>(
+      `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`,
+    )
+    .raw(true);
   const dueCount = db.prepare<[string, string, string], { n: number }>(
     'SELECT COUNT(*) AS n FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?',
   );
@@ -210,13 +236,9 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     saveReview: (ws, user, questionId, c, log, source) => saveReview.immediate(ws, user, questionId, c, log, source),
     memoryOf: (ws, user) => memoryOf.all(ws, user).map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers })),
     answerTallies: (ws, user) =>
-      answerTallies.all(ws, user, ws, user).map(([questionId, stability, lastReview, answered, right]) => ({
-        questionId,
-        stability,
-        lastReviewMs: lastReview === null ? null : Date.parse(lastReview),
-        answered,
-        right,
-      })),
+      answerTallies
+        .all(ws, user, ws, user)
+        .map(([questionId, stability, lastReviewMs, answered, right]) => ({ questionId, stability, lastReviewMs, answered, right })),
     lastReview(ws, user, questionId) {
       const row = lastReview.get(ws, user, questionId);
       return row ? toLogged(row) : undefined;
@@ -237,7 +259,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     advanceReminders: (moves) =>
       moves.map(({ target: t, next }) => advanceReminder.run(isoOrNull(next), t.workspaceId, t.userId, iso(t.nextReminderAt)).changes > 0),
     setNextReminder: (ws, user, at) => void setNextReminder.run(isoOrNull(at), ws, user),
-    dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(toQuestionCard),
+    dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(tupleToQuestionCard),
     dueCount: (ws, user, now) => dueCount.get(ws, user, iso(now))!.n,
     nextDue(ws, user, after) {
       const row = nextDue.get(ws, user, iso(after));
