@@ -66,21 +66,8 @@ const DUE_CARDS = `SELECT question_id, (extract(epoch FROM due_at) * 1000)::doub
   FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND due_at <= $3
   ORDER BY due_at, question_id COLLATE "C" LIMIT $4`;
 
-const toQuestionCardMs = (r: CardMsRow): QuestionCard => ({
-  questionId: r.question_id,
-  card: {
-    due: new Date(r.due_ms),
-    stability: r.stability,
-    difficulty: r.difficulty,
-    elapsedDays: r.elapsed_days,
-    scheduledDays: r.scheduled_days,
-    learningSteps: r.learning_steps,
-    reps: r.reps,
-    lapses: r.lapses,
-    state: r.state,
-    lastReview: r.last_review_ms === null ? null : new Date(r.last_review_ms),
-  },
-});
+const toQuestionCardMs = (r: CardMsRow): QuestionCard =>
+  toQuestionCard({ ...r, due_at: new Date(r.due_ms), last_review_at: r.last_review_ms === null ? null : new Date(r.last_review_ms) });
 
 const toLogged = (r: LogRow): LoggedReview => ({
   questionId: r.question_id,
