@@ -234,11 +234,12 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
         () => heard(false),
       );
       inFlight.push(batch);
+      const wasFull = await full;
       // A full batch: more targets are due; the next batch takes them while this one finishes.
-      if ((await full) && inFlight.length < depth) continue;
+      if (wasFull && inFlight.length < depth) continue;
       // Otherwise the oldest batches are taken, all of them unless the last was full; the last one taken says whether
       // more may be due (a due time moved on to an instant still past).
-      const keep = (await full) ? depth - 1 : 0;
+      const keep = wasFull ? depth - 1 : 0;
       while (inFlight.length > keep) more = take(await inFlight[0]!.finally(() => inFlight.shift()));
       if (keep > 0) more = true;
     }

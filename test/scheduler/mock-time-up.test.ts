@@ -36,6 +36,8 @@ async function examUnderWay(user: string, services: Services = world.services): 
 }
 
 const dmOf = (user: string) => `D${user.slice(1)}`;
+/** The learner clicking in their DM with aipath at `now`. */
+const inDm = (user: string, now: Date) => ({ workspaceId: WS, userId: user, channelId: dmOf(user), now, profile: async () => ({ tz: 'UTC', isAdmin: false }) });
 const timeUpPosts = (user: string) => world.posts(dmOf(user)).filter((p) => String(p.params.text).startsWith("Time's up on your AIF-C01 practice exam"));
 const timeUpRows = (user: string) => world.ledger((d) => d.kind === 'mock_time_up' && d.target === user);
 
@@ -82,13 +84,7 @@ describe("a practice exam's time running out", () => {
     const { store } = world.services;
     const mock = await examUnderWay('U0MOCKLATE');
     await world.pass(seconds(5));
-    const learner = {
-      workspaceId: WS,
-      userId: 'U0MOCKLATE',
-      channelId: dmOf('U0MOCKLATE'),
-      now: seconds(30),
-      profile: async () => ({ tz: 'UTC', isAdmin: false }),
-    };
+    const learner = inDm('U0MOCKLATE', seconds(30));
     const q = content.question(QUESTIONS[2]!)!;
     const late = await answerMock(world.services.study, learner, { mockId: mock.id, questionId: q.id }, [0]);
     expect(late).toMatchObject({ kind: 'finished', refused: 'time-up', unanswered: 3, score: { right: 1, total: 5 } });
@@ -104,13 +100,7 @@ describe("a practice exam's time running out", () => {
     const { store } = world.services;
     const mock = await examUnderWay('U0MOCKCLIK');
     // The click comes a few seconds after the deadline, before any pass: it finishes the exam and shows the result.
-    const learner = {
-      workspaceId: WS,
-      userId: 'U0MOCKCLIK',
-      channelId: dmOf('U0MOCKCLIK'),
-      now: seconds(3),
-      profile: async () => ({ tz: 'UTC', isAdmin: false }),
-    };
+    const learner = inDm('U0MOCKCLIK', seconds(3));
     const shown = await answerMock(world.services.study, learner, { mockId: mock.id, questionId: QUESTIONS[2]! }, [0]);
     expect(shown).toMatchObject({ kind: 'finished', refused: 'time-up' });
     expect((await store.mocks.get(mock.id))?.finishedAt).toEqual(seconds(3));
@@ -127,7 +117,7 @@ describe("a practice exam's time running out", () => {
       const { store } = world.services;
       const user = `U0MOCKRAC${round}`;
       const mock = await examUnderWay(user);
-      const learner = { workspaceId: WS, userId: user, channelId: dmOf(user), now: seconds(10), profile: async () => ({ tz: 'UTC', isAdmin: false }) };
+      const learner = inDm(user, seconds(10));
       const [, clicked] = await Promise.all([
         world.pass(seconds(10)),
         answerMock(world.services.study, learner, { mockId: mock.id, questionId: QUESTIONS[2]! }, [0]),
