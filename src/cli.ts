@@ -72,15 +72,21 @@ async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
     return consoleCommand([], cfg, logger, input);
   }
   const { startApp } = await import('./app.js');
-  const app = await startApp(cfg, { logger });
+  // Signals are listened for from the start on: one that comes while Bolt connects (Slack may already be sending
+  // requests) waits for the start to finish and then stops cleanly, rather than ending the process by default.
+  const starting = startApp(cfg, { logger });
   const shutdown = (signal: string) => {
     logger.info(`${signal} received`);
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
-    void app.stop().then(() => process.exit(0));
+    void starting.then((app) => app.stop()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await starting;
   return new Promise<number>(() => {});
 }
 
