@@ -79,10 +79,12 @@ async function startCommand(logger: AppLogger, cfg: Config): Promise<number> {
     logger.info(`${signal} received`);
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
-    void starting.then((app) => app.stop()).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    void starting
+      .then((app) => app.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
