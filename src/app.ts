@@ -14,6 +14,7 @@ import { manifestBotScopes } from './slack/manifest-scopes.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 import { describeDatabase } from './store/open.js';
 import type { FollowUps } from './slack/follow-ups.js';
+import type { ProfileRefresher } from './slack/profile-refresh.js';
 
 /** How long one statement on the request path may block the event loop waiting for a write lock. */
 const REQUEST_BUSY_TIMEOUT_MS = 50;
@@ -82,6 +83,8 @@ export interface RunningApp {
   bolt: App;
   /** Resolves once no request's listener is still running (answers sent after the acknowledgement included). */
   idle(): Promise<void>;
+  /** The day-old profiles that answers used, being asked for again (after those answers). */
+  profileRefreshes: Pick<ProfileRefresher, 'idle' | 'pending'>;
   stop(): Promise<void>;
 }
 
@@ -208,5 +211,5 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     // Each round waits for the listeners running when it began; one may have started meanwhile.
     while ((await requests.drain(Date.now() + 60_000)) > 0);
   };
-  return { mode: mode.kind, port, services, scheduler, bolt, idle, stop };
+  return { mode: mode.kind, port, services, scheduler, bolt, idle, profileRefreshes: slackDeps.profileRefresher, stop };
 }

@@ -16,6 +16,7 @@ import { PortsInstallationStore } from './slack/installation-store.js';
 import { InstallationsGateway } from './slack/installations-gateway.js';
 import { SecretKeyring } from './shared/secret-box.js';
 import { ProfileFailures } from './slack/profile.js';
+import { ProfileRefresher } from './slack/profile-refresh.js';
 import { systemClock, type Clock } from './shared/clock.js';
 
 /** What a caller may substitute: the clock and logger, a fake Slack, and the scheduler's knobs. */
@@ -166,6 +167,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       );
     };
     const responses = new ResponseUrlPoster();
+    const profileRefresher = new ProfileRefresher(logger.child('profiles'));
     return {
       config,
       logger,
@@ -180,13 +182,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         logger,
         database: services.store.database,
         profileFailures: new ProfileFailures(),
+        profileRefresher,
         followUps: overrides.followUps ?? new FollowUps(),
         responses,
       },
       installations: multi?.installations,
-      close: () => {
+      close: async () => {
+        // A refresh under way writes the profile it got: it finishes before the database closes.
+        await profileRefresher.stop();
         responses.close();
-        return services.store.database.close();
+        await services.store.database.close();
       },
     };
   } catch (err) {

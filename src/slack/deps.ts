@@ -5,6 +5,7 @@ import type { FollowUps } from './follow-ups.js';
 import type { ResponseUrlPoster } from './response-url.js';
 import { webClientSlack } from './gateway.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
+import type { ProfileRefresher } from './profile-refresh.js';
 import type { Database } from '../ports/store.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -14,6 +15,7 @@ export interface SlackDeps {
   logger: AppLogger;
   database: Database;
   profileFailures: ProfileFailures;
+  profileRefresher: ProfileRefresher;
   /** Where work after an acknowledgement waits its turn. */
   followUps: FollowUps;
   /** How commands' answers reach their response_url. */
@@ -41,6 +43,7 @@ export function callerOf(
           rights: { named: admins, installerOf },
           logger: deps.logger,
           failures: deps.profileFailures,
+          refresher: deps.profileRefresher,
         },
         webClientSlack(client),
         ids.workspaceId,

@@ -5,9 +5,10 @@ import type { UsersRepository, WorkspaceSettingsRepository } from '../ports/stor
 import { type AdminRights, isAdmin } from '../services/admins.js';
 import { workspaceTimezone } from '../services/workspace.js';
 import type { WorkspaceSlack } from './gateway.js';
+import type { ProfileRefresher } from './profile-refresh.js';
 
 const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
-/** users.info runs while the learner waits for an answer (after the acknowledgement), so it gets a budget of its own. */
+/** A learner's first users.info runs while they wait for an answer (after the acknowledgement), so it gets a budget of its own. */
 export const PROFILE_TIMEOUT_MS = 1500;
 
 /** After users.info fails for a user, how long to answer from what is stored instead of asking again. */
@@ -41,32 +42,44 @@ export interface ProfileDeps {
   rights: AdminRights;
   logger: Logger;
   failures: ProfileFailures;
+  /** Where a profile older than a day is asked for again, after the answer. */
+  refresher: ProfileRefresher;
 }
 
 /**
- * The caller's timezone and admin rights: their own override first, then the Slack profile cached
- * for a day, then the workspace's default (read only when needed). A slow or failing users.info never blocks a reply.
+ * The caller's timezone and admin rights: their own override first, then the Slack profile (asked for before the
+ * answer only the first time; once it is a day old, the answer uses it and it is asked for again afterwards, see
+ * ProfileRefresher), then the workspace's default (read only when needed). A slow or failing users.info never blocks a reply.
  */
 export async function resolveProfile(deps: ProfileDeps, slack: WorkspaceSlack, ws: string, userId: string, now: Date): Promise<Profile> {
   let user = await deps.users.ensure(ws, userId, now);
-  const stale = !user.profileFetchedAt || now.getTime() - user.profileFetchedAt.getTime() > PROFILE_TTL_MS;
-  const key = `${ws}:${userId}`;
-  if (stale && !deps.failures.recent(key, now.getTime())) {
-    try {
-      const info = await withTimeout(slack.userProfile(userId), PROFILE_TIMEOUT_MS);
-      const tz = info.tz && isIanaZone(info.tz) ? info.tz : null;
-      await deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: info.isAdmin }, now);
+  const fetchedAt = user.profileFetchedAt;
+  if (!deps.failures.recent(`${ws}:${userId}`, now.getTime())) {
+    if (!fetchedAt) {
+      await refreshProfile(deps, slack, ws, userId, now);
       user = (await deps.users.get(ws, userId)) ?? user;
-      deps.failures.clear(key);
-    } catch (err) {
-      deps.failures.record(key, now.getTime());
-      deps.logger.warn(`users.info for ${userId} failed; using cached or default profile: ${(err as Error).message}`);
+    } else if (now.getTime() - fetchedAt.getTime() > PROFILE_TTL_MS) {
+      deps.refresher.request(ws, userId, () => refreshProfile(deps, slack, ws, userId, now));
     }
   }
   return {
     tz: user.tzOverride ?? user.slackTz ?? (await workspaceTimezone(deps.workspaceSettings, ws, deps.defaultTimezone)),
     isAdmin: await isAdmin(deps.rights, ws, user),
   };
+}
+
+/** Asks Slack for the user's profile and stores it; a failure is logged and remembered (ProfileFailures), never thrown. */
+async function refreshProfile(deps: ProfileDeps, slack: WorkspaceSlack, ws: string, userId: string, now: Date): Promise<void> {
+  const key = `${ws}:${userId}`;
+  try {
+    const info = await withTimeout(slack.userProfile(userId), PROFILE_TIMEOUT_MS);
+    const tz = info.tz && isIanaZone(info.tz) ? info.tz : null;
+    await deps.users.setProfile(ws, userId, { tz, isWorkspaceAdmin: info.isAdmin }, now);
+    deps.failures.clear(key);
+  } catch (err) {
+    deps.failures.record(key, now.getTime());
+    deps.logger.warn(`users.info for ${userId} failed; using cached or default profile: ${(err as Error).message}`);
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
