@@ -134,7 +134,7 @@ function pinning(): { server: (command: string, args: string[]) => [string, stri
   }
   return {
     server: (command, args) => ['taskset', ['-c', String(cores - 1), command, ...args]],
-    note: `pinned: the measured servers on core ${cores - 1}, the load generator, fake Slack and PostgreSQL on cores 0–${cores - 2}`,
+    note: `pinned: the measured servers on core ${cores - 1}, the load generator, fake Slack and PostgreSQL on ${cores === 2 ? 'core 0' : `cores 0–${cores - 2}`}`,
     // The benchmarks that run after this one in the same process get every core back.
     unpin: () => execFileSync('taskset', ['-a', '-cp', `0-${cores - 1}`, String(process.pid)], { stdio: 'ignore' }),
   };

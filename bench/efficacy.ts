@@ -15,7 +15,8 @@
 import { computeDecayFactor, default_w, fsrs, type Grade, Rating } from 'ts-fsrs';
 import { loadContent } from '../src/content/load.js';
 import { gradeOf, type MemoryCard, newCard, type ReviewGrade, review } from '../src/domain/review/memory.js';
-import { addDays, dailyNewQuota } from '../src/domain/review/exam-plan.js';
+import { addDays } from '../src/domain/calendar.js';
+import { dailyNewQuota } from '../src/domain/review/exam-plan.js';
 import { selectMockExam } from '../src/domain/review/mock-exam.js';
 import { type BankQuestion, nextCard } from '../src/domain/review/next-card.js';
 import { domainReadiness, type ExamDomain, GUESS_RATE, overallReadiness, type QuestionMemory } from '../src/domain/review/readiness.js';

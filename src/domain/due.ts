@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
 import { calendarPeriod } from './periods.js';
+import { zoneOf } from './timezone.js';
 
 /** The next local Monday at `hhmm` in `tz`, strictly after `now`. */
 export function nextWeeklyAt(now: Date, tz: string, hhmm: string, weekday = 1): DateTime {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const local = DateTime.fromJSDate(now, { zone: tz });
+  const local = DateTime.fromJSDate(now, { zone: zoneOf(tz) });
   let candidate = local.set({ hour: h, minute: m, second: 0, millisecond: 0 }).plus({ days: (weekday - local.weekday + 7) % 7 });
   if (candidate <= local) candidate = candidate.plus({ weeks: 1 });
   return candidate;
@@ -17,7 +18,9 @@ export function nextWeeklyAt(now: Date, tz: string, hhmm: string, weekday = 1): 
  */
 export function nextNudgeAt(now: Date, tz: string, hhmm: string, startedOn: string): DateTime {
   // One millisecond before the first local midnight after the join date, so a 00:00 nudge on that Monday counts.
-  const joinDayEnds = DateTime.fromISO(startedOn, { zone: tz }).plus({ days: 1 }).minus({ milliseconds: 1 });
+  const joinDayEnds = DateTime.fromISO(startedOn, { zone: zoneOf(tz) })
+    .plus({ days: 1 })
+    .minus({ milliseconds: 1 });
   return nextWeeklyAt(new Date(Math.max(now.getTime(), joinDayEnds.toMillis())), tz, hhmm);
 }
 
@@ -27,12 +30,14 @@ export function nextNudgeAt(now: Date, tz: string, hhmm: string, startedOn: stri
  * comes as usual. (The "Snooze a week" button skips exactly that next nudge instead: see the pause use case.)
  */
 export function pauseEndsAt(now: Date, tz: string, days: number): DateTime {
-  return DateTime.fromJSDate(now, { zone: tz }).startOf('day').plus({ days });
+  return DateTime.fromJSDate(now, { zone: zoneOf(tz) })
+    .startOf('day')
+    .plus({ days });
 }
 
 /** The learner's local calendar day around `now`, as instants: from its 00:00 to the next day's (23 or 25 hours across DST). */
 export function localDayBounds(now: Date, tz: string): { from: Date; to: Date } {
-  const start = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
+  const start = DateTime.fromJSDate(now, { zone: zoneOf(tz) }).startOf('day');
   return { from: start.toJSDate(), to: start.plus({ days: 1 }).toJSDate() };
 }
 
@@ -44,7 +49,7 @@ export function formatLocal(dt: DateTime): string {
 /** The next local occurrence of `hhmm` in `tz`, strictly after `now`. */
 export function nextDailyAt(now: Date, tz: string, hhmm: string): DateTime {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const local = DateTime.fromJSDate(now, { zone: tz });
+  const local = DateTime.fromJSDate(now, { zone: zoneOf(tz) });
   const today = local.set({ hour: h, minute: m, second: 0, millisecond: 0 });
   return today > local ? today : today.plus({ days: 1 });
 }

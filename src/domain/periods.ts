@@ -1,5 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
-import { isValidZone } from './timezone.js';
+import { DateTime, type Zone } from 'luxon';
+import { zoneOf } from './timezone.js';
 
 /**
  * ISO weeks and calendar months of a timezone's calendar as ranges of instants [from, to): a period begins at the
@@ -20,23 +20,11 @@ export interface CalendarPeriod {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const zones = new Map<string, IANAZone>();
-
-/** The zone, or UTC for a name luxon cannot read (timezones are validated where they are set). */
-function zoneOf(name: string): IANAZone {
-  let zone = zones.get(name);
-  if (!zone) {
-    zone = isValidZone(name) ? IANAZone.create(name) : IANAZone.create('UTC');
-    zones.set(name, zone);
-  }
-  return zone;
-}
-
 /**
  * The first instant of local date `date` (a UTC DateTime carrying the date) in `zone`: local midnight, the earlier
  * of two when clocks go back over it, or the first instant after the gap when they skip it.
  */
-function dayStart(date: DateTime, zone: IANAZone): number {
+function dayStart(date: DateTime, zone: Zone): number {
   const midnight = Date.UTC(date.year, date.month - 1, date.day);
   let first = Number.POSITIVE_INFINITY;
   for (const offset of [zone.offset(midnight - DAY_MS), zone.offset(midnight + DAY_MS)]) {
@@ -66,7 +54,7 @@ export function calendarPeriod(unit: CalendarUnit, at: Date, zoneName: string, b
 /** Dates are mutable: nobody gets the cached ones. */
 const copy = (p: CalendarPeriod): CalendarPeriod => ({ from: new Date(p.from), to: new Date(p.to), startDate: p.startDate });
 
-function draw(unit: CalendarUnit, t: number, zone: IANAZone, back: number): CalendarPeriod {
+function draw(unit: CalendarUnit, t: number, zone: Zone, back: number): CalendarPeriod {
   const local = DateTime.fromMillis(t, { zone });
   const first = DateTime.utc(local.year, local.month, local.day).startOf(unit);
   const startOf = (n: number) => first.plus({ [`${unit}s`]: n });

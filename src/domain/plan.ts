@@ -1,15 +1,11 @@
 import { DateTime } from 'luxon';
 import type { Track, Week } from '../content/schema.js';
+import { addDays, daysBetween, weekday } from './calendar.js';
+import { zoneOf } from './timezone.js';
 
 /** The calendar date (YYYY-MM-DD) at `now` in `tz`. */
 export function localDate(now: Date, tz: string): string {
-  return DateTime.fromJSDate(now, { zone: tz }).toISODate() ?? now.toISOString().slice(0, 10);
-}
-
-export function daysBetween(fromDate: string, toDate: string): number {
-  const a = DateTime.fromISO(fromDate, { zone: 'UTC' });
-  const b = DateTime.fromISO(toDate, { zone: 'UTC' });
-  return Math.round(b.diff(a, 'days').days);
+  return DateTime.fromJSDate(now, { zone: zoneOf(tz) }).toISODate() ?? now.toISOString().slice(0, 10);
 }
 
 /**
@@ -17,8 +13,7 @@ export function daysBetween(fromDate: string, toDate: string): number {
  * full week 1 (their first nudge is the next Monday's); one who joins on a Sunday has a one-day week 1.
  */
 function firstMondayAfter(startedOn: string): string {
-  const joined = DateTime.fromISO(startedOn, { zone: 'UTC' });
-  return joined.plus({ days: 8 - joined.weekday }).toISODate()!;
+  return addDays(startedOn, 8 - weekday(startedOn));
 }
 
 /**
@@ -35,9 +30,7 @@ export function weekNumber(startedOn: string, today: string): number {
 /** The local date on which week `week` starts: the join date for week 1, a Monday for every later week. */
 export function weekStartsOn(startedOn: string, week: number): string {
   if (week <= 1) return startedOn;
-  return DateTime.fromISO(firstMondayAfter(startedOn), { zone: 'UTC' })
-    .plus({ weeks: week - 2 })
-    .toISODate()!;
+  return addDays(firstMondayAfter(startedOn), 7 * (week - 2));
 }
 
 export interface PlanPosition {

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { addDays, dayNumber, weekday, weekdayOfDayNumber } from './calendar.js';
 
 export const POINTS = {
   channel_quiz: 10,
@@ -16,7 +16,7 @@ export const STREAK_BONUSES: readonly { days: number; kind: PointsKind }[] = [
   { days: 30, kind: 'streak_30' },
 ];
 
-const previousDay = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
+const previousDay = (date: string) => addDays(date, -1);
 
 /**
  * Consecutive local days with a study action, ending today (or yesterday, since today is not over),
@@ -47,14 +47,9 @@ export const MAX_FREEZES = 2;
 /** How many study days in a row make a full week, which earns a streak freeze. */
 export const fullWeekOf = (studyDays: StudyDays) => (studyDays === 'weekdays' ? 5 : 7);
 
-const DAY_MS = 86_400_000;
-const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-/** ISO weekday of a day number: 1 (Monday) to 7 (Sunday); day 0, 1970-01-01, was a Thursday. */
-const weekdayOf = (day: number) => ((((day + 3) % 7) + 7) % 7) + 1;
-
 /** Whether a local date ('YYYY-MM-DD') is a Saturday or a Sunday. */
 export function isWeekend(date: string): boolean {
-  return weekdayOf(dayNumber(date)) >= 6;
+  return weekday(date) >= 6;
 }
 
 /** Whether a local date is one of the learner's study days: with weekdays, Saturday and Sunday are not. */
@@ -104,7 +99,7 @@ export function streakState(
   let missedInARow = 0;
   let exact = from === undefined;
   for (let day = start; day <= end; day++) {
-    if (studyDays === 'weekdays' && weekdayOf(day) > 5) continue;
+    if (studyDays === 'weekdays' && weekdayOfDayNumber(day) > 5) continue;
     if (active.has(day)) {
       days += 1;
       missedInARow = 0;
@@ -150,7 +145,7 @@ export function longestStreak(activeDays: ReadonlySet<string>, excusedDays: Read
     for (let i = 0; i < 1000; i++) {
       if (activeDays.has(d)) length += 1;
       else if (!excusedDays.has(d)) break;
-      d = DateTime.fromISO(d, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
+      d = addDays(d, 1);
     }
     best = Math.max(best, length);
   }

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { FixedOffsetZone, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 /**
  * The IANA name for what someone typed, in its canonical spelling ("europe/berlin" → "Europe/Berlin"),
@@ -44,4 +44,68 @@ function knownZones(): Map<string, string> {
 /** True for names the IANA database knows, spelled as it spells them (Europe/London, UTC). */
 export function isIanaZone(name: string): boolean {
   return canonicalZone(name) === name;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * An IANA zone for luxon that remembers its UTC offsets minute by minute. luxon's own asks Intl for the offset
+ * (formatToParts) every time it needs one, several times per local-time step, and answering `status` takes a dozen
+ * such steps: that was most of what luxon still cost per command (measured with --cpu-prof under bench/ack.ts).
+ * Offsets change only at transitions, and in today's tzdata those fall on whole minutes, so an offset asked for
+ * once holds for its whole minute.
+ */
+class RememberingZone extends Zone {
+  private readonly offsets = new Map<number, number>();
+
+  constructor(private readonly zone: IANAZone) {
+    super();
+  }
+
+  override get type(): string {
+    return this.zone.type;
+  }
+  override get name(): string {
+    return this.zone.name;
+  }
+  override get isUniversal(): boolean {
+    return this.zone.isUniversal;
+  }
+  override get isValid(): boolean {
+    return this.zone.isValid;
+  }
+  override offsetName(ts: number, opts: ZoneOffsetOptions): string | null {
+    return this.zone.offsetName(ts, opts);
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat): string {
+    return this.zone.formatOffset(ts, format);
+  }
+  override equals(other: Zone): boolean {
+    return other.type === this.type && other.name === this.name;
+  }
+  override offset(ts: number): number {
+    const minute = Math.floor(ts / MINUTE_MS);
+    let offset = this.offsets.get(minute);
+    if (offset === undefined) {
+      offset = this.zone.offset(ts);
+      // Bounded: instants keep coming (every `now` is new), and a few thousand minutes cover what one day asks.
+      if (this.offsets.size >= MAX_OFFSETS) this.offsets.clear();
+      this.offsets.set(minute, offset);
+    }
+    return offset;
+  }
+}
+
+const MAX_OFFSETS = 5_000;
+const luxonZones = new Map<string, Zone>();
+
+/** The zone `name` for luxon, its offsets remembered (see RememberingZone); UTC for a name the runtime does not know. */
+export function zoneOf(name: string): Zone {
+  let zone = luxonZones.get(name);
+  if (!zone) {
+    // UTC as luxon reads the name 'UTC' (a fixed offset: no Intl to ask, and written "Z").
+    zone = name !== 'UTC' && isValidZone(name) ? new RememberingZone(IANAZone.create(name)) : FixedOffsetZone.utcInstance;
+    if (luxonZones.size < MAX_KEPT) luxonZones.set(name, zone);
+  }
+  return zone;
 }

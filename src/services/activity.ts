@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { addDays } from '../domain/calendar.js';
 import { localDate } from '../domain/plan.js';
 import { isStudyDay, POINTS, STREAK_BONUSES, streakState } from '../domain/scoring.js';
 import type { Repositories } from '../ports/store.js';
@@ -17,7 +17,7 @@ export interface StudyProgress {
  */
 export async function streakStatus(repos: Repositories, ws: string, user: string, today: string): Promise<{ days: number; freezes: number }> {
   const studyDays = (await repos.users.get(ws, user))?.reviewDays ?? 'all';
-  const since = DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: 64 }).toISODate()!;
+  const since = addDays(today, -64);
   const recent = streakState(await repos.points.studyDays(ws, user, since), await repos.ledger.missedDays(ws, since), today, studyDays, since);
   if (recent.exact) return recent;
   const ever = '0000-01-01';

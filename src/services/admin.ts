@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneOf } from '../domain/timezone.js';
 import { nextChannelPostAt } from '../domain/due.js';
 import { localDate, type PlanPosition, planPosition } from '../domain/plan.js';
 import type { EnrolmentStatus, LearnerRecord, WorkspacePause } from '../ports/store.js';
@@ -149,7 +150,7 @@ export async function workspaceExport(deps: StudyDeps, caller: Caller): Promise<
     learners += new Set(page.map((l) => l.userId)).size;
     after = page.at(-1)!.userId;
   }
-  const day = DateTime.fromJSDate(caller.now, { zone: workspaceTz }).toISODate();
+  const day = DateTime.fromJSDate(caller.now, { zone: zoneOf(workspaceTz) }).toISODate();
   return { kind: 'export', filename: `aipath-learners-${day}.csv`, title: `aipath learners, ${day}`, csv: lines.join(''), rows, learners };
 }
 

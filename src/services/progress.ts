@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneOf } from '../domain/timezone.js';
 import { formatLocal, nextNudgeAt } from '../domain/due.js';
 import { localDate, planPosition } from '../domain/plan.js';
 import type { Certification, Track, Week } from '../content/schema.js';
@@ -74,7 +75,7 @@ export async function learnerProgress(deps: StudyDeps, ctx: Caller, tz: string, 
   const pausedNote =
     enrolment.status === 'paused'
       ? enrolment.pausedUntil
-        ? `until ${formatLocal(DateTime.fromJSDate(enrolment.pausedUntil, { zone: tz }))}`
+        ? `until ${formatLocal(DateTime.fromJSDate(enrolment.pausedUntil, { zone: zoneOf(tz) }))}`
         : 'until you resume'
       : undefined;
   return {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
-import { addDays } from '../../src/domain/review/exam-plan.js';
+import { addDays } from '../../src/domain/calendar.js';
 import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
 import { answerAction, rightResponse, wrongResponse } from '../support/quiz-answers.js';
 

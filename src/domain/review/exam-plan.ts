@@ -8,20 +8,11 @@
  * kept for reviews is always a full one.
  */
 import { DateTime } from 'luxon';
+import { addDays, daysBetween } from '../calendar.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function day(date: string): DateTime {
-  const d = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!ISO_DATE.test(date) || !d.isValid) throw new RangeError(`not a calendar date: ${date}`);
-  return d;
-}
-
 const iso = (d: DateTime): string => d.toISODate()!;
-
-export function addDays(date: string, days: number): string {
-  return iso(day(date).plus({ days }));
-}
 
 /** The learner's calendar date at `now`. */
 export function localToday(now: Date, timeZone: string): string {
@@ -32,7 +23,7 @@ export function localToday(now: Date, timeZone: string): string {
 
 /** Days from today to the exam day: 0 on the day, negative after it. */
 export function daysUntil(examDate: string, today: string): number {
-  return Math.round(day(examDate).diff(day(today), 'days').days);
+  return daysBetween(today, examDate);
 }
 
 /** Whole weeks before the exam (see the module comment); 0 in the last six days and after the exam. */
@@ -188,7 +179,7 @@ export function parseExamDate(text: string, today: string): ExamDateResult {
     return { ok: false, error: { kind: 'malformed', example: addDays(today, 56) } };
   }
   if (trimmed < today) return { ok: false, error: { kind: 'past', today } };
-  const latest = iso(day(today).plus({ years: MAX_YEARS_AHEAD }));
+  const latest = iso(DateTime.fromISO(today, { zone: 'UTC' }).plus({ years: MAX_YEARS_AHEAD }));
   if (trimmed > latest) return { ok: false, error: { kind: 'too-far', latest } };
   return { ok: true, date: trimmed };
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneOf } from '../../domain/timezone.js';
 import { nextDailyAt } from '../../domain/due.js';
 import { localDate } from '../../domain/plan.js';
 import type { ReminderTarget } from '../../ports/store.js';
@@ -25,10 +26,10 @@ export function learnerDaily(zones: WorkspaceZones): Schedule<ReminderTarget> {
     if (!plan) {
       const [hour, minute] = nudgeTime.split(':').map(Number) as [number, number];
       const slotOf = (d: DateTime) => d.set({ hour, minute, second: 0, millisecond: 0 });
-      const onSlot = slotOf(DateTime.fromJSDate(dueAt, { zone: tz })).toMillis() === dueAt.getTime();
-      const today = slotOf(DateTime.fromJSDate(now, { zone: tz }));
+      const onSlot = slotOf(DateTime.fromJSDate(dueAt, { zone: zoneOf(tz) })).toMillis() === dueAt.getTime();
+      const today = slotOf(DateTime.fromJSDate(now, { zone: zoneOf(tz) }));
       const latest = today.toMillis() <= now.getTime() ? today : slotOf(today.minus({ days: 1 }));
-      const due = onSlot ? DateTime.max(latest, DateTime.fromJSDate(dueAt, { zone: tz })) : undefined;
+      const due = onSlot ? DateTime.max(latest, DateTime.fromJSDate(dueAt, { zone: zoneOf(tz) })) : undefined;
       plan = {
         due,
         next: nextDailyAt(due ? due.toJSDate() : new Date(Math.max(dueAt.getTime(), now.getTime())), tz, nudgeTime).toJSDate(),

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  dailyNewQuota,
-  daysUntil,
-  localToday,
-  newQuestionsPerDay,
-  pace,
-  parseExamDate,
-  planWeeks,
-  weeksUntil,
-} from '../../../src/domain/review/exam-plan.js';
+import { addDays } from '../../../src/domain/calendar.js';
+import { dailyNewQuota, daysUntil, localToday, newQuestionsPerDay, pace, parseExamDate, planWeeks, weeksUntil } from '../../../src/domain/review/exam-plan.js';
 
 const today = '2026-12-01';
 const inDays = (n: number) => addDays(today, n);
