@@ -22,7 +22,7 @@ export interface ButtonRef {
 export type Decoded<V> = { ok: true; value: V } | { ok: false };
 
 export interface ActionDef<V> {
-  /** What `app.action` is registered with: the exact id, or the pattern of a family of ids. */
+  /** The exact id, or the pattern of a family of ids (the buttons listener routes by `matches`). */
   readonly matcher: string | RegExp;
   readonly codec: ValueCodec<V>;
   /** The `action_id` of a button carrying this value. */

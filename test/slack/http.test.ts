@@ -142,6 +142,17 @@ describe('HTTP mode', () => {
     expect(enrolment!.createdAt).toEqual(enrolment!.updatedAt);
   });
 
+  it('acknowledges a click on an action it does not know (an old message), and answers or changes nothing', async () => {
+    const before = t.fake.callsOf('response_url').length;
+    const started = Date.now();
+    const res = await t.action('retired_button_v0', { user: 'U0OLDMSG01' });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await t.app.idle();
+    expect(t.fake.callsOf('response_url').length).toBe(before);
+    expect(await userOf('U0OLDMSG01')).toBeUndefined();
+  });
+
   it('publishes the Home tab on app_home_opened', async () => {
     const body = JSON.stringify({
       type: 'event_callback',
