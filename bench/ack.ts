@@ -7,7 +7,7 @@ import { buildContainer } from '../src/container.js';
 import { newCard, review } from '../src/domain/review/memory.js';
 import { epochNow } from './answer-sink.js';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
-import { launch, median, percentile, SECRET, tempDb } from './support.js';
+import { cpuMs, type Launched, launch, median, percentile, SECRET, tempDb } from './support.js';
 import { startBenchServer } from './pg-server.js';
 import { freshDatabase } from '../test/support/postgres.js';
 
@@ -102,13 +102,14 @@ const loadAverage = () =>
 
 interface Target {
   engine: string;
-  port: number;
+  server: Launched;
 }
 
-/** One command's measurement on one target in one round. */
+/** One command's measurement on one target in one round, with the server's CPU time per request while measured. */
 interface Measured {
   acks: number[];
   answers: number[];
+  cpuPerRequestMs: number;
 }
 
 /**
@@ -171,7 +172,7 @@ export async function benchAck(
     await seed(db);
     const sqlite = await server(['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
     stops.unshift(() => sqlite.stop());
-    const targets: Target[] = [{ engine: 'SQLite', port: sqlite.port }];
+    const targets: Target[] = [{ engine: 'SQLite', server: sqlite }];
     const pg = process.env.ACK_SQLITE_ONLY ? { skipped: 'ACK_SQLITE_ONLY set', stop: async () => {} } : await startBenchServer();
     stops.push(() => pg.stop());
     if (pg.url) {
@@ -180,26 +181,29 @@ export async function benchAck(
       await seed(pgDb.url);
       const onPg = await server(['dist/cli.js', 'start'], { ...env, AIPATH_DB: pgDb.url });
       stops.unshift(() => onPg.stop());
-      targets.push({ engine: 'PostgreSQL', port: onPg.port });
+      targets.push({ engine: 'PostgreSQL', server: onPg });
     } else {
       lines.push(`  PostgreSQL skipped: ${pg.skipped}`);
     }
     const bare = await server(['bench/bare-bolt.mjs'], env);
     stops.unshift(() => bare.stop());
     const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
-    const measure = async (port: number, text: string, answers?: Answers) => {
+    const measure = async (server: Launched, text: string, answers?: Answers): Promise<Measured> => {
       // Warm up (JIT, caches) before measuring.
-      await load(at(port), text, 200, concurrency, answers);
-      return load(at(port), text, perCommand, concurrency, answers);
+      await load(at(server.port), text, 200, concurrency, answers);
+      const cpuBefore = cpuMs(server.child.pid!);
+      const measured = await load(at(server.port), text, perCommand, concurrency, answers);
+      // The answers have all arrived (load waits for them): their work is counted too.
+      return { ...measured, cpuPerRequestMs: (cpuMs(server.child.pid!) - cpuBefore) / perCommand };
     };
     // results[command][round]: the bare app's figures and each engine's.
     const results = new Map<string, Array<{ bare: Measured; engines: Map<string, Measured> }>>(COMMANDS.map((c) => [c, []]));
     for (let round = 0; round < rounds; round++) {
       for (const text of COMMANDS) {
         const [first, ...rest] = targets;
-        const engines = new Map([[first!.engine, await measure(first!.port, text, sink)]]);
-        const bareRound = await measure(bare.port, text);
-        for (const t of rest) engines.set(t.engine, await measure(t.port, text, sink));
+        const engines = new Map([[first!.engine, await measure(first!.server, text, sink)]]);
+        const bareRound = await measure(bare, text);
+        for (const t of rest) engines.set(t.engine, await measure(t.server, text, sink));
         results.get(text)!.push({ bare: bareRound, engines });
       }
       process.stderr.write(`ack: round ${round + 1} of ${rounds} done, load average ${loadAverage()}\n`);
@@ -209,13 +213,14 @@ export async function benchAck(
     for (const text of COMMANDS) {
       const measured = results.get(text)!;
       const bareP99s = measured.map((r) => p99(r.bare));
-      lines.push(`  ${text.padEnd(16)} bare ack p99 by round ${bareP99s.map((x) => x.toFixed(1)).join(' / ')} ms`);
+      const cpu = (ms: Measured[]) => `server CPU ${median(ms.map((m) => m.cpuPerRequestMs)).toFixed(2)} ms a request`;
+      lines.push(`  ${text.padEnd(16)} bare ack p99 by round ${bareP99s.map((x) => x.toFixed(1)).join(' / ')} ms | ${cpu(measured.map((r) => r.bare))}`);
       for (const { engine } of targets) {
         const ratios = measured.map((r) => p99(r.engines.get(engine)!) / p99(r.bare));
         const ratio = median(ratios);
         const all = measured.map((r) => r.engines.get(engine)!);
         lines.push(
-          `    ${engine.padEnd(11)} aipath ack p99 by round ${all.map((m) => p99(m).toFixed(1)).join(' / ')} ms | p99 × bare: median ×${ratio.toFixed(2)} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}), rounds ${range(ratios)}, ${ratios.filter((x) => x <= GOAL_P99_RATIO).length} of ${rounds} within | answer ${ms(all.flatMap((m) => m.answers))}`,
+          `    ${engine.padEnd(11)} aipath ack p99 by round ${all.map((m) => p99(m).toFixed(1)).join(' / ')} ms | p99 × bare: median ×${ratio.toFixed(2)} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}), rounds ${range(ratios)}, ${ratios.filter((x) => x <= GOAL_P99_RATIO).length} of ${rounds} within | ${cpu(all)} | answer ${ms(all.flatMap((m) => m.answers))}`,
         );
       }
     }

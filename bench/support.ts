@@ -35,6 +35,21 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU time a process has used so far (user + system, all its threads), from /proc (Linux), in ms; NaN elsewhere. */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces, hence from the last ')'): utime and stime are 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times: 100 on every mainstream architecture. */
+const CLOCK_TICKS = 100;
+
 export interface Launched {
   child: ChildProcess;
   port: number;
