@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Repositories, Store } from '../src/ports/store.js';
 import type { PassSummary } from '../src/scheduler/cron.js';
+import { LoopBlocks } from './loop-blocks.js';
 
 export interface DuePassTiming {
   summary: PassSummary;
@@ -91,12 +92,18 @@ export async function timeDuePass(store: Store, pass: () => Promise<PassSummary>
   const loop = monitorEventLoopDelay({ resolution: 2 });
   loop.enable();
   const ownDelay = new OwnDelayWatch();
+  const blocksOver = Number(process.env.DUE_PASS_BLOCKS);
+  const blocks = blocksOver > 0 ? new LoopBlocks(blocksOver, process.env.DUE_PASS_PROFILE === '1') : undefined;
   try {
     await new Promise((resolve) => setTimeout(resolve, 20)); // the histogram misses a block that starts before its first tick
     const t = performance.now();
     const summary = await pass();
     const total = performance.now() - t;
     const blockedOwn = ownDelay.stop();
+    if (blocks)
+      process.stderr.write(
+        `   a pass of ${summary.due} due, claim phase ended at ${(claimEnd - t).toFixed(0)} ms; blocks of the event loop:\n${(await blocks.stop(t)).join('\n')}\n`,
+      );
     const calls = new Map<string, { ms: number; calls: number }>();
     for (let i = 0; i < names.length; i++) {
       if (starts[i]! < t || ends[i]! > claimEnd) continue;

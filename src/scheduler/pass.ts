@@ -256,7 +256,15 @@ function claimBatch(run: PassRun, schedule: ScheduledKinds, limit: number, found
   const { now, opts } = run;
   return retryWhileBusy(() =>
     services.store.transaction(async (tx) => {
-      const { specs, more } = await schedule.claimBatch(tx, now, limit, found);
+      // On SQLite a batch's statements run on the event loop, one after the other: between them the loop gets a turn
+      // once a slice is used up (a transaction's statements are not all one block), while the connection's other users
+      // wait for the transaction, as they would anyway.
+      const between = () => run.slicer.turn();
+      const { specs, more } = await schedule.claimBatch(tx, now, limit, (count) => {
+        found(count);
+        return between();
+      });
+      await between();
       const leaseUntil = run.leaseUntil();
       const wanted = specs.map((spec) => {
         const age = now.getTime() - spec.dueAt.getTime();

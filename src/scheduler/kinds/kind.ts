@@ -105,9 +105,10 @@ export interface ScheduledKinds {
    * Inside the pass's claim transaction: finds up to `limit` targets due by `now` (locked against other passes), moves
    * their due times on and says which deliveries fell due, in the order found, kind by kind. `more`: the due set may
    * hold more targets due by `now` (the batch was full, or a due time moved on to an instant still past). `found`, if
-   * given, hears how many targets were found (and locked) as soon as they are, before their due times move.
+   * given, hears how many targets were found (and locked) as soon as they are, before their due times move; the batch
+   * goes on once what it returns has settled (the pass gives the event loop a turn there).
    */
-  claimBatch(tx: Repositories, now: Date, limit: number, found?: (count: number) => void): Promise<{ specs: ClaimSpec[]; more: boolean }>;
+  claimBatch(tx: Repositories, now: Date, limit: number, found?: (count: number) => void | Promise<void>): Promise<{ specs: ClaimSpec[]; more: boolean }>;
   recover(repos: Repositories, row: Delivery): Promise<Bound | undefined>;
 }
 
@@ -151,7 +152,7 @@ export function scheduled<T>(schedule: Schedule<T>, kinds: DeliveryKindSpec<T>[]
     dueSet: schedule.dueSet,
     async claimBatch(tx, now, limit, found) {
       const targets = await schedule.findDue(tx, now, limit);
-      found?.(targets.length);
+      await found?.(targets.length);
       const steps = targets.map((target) => schedule.step(target, now));
       const moved = await schedule.advance(
         tx,
