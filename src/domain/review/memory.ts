@@ -3,7 +3,7 @@
  * everything else sees plain, serialisable cards and log entries, so a store can keep them as columns and a
  * later change of scheduler (or of ts-fsrs's major version) touches one file.
  */
-import { type Card, createEmptyCard, forgetting_curve, fsrs, type Grade, Rating, type ReviewLog, State } from 'ts-fsrs';
+import { type Card, computeDecayFactor, createEmptyCard, fsrs, type Grade, Rating, type ReviewLog, roundTo, State } from 'ts-fsrs';
 
 export type MemoryState = 'new' | 'learning' | 'review' | 'relearning';
 export type ReviewGrade = 'again' | 'hard' | 'good' | 'easy';
@@ -152,20 +152,39 @@ export function regrade(card: MemoryCard, log: ReviewLogEntry, grade: ReviewGrad
   return review(fromFsrs(before), grade, log.review);
 }
 
-/** The scheduler's parameters; the forgetting curve reads its decay from them. */
-const WEIGHTS = scheduler.parameters.w;
+/**
+ * The forgetting curve's constants, from the scheduler's parameters: ts-fsrs's `forgetting_curve` derives them again
+ * (an exp, a log and a pow) at every call, and readiness evaluates the curve for every card a learner has.
+ */
+const CURVE = computeDecayFactor(scheduler.parameters.w);
 const DAY_MS = 86_400_000;
+
+/**
+ * `+x.toFixed(8)` (the number nearest x rounded half up to 8 decimals, as ts-fsrs rounds stability), without building
+ * a string for the usual case: when x·10⁸, as computed, lies clearly away from a half (by more than 10⁻³; below 40,000
+ * its rounding error is under 2.5·10⁻⁴), rounding it gives the same integer n as exact decimal rounding, and n / 10⁸ is
+ * the same double as the decimal n·10⁻⁸ read back. FSRS stabilities are already rounded to 8 decimals (x·10⁸ is then
+ * within rounding error of an integer), so the fallback to toFixed is for odd inputs only.
+ */
+export function round8(x: number): number {
+  if (x > 0 && x < 40_000) {
+    const scaled = x * 1e8;
+    if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3) return Math.round(scaled) / 1e8;
+  }
+  return +x.toFixed(8);
+}
 
 /**
  * The probability (0..1) of recalling a card of this stability `elapsedMs` after its last review: FSRS's
  * forgetting curve, evaluated as ts-fsrs's `get_retrievability` evaluates it (whole days elapsed, none before
- * the review; stability rounded to 8 decimals; the same parameters), straight from the two numbers it depends
- * on. Building ts-fsrs's card objects for it cost microseconds a card, and readiness evaluates it for every card
- * a learner has (thousands); the equivalence is tested against ts-fsrs itself (test/domain/review/memory.test.ts).
+ * the review; stability rounded to 8 decimals; the same parameters; `forgetting_curve`'s expression with its
+ * constants computed once), straight from the two numbers it depends on. Building ts-fsrs's card objects for it
+ * cost microseconds a card, and readiness evaluates it for every card a learner has (thousands); the equivalence
+ * is tested against ts-fsrs itself (test/domain/review/memory.test.ts).
  */
 export function recallAfter(stability: number, elapsedMs: number): number {
   const days = Math.max(Math.floor(elapsedMs / DAY_MS), 0);
-  const r = forgetting_curve(WEIGHTS, days, +stability.toFixed(8));
+  const r = roundTo((1 + (CURVE.factor * days) / round8(stability)) ** CURVE.decay, 8);
   return Number.isFinite(r) ? Math.min(1, Math.max(0, r)) : 0;
 }
 

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { comesBackIn, gradeOf, isDue, type MemoryCard, newCard, type ReviewGrade, recall, recallAfter, review } from '../../../src/domain/review/memory.js';
+import { forgetting_curve, fsrs } from 'ts-fsrs';
+import {
+  comesBackIn,
+  gradeOf,
+  isDue,
+  type MemoryCard,
+  newCard,
+  type ReviewGrade,
+  recall,
+  recallAfter,
+  review,
+  round8,
+} from '../../../src/domain/review/memory.js';
 import { fsrsRecall } from '../../support/readiness-reference.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
@@ -141,6 +153,34 @@ describe('recall without building FSRS cards', () => {
     }
     expect([...states].sort()).toEqual(['learning', 'new', 'relearning', 'review']);
     expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('rounds stability to 8 decimals exactly as toFixed does, halves and odd inputs included', () => {
+    const random = seededRandom(41);
+    const values = [0, -0, 1e-9, 5e-9, 0.5e-8, 1.5e-8, 2.5e-8, 0.123456785, 1.000000005, 36_500, 39_999.999999995, 40_000, 1e7, -1.5, Number.NaN, Infinity];
+    for (let i = 0; i < 50_000; i++) {
+      values.push(
+        random() * 40_000,
+        +(random() * 400).toFixed(8),
+        (Math.floor(random() * 4e12) + 0.5) / 1e8,
+        (Math.floor(random() * 1e9) + 0.5) / 1e8,
+        random() * 1e-6,
+      );
+    }
+    expect(values.filter((x) => !Object.is(round8(x), +x.toFixed(8)))).toEqual([]);
+  });
+
+  it("evaluates ts-fsrs's forgetting curve to the last bit, its constants computed once", () => {
+    const w = fsrs({ enable_fuzz: false, enable_short_term: true }).parameters.w;
+    const random = seededRandom(43);
+    const differing: [number, number][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const stability = i % 2 ? +(random() * 1_000).toFixed(8) : random() * 36_500;
+      const elapsed = Math.floor(random() * 800 * DAY);
+      const expected = Math.min(1, Math.max(0, forgetting_curve(w, Math.floor(elapsed / DAY), +stability.toFixed(8))));
+      if (!Object.is(recallAfter(stability, elapsed), expected)) differing.push([stability, elapsed]);
+    }
+    expect(differing).toEqual([]);
   });
 
   it('reads the curve from stability and elapsed time alone, and treats odd inputs as no memory', () => {

@@ -1834,6 +1834,29 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.reviews.answerTallies(WS, 'U0NOBODY')).toEqual([]);
       });
 
+      it('answerTallies and dueCards give the instants written to the millisecond, across the years', async () => {
+        await users(WS, 'U1');
+        const instants = [
+          '1970-01-01T00:00:00.001Z',
+          '2001-09-09T01:46:39.999Z',
+          '2026-12-01T09:00:00.500Z',
+          '2026-12-01T09:00:00.999Z',
+          '2038-01-19T03:14:08.001Z',
+          '2099-12-31T23:59:59.999Z',
+          '2199-06-30T12:00:00.555Z',
+        ].map((iso) => new Date(iso));
+        // And more, a prime number of milliseconds apart (every last digit, every fraction of a second).
+        for (let ms = Date.parse('2026-01-01T00:00:00Z'); instants.length < 200; ms += 7_919_999_993) instants.push(new Date(ms));
+        const written = new Map(instants.map((when, i) => [`q-${i}`, answered('good', when)]));
+        for (const [q, r] of written) await save(WS, 'U1', q, r);
+        const tallies = await store.reviews.answerTallies(WS, 'U1');
+        expect(new Map(tallies.map((t) => [t.questionId, t.lastReviewMs]))).toEqual(new Map([...written].map(([q, r]) => [q, r.card.lastReview!.getTime()])));
+        const due = await store.reviews.dueCards(WS, 'U1', new Date('2300-01-01T00:00:00Z'), 500);
+        expect(new Map(due.map((c) => [c.questionId, [c.card.due.getTime(), c.card.lastReview?.getTime()]]))).toEqual(
+          new Map([...written].map(([q, r]) => [q, [r.card.due.getTime(), r.card.lastReview!.getTime()]])),
+        );
+      });
+
       it('answerTallies: answers to a question without a card count until its card is written, then only the card counts', async () => {
         await users(WS, 'U1');
         const p1 = await quizPost(WS, 'C1', 'q-1', '2026-11-01');
