@@ -139,8 +139,8 @@ export interface CheckpointMarks {
   /** The connection's own checkpoint, should the worker fall behind. */
   fallbackPages: number;
 }
-/** 4 MB of log (at the pace of a pass of thousands of deliveries, a round or less of commits), then 40 MB. */
-export const CHECKPOINT_MARKS: CheckpointMarks = { catchUpPages: 1_000, fallbackPages: 10_000 };
+/** 16 MB of log, then 40 MB. */
+export const CHECKPOINT_MARKS: CheckpointMarks = { catchUpPages: 4_000, fallbackPages: 10_000 };
 
 /** What PRAGMA wal_checkpoint answers: whether it was blocked, the log's frames and how many are in the file now. */
 interface CheckpointResult {
