@@ -94,7 +94,7 @@ export function sqliteStore(db: Db, path: string): Store {
   const inTransaction = asynchronous(sync, settle);
   return {
     ...repositories,
-    database: new SqliteDatabase(db, new DatabaseWatch(db, path), gate, isInMemory(path) ? undefined : new BackgroundCheckpointer(db, path, undefined, gate)),
+    database: new SqliteDatabase(db, new DatabaseWatch(db, path), gate, isInMemory(path) ? undefined : new BackgroundCheckpointer(db, path)),
     transaction: (work) =>
       gate.exclusive(async () => {
         try {
