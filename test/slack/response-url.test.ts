@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { RespondError } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResponseUrlPoster } from '../../src/slack/response-url.js';
@@ -54,5 +54,38 @@ describe('ResponseUrlPoster', () => {
     closing.push(() => poster.close(), sink.close);
     await expect(poster.post(sink.url, { text: 'x' })).rejects.toThrow(/did not answer within 100 ms/);
     await expect(poster.post('file:///etc/passwd', { text: 'x' })).rejects.toThrow(/not http\(s\)/);
+  });
+
+  it('sends an answer again, once, when the kept-alive connection it went on had been closed by the server', async () => {
+    // A server that answers the first request on each connection and keeps it open, then drops the connection
+    // unanswered when a second request comes on it: the race of a reused socket the server closed as it sat idle.
+    const bodies: string[] = [];
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      let served = false;
+      socket.on('data', (data: Buffer) => {
+        const text = data.toString();
+        if (!text.startsWith('POST')) return;
+        if (served) return void socket.destroy();
+        served = true;
+        bodies.push(text.slice(text.indexOf('\r\n\r\n') + 4));
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/commands/T1/1/abc`;
+    const poster = new ResponseUrlPoster();
+    closing.push(
+      () => poster.close(),
+      () => {
+        for (const s of sockets) s.destroy();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    );
+    await poster.post(url, { text: 'first' });
+    await poster.post(url, { text: 'second' });
+    expect(bodies.map((b) => JSON.parse(b).text)).toEqual(['first', 'second']);
+    expect(sockets).toHaveLength(2);
   });
 });
