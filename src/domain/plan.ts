@@ -5,7 +5,8 @@ import { zoneOf } from './timezone.js';
 
 /** The calendar date (YYYY-MM-DD) at `now` in `tz`. */
 export function localDate(now: Date, tz: string): string {
-  return DateTime.fromJSDate(now, { zone: zoneOf(tz) }).toISODate() ?? now.toISOString().slice(0, 10);
+  // zoneOf reads a name it does not know as UTC, so the date is always valid.
+  return DateTime.fromJSDate(now, { zone: zoneOf(tz) }).toISODate()!;
 }
 
 /**
