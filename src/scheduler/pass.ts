@@ -12,6 +12,7 @@ import { deliver, WORKSPACE_PROBE_MS, type Outgoing } from './delivery.js';
 import { deliveryKinds } from './kinds/index.js';
 import type { ClaimSpec, ScheduledKinds } from './kinds/kind.js';
 import { LoopSlicer } from './slicer.js';
+import { fanOut, spreadByTarget } from './fan-out.js';
 import type { PostRateLimiter } from './rate-limit.js';
 import { RetentionSweep } from './retention.js';
 
@@ -110,10 +111,10 @@ export async function runPass(deps: PassDeps, now: Date): Promise<PassSummary> {
       // One by one: spreading a claim of tens of thousands into push() would exceed the arguments a call may take.
       if (work.due.has(schedule.dueSet)) for (const o of await claimDue(run, schedule)) outgoing.push(o);
     }
-    const queue = spreadByTarget(outgoing);
+    const queue = spreadByTarget(outgoing, targetOf);
     // The queue alone holds the deliveries from here, and lets each go once it is taken (see fanOut).
     outgoing.length = 0;
-    await fanOut(queue, opts.concurrency, run.slicer, (o) => deliver(run, o, deps.limiter));
+    await fanOut(queue, opts.concurrency, run.slicer, targetOf, (o) => deliver(run, o, deps.limiter));
     // After the deliveries, so a purge never holds them up.
     await (deps.retention ?? new RetentionSweep(DEFAULT_RETENTION_DAYS)).run(deps.services.store, now, deps.logger);
     return run.summary;
@@ -184,6 +185,7 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
 
 /** One per process: passes that overlap (a long fan-out and the next minute's pass) share the loop's slices. */
 const LOOP = new LoopSlicer();
+const targetOf = (o: Outgoing) => `${o.row.workspaceId}/${o.row.target}`;
 const isRecordOf = (k: DeliveryKey, d: Delivery) => k.target === d.target && k.period === d.period && k.kind === d.kind && k.ws === d.workspaceId;
 
 /** One claim transaction's outcome: its ledger rows with the specs they were written for, and whether more may be due. */
@@ -283,43 +285,4 @@ function claimBatch(run: PassRun, schedule: ScheduledKinds, limit: number, found
       return { rows, more };
     }),
   );
-}
-
-/**
- * Orders deliveries so that two for one target are far apart: a channel's quiz right behind its tip
- * would hold a sending slot for the whole per-channel gap.
- */
-function spreadByTarget(items: Outgoing[]): Outgoing[] {
-  const rounds: Outgoing[][] = [];
-  const seen = new Map<string, number>();
-  for (const o of items) {
-    const key = `${o.row.workspaceId}/${o.row.target}`;
-    const round = seen.get(key) ?? 0;
-    seen.set(key, round + 1);
-    const list = rounds[round] ?? [];
-    list.push(o);
-    rounds[round] = list;
-  }
-  return rounds.flat();
-}
-
-/**
- * Runs deliveries with bounded concurrency; the limiter, not the pool, sets the pace, and each delivery starts in a
- * slice of the event loop (see LoopSlicer). `work` never throws (a delivery records its own outcome), so the pass
- * ends only when every worker has. Each item is dropped from `items` as it is taken: a pass of thousands keeps only
- * those in flight alive, and the garbage collector's pauses stay short.
- */
-async function fanOut<T>(items: (T | undefined)[], concurrency: number, slicer: LoopSlicer, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const total = items.length;
-  const worker = async () => {
-    for (;;) {
-      await slicer.turn();
-      if (next >= total) return;
-      const item = items[next]!;
-      items[next++] = undefined;
-      await work(item);
-    }
-  };
-  await Promise.allSettled(Array.from({ length: Math.min(concurrency, total) }, worker));
 }

@@ -126,11 +126,17 @@ describe('installation-level Slack errors', () => {
     const calls = world.fake.callsOf('chat.postMessage').length;
     await world.pass(new Date('2026-01-01T09:05:00Z'));
     expect(world.fake.callsOf('chat.postMessage')).toHaveLength(calls);
-    // Ten minutes on, one send probes the token; it works, so the pause ends and the rest follow.
+    // Ten minutes on, one send probes the token; Slack still refuses it, so nothing else is tried.
+    world.fake.script('chat.postMessage', { body: { ok: false, error: 'invalid_auth' } });
     await world.pass(new Date('2026-01-01T09:11:00Z'));
+    world.fake.unscript('chat.postMessage');
     expect(world.fake.callsOf('chat.postMessage')).toHaveLength(calls + 1);
+    expect((await store.workspaces.pauseOf('T0SCHED01'))?.reason).toBe('invalid_auth');
+    // Ten minutes later the probe works: the pause ends and the rest follow.
+    await world.pass(new Date('2026-01-01T09:22:00Z'));
+    expect(world.fake.callsOf('chat.postMessage').length).toBeGreaterThan(calls + 1);
     expect(await store.workspaces.pauseOf('T0SCHED01')).toBeUndefined();
-    await world.pass(new Date('2026-01-01T09:14:00Z'));
+    await world.pass(new Date('2026-01-01T09:25:00Z'));
     for (const c of ['C0AUTH0001', 'C0AUTH0002']) expect(world.fake.messages.get(c)).toHaveLength(2);
     expect(await world.ledger((d) => d.status !== 'sent')).toEqual([]);
   });
