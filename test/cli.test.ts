@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptableFakeSlack } from './support/fake-slack.js';
-import { answerAt } from './support/harness.js';
+import { commandAnswer } from './support/harness.js';
 import { commandBody, postSigned } from './support/signed.js';
 import { FakeSocketModeServer } from './support/socket-mode-server.js';
 import { freePort } from '../bench/support.js';
@@ -210,7 +210,7 @@ describe.each(RUNNERS)('aipath CLI: $name', ({ name, command, entry, build }) =>
     });
     const acked = await postSigned(`http://127.0.0.1:${port}/slack/events`, body, 'application/x-www-form-urlencoded', { secret: 'abcdef0123456789abcd' });
     expect(acked.status).toBe(200);
-    expect((await answerAt(fake, 'cli-http')).text).toContain('aipath: your study companion');
+    expect((await commandAnswer(await acked.text(), fake, 'cli-http')).text).toContain('aipath: your study companion');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -243,8 +243,7 @@ describe.each(RUNNERS)('aipath CLI: $name', ({ name, command, entry, build }) =>
         text: 'help',
         response_url: `${fake.responseUrlBase}cli`,
       });
-      expect(help.payload ?? {}).toEqual({});
-      expect((await answerAt(fake, 'cli')).text).toContain('aipath: your study companion');
+      expect((await commandAnswer(help.payload, fake, 'cli')).text).toContain('aipath: your study companion');
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

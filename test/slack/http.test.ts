@@ -29,6 +29,33 @@ describe('HTTP mode', () => {
     expect(JSON.stringify(reply.blocks)).toContain('/aipath start <track>');
   });
 
+  it('answers a command that is ready at once in its acknowledgement, with nothing posted to response_url', async () => {
+    const before = t.fake.callsOf('response_url').length;
+    const res = await t.command('tracks', { user: 'U0INACK01' });
+    expect(res.status).toBe(200);
+    const body = JSON.parse(await res.text()) as { response_type?: string; text?: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toMatch(/track/i);
+    await t.app.idle();
+    expect(t.fake.callsOf('response_url').length).toBe(before);
+  });
+
+  it('acknowledges a command that waits on Slack at once, empty, and answers it by response_url', async () => {
+    // A learner's first profile is asked of Slack before their answer; here Slack takes 800 ms.
+    const user = 'U0FIRSTP01';
+    t.fake.script('users.info', { delayMs: 800, body: { ok: true, user: { id: user, tz: 'Asia/Tokyo' } } });
+    const before = t.fake.callsOf('response_url').length;
+    const started = Date.now();
+    const res = await t.command('start devops', { user });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(Date.now() - started).toBeLessThan(700);
+    await expect.poll(() => t.fake.callsOf('response_url').length, { timeout: 5000 }).toBe(before + 1);
+    expect(String(t.fake.callsOf('response_url')[before]!.params.text)).toContain('Week 1 of');
+    expect(await currentOf(user)).toMatchObject({ trackId: 'devops' });
+    t.fake.reset();
+  });
+
   it('rejects a forged signature with 401 and changes nothing', async () => {
     const res = await t.command('start devops', { user: 'U0FORGED1', signature: slackSignature('not-the-secret', Math.floor(Date.now() / 1000), 'x') });
     expect(res.status).toBe(401);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUps } from '../../src/slack/follow-ups.js';
-import { answerAt, startTestApp, TEAM, type TestApp } from '../support/harness.js';
+import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
 
 /**
  * An overloaded process (its follow-ups more than maxWaitMs behind) refuses new commands with a reply saying so:
@@ -31,8 +31,8 @@ describe('/aipath while follow-ups are too far behind', () => {
 
     const res = await t.command('start devops', { user: 'U0BUSY0001' });
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('');
-    const refused = await answerAt(t.fake, 'cmd-1');
+    // Refused in the acknowledgement itself: nothing waits for a turn that is far off.
+    const refused = JSON.parse(await res.text()) as { text?: unknown };
     expect(String(refused.text)).toMatch(/busy.*did not run this command.*nothing was changed/);
     expect(await t.app.services.store.enrolments.current(TEAM, 'U0BUSY0001')).toBeUndefined();
 

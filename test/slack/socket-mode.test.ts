@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { loadContent } from '../../src/content/load.js';
 import { createLogger } from '../../src/log.js';
 import { ScriptableFakeSlack } from '../support/fake-slack.js';
-import { answerAt } from '../support/harness.js';
+import { commandAnswer } from '../support/harness.js';
 import { testDatabase, testEngine, type TestDatabaseHandle } from '../support/postgres.js';
 import { answerAction, rightResponse } from '../support/quiz-answers.js';
 import { FakeSocketModeServer } from '../support/socket-mode-server.js';
@@ -64,15 +64,17 @@ const slashCommand = (fake: ScriptableFakeSlack, text: string, user = 'U0SOCKET0
   trigger_id: '1.2.3',
 });
 
+type Answer = { response_type?: string; text?: string; blocks?: unknown };
+
 /**
- * Sends `/aipath text` in an envelope: the app acknowledges it at once (an empty payload) and answers by its
- * response_url; resolves with the connection that carried it and the answer.
+ * Sends `/aipath text` in an envelope: the app answers in its acknowledgement's payload (or, when the answer takes
+ * longer, acknowledges with none and answers by its response_url); resolves with the connection that carried it and
+ * the answer.
  */
 async function ask(sm: FakeSocketModeServer, fake: ScriptableFakeSlack, text: string, user?: string) {
   const path = `cmd-${++commands}`;
   const ack = await sm.envelope('slash_commands', slashCommand(fake, text, user, path));
-  expect(ack.payload ?? {}).toEqual({});
-  return { connection: ack.connection, answer: (await answerAt(fake, path)) as { response_type?: string; text?: string; blocks?: unknown } };
+  return { connection: ack.connection, answer: (await commandAnswer(ack.payload, fake, path)) as Answer };
 }
 
 /** A button click as Slack puts it in an `interactive` envelope: the block_actions payload itself, not a form. */
@@ -136,7 +138,7 @@ describe('Socket Mode', () => {
     expect(w.sm.openConnections).toBe(1);
   });
 
-  it('acknowledges /aipath in its envelope at once and answers by response_url', async () => {
+  it("answers /aipath in the payload of its envelope's acknowledgement", async () => {
     const help = (await ask(w.sm, w.fake, 'help')).answer;
     expect(help).toMatchObject({ response_type: 'ephemeral' });
     expect(help.text).toContain('aipath: your study companion');

@@ -47,6 +47,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * A command's answer: the one its acknowledgement carried (an HTTP response's JSON body, a Socket Mode envelope's
+ * payload), else the one posted to the response_url ending in `path` (an answer that took longer).
+ */
+export async function commandAnswer(inAck: unknown, fake: ScriptableFakeSlack, path: string): Promise<Record<string, unknown>> {
+  const body = typeof inAck === 'string' ? (inAck === '' ? undefined : (JSON.parse(inAck) as unknown)) : inAck;
+  if (body && typeof body === 'object' && typeof (body as { text?: unknown }).text === 'string') return body as Record<string, unknown>;
+  return answerAt(fake, path);
+}
+
 /** The last answer the app posted to a response_url ending in `path`, once it has (the app answers after acknowledging). */
 export async function answerAt(fake: ScriptableFakeSlack, path: string, timeoutMs = 10_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;

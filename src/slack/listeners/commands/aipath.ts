@@ -36,9 +36,26 @@ export function failureReply(err: unknown, logger: { error(m: string, e?: unknow
   return SORRY;
 }
 
+/** An answer ready within this goes back in the acknowledgement itself; a slower one follows by response_url. */
+export const ANSWER_IN_ACK_WITHIN_MS = 250;
+
+/** `promise`'s value if it settles within `ms`, else undefined (the promise runs on). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * `/aipath …`: acknowledged at once, before anything that could wait on the database or on Slack; the answer
- * follows by response_url (see FollowUps), with a holding reply first when the database keeps it waiting.
+ * `/aipath …`: the answer goes back in the acknowledgement when it is ready within ANSWER_IN_ACK_WITHIN_MS, as most
+ * are (a few reads and a render): one request, where an empty acknowledgement and a POST to response_url cost the
+ * process and Slack two. Whatever waits longer (a first profile from Slack, a database another process is writing,
+ * a DM to post first) is acknowledged empty once that time is up, well within Slack's 3 s, and answered by
+ * response_url, with a holding reply first when the database keeps it waiting.
  */
 export function registerAipathCommand(app: App, deps: SlackDeps): void {
   app.command('/aipath', async ({ command, ack, client, logger, respond }) => {
@@ -48,36 +65,40 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       await ack(toAck(SORRY));
       return;
     }
-    await ack();
     const p = payload.data;
-    const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
-    // The same POST as Bolt's respond, for a fraction of its CPU on the loop that acknowledges (see ResponseUrlPoster).
-    const answerBy = p.response_url ? deps.responses.respondTo(p.response_url) : respond;
     if (deps.followUps.overloaded) {
       // Refused before anything ran: no write can be half done, and the learner is told to try again.
       logger.warn(`refusing "/aipath ${p.text.slice(0, 40)}": ${deps.followUps.pending} follow-ups are behind by more than they may wait`);
-      await answerBy(toAck(BUSY)).catch((err: unknown) => logger.error('could not send the busy reply by response_url', err));
+      await ack(toAck(BUSY));
       return;
     }
-    await deps.followUps
-      .run(async () => {
-        const ids = { workspaceId, userId: p.user_id, channelId: p.channel_id, inDirectMessage: isDirectMessage(p.channel_id, p.channel_name) };
-        // A caller for each try: one whose profile lookup met a busy database must not keep that failure for the retry.
-        // A reply meant for the caller's DM (a practice exam) is posted there before the command is answered.
-        const answer = withDatabase(deps.database, deps.logger, () =>
-          answerCommandText(deps.study, callerOf(deps, client, ids), p.text, commandSlack(client, deps.logger)),
-        )
-          .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
-          .catch((err: unknown) => failureReply(err, logger, '/aipath'));
-        let timer: NodeJS.Timeout | undefined;
-        const early = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HOLDING_AFTER_MS)))]);
-        clearTimeout(timer);
-        if (!early) await answerBy(toAck(STILL_WORKING));
-        const reply = await answer;
-        await answerBy({ ...toAck(reply), replace_original: !early });
-        if (reply.refreshHome) await refreshHome(deps, client, workspaceId, p.user_id);
-      })
-      .catch((err: unknown) => logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err));
+    const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
+    const ids = { workspaceId, userId: p.user_id, channelId: p.channel_id, inDirectMessage: isDirectMessage(p.channel_id, p.channel_name) };
+    // A reply meant for the caller's DM (a practice exam) is posted there before the command is answered.
+    const answer = withDatabase(deps.database, deps.logger, () =>
+      answerCommandText(deps.study, callerOf(deps, client, ids), p.text, commandSlack(client, deps.logger)),
+    )
+      .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
+      .catch((err: unknown) => failureReply(err, logger, '/aipath'));
+    const refresh = (reply: Reply) => (reply.refreshHome ? deps.followUps.run(() => refreshHome(deps, client, workspaceId, p.user_id)) : Promise.resolve());
+    const inTime = await within(answer, ANSWER_IN_ACK_WITHIN_MS);
+    if (inTime) {
+      await ack(toAck(inTime));
+      await refresh(inTime).catch((err: unknown) => logger.error('could not refresh the Home tab after /aipath', err));
+      return;
+    }
+    await ack();
+    // The same POST as Bolt's respond, for a fraction of its CPU (see ResponseUrlPoster).
+    const answerBy = p.response_url ? deps.responses.respondTo(p.response_url) : respond;
+    try {
+      const early = await within(answer, HOLDING_AFTER_MS - ANSWER_IN_ACK_WITHIN_MS);
+      if (!early) await answerBy(toAck(STILL_WORKING));
+      const reply = await answer;
+      await answerBy({ ...toAck(reply), replace_original: !early });
+      await refresh(reply);
+    } catch (err) {
+      logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err);
+    }
   });
 }
 
