@@ -29,15 +29,25 @@ describe('HTTP mode', () => {
     expect(JSON.stringify(reply.blocks)).toContain('/aipath start <track>');
   });
 
-  it('answers a command that is ready at once in its acknowledgement, with nothing posted to response_url', async () => {
+  it('answers a command computed without waiting in its acknowledgement (SQLite), else acknowledges at once and answers by response_url', async () => {
+    // The first command fetched the learner's profile from Slack; this one finds it stored.
+    await t.commandJson('status', { user: 'U0INACK01' });
     const before = t.fake.callsOf('response_url').length;
-    const res = await t.command('tracks', { user: 'U0INACK01' });
+    const res = await t.command('status', { user: 'U0INACK01' });
     expect(res.status).toBe(200);
-    const body = JSON.parse(await res.text()) as { response_type?: string; text?: string };
-    expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toMatch(/track/i);
+    const body = await res.text();
     await t.app.idle();
-    expect(t.fake.callsOf('response_url').length).toBe(before);
+    if (t.engine === 'sqlite') {
+      // Every read on SQLite is done on the spot: the answer is ready before the loop turns.
+      const answer = JSON.parse(body) as { response_type?: string; text?: string };
+      expect(answer.response_type).toBe('ephemeral');
+      expect(answer.text).toContain('not on a track');
+      expect(t.fake.callsOf('response_url').length).toBe(before);
+    } else {
+      // Each read waits for the server: the acknowledgement does not wait for them.
+      expect(body).toBe('');
+      await expect.poll(() => t.fake.callsOf('response_url').length).toBe(before + 1);
+    }
   });
 
   it('acknowledges a command that waits on Slack at once, empty, and answers it by response_url', async () => {
@@ -49,7 +59,7 @@ describe('HTTP mode', () => {
     const res = await t.command('start devops', { user });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
-    expect(Date.now() - started).toBeLessThan(700);
+    expect(Date.now() - started).toBeLessThan(500);
     await expect.poll(() => t.fake.callsOf('response_url').length, { timeout: 5000 }).toBe(before + 1);
     expect(String(t.fake.callsOf('response_url')[before]!.params.text)).toContain('Week 1 of');
     expect(await currentOf(user)).toMatchObject({ trackId: 'devops' });

@@ -59,6 +59,10 @@ export class SchedulerWorld {
       slack: deliveryGateway('xoxb-sched', this.fake.url, logger),
       rateLimits: this.limits,
       passOptions: this.options,
+      // Every "process" of a world shares this thread: a statement waiting synchronously for another one's write lock
+      // (SQLite's busy timeout) would stop the thread, and with it the transaction it waits for, which yields to the
+      // event loop between its statements. Waits are retried asynchronously instead, as the bot's are (src/app.ts).
+      busyTimeoutMs: 10,
     });
     this.containers.push(container);
     return container.services;
