@@ -135,9 +135,7 @@ export async function startTestApp(
       const path = `cmd-${++commands}`;
       const res = await send(text, path, o);
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-      const ack = await res.text();
-      if (ack !== '') return JSON.parse(ack) as { response_type?: string; text: string; blocks: unknown[] };
-      const answer = await answerAt(fake, path);
+      const answer = await commandAnswer(await res.text(), fake, path);
       // What the command set off after its answer (a Home refresh) is done too, so the next step starts from rest.
       await app.idle();
       return answer as { response_type?: string; text: string; blocks: unknown[] };

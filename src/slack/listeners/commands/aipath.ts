@@ -87,11 +87,16 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     )
       .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
       .catch((err: unknown) => failureReply(err, logger, '/aipath'));
-    const refresh = (reply: Reply) => (reply.refreshHome ? deps.followUps.run(() => refreshHome(deps, client, workspaceId, p.user_id)) : Promise.resolve());
-    const inTime = await withoutWaiting(answer);
-    if (inTime) {
-      await ack(toAck(inTime));
-      await refresh(inTime).catch((err: unknown) => logger.error('could not refresh the Home tab after /aipath', err));
+    const refresh = async (reply: Reply) => {
+      if (!reply.refreshHome) return;
+      await deps.followUps
+        .run(() => refreshHome(deps, client, workspaceId, p.user_id))
+        .catch((err: unknown) => logger.error('could not refresh the Home tab after /aipath', err));
+    };
+    const ready = await withoutWaiting(answer);
+    if (ready) {
+      await ack(toAck(ready));
+      await refresh(ready);
       return;
     }
     await ack();
@@ -102,10 +107,11 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       if (!early) await answerBy(toAck(STILL_WORKING));
       const reply = await answer;
       await answerBy({ ...toAck(reply), replace_original: !early });
-      await refresh(reply);
     } catch (err) {
       logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err);
+      return;
     }
+    await refresh(await answer);
   });
 }
 
