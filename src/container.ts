@@ -9,7 +9,7 @@ import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway, webClientSlack } from './slack/gateway.js';
 import { FollowUps } from './slack/follow-ups.js';
-import { ResponseUrlPoster } from './slack/response-url.js';
+import { slackHttp } from './slack/http-transport.js';
 import { installationLookups } from './services/installations.js';
 import { candidatesForWorkspace } from './slack/installation-keys.js';
 import { PortsInstallationStore } from './slack/installation-store.js';
@@ -75,7 +75,7 @@ export function deliveryGateway(token: string, slackApiUrl: string, logger: AppL
 
 function deliveryClient(token: string, slackApiUrl: string, logger: AppLogger): webApi.WebClient {
   // @slack/web-api as Bolt loaded it (see slack/errors.ts).
-  return new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+  return new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, fetch: slackHttp.fetchWithin(15_000) });
 }
 
 /**
@@ -105,7 +105,11 @@ function multiWorkspace(
     changed: (key) => gateway.forget(key),
     // Asked while the installer waits for the page: one quick try.
     installerTimezone: async (token, user) =>
-      (await webClientSlack(new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, timeout: 3000 })).userProfile(user)).tz,
+      (
+        await webClientSlack(new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, fetch: slackHttp.fetchWithin(3000) })).userProfile(
+          user,
+        )
+      ).tz,
   });
   return { installations, gateway };
 }
@@ -166,7 +170,6 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         now,
       );
     };
-    const responses = new ResponseUrlPoster();
     const profileRefresher = new ProfileRefresher(logger.child('profiles'));
     return {
       config,
@@ -184,13 +187,11 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         profileFailures: new ProfileFailures(),
         profileRefresher,
         followUps: overrides.followUps ?? new FollowUps(),
-        responses,
       },
       installations: multi?.installations,
       close: async () => {
         // A refresh under way writes the profile it got: it finishes before the database closes.
         await profileRefresher.stop();
-        responses.close();
         await services.store.database.close();
       },
     };

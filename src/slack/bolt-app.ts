@@ -7,6 +7,7 @@ import { registerButtons } from './listeners/actions/buttons.js';
 import { registerAppHome } from './listeners/events/app-home.js';
 import { SlackHttpReceiver, type RouteHandler } from './http-receiver.js';
 import { SocketModeConnection } from './socket-mode.js';
+import { slackHttp } from './http-transport.js';
 
 /**
  * Listener calls run while a learner waits for an answer: a 429 fails fast instead of waiting out
@@ -16,7 +17,7 @@ export const interactiveClientOptions = (slackApiUrl: string) => ({
   slackApiUrl,
   rejectRateLimitedCalls: true,
   retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
-  timeout: 5000,
+  fetch: slackHttp.fetchWithin(5000),
 });
 
 export function registerListeners(app: App, deps: SlackDeps): void {

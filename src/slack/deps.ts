@@ -2,7 +2,6 @@ import type { WebClient } from '@slack/web-api';
 import type { Caller, StudyDeps } from '../services/context.js';
 import type { AppLogger } from '../log.js';
 import type { FollowUps } from './follow-ups.js';
-import type { ResponseUrlPoster } from './response-url.js';
 import { webClientSlack } from './gateway.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { ProfileRefresher } from './profile-refresh.js';
@@ -18,8 +17,6 @@ export interface SlackDeps {
   profileRefresher: ProfileRefresher;
   /** Where work after an acknowledgement waits its turn. */
   followUps: FollowUps;
-  /** How commands' answers reach their response_url. */
-  responses: ResponseUrlPoster;
 }
 
 /** The caller of a request, with the request's own client for their profile (it carries the workspace's token). */

@@ -11,6 +11,7 @@ import type { RouteHandler } from './http-receiver.js';
 import type { PortsInstallationStore } from './installation-store.js';
 import { SingleUseStateStore, StateRefused } from './oauth-state.js';
 import { type HtmlPage, type InstallFailure, installedPage, installFailedPage } from './views/install-pages.js';
+import { slackHttp } from './http-transport.js';
 
 // @slack/web-api as Bolt loaded it (see slack/errors.ts).
 const WebApiErrorCode = webApi.ErrorCode;
@@ -82,7 +83,7 @@ export function createOAuthInstall(o: OAuthInstallOptions): OAuthInstall {
     // why instead, at the level it deserves.
     logger: { ...quiet, error: quiet.debug },
     // A code is good once: a blind retry of oauth.v2.access could only fail, so none.
-    clientOptions: { slackApiUrl: o.slackApiUrl, retryConfig: { retries: 0 }, timeout: 10_000 },
+    clientOptions: { slackApiUrl: o.slackApiUrl, retryConfig: { retries: 0 }, fetch: slackHttp.fetchWithin(10_000) },
   });
 
   const show = (res: ServerResponse, page: HtmlPage) => {

@@ -2,6 +2,7 @@ import { type App, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { ConfigError } from '../config.js';
 import type { AppLogger } from '../log.js';
 import { classifySlackError } from './errors.js';
+import { slackHttp } from './http-transport.js';
 
 /** Errors of `apps.connections.open` that mean the app-level token itself is refused: no retry will fix them. */
 const TOKEN_REFUSALS = new Set(['not_allowed_token_type', 'team_disabled', 'user_removed_from_team']);
@@ -59,7 +60,7 @@ export class SocketModeConnection implements Receiver {
       logLevel: opts.logger.getLevel(),
       autoReconnectEnabled: false,
       installerOptions: {
-        clientOptions: { slackApiUrl: opts.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 },
+        clientOptions: { slackApiUrl: opts.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, fetch: slackHttp.fetchWithin(10_000) },
       },
     });
   }

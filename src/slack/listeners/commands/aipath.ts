@@ -100,13 +100,11 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    // The same POST as Bolt's respond, for a fraction of its CPU (see ResponseUrlPoster).
-    const answerBy = p.response_url ? deps.responses.respondTo(p.response_url) : respond;
     try {
       const early = await within(answer, HOLDING_AFTER_MS);
-      if (!early) await answerBy(toAck(STILL_WORKING));
+      if (!early) await respond(toAck(STILL_WORKING));
       const reply = await answer;
-      await answerBy({ ...toAck(reply), replace_original: !early });
+      await respond({ ...toAck(reply), replace_original: !early });
     } catch (err) {
       logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err);
       return;
