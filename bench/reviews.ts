@@ -11,7 +11,7 @@ import { nextReview, readinessFor } from '../src/services/reviews.js';
 import { answerCommandText } from '../src/slack/routes.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
 import { migrate } from '../src/store/sqlite/migrate.js';
-import { ANSWER_TALLIES_SQL } from '../src/store/sqlite/reviews.js';
+import { ANSWER_TALLIES_SQL, DUE_CARDS_SQL } from '../src/store/sqlite/reviews.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { referenceReadiness } from '../test/support/readiness-reference.js';
 import { seededRandom } from '../test/support/seeded-random.js';
@@ -103,7 +103,6 @@ const DUE_REMINDERS_SQL = `SELECT u.workspace_id, u.user_id, u.next_reminder_at,
                   AND (e.status IN ('active', 'finished') OR (e.status = 'paused' AND e.paused_until <= @now)))
   ORDER BY u.next_reminder_at LIMIT @limit`;
 const CARD_COLUMNS = 'question_id, due_at, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review_at';
-const DUE_CARDS_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`;
 const DUE_COUNT_SQL = 'SELECT COUNT(*) AS n FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?';
 const CARDS_OF_SQL = `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? ORDER BY question_id`;
 const LOG_OF_SQL = `SELECT question_id, source, rating, state, due_at, stability, difficulty, elapsed_days, last_elapsed_days, scheduled_days, learning_steps, reviewed_at

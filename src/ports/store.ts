@@ -251,6 +251,12 @@ export interface QuestionCard {
   card: MemoryCard;
 }
 
+/** What choosing among a learner's due cards needs of each (see nextCard): when it fell due, its recall, its reviews. */
+export interface DueCard {
+  questionId: string;
+  card: Pick<MemoryCard, 'due' | 'state' | 'stability' | 'lastReview' | 'reps'>;
+}
+
 /** One review as it was logged: the question, where the answer came from, and what FSRS saw. */
 export interface LoggedReview {
   questionId: string;
@@ -535,9 +541,10 @@ export interface ReviewsRepository {
   regradeLast(ws: string, user: string, questionId: string, card: MemoryCard, rating: ReviewGrade): Promise<void>;
   /**
    * Up to `limit` of the learner's cards due at `now` (due ≤ now), ordered by due time then question
-   * id; choosing among them (lowest recall first) is the caller's business.
+   * id, with what choosing among them needs (hundreds for a learner behind: no more than that is read); choosing
+   * (lowest recall first) is the caller's business.
    */
-  dueCards(ws: string, user: string, now: Date, limit: number): Promise<QuestionCard[]>;
+  dueCards(ws: string, user: string, now: Date, limit: number): Promise<DueCard[]>;
   /** How many of the learner's cards are due at `now` (due ≤ now). */
   dueCount(ws: string, user: string, now: Date): Promise<number>;
   /** The earliest due time of the learner's cards strictly after `after`; undefined when none falls after it. */

@@ -14,7 +14,7 @@ export type NextCard = { kind: 'due'; questionId: string; recall: number } | { k
 
 export interface NextCardInput {
   /** The learner's cards due by `now`. */
-  due: readonly { questionId: string; card: MemoryCard }[];
+  due: readonly { questionId: string; card: Pick<MemoryCard, 'state' | 'stability' | 'lastReview'> }[];
   /** The exam's questions, and which of them the learner has ever answered. */
   bank: readonly BankQuestion[];
   seen: ReadonlySet<string>;

@@ -1,5 +1,5 @@
 import type { MemoryCard, MemoryState, ReviewGrade } from '../../domain/review/memory.js';
-import type { LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import type { DueCard, LoggedReview, QuestionCard, ReminderTarget, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
 import { first, isoArray, movedFlags, type Queryable } from './connection.js';
 import { claimLock, DUE_SETS } from './due-sets.js';
 
@@ -51,10 +51,14 @@ const toCard = (r: CardRow): MemoryCard => ({
 
 const toQuestionCard = (r: CardRow): QuestionCard => ({ questionId: r.question_id, card: toCard(r) });
 
-/** A card with its instants as epoch milliseconds (DUE_CARDS). */
-interface CardMsRow extends Omit<CardRow, 'due_at' | 'last_review_at'> {
+/** A due card's row, its instants as epoch milliseconds (DUE_CARDS). */
+interface DueRow {
+  question_id: string;
   due_ms: number;
+  state: MemoryState;
+  stability: number;
   last_review_ms: number | null;
+  reps: number;
 }
 
 // The due cards of a review session, hundreds a call for a learner behind: their instants come as epoch milliseconds
@@ -62,13 +66,21 @@ interface CardMsRow extends Omit<CardRow, 'due_at' | 'last_review_at'> {
 // would compute in numeric) rather than timestamptz text, which
 // node-postgres parses with a regular expression into a Date field by field, a few microseconds apiece (most of the
 // call's time). Prepared (named): planned once per connection.
-const DUE_CARDS = `SELECT question_id, round(date_part('epoch', due_at) * 1000) AS due_ms, stability, difficulty, elapsed_days,
-    scheduled_days, learning_steps, reps, lapses, state, round(date_part('epoch', last_review_at) * 1000) AS last_review_ms
+const DUE_CARDS = `SELECT question_id, round(date_part('epoch', due_at) * 1000) AS due_ms, state, stability,
+    round(date_part('epoch', last_review_at) * 1000) AS last_review_ms, reps
   FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND due_at <= $3
   ORDER BY due_at, question_id COLLATE "C" LIMIT $4`;
 
-const toQuestionCardMs = (r: CardMsRow): QuestionCard =>
-  toQuestionCard({ ...r, due_at: new Date(r.due_ms), last_review_at: r.last_review_ms === null ? null : new Date(r.last_review_ms) });
+const toDueCard = (r: DueRow): DueCard => ({
+  questionId: r.question_id,
+  card: {
+    due: new Date(r.due_ms),
+    state: r.state,
+    stability: r.stability,
+    lastReview: r.last_review_ms === null ? null : new Date(r.last_review_ms),
+    reps: r.reps,
+  },
+});
 
 const toLogged = (r: LogRow): LoggedReview => ({
   questionId: r.question_id,
@@ -258,8 +270,8 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
       await q.run('UPDATE users SET next_reminder_at = $1 WHERE workspace_id = $2 AND user_id = $3', [at, ws, user]);
     },
     async dueCards(ws, user, now, limit) {
-      const rows = await q.rows<CardMsRow>(DUE_CARDS, [ws, user, now, limit], 'aipath_due_cards');
-      return rows.map(toQuestionCardMs);
+      const rows = await q.rows<DueRow>(DUE_CARDS, [ws, user, now, limit], 'aipath_due_cards');
+      return rows.map(toDueCard);
     },
     async dueCount(ws, user, now) {
       const [row] = await q.rows<{ n: number }>('SELECT count(*) AS n FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 AND due_at <= $3', [

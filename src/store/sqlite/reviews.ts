@@ -1,5 +1,5 @@
 import type { MemoryCard, MemoryState, ReviewGrade, ReviewLogEntry } from '../../domain/review/memory.js';
-import type { LoggedReview, QuestionCard, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
+import type { DueCard, LoggedReview, QuestionCard, ReviewDays, ReviewSource, ReviewsRepository } from '../../ports/store.js';
 import type { Db } from './connection.js';
 import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, isoOrNull, type Synchronous } from './sync.js';
@@ -50,24 +50,14 @@ const toCard = (r: CardRow): MemoryCard => ({
 
 const toQuestionCard = (r: CardRow): QuestionCard => ({ questionId: r.question_id, card: toCard(r) });
 
-/** A CardRow as an array, in CARD_COLUMNS' order. */
-type CardTuple = [string, string, number, number, number, number, number, number, number, MemoryState, string | null];
+/** A learner's due cards, each row what a DueCard holds, in DueTuple's order. */
+export const DUE_CARDS_SQL = `SELECT question_id, due_at, state, stability, last_review_at, reps
+  FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`;
+type DueTuple = [string, string, MemoryState, number, string | null, number];
 
-const tupleToQuestionCard = ([
+const tupleToDueCard = ([questionId, due, state, stability, last, reps]: DueTuple): DueCard => ({
   questionId,
-  due,
-  stability,
-  difficulty,
-  elapsedDays,
-  scheduledDays,
-  learningSteps,
-  reps,
-  lapses,
-  state,
-  last,
-]: CardTuple): QuestionCard => ({
-  questionId,
-  card: { due: new Date(due), stability, difficulty, elapsedDays, scheduledDays, learningSteps, reps, lapses, state, lastReview: dateOrNull(last) },
+  card: { due: new Date(due), state, stability, lastReview: dateOrNull(last), reps },
 });
 
 const toLogged = (r: LogRow): LoggedReview => ({
@@ -141,11 +131,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
   );
   // Arrays, not objects: better-sqlite3 builds an object row key by key, which for the hundreds of due cards of a
   // learner behind costs more than reading them.
-  const dueCards = db
-    .prepare<[string, string, string, number], CardTuple>(
-      `SELECT ${CARD_COLUMNS} FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?`,
-    )
-    .raw(true);
+  const dueCards = db.prepare<[string, string, string, number], DueTuple>(DUE_CARDS_SQL).raw(true);
   const dueCount = db.prepare<[string, string, string], { n: number }>(
     'SELECT COUNT(*) AS n FROM memory_cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?',
   );
@@ -259,7 +245,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
     advanceReminders: (moves) =>
       moves.map(({ target: t, next }) => advanceReminder.run(isoOrNull(next), t.workspaceId, t.userId, iso(t.nextReminderAt)).changes > 0),
     setNextReminder: (ws, user, at) => void setNextReminder.run(isoOrNull(at), ws, user),
-    dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(tupleToQuestionCard),
+    dueCards: (ws, user, now, limit) => dueCards.all(ws, user, iso(now), limit).map(tupleToDueCard),
     dueCount: (ws, user, now) => dueCount.get(ws, user, iso(now))!.n,
     nextDue(ws, user, after) {
       const row = nextDue.get(ws, user, iso(after));
