@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   reviews: async () => (await import('./reviews.js')).benchReviews(),
   engines: async () => (await import('./engines.js')).benchEngines(process.argv.includes('--small')),
   retention: async () => (await import('./retention.js')).benchRetention(),
+  transport: async () => (await import('./transport.js')).benchTransport(),
 };
 
 function runsFlag(): number | undefined {

@@ -104,12 +104,10 @@ function multiWorkspace(
     logger: logger.child('installs'),
     changed: (key) => gateway.forget(key),
     // Asked while the installer waits for the page: one quick try.
-    installerTimezone: async (token, user) =>
-      (
-        await webClientSlack(new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, fetch: slackHttp.fetchWithin(3000) })).userProfile(
-          user,
-        )
-      ).tz,
+    installerTimezone: async (token, user) => {
+      const client = new webApi.WebClient(token, { slackApiUrl, logger, retryConfig: { retries: 0 }, fetch: slackHttp.fetchWithin(3000) });
+      return (await webClientSlack(client).userProfile(user)).tz;
+    },
   });
   return { installations, gateway };
 }
