@@ -1,4 +1,4 @@
-import type { MemoryCard, ReviewGrade, ReviewLogEntry } from '../domain/review/memory.js';
+import type { MemoryCard, RecallInputs, ReviewGrade, ReviewLogEntry } from '../domain/review/memory.js';
 import type { AnswerTally } from '../domain/review/readiness.js';
 import type { PointsKind } from '../domain/scoring.js';
 
@@ -254,7 +254,7 @@ export interface QuestionCard {
 /** What choosing among a learner's due cards needs of each (see nextCard): when it fell due, its recall, its reviews. */
 export interface DueCard {
   questionId: string;
-  card: Pick<MemoryCard, 'due' | 'state' | 'stability' | 'lastReview' | 'reps'>;
+  card: RecallInputs & Pick<MemoryCard, 'due' | 'reps'>;
 }
 
 /** One review as it was logged: the question, where the answer came from, and what FSRS saw. */

@@ -111,7 +111,7 @@ function replyAsResponse(reply: HttpReply, url: string): FetchResponse {
 }
 
 /**
- * The process's connections to Slack, shared by every client and response_url poster, as the global fetch's
+ * The process's connections to Slack, shared by every WebClient and Bolt's `respond`, as the global fetch's
  * dispatcher was. Idle kept-alive sockets do not keep the process running (Node unrefs them), so nothing needs closing.
  */
 export const slackHttp = new HttpTransport();

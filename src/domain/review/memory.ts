@@ -194,10 +194,13 @@ export function recallAfter(stability: number, elapsedMs: number): number {
  * guess for unseen questions (readiness) use their own prior rather than this number. A card that FSRS says
  * was reviewed but that has no last review (no review ever writes one) is 0 too, where ts-fsrs would throw.
  */
-export function recall(card: Pick<MemoryCard, 'state' | 'stability' | 'lastReview'>, now: Date): number {
+export function recall(card: RecallInputs, now: Date): number {
   if (card.state === 'new' || !card.lastReview) return 0;
   return recallAfter(card.stability, now.getTime() - card.lastReview.getTime());
 }
+
+/** What of a card its recall depends on. */
+export type RecallInputs = Pick<MemoryCard, 'state' | 'stability' | 'lastReview'>;
 
 /** True when the card should be shown again at `now`. */
 export function isDue(card: MemoryCard, now: Date): boolean {

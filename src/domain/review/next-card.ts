@@ -2,7 +2,7 @@
  * Which question a review session shows next: the due card the learner is likeliest to have forgotten,
  * then a question never seen from the domain where study gains the most exam score.
  */
-import { type MemoryCard, recall } from './memory.js';
+import { type RecallInputs, recall } from './memory.js';
 import { type DomainReadiness, type ExamDomain, nextDomainToStudy } from './readiness.js';
 
 export interface BankQuestion {
@@ -14,7 +14,7 @@ export type NextCard = { kind: 'due'; questionId: string; recall: number } | { k
 
 export interface NextCardInput {
   /** The learner's cards due by `now`. */
-  due: readonly { questionId: string; card: Pick<MemoryCard, 'state' | 'stability' | 'lastReview'> }[];
+  due: readonly { questionId: string; card: RecallInputs }[];
   /** The exam's questions, and which of them the learner has ever answered. */
   bank: readonly BankQuestion[];
   seen: ReadonlySet<string>;
