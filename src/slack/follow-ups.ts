@@ -4,9 +4,16 @@
  * user an error, while a response_url stays valid for 30 minutes: under a burst, answers may come a little later,
  * but every request is acknowledged at once.
  *
- * Each follow-up starts in a `setImmediate` turn of its own, and Node polls for I/O (new requests, whose
- * acknowledgements then go out) before every such turn; at most `concurrency` run at a time, so a slow Slack or
- * database call holds back only its own share.
+ * Whether a command's answer may be worked out before its acknowledgement is decided once the requests that arrived
+ * with it have all been read (`crowded`): alone, with nothing queued, it may; in a burst, every acknowledgement goes
+ * first and the answers follow here.
+ *
+ * While commands keep arriving (one came in the last window of `quietMs`), follow-ups wait for the burst to pass, so the
+ * acknowledgements get the process's time rather than share it with answers; none waits longer than `maxDeferMs`
+ * for that, so a burst that goes on delays answers by at most that much before they share again. Each follow-up
+ * then starts in a `setImmediate` turn of its own, and Node polls for I/O (new requests, whose acknowledgements then
+ * go out) before every such turn; at most `concurrency` run at a time, so a slow Slack or database call holds back
+ * only its own share.
  *
  * The queue is bounded by time: while the follow-up that has waited longest has waited more than `maxWaitMs`, the
  * process is further behind than a learner waits for an answer, and `overloaded` tells callers to refuse new work
@@ -16,12 +23,26 @@ export class FollowUps {
   private readonly waiting: Array<{ since: number; start: () => void }> = [];
   private running = 0;
   private scheduled = false;
+  /** Commands that asked `crowded` in this turn of the event loop, and the turn's end, when they are told. */
+  private arrivals = 0;
+  private turnEnd: Promise<number> | undefined;
+  /** Commands arrived in all, and how many had when `schedule` last looked: a difference means the burst goes on. */
+  private commands = 0;
+  private commandsSeen = 0;
 
-  constructor(
-    private readonly concurrency = 8,
-    private readonly maxWaitMs = MAX_WAIT_MS,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  private readonly concurrency: number;
+  private readonly maxWaitMs: number;
+  private readonly quietMs: number;
+  private readonly maxDeferMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: { concurrency?: number; maxWaitMs?: number; quietMs?: number; maxDeferMs?: number; now?: () => number } = {}) {
+    this.concurrency = opts.concurrency ?? 8;
+    this.maxWaitMs = opts.maxWaitMs ?? MAX_WAIT_MS;
+    this.quietMs = opts.quietMs ?? QUIET_MS;
+    this.maxDeferMs = opts.maxDeferMs ?? MAX_DEFER_MS;
+    this.now = opts.now ?? (() => performance.now());
+  }
 
   /** Runs `work` after the requests already waiting to be read; resolves or rejects as `work` does. */
   run<T>(work: () => Promise<T>): Promise<T> {
@@ -42,6 +63,25 @@ export class FollowUps {
     });
   }
 
+  /**
+   * Called as a command arrives; resolves after every request that arrived in the same turn of the event loop has been
+   * read (the turn's check phase): true when others came with it or follow-ups are queued or running, so that its
+   * answer should follow its acknowledgement rather than hold up theirs.
+   */
+  crowded(): Promise<boolean> {
+    this.arrivals += 1;
+    this.commands += 1;
+    this.turnEnd ??= new Promise((resolve) =>
+      setImmediate(() => {
+        const arrivals = this.arrivals;
+        this.arrivals = 0;
+        this.turnEnd = undefined;
+        resolve(arrivals);
+      }),
+    );
+    return this.turnEnd.then((arrivals) => arrivals > 1 || this.pending > 0);
+  }
+
   /** How many follow-ups are waiting to start and running. */
   get pending(): number {
     return this.waiting.length + this.running;
@@ -56,6 +96,16 @@ export class FollowUps {
   private schedule(): void {
     if (this.scheduled || this.waiting.length === 0 || this.running >= this.concurrency) return;
     this.scheduled = true;
+    if (this.commands !== this.commandsSeen && this.now() - this.waiting[0]!.since < this.maxDeferMs) {
+      // A command came since the last look: wait a quiet window (a timer, so the burst's requests are read meanwhile
+      // without the loop spinning) and look again.
+      this.commandsSeen = this.commands;
+      setTimeout(() => {
+        this.scheduled = false;
+        this.schedule();
+      }, this.quietMs);
+      return;
+    }
     setImmediate(() => {
       this.scheduled = false;
       if (this.running < this.concurrency) this.waiting.shift()?.start();
@@ -66,3 +116,7 @@ export class FollowUps {
 
 /** Past this wait for a turn, new commands are refused (see FollowUps): well beyond a burst's usual delay of seconds. */
 export const MAX_WAIT_MS = 10_000;
+/** A gap between commands this long ends a burst: far longer than the process takes to acknowledge one. */
+const QUIET_MS = 3;
+/** The longest a follow-up waits for a burst of commands to pass before it shares the process with them again. */
+const MAX_DEFER_MS = 1000;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FollowUps } from '../../src/slack/follow-ups.js';
 
 describe('FollowUps', () => {
@@ -19,7 +19,7 @@ describe('FollowUps', () => {
   });
 
   it('runs at most `concurrency` at a time, and passes on results and errors', async () => {
-    const followUps = new FollowUps(2);
+    const followUps = new FollowUps({ concurrency: 2 });
     let running = 0;
     let most = 0;
     const work = (n: number) =>
@@ -39,7 +39,7 @@ describe('FollowUps', () => {
 
   it('is overloaded while the follow-up waiting longest has waited more than maxWaitMs, and not once it starts', async () => {
     const t = { value: 0 };
-    const followUps = new FollowUps(1, 10_000, () => t.value);
+    const followUps = new FollowUps({ concurrency: 1, maxWaitMs: 10_000, now: () => t.value });
     let release = () => {};
     const blocker = followUps.run(() => new Promise<void>((resolve) => (release = resolve)));
     await new Promise((r) => setImmediate(r));
@@ -53,5 +53,51 @@ describe('FollowUps', () => {
     await blocker;
     expect(await waiting).toBe('ran');
     expect(followUps.overloaded).toBe(false);
+  });
+
+  it('tells a command it is crowded when others arrived in the same turn of the loop or follow-ups are pending, not when alone', async () => {
+    const followUps = new FollowUps();
+    expect(await followUps.crowded()).toBe(false);
+    expect(await Promise.all([followUps.crowded(), followUps.crowded()])).toEqual([true, true]);
+    let release: (() => void) | undefined;
+    const held = followUps.run(() => new Promise<void>((resolve) => (release = resolve)));
+    expect(await followUps.crowded()).toBe(true);
+    await vi.waitFor(() => expect(release).toBeDefined());
+    release!();
+    await held;
+    expect(await followUps.crowded()).toBe(false);
+  });
+
+  it('holds follow-ups back while commands keep arriving, and starts them once a quiet window passes', async () => {
+    const followUps = new FollowUps({ quietMs: 20, maxDeferMs: 60_000 });
+    let ran = false;
+    const arrivals = setInterval(() => void followUps.crowded(), 5);
+    await new Promise((r) => setTimeout(r, 10));
+    const work = followUps.run(async () => {
+      ran = true;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    // Commands came every 5 ms for 150 ms, each within the 20 ms window: the follow-up waited.
+    expect(ran).toBe(false);
+    clearInterval(arrivals);
+    await work;
+    expect(ran).toBe(true);
+  });
+
+  it('starts a follow-up held back by a burst once it has waited maxDeferMs, though commands keep arriving', async () => {
+    const t = { value: 0 };
+    const followUps = new FollowUps({ quietMs: 20, maxDeferMs: 1000, now: () => t.value });
+    let ran = false;
+    const arrivals = setInterval(() => void followUps.crowded(), 5);
+    await new Promise((r) => setTimeout(r, 10));
+    const work = followUps.run(async () => {
+      ran = true;
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(ran).toBe(false);
+    t.value = 1000;
+    await work;
+    clearInterval(arrivals);
+    expect(ran).toBe(true);
   });
 });

@@ -25,6 +25,8 @@ describe('forget-me', () => {
     const value = JSON.stringify(quiz.blocks).match(/"value":"([a-z0-9-]+:0)"/)?.[1];
     expect(value).toBeTruthy();
     expect((await t.action('pquiz:0', { user: USER, value })).status).toBe(200);
+    // The click is graded after its acknowledgement.
+    await t.app.idle();
     // A week on, the weekly nudge DM and the channel's posts put the user in the ledger.
     await t.app.scheduler.tick(new Date('2026-11-30T09:01:00Z'));
     const { store } = t.app.services;

@@ -9,7 +9,7 @@ import { startTestApp, TEAM, type TestApp } from '../support/harness.js';
 describe('/aipath while follow-ups are too far behind', () => {
   let t: TestApp;
   const clock = { value: 0 };
-  const followUps = new FollowUps(1, 10_000, () => clock.value);
+  const followUps = new FollowUps({ concurrency: 1, maxWaitMs: 10_000, now: () => clock.value });
   let release = () => {};
   let blocker: Promise<void>;
   beforeAll(async () => {

@@ -57,12 +57,16 @@ function withoutWaiting<T>(promise: Promise<T>): Promise<T | undefined> {
 }
 
 /**
- * `/aipath …`: an answer computed without waiting on anything (on SQLite, with the learner's profile stored: most of
- * them, a few reads and a render) goes back in the acknowledgement, one request where an empty acknowledgement and a
- * POST to response_url cost the process and Slack two. An answer that has to wait (a first profile from Slack, a
- * PostgreSQL server, a database another process is writing, a DM to post first) is never waited for: the
- * acknowledgement goes at once, empty, and the answer follows by response_url, with a holding reply first when the
- * database keeps it waiting.
+ * `/aipath …`. A command that arrives alone, with no follow-up queued, is answered at once: an answer computed
+ * without waiting on anything (on SQLite, with the learner's profile stored: most of them, a few reads and a render)
+ * goes back in the acknowledgement, one request where an empty acknowledgement and a POST to response_url cost the
+ * process and Slack two. An answer that has to wait (a first profile from Slack, a PostgreSQL server, a database
+ * another process is writing, a DM to post first) is never waited for: the acknowledgement goes at once, empty, and the
+ * answer follows by response_url, with a holding reply first when the database keeps it waiting.
+ *
+ * In a burst (other requests arrived in the same turn of the event loop, or follow-ups are queued), the
+ * acknowledgement goes first, empty, and the answer is worked out as a follow-up (FollowUps): Slack cancels a command
+ * not acknowledged within 3 s, while its answer may follow for 30 minutes.
  */
 export function registerAipathCommand(app: App, deps: SlackDeps): void {
   app.command('/aipath', async ({ command, ack, client, logger, respond }) => {
@@ -82,17 +86,41 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     const workspaceId = workspaceKey(p.team_id, p.enterprise_id);
     const ids = { workspaceId, userId: p.user_id, channelId: p.channel_id, inDirectMessage: isDirectMessage(p.channel_id, p.channel_name) };
     // A reply meant for the caller's DM (a practice exam) is posted there before the command is answered.
-    const answer = withDatabase(deps.database, deps.logger, () =>
-      answerCommandText(deps.study, callerOf(deps, client, ids), p.text, commandSlack(client, deps.logger)),
-    )
-      .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
-      .catch((err: unknown) => failureReply(err, logger, '/aipath'));
+    const work = () =>
+      withDatabase(deps.database, deps.logger, () => answerCommandText(deps.study, callerOf(deps, client, ids), p.text, commandSlack(client, deps.logger)))
+        .then((reply) => deliverInDm(deps, client, { ...ids, now: deps.clock.now() }, reply))
+        .catch((err: unknown) => failureReply(err, logger, '/aipath'));
     const refresh = async (reply: Reply) => {
       if (!reply.refreshHome) return;
       await deps.followUps
         .run(() => refreshHome(deps, client, workspaceId, p.user_id))
         .catch((err: unknown) => logger.error('could not refresh the Home tab after /aipath', err));
     };
+    // The holding reply's clock starts with the work, not with a wait for a follow-up's turn.
+    const answerLater = async (answer: Promise<Reply>, started: Promise<void> = Promise.resolve()) => {
+      try {
+        await started;
+        const early = await within(answer, HOLDING_AFTER_MS);
+        if (!early) await respond(toAck(STILL_WORKING));
+        await respond({ ...toAck(await answer), replace_original: !early });
+      } catch (err) {
+        logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err);
+        return;
+      }
+      await refresh(await answer);
+    };
+    if (await deps.followUps.crowded()) {
+      await ack();
+      let start = () => {};
+      const started = new Promise<void>((resolve) => (start = resolve));
+      const answer = deps.followUps.run(() => {
+        start();
+        return work();
+      });
+      await answerLater(answer, started);
+      return;
+    }
+    const answer = work();
     const ready = await withoutWaiting(answer);
     if (ready) {
       await ack(toAck(ready));
@@ -100,16 +128,7 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    try {
-      const early = await within(answer, HOLDING_AFTER_MS);
-      if (!early) await respond(toAck(STILL_WORKING));
-      const reply = await answer;
-      await respond({ ...toAck(reply), replace_original: !early });
-    } catch (err) {
-      logger.error(`could not send the answer to "/aipath ${p.text.slice(0, 40)}" by response_url`, err);
-      return;
-    }
-    await refresh(await answer);
+    await answerLater(answer);
   });
 }
 
