@@ -91,9 +91,16 @@ async function attempt(run: PassRun, o: Outgoing, limiter: PostRateLimiter): Pro
     if (!composed) return await fail('nothing to send');
     if (!(await retryWhileBusy(() => ledger.setChannel(o.claim, composed.channel, composed.contentId, now)))) return lost();
     for (let tries = 1; ; tries++) {
+      // The fencing check (a process that took this claim over may be sending it now) comes before the wait for
+      // Slack's pace, so that only the post follows the slot: a database round trip between them made posts late by
+      // uneven amounts, which Slack's rolling window answers with 429s. The check renews the lease, and a claim is
+      // taken over only once its lease has run out: a wait of less than half the lease cannot see a takeover, and a
+      // longer one checks again.
+      const confirm = () => retryWhileBusy(() => ledger.confirm(o.claim, run.owner.id, run.leaseUntil()));
+      if (!(await confirm())) return lost();
+      const confirmedUntil = run.leaseUntil().getTime();
       await limiter.acquire(ws, composed.channel);
-      // The fencing check: a process that took this claim over may be sending it now.
-      if (!(await retryWhileBusy(() => ledger.confirm(o.claim, run.owner.id, run.leaseUntil())))) return lost();
+      if (run.leaseUntil().getTime() - confirmedUntil > opts.claimLeaseMs / 2 && !(await confirm())) return lost();
       let sent: { channel: string; ts: string };
       try {
         sent = await slack.post(composed.channel, composed.message, o.row.id);

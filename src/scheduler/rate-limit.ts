@@ -3,8 +3,8 @@
  * that every process sending for the workspace spends together.
  *
  * One process (SQLite, the embedded default) keeps the pace in memory: posts to a workspace are spaced evenly
- * (60 s / budget) rather than let through in bursts, which is what draws 429s; a 429 holds the workspace for
- * Retry-After and widens the spacing.
+ * (60 s / budget, 5 % wider: see Headroom) rather than let through in bursts, which is what draws 429s; a 429 holds
+ * the workspace for Retry-After and widens the spacing.
  *
  * Shared pace (PostgreSQL, where N replicas and any number of `aipath tick` runs share one database): N processes
  * pacing themselves would spend N times the workspace's budget, so the workspace's spacing is kept in the
@@ -23,9 +23,11 @@
  *
  * - Cost: one short write per post (well under a millisecond against a post's tens), no polling; reservations
  *   run ahead by at most the sends in flight (16 per pass and process) times the spacing.
- * - Headroom: shared slots are spaced 5 % wider than the budget. A slot's owner may post a few milliseconds late
- *   (its event loop, the fencing check) and the next owner, in another process, on time; nothing evens that out
- *   across processes, and 5 % (at 50 posts/s, 1 ms a slot, 50 ms a second) keeps such jitter inside Slack's window.
+ * - Headroom: posts are spaced 5 % wider than the budget. A post may reach Slack a few milliseconds late (its event
+ *   loop, the network) and the one after it on time; Slack counts a rolling window, so with no headroom any post
+ *   later than the one a second after it draws a 429, and nothing evens that out. 5 % (at 50 posts/s, 1 ms a slot,
+ *   50 ms a second) keeps such jitter inside the window. In one process, too: without it a pass of 5,000 posts at
+ *   50/s drew 25 answers of 429 (bench/fanout.ts, 2026-12-02).
  *   Measured (test/replicas/pace.test.ts: three processes, one workspace, a fake Slack allowing 50/s): 47.6–47.8
  *   posts/s, 0–0.2 % of calls answered 429.
  * - Clocks: instants are each process's wall clock, as claim leases are; hosts kept in step by NTP (a few ms)
@@ -64,8 +66,8 @@ export interface RateLimits {
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { perChannelIntervalMs: 1100, perWorkspacePerMinute: 300 };
 
-/** How much wider than the budget shared slots are spaced (see above). */
-export const SHARED_PACE_HEADROOM = 0.05;
+/** How much wider than the budget posts are spaced, in one process and across processes (see above). */
+export const PACE_HEADROOM = 0.05;
 
 /** The database's pace for every process, and where to say that it could not be used. */
 export interface SharedPace {
@@ -158,7 +160,7 @@ export class PostRateLimiter {
         else this.channelNext.set(key, before);
       };
       this.channelNext.set(key, now + this.limits.perChannelIntervalMs);
-      const spacing = this.sharedSpacing(workspace);
+      const spacing = this.spacing(workspace);
       let slot: number;
       try {
         slot = (await shared.pace.reserve(workspace, spacing, new Date(now))).getTime();
@@ -202,8 +204,9 @@ export class PostRateLimiter {
     return 60_000 / this.limits.perWorkspacePerMinute;
   }
 
-  private sharedSpacing(workspace: string): number {
-    return Math.max(this.baseGap() * (1 + SHARED_PACE_HEADROOM), this.learnedGap.get(workspace) ?? 0);
+  /** The workspace's spacing: the budget's with headroom, or wider while 429s have taught it to slow down. */
+  private spacing(workspace: string): number {
+    return Math.max(this.baseGap() * (1 + PACE_HEADROOM), this.learnedGap.get(workspace) ?? 0);
   }
 
   private channelWait(workspace: string, channel: string, now: number): number {
@@ -217,7 +220,7 @@ export class PostRateLimiter {
   private workspaceWait(workspace: string, now: number): number {
     const blocked = this.blockedWait(workspace, now);
     const last = this.workspaceLast.get(workspace);
-    const spaced = last === undefined ? 0 : last + Math.max(this.baseGap(), this.learnedGap.get(workspace) ?? 0) - now;
+    const spaced = last === undefined ? 0 : last + this.spacing(workspace) - now;
     return Math.max(blocked, spaced);
   }
 }
