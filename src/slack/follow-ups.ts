@@ -23,12 +23,11 @@ export class FollowUps {
   private readonly waiting: Array<{ since: number; start: () => void }> = [];
   private running = 0;
   private scheduled = false;
-  /** Commands that asked `crowded` in this turn of the event loop, and the turn's end, when they are told. */
-  private arrivals = 0;
-  private turnEnd: Promise<number> | undefined;
   /** Commands arrived in all, and how many had when `schedule` last looked: a difference means the burst goes on. */
   private commands = 0;
   private commandsSeen = 0;
+  /** The end of the turn of the event loop in which commands are asking `crowded`: how many asked in it. */
+  private turnEnd: Promise<number> | undefined;
 
   private readonly concurrency: number;
   private readonly maxWaitMs: number;
@@ -69,14 +68,11 @@ export class FollowUps {
    * answer should follow its acknowledgement rather than hold up theirs.
    */
   crowded(): Promise<boolean> {
-    this.arrivals += 1;
-    this.commands += 1;
+    const before = this.commands++;
     this.turnEnd ??= new Promise((resolve) =>
       setImmediate(() => {
-        const arrivals = this.arrivals;
-        this.arrivals = 0;
         this.turnEnd = undefined;
-        resolve(arrivals);
+        resolve(this.commands - before);
       }),
     );
     return this.turnEnd.then((arrivals) => arrivals > 1 || this.pending > 0);
