@@ -22,7 +22,7 @@ import { createLogger } from '../src/log.js';
 import { aipathEnv, type Proc, postedDeliveries, ROOT, spawnNode } from '../test/replicas/processes.js';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
-import { type Answers, load as ackLoad, seed as ackSeed } from './ack.js';
+import { type Answers, load as ackLoad, seed as ackSeed, connections } from './ack.js';
 import { startFakeSlackProcess } from './fake-slack-process.js';
 import { benchDueSet, type DueFigures } from './due-set.js';
 import { benchFanout } from './fanout.js';
@@ -108,8 +108,9 @@ async function benchAcks(
     const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
     // aipath's answers (by response_url) all arrive before the next measurement starts.
     const measure = async (port: number, text: string, answers?: Answers): Promise<AckFigures> => {
-      await ackLoad(at(port), text, size.ackWarmup, CONCURRENCY, answers);
-      const { acks, answers: xs } = await ackLoad(at(port), text, size.ackRequests, CONCURRENCY, answers);
+      const agent = connections(CONCURRENCY);
+      await ackLoad(at(port), text, size.ackWarmup, CONCURRENCY, { sink: answers, agent });
+      const { acks, answers: xs } = await ackLoad(at(port), text, size.ackRequests, CONCURRENCY, { sink: answers, agent }).finally(() => agent.destroy());
       return { p50: median(acks), p99: percentile(acks, 99), ...(answers ? { answerP50: median(xs), answerP99: percentile(xs, 99) } : {}) };
     };
     const cell = (f: AckFigures | undefined, b: AckFigures) =>

@@ -184,6 +184,9 @@ export async function benchReviewsPostgres(size: ReviewsSize, dueAt: Date): Prom
       const step = await nextReview(larger, caller, { allowNew: true });
       const machine = cpuShare();
       const next = await timeCalls(size.calls, 5, () => nextReview(larger, caller, { allowNew: true }));
+      // Alone, as the next card is: the goal's figure. In turn with the computation it replaced (below), readiness's
+      // calls also pay for collecting that one's garbage (it reads the learner's 20,000 review-log rows).
+      const readyAlone = await timeCalls(size.calls, 5, () => readinessFor(larger, caller, cert));
       const before = () => referenceReadiness(store, HEAVY_WS, HEAVY_USER, cert, largerBank, dueAt);
       const same = isDeepStrictEqual(await readinessFor(larger, caller, cert), await before());
       const [ready, readyBefore] = await timeInTurn(size.calls, 5, () => readinessFor(larger, caller, cert), before);
@@ -197,8 +200,8 @@ export async function benchReviewsPostgres(size: ReviewsSize, dueAt: Date): Prom
         `      next review card   nextReview(allowNew) p50 ${ms(median(next))}, p99 ${ms(percentile(next, 99))} over ${next.length} calls; goal p50 ≤ 2 ms: ${verdict(median(next), 2)}`,
         `                         (it shows ${step.kind === 'card' ? `a ${step.isNew ? 'new' : 'due'} card, ${step.dueLeft} due in the bank` : step.kind})`,
         `      where it goes      ${await breakdown(larger, (d) => nextReview(d, caller, { allowNew: true }), breakdownCalls)}`,
-        `      readiness          readinessFor(${EXAM}) p50 ${ms(median(ready))}, p99 ${ms(percentile(ready, 99))} over ${ready.length} calls; goal ≤ 5 ms: ${verdict(median(ready), 5)}`,
-        `                         the computation it replaced, in turn with it: p50 ${ms(median(readyBefore))}, p99 ${ms(percentile(readyBefore, 99))}; the same result: ${same ? 'yes' : 'NO'}`,
+        `      readiness          readinessFor(${EXAM}) p50 ${ms(median(readyAlone))}, p99 ${ms(percentile(readyAlone, 99))} over ${readyAlone.length} calls; goal ≤ 5 ms: ${verdict(median(readyAlone), 5)}`,
+        `                         in turn with the computation it replaced: p50 ${ms(median(ready))} against ${ms(median(readyBefore))} (p99 ${ms(percentile(ready, 99))} against ${ms(percentile(readyBefore, 99))}); the same result: ${same ? 'yes' : 'NO'}`,
         `      where it goes      ${await breakdown(larger, (d) => readinessFor(d, caller, cert), breakdownCalls)}`,
         `      machine during them: ${machineThen} (the server's processes not counted)`,
       ];

@@ -54,26 +54,35 @@ export interface Launched {
   child: ChildProcess;
   port: number;
   readyMs: number;
+  /** The last 64 KiB the server wrote (its log, stdout and stderr), to say why a measurement failed. */
+  output(): string;
   stop(): Promise<void>;
 }
+
+const OUTPUT_KEPT = 64 * 1024;
 
 /** Spawns a server and polls GET /healthz until it answers 200; readyMs counts from spawn. */
 export async function launch(command: string, args: string[], env: Record<string, string>): Promise<Launched> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d: Buffer) => {
+    output += d.toString();
+    if (output.length > 2 * OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const deadline = started + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited ${child.exitCode}: ${output}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (res.status === 200) break;
     } catch {
       // not listening yet
     }
-    if (performance.now() > deadline) throw new Error(`not ready within 30 s: ${stderr}`);
+    if (performance.now() > deadline) throw new Error(`not ready within 30 s: ${output}`);
     await new Promise((r) => setTimeout(r, 5));
   }
   const readyMs = performance.now() - started;
@@ -81,6 +90,7 @@ export async function launch(command: string, args: string[], env: Record<string
     child,
     port,
     readyMs,
+    output: () => output.slice(-OUTPUT_KEPT),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
