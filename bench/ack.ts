@@ -9,7 +9,7 @@ import { newCard, review } from '../src/domain/review/memory.js';
 import { epochNow } from './answer-sink.js';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
 import { cpuMs, type Launched, launch, median, percentile, SECRET, tempDb } from './support.js';
-import { startBenchServer } from './pg-server.js';
+import { startBenchServer, withClient } from './pg-server.js';
 import { freshDatabase } from '../test/support/postgres.js';
 
 const WS = 'T0ACKBNCH1';
@@ -222,7 +222,7 @@ export async function benchAck(
   const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
   const server = (args: string[], env: Record<string, string>) => launch(...pin.server(process.execPath, args), env);
   try {
-    const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'error' };
+    const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
     const db = tempDb();
     await seed(db);
     const sqlite = await server(['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
@@ -234,6 +234,8 @@ export async function benchAck(
       const pgDb = await freshDatabase(pg.url, 'bench_ack');
       stops.push(() => pgDb.drop());
       await seed(pgDb.url);
+      // What autovacuum would otherwise do to the freshly written tables while the first rounds are measured.
+      await withClient(pgDb.url, (c) => c.query('VACUUM (ANALYZE)'));
       const onPg = await server(['dist/cli.js', 'start'], { ...env, AIPATH_DB: pgDb.url });
       stops.unshift(() => onPg.stop());
       targets.push({ engine: 'PostgreSQL', server: onPg });
@@ -245,19 +247,21 @@ export async function benchAck(
     const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
     const measure = async (server: Launched, text: string, answers?: Answers): Promise<Measured> => {
       const agent = connections(concurrency);
-      // Warm up (JIT, caches, and the connections the measured requests go on) before measuring.
-      await load(at(server.port), text, 200, concurrency, { sink: answers, agent });
-      const cpuBefore = cpuMs(server.child.pid!);
-      let cpuAcked = Number.NaN;
-      const measured = await load(at(server.port), text, perCommand, concurrency, {
-        sink: answers,
-        agent,
-        onAcked: () => (cpuAcked = cpuMs(server.child.pid!)),
-      })
-        .catch((err: unknown) => {
+      // A load whose answers do not all arrive says what the server logged meanwhile.
+      const withLog = <T>(loading: Promise<T>) =>
+        loading.catch((err: unknown) => {
           throw new Error(`${err instanceof Error ? err.message : String(err)}; the server's log ends:\n${server.output().slice(-4000)}`);
-        })
-        .finally(() => agent.destroy());
+        });
+      let cpuBefore = Number.NaN;
+      let cpuAcked = Number.NaN;
+      const measured = await withLog(
+        (async () => {
+          // Warm up (JIT, caches, and the connections the measured requests go on) before measuring.
+          await load(at(server.port), text, 200, concurrency, { sink: answers, agent });
+          cpuBefore = cpuMs(server.child.pid!);
+          return load(at(server.port), text, perCommand, concurrency, { sink: answers, agent, onAcked: () => (cpuAcked = cpuMs(server.child.pid!)) });
+        })(),
+      ).finally(() => agent.destroy());
       // The answers have all arrived (load waits for them): their work is counted too.
       return {
         ...measured,
