@@ -13,9 +13,8 @@ import { startBenchServer, withClient } from './pg-server.js';
 import { freshDatabase } from '../test/support/postgres.js';
 
 const WS = 'T0ACKBNCH1';
-const ALL_COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'review', 'readiness'];
-/** `ACK_COMMANDS=status,review` measures those alone (to look into one command without the others' time). */
-const COMMANDS = process.env.ACK_COMMANDS ? ALL_COMMANDS.filter((c) => process.env.ACK_COMMANDS!.split(',').includes(c)) : ALL_COMMANDS;
+const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'review', 'readiness'];
+
 /** Memory cards of each learner (every one answered twice: a personal quiz, then a review), so review and readiness do real work. */
 const CARDS = 40;
 
@@ -212,6 +211,10 @@ export async function benchAck(
   concurrency = 50,
   rounds = Number(process.env.ACK_ROUNDS ?? 3),
 ): Promise<string[]> {
+  // `ACK_COMMANDS=status,review` measures those alone (to look into one command without the others' time).
+  const commands = process.env.ACK_COMMANDS?.split(',') ?? COMMANDS;
+  const unknown = commands.filter((c) => !COMMANDS.includes(c));
+  if (unknown.length > 0) throw new Error(`ACK_COMMANDS: unknown ${unknown.join(', ')}; choose from ${COMMANDS.join(',')}`);
   const pin = pinning();
   const lines = [
     `ack latency (signed POST /slack/events → response; ${perCommand} requests per command, ${concurrency} concurrent, ${rounds} rounds; 2,000 seeded learners; goal: ack p99 ≤ ${GOAL_P99_RATIO}× bare, median of the rounds); ${pin.note}; load average ${loadAverage()}`,
@@ -247,21 +250,20 @@ export async function benchAck(
     const at = (port: number) => `http://127.0.0.1:${port}/slack/events`;
     const measure = async (server: Launched, text: string, answers?: Answers): Promise<Measured> => {
       const agent = connections(concurrency);
-      // A load whose answers do not all arrive says what the server logged meanwhile.
-      const withLog = <T>(loading: Promise<T>) =>
-        loading.catch((err: unknown) => {
-          throw new Error(`${err instanceof Error ? err.message : String(err)}; the server's log ends:\n${server.output().slice(-4000)}`);
-        });
       let cpuBefore = Number.NaN;
       let cpuAcked = Number.NaN;
-      const measured = await withLog(
-        (async () => {
-          // Warm up (JIT, caches, and the connections the measured requests go on) before measuring.
-          await load(at(server.port), text, 200, concurrency, { sink: answers, agent });
-          cpuBefore = cpuMs(server.child.pid!);
-          return load(at(server.port), text, perCommand, concurrency, { sink: answers, agent, onAcked: () => (cpuAcked = cpuMs(server.child.pid!)) });
-        })(),
-      ).finally(() => agent.destroy());
+      let measured: Awaited<ReturnType<typeof load>>;
+      try {
+        // Warm up (JIT, caches, and the connections the measured requests go on) before measuring.
+        await load(at(server.port), text, 200, concurrency, { sink: answers, agent });
+        cpuBefore = cpuMs(server.child.pid!);
+        measured = await load(at(server.port), text, perCommand, concurrency, { sink: answers, agent, onAcked: () => (cpuAcked = cpuMs(server.child.pid!)) });
+      } catch (err) {
+        // A load whose answers do not all arrive says what the server logged meanwhile.
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; the server's log ends:\n${server.output().slice(-4000)}`);
+      } finally {
+        agent.destroy();
+      }
       // The answers have all arrived (load waits for them): their work is counted too.
       return {
         ...measured,
@@ -270,9 +272,9 @@ export async function benchAck(
       };
     };
     // results[command][round]: the bare app's figures and each engine's.
-    const results = new Map<string, Array<{ bare: Measured; engines: Map<string, Measured> }>>(COMMANDS.map((c) => [c, []]));
+    const results = new Map<string, Array<{ bare: Measured; engines: Map<string, Measured> }>>(commands.map((c) => [c, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const text of COMMANDS) {
+      for (const text of commands) {
         const [first, ...rest] = targets;
         const engines = new Map([[first!.engine, await measure(first!.server, text, sink)]]);
         const bareRound = await measure(bare, text);
@@ -283,7 +285,7 @@ export async function benchAck(
     }
     const p99 = (m: Measured) => percentile(m.acks, 99);
     const range = (xs: number[]) => `×${Math.min(...xs).toFixed(2)}–×${Math.max(...xs).toFixed(2)}`;
-    for (const text of COMMANDS) {
+    for (const text of commands) {
       const measured = results.get(text)!;
       const bareP99s = measured.map((r) => p99(r.bare));
       const cpu = (ms: Measured[]) =>
