@@ -13,6 +13,7 @@ import { registerInstallLifecycle } from './slack/listeners/events/lifecycle.js'
 import { manifestBotScopes } from './slack/manifest-scopes.js';
 import type { RouteHandler } from './slack/http-receiver.js';
 import { describeDatabase } from './store/open.js';
+import type { InFlight } from './slack/in-flight.js';
 import type { FollowUps } from './slack/follow-ups.js';
 import type { ProfileRefresher } from './slack/profile-refresh.js';
 
@@ -22,29 +23,16 @@ const REQUEST_BUSY_TIMEOUT_MS = 50;
 const DRAIN_MS = 10_000;
 
 /**
- * Counts the Slack requests whose listeners are still running: a listener may go on after it acknowledged (the
- * answer behind a holding reply is still being written; a reply follows by response_url; the Home tab is
- * refreshed), and the database must not close under it. Bolt's global middleware resolves `next()` once every
- * listener has finished.
+ * Counts the Slack requests whose listeners are still running, with the answers they handed on (`inFlight`): the
+ * database must not close under either. Bolt's global middleware resolves `next()` once every listener has finished.
  */
-function trackRequests(bolt: App): { drain(deadline: number): Promise<number> } {
-  const inFlight = new Set<Promise<unknown>>();
+function trackRequests(bolt: App, inFlight: InFlight): void {
   bolt.use(async ({ next }) => {
     const work = next();
-    inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      inFlight.delete(work);
-    }
+    // A listener's failure goes on to Bolt's error handler (awaited below); the tracker only needs to know it ended.
+    inFlight.add(work.catch(() => undefined));
+    await work;
   });
-  return {
-    /** Waits until no listener runs or `deadline` (epoch ms) passes; how many were still running then. */
-    async drain(deadline) {
-      while (inFlight.size > 0 && Date.now() < deadline) await until(Promise.allSettled([...inFlight]), deadline);
-      return inFlight.size;
-    },
-  };
 }
 
 /** `promise`, or undefined once `deadline` (epoch ms) has passed. */
@@ -98,7 +86,6 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
 
   let bolt: App;
   let port: number | undefined;
-  let requests: ReturnType<typeof trackRequests>;
   try {
     if (mode.kind === 'http' || mode.kind === 'oauth') {
       const healthz: RouteHandler = async (_req, res) => {
@@ -121,7 +108,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
           routes: { '/healthz': healthz },
         });
         bolt = created.app;
-        requests = trackRequests(bolt);
+        trackRequests(bolt, slackDeps.inFlight);
         registerListeners(bolt, slackDeps);
       } else {
         // Multi-workspace mode: Add to Slack routes, each request's token from its workspace's installation, and the
@@ -147,7 +134,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
           requestContext: install.requestContext,
         });
         bolt = created.app;
-        requests = trackRequests(bolt);
+        trackRequests(bolt, slackDeps.inFlight);
         answerUnservedRequests(bolt, logger);
         registerListeners(bolt, slackDeps);
         registerInstallLifecycle(bolt, { end: (key, reason) => installations.end(key, reason), logger });
@@ -162,7 +149,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       );
     } else {
       bolt = createSocketApp({ botToken: mode.botToken, appToken: mode.appToken, slackApiUrl: config.slackApiUrl, logger });
-      requests = trackRequests(bolt);
+      trackRequests(bolt, slackDeps.inFlight);
       registerListeners(bolt, slackDeps);
       await bolt.start();
       logger.info('aipath started in Socket Mode');
@@ -200,7 +187,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
               ? 'the HTTP server still had connections open; closing anyway'
               : 'the Socket Mode connection did not close in time; closing anyway',
           );
-        const left = await requests.drain(deadline);
+        const left = await slackDeps.inFlight.drain(deadline);
         if (left > 0) logger.warn(`${left} request(s) still running after ${DRAIN_MS / 1000} s; closing the database anyway`);
       })();
       await Promise.all([requestsDone, scheduler.stop(Math.max(0, deadline - Date.now()))]);
@@ -209,7 +196,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     })());
   const idle = async () => {
     // Each round waits for the listeners running when it began; one may have started meanwhile.
-    while ((await requests.drain(Date.now() + 60_000)) > 0);
+    while ((await slackDeps.inFlight.drain(Date.now() + 60_000)) > 0);
   };
   return { mode: mode.kind, port, services, scheduler, bolt, idle, profileRefreshes: slackDeps.profileRefresher, stop };
 }

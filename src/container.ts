@@ -9,6 +9,7 @@ import { buildServices, type Services } from './services/index.js';
 import type { SlackDeps } from './slack/deps.js';
 import { singleTokenGateway, type SlackGateway, webClientSlack } from './slack/gateway.js';
 import { FollowUps } from './slack/follow-ups.js';
+import { InFlight } from './slack/in-flight.js';
 import { slackHttp } from './slack/http-transport.js';
 import { installationLookups } from './services/installations.js';
 import { candidatesForWorkspace } from './slack/installation-keys.js';
@@ -185,6 +186,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         profileFailures: new ProfileFailures(),
         profileRefresher,
         followUps: overrides.followUps ?? new FollowUps(),
+        inFlight: new InFlight((err) => logger.error('work after a Slack request failed', err)),
       },
       installations: multi?.installations,
       close: async () => {

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Caller, StudyDeps } from '../services/context.js';
 import type { AppLogger } from '../log.js';
 import type { FollowUps } from './follow-ups.js';
+import type { InFlight } from './in-flight.js';
 import { webClientSlack } from './gateway.js';
 import { resolveProfile, type ProfileFailures } from './profile.js';
 import type { ProfileRefresher } from './profile-refresh.js';
@@ -17,6 +18,8 @@ export interface SlackDeps {
   profileRefresher: ProfileRefresher;
   /** Where work after an acknowledgement waits its turn. */
   followUps: FollowUps;
+  /** Answers still being sent after their listener returned: a graceful stop waits for them. */
+  inFlight: InFlight;
 }
 
 /** The caller of a request, with the request's own client for their profile (it carries the workspace's token). */

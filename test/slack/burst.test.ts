@@ -35,4 +35,30 @@ describe('/aipath in a burst', () => {
     await held;
     expect(String((await answerAt(t.fake, 'cmd-2')).text)).toContain('aipath');
   });
+
+  it('lets the listener return once it has acknowledged, while idle() still waits for the answer it handed on', async () => {
+    // Bolt's middleware chain for a request ends when its listener returns; this records when that was.
+    const returned: string[] = [];
+    t.app.bolt.use(async ({ body, next }) => {
+      await next();
+      returned.push(String((body as { text?: string }).text));
+    });
+    let release: (() => void) | undefined;
+    const held = followUps.run(() => new Promise<void>((resolve) => (release = resolve)));
+    await vi.waitFor(() => expect(release).toBeDefined());
+    const res = await t.command('cert aif-c01', { user: 'U0BURST002' });
+    expect(await res.text()).toBe('');
+    // The listener has returned (its request is no longer kept alive) while the answer still waits for its turn.
+    await vi.waitFor(() => expect(returned).toContain('cert aif-c01'));
+    expect(t.fake.callsOf('response_url').filter((c) => c.path.endsWith('/cmd-3'))).toHaveLength(0);
+    let idle = false;
+    const idling = t.app.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(idle).toBe(false);
+    release!();
+    await held;
+    await idling;
+    // idle() resolved only after the answer had gone out.
+    expect(t.fake.callsOf('response_url').filter((c) => c.path.endsWith('/cmd-3')).length).toBeGreaterThan(0);
+  });
 });

@@ -47,16 +47,19 @@ const BUTTON_COMMANDS: [FixedActionDef, Command][] = [
   [ACTIONS.snoozeWeek, { name: 'pause', snooze: true }],
 ];
 
-/** A click's answer, after the acknowledgement and behind requests still to be acknowledged (see FollowUps). */
+/**
+ * A click's answer, after the acknowledgement and behind requests still to be acknowledged (see FollowUps); the
+ * listener returns meanwhile (see InFlight).
+ */
 function answer(
   deps: SlackDeps,
   client: WebClient,
   body: unknown,
   respond: RespondFn,
   compute: (a: BlockAction) => Promise<Reply> | Reply,
-  opts: { inPlace?: boolean } = {},
-): Promise<void> {
-  return deps.followUps.run(() => answerNow(deps, client, body, respond, compute, opts));
+  opts: { inPlace?: boolean; after?: () => Promise<void> } = {},
+): void {
+  deps.inFlight.add(deps.followUps.run(() => answerNow(deps, client, body, respond, compute, opts)).then(opts.after));
 }
 
 /**
@@ -172,7 +175,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const [def, command] of BUTTON_COMMANDS) {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, (a) =>
+      answer(deps, client, body, respond, (a) =>
         withValue(def, a, () => runCommand(deps.study, contextOf(deps, client, a), command, commandSlack(client, deps.logger))),
       );
     });
@@ -182,7 +185,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     const def = LOOKUP_ACTIONS[kind];
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, (a) =>
+      answer(deps, client, body, respond, (a) =>
         withValue(def, a, (id) => {
           if (kind === 'track') return runCommand(deps.study, contextOf(deps, client, a), { name: 'start', track: id }, commandSlack(client, deps.logger));
           const card =
@@ -197,7 +200,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const def of [review.letter, review.submit]) {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, async (a) => {
+      answer(deps, client, body, respond, async (a) => {
         const v = await readAnswer(a, review, (key) => deps.study.content.question(key.questionId));
         return v ? presentReviewAnswer(await answerReview(deps.study, contextOf(deps, client, a), v.key, v.response)) : UNREADABLE_ANSWER;
       });
@@ -208,7 +211,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
       // The exam runs in the learner's DM: the next question (or the result) takes the answered one's place there.
-      await answer(
+      answer(
         deps,
         client,
         body,
@@ -227,7 +230,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   ] as const) {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, (a) =>
+      answer(deps, client, body, respond, (a) =>
         withValue(def, a, async (key) => presentRegraded(await regradeAnswer(deps.study, contextOf(deps, client, a), key, feel))),
       );
     });
@@ -239,7 +242,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   ] as const) {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, (a) =>
+      answer(deps, client, body, respond, (a) =>
         withValue(def, a, async () => presentReviewStep(await nextReview(deps.study, contextOf(deps, client, a), opts))),
       );
     });
@@ -257,7 +260,7 @@ export function registerButtons(app: App, deps: SlackDeps): void {
   for (const def of [personal.letter, personal.submit]) {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
-      await answer(deps, client, body, respond, async (a) => {
+      answer(deps, client, body, respond, async (a) => {
         const v = await readAnswer(a, personal, (key) => deps.study.content.question(key));
         return v ? presentAnswer(await answerPersonal(deps.study, contextOf(deps, client, a), v.key, v.response), 'personal') : UNREADABLE_ANSWER;
       });
@@ -269,42 +272,52 @@ export function registerButtons(app: App, deps: SlackDeps): void {
     on(def.matches, async ({ ack, body, client, respond }) => {
       await ack();
       let update: ReturnType<typeof presentRecount>;
-      await answer(deps, client, body, respond, async (a) => {
-        const v = await readAnswer(a, channel, async (key) => {
-          const post = await deps.study.store.quiz.post(key);
-          return post ? deps.study.content.question(post.questionId) : undefined;
-        });
-        if (!v) return UNREADABLE_ANSWER;
-        const result = await answerChannel(deps.study, contextOf(deps, client, a), v.key, v.response);
-        update = presentRecount(result);
-        return presentAnswer(result.outcome, 'channel');
-      });
-      if (!update) return;
-      try {
-        await client.chat.update({ channel: update.channel, ts: update.ts, text: update.message.text, blocks: update.message.blocks });
-      } catch (err) {
-        deps.logger.warn(`could not update the quiz count in ${update.channel}: ${(err as Error).message}`);
-      }
+      // Once the clicker has their answer, the channel's post shows the new count.
+      const recount = async () => {
+        if (!update) return;
+        try {
+          await client.chat.update({ channel: update.channel, ts: update.ts, text: update.message.text, blocks: update.message.blocks });
+        } catch (err) {
+          deps.logger.warn(`could not update the quiz count in ${update.channel}: ${(err as Error).message}`);
+        }
+      };
+      answer(
+        deps,
+        client,
+        body,
+        respond,
+        async (a) => {
+          const v = await readAnswer(a, channel, async (key) => {
+            const post = await deps.study.store.quiz.post(key);
+            return post ? deps.study.content.question(post.questionId) : undefined;
+          });
+          if (!v) return UNREADABLE_ANSWER;
+          const result = await answerChannel(deps.study, contextOf(deps, client, a), v.key, v.response);
+          update = presentRecount(result);
+          return presentAnswer(result.outcome, 'channel');
+        },
+        { after: recount },
+      );
     });
   }
 
   on(ACTIONS.tipAck.matches, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) =>
+    answer(deps, client, body, respond, (a) =>
       withValue(ACTIONS.tipAck, a, async () => presentTipAcknowledged(await acknowledgeTip(deps.study, contextOf(deps, client, a)))),
     );
   });
 
   on(ACTIONS.forgetMeConfirm.matches, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) =>
+    answer(deps, client, body, respond, (a) =>
       withValue(ACTIONS.forgetMeConfirm, a, async () => presentForgotten(await forgetMe(deps.study, contextOf(deps, client, a)))),
     );
   });
 
   on(ACTIONS.forgetMeCancel.matches, async ({ ack, body, client, respond }) => {
     await ack();
-    await answer(deps, client, body, respond, (a) => withValue(ACTIONS.forgetMeCancel, a, () => ephemeral(noticeView('Nothing was deleted.'))));
+    answer(deps, client, body, respond, (a) => withValue(ACTIONS.forgetMeCancel, a, () => ephemeral(noticeView('Nothing was deleted.'))));
   });
 
   app.action<BoltBlockAction>({ type: 'block_actions' }, async (args) => {

@@ -67,6 +67,9 @@ function withoutWaiting<T>(promise: Promise<T>): Promise<T | undefined> {
  * In a burst (other requests arrived in the same turn of the event loop, or follow-ups are queued), the
  * acknowledgement goes first, empty, and the answer is worked out as a follow-up (FollowUps): Slack cancels a command
  * not acknowledged within 3 s, while its answer may follow for 30 minutes.
+ *
+ * Either way the listener returns once it has acknowledged, handing what follows to `deps.inFlight` (see InFlight),
+ * so that the request is not kept alive while its answer waits.
  */
 export function registerAipathCommand(app: App, deps: SlackDeps): void {
   app.command('/aipath', async ({ command, ack, client, logger, respond }) => {
@@ -117,18 +120,18 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
         start();
         return work();
       });
-      await answerLater(answer, started);
+      deps.inFlight.add(answerLater(answer, started));
       return;
     }
     const answer = work();
     const ready = await withoutWaiting(answer);
     if (ready) {
       await ack(toAck(ready));
-      await refresh(ready);
+      deps.inFlight.add(refresh(ready));
       return;
     }
     await ack();
-    await answerLater(answer);
+    deps.inFlight.add(answerLater(answer));
   });
 }
 

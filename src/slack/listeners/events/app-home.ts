@@ -28,6 +28,6 @@ export function registerAppHome(app: App, deps: SlackDeps): void {
     const b = body as { team_id?: string; enterprise_id?: string | null };
     if (!b.team_id) return;
     const workspaceId = workspaceKey(b.team_id, b.enterprise_id);
-    await deps.followUps.run(() => refreshHome(deps, client, workspaceId, parsed.data.user));
+    deps.inFlight.add(deps.followUps.run(() => refreshHome(deps, client, workspaceId, parsed.data.user)));
   });
 }
