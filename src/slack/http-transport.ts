@@ -39,19 +39,22 @@ export class HttpTransport {
   /**
    * Sends one request and reads its reply whole. A kept-alive connection the server closed as it sat idle can be
    * picked for a request just before the close arrives: the request then fails unanswered. It is sent again once, on
-   * a new connection: a server that closed the connection as idle had not read it, so nothing is sent twice. A request
-   * whose socket stays silent for `timeoutMs` is given up.
+   * a connection of its own, never one from the pool: a server closes the connections that went idle together
+   * together, and a second pooled one is as likely to be closed as the first (answers were lost that way, bench/README.md,
+   * "Issue 15, tenth round"). A server that closed the connection as idle had not read the request, so nothing is sent
+   * twice. A request whose socket stays silent for `timeoutMs` is given up.
    */
   request(method: string, url: string | URL, headers: Record<string, string | number>, body: string | undefined, timeoutMs: number): Promise<HttpReply> {
     const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
     if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`not an http(s) URL: ${target.protocol}`));
     const withLength = body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
-    const once = (): Promise<HttpReply> =>
+    // `agent: false`: a new connection, closed after the reply.
+    const once = (pooled: boolean): Promise<HttpReply> =>
       new Promise<HttpReply>((resolve, reject) => {
         const req = (secure ? httpsRequest : httpRequest)(
           target,
-          { method, agent: secure ? this.https : this.http, headers: withLength, timeout: timeoutMs },
+          { method, agent: pooled ? (secure ? this.https : this.http) : false, headers: withLength, timeout: timeoutMs },
           (res: IncomingMessage) => {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,8 +68,8 @@ export class HttpTransport {
         req.on('error', (err: NodeJS.ErrnoException) => reject(req.reusedSocket && STALE_SOCKET.has(err.code ?? '') ? new StaleSocket(err) : err));
         req.end(body);
       });
-    return once()
-      .catch((err: unknown) => (err instanceof StaleSocket ? once() : Promise.reject(err)))
+    return once(true)
+      .catch((err: unknown) => (err instanceof StaleSocket ? once(false) : Promise.reject(err)))
       .catch((err: unknown) => Promise.reject(err instanceof StaleSocket ? err.cause : err));
   }
 

@@ -119,4 +119,41 @@ describe('HttpTransport', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it('sends it again on a connection of its own, not on another kept-alive one the server may have closed too', async () => {
+    // The same server: one request a connection, a second one on it dropped unanswered. Four requests at once leave
+    // four kept-alive connections in the pool, every one of them closed for the next request sent on it (as when a
+    // server closes the connections that went idle together); the retry must not take another of them.
+    const served: string[] = [];
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      let answered = false;
+      socket.on('data', (data: Buffer) => {
+        const text = data.toString();
+        if (!text.startsWith('POST')) return;
+        if (answered) return void socket.destroy();
+        answered = true;
+        served.push(text.slice(text.indexOf('\r\n\r\n') + 4));
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = new HttpTransport();
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r/1`;
+      const send = (body: string) => transport.request('POST', url, { 'content-type': 'text/plain' }, body, 1000);
+      await Promise.all(['a', 'b', 'c', 'd'].map(send));
+      expect(sockets).toHaveLength(4);
+      const answer = await send('the answer');
+      expect([answer.status, answer.body.toString()]).toEqual([200, 'ok']);
+      expect(served.filter((b) => b === 'the answer')).toHaveLength(1);
+      // One pooled connection tried and dropped, then one of its own.
+      expect(sockets).toHaveLength(5);
+    } finally {
+      transport.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
