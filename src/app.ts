@@ -194,9 +194,5 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await container.close();
       logger.info('stopped');
     })());
-  const idle = async () => {
-    // Each round waits for the listeners running when it began; one may have started meanwhile.
-    while ((await slackDeps.inFlight.drain(Date.now() + 60_000)) > 0);
-  };
-  return { mode: mode.kind, port, services, scheduler, bolt, idle, profileRefreshes: slackDeps.profileRefresher, stop };
+  return { mode: mode.kind, port, services, scheduler, bolt, idle: () => slackDeps.inFlight.idle(), profileRefreshes: slackDeps.profileRefresher, stop };
 }

@@ -148,12 +148,15 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
       actions: [{ type: 'button', action_id: b.actionId, block_id: b.blockId ?? 'b', value: b.value, action_ts: String(clock.now().getTime() / 1000) }],
       ...(state ? { state } : {}),
     });
-  const dispatch = (body: Record<string, unknown>) => {
+  // A listener returns once it has acknowledged; what it handed on (the answer, a Home refresh) is shown before the
+  // next line is read.
+  const dispatch = async (body: Record<string, unknown>) => {
     postedNow = false;
-    return receiver.dispatch(body, (response) => {
+    await receiver.dispatch(body, (response) => {
       if (response && typeof response === 'object') showReply(response as { blocks?: unknown });
       else if (typeof response === 'string') show('aipath', { text: response });
     });
+    await container.slackDeps.inFlight.idle();
   };
 
   print('aipath console: a local workspace with a fake clock. Type /aipath help, or :help for console commands.');

@@ -31,6 +31,11 @@ export class InFlight {
     return this.running.size;
   }
 
+  /** Resolves once nothing runs, work added meanwhile included. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
   /** Waits until nothing runs or `deadline` (epoch ms) passes; how much was still running then. */
   async drain(deadline: number): Promise<number> {
     // Each round waits for what ran when it began; work added meanwhile (a listener's answer) is waited for in the next.

@@ -49,4 +49,20 @@ describe('InFlight', () => {
     expect(await inFlight.drain(Date.now() + 1000)).toBe(0);
     expect(errors).toEqual([new Error('slack went away')]);
   });
+
+  it('is idle once every piece of work has ended, including work added meanwhile', async () => {
+    const inFlight = new InFlight(() => {});
+    const first = deferred();
+    const second = deferred();
+    inFlight.add(first.promise);
+    let idle = false;
+    const idling = inFlight.idle().then(() => (idle = true));
+    inFlight.add(second.promise);
+    first.resolve();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(idle).toBe(false);
+    second.resolve();
+    await idling;
+    expect(inFlight.size).toBe(0);
+  });
 });
