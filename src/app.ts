@@ -162,7 +162,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
 
   /**
    * Graceful stop: no new requests (the HTTP server stops accepting; Socket Mode disconnects) and no new passes;
-   * requests whose listeners still run and the pass under way finish (up to DRAIN_MS together), and only then
+   * requests whose listeners still run, the answers they handed on (InFlight) and the pass under way finish (up to
+   * DRAIN_MS together), and only then
    * does the database close (on PostgreSQL, the pool ends: idle connections at once, none left busy).
    */
   let stopping: Promise<void> | undefined;
@@ -188,7 +189,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
               : 'the Socket Mode connection did not close in time; closing anyway',
           );
         const left = await slackDeps.inFlight.drain(deadline);
-        if (left > 0) logger.warn(`${left} request(s) still running after ${DRAIN_MS / 1000} s; closing the database anyway`);
+        if (left > 0) logger.warn(`${left} request(s) or answer(s) still running after ${DRAIN_MS / 1000} s; closing the database anyway`);
       })();
       await Promise.all([requestsDone, scheduler.stop(Math.max(0, deadline - Date.now()))]);
       await container.close();

@@ -15,7 +15,7 @@ export class ConsoleReceiver implements Receiver {
 
   async stop(): Promise<void> {}
 
-  /** Dispatches one payload and resolves when every listener has finished. */
+  /** Dispatches one payload and resolves when every listener has returned (what they handed on may still run: InFlight). */
   async dispatch(body: Record<string, unknown>, onAck: (response: unknown) => void): Promise<void> {
     if (!this.app) throw new Error('ConsoleReceiver used before Bolt initialised it');
     let acked = false;

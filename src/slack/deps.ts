@@ -18,7 +18,7 @@ export interface SlackDeps {
   profileRefresher: ProfileRefresher;
   /** Where work after an acknowledgement waits its turn. */
   followUps: FollowUps;
-  /** Answers still being sent after their listener returned: a graceful stop waits for them. */
+  /** Listeners still running, and the answers they handed on after acknowledging: a graceful stop waits for both. */
   inFlight: InFlight;
 }
 

@@ -12,12 +12,7 @@ export interface HttpReply {
   body: Buffer;
 }
 
-/** A request sent on a reused kept-alive connection that the server had closed. */
-class StaleSocket extends Error {
-  constructor(override readonly cause: Error) {
-    super(cause.message);
-  }
-}
+/** How a request fails when it went on a reused kept-alive connection that the server had closed. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
@@ -39,18 +34,19 @@ export class HttpTransport {
   /**
    * Sends one request and reads its reply whole. A kept-alive connection the server closed as it sat idle can be
    * picked for a request just before the close arrives: the request then fails unanswered. It is sent again once, on
-   * a connection of its own, never one from the pool: a server closes the connections that went idle together
-   * together, and a second pooled one is as likely to be closed as the first (answers were lost that way, bench/README.md,
-   * "Issue 15, tenth round"). A server that closed the connection as idle had not read the request, so nothing is sent
-   * twice. A request whose socket stays silent for `timeoutMs` is given up.
+   * a connection of its own (outside the pool and its limit), never on another pooled one: a server closes together the
+   * connections that went idle together, so the next pooled one is as likely to be closed too (answers were lost that
+   * way, bench/README.md, "Issue 15, tenth round"). A server that closed the connection as idle had not read the
+   * request; one that read it and then reset the connection would get it twice, which for an answer to Slack is the
+   * lesser harm than losing it. A request whose socket stays silent for `timeoutMs` is given up.
    */
   request(method: string, url: string | URL, headers: Record<string, string | number>, body: string | undefined, timeoutMs: number): Promise<HttpReply> {
     const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
     if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`not an http(s) URL: ${target.protocol}`));
     const withLength = body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
-    // `agent: false`: a new connection, closed after the reply.
-    const once = (pooled: boolean): Promise<HttpReply> =>
+    // `agent: false`: a connection of its own, closed after the reply.
+    const send = (pooled: boolean): Promise<HttpReply> =>
       new Promise<HttpReply>((resolve, reject) => {
         const req = (secure ? httpsRequest : httpRequest)(
           target,
@@ -65,12 +61,13 @@ export class HttpTransport {
           },
         );
         req.on('timeout', () => req.destroy(new Error(`${target.host} did not answer within ${timeoutMs} ms`)));
-        req.on('error', (err: NodeJS.ErrnoException) => reject(req.reusedSocket && STALE_SOCKET.has(err.code ?? '') ? new StaleSocket(err) : err));
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (pooled && req.reusedSocket && STALE_SOCKET.has(err.code ?? '')) resolve(send(false));
+          else reject(err);
+        });
         req.end(body);
       });
-    return once(true)
-      .catch((err: unknown) => (err instanceof StaleSocket ? once(false) : Promise.reject(err)))
-      .catch((err: unknown) => Promise.reject(err instanceof StaleSocket ? err.cause : err));
+    return send(true);
   }
 
   /**

@@ -5,8 +5,8 @@
  * A listener returns as soon as it has acknowledged and handed its answer here, rather than awaiting the answer: a
  * listener that is still running keeps its request alive (the HTTP request and response, Bolt's middleware chain and
  * context), and under a burst a thousand answers wait behind the acknowledgements. Every young-generation collection
- * then copies all of that, in pauses that grew to 5–13 ms during a burst's acknowledgements, against 2–3 ms for a bare
- * app (bench/README.md, "Issue 15, tenth round"). An answer handed here holds only what it needs.
+ * then copies all of that: in a burst's acknowledgements they took 24–48 ms in all a load, up to 12 ms at a time, where a
+ * bare app's took 4.5–14 ms (bench/README.md, "Issue 15, tenth round"). An answer handed here holds only what it needs.
  */
 export class InFlight {
   private readonly running = new Set<Promise<unknown>>();
@@ -20,10 +20,16 @@ export class InFlight {
   add(work: Promise<unknown>): void {
     const tracked = work.then(
       () => undefined,
-      (err: unknown) => this.onError(err),
+      (err: unknown) => {
+        try {
+          this.onError(err);
+        } catch {
+          // A failing report (a logger that throws) must not become an unhandled rejection of its own.
+        }
+      },
     );
     this.running.add(tracked);
-    void tracked.finally(() => this.running.delete(tracked));
+    void tracked.then(() => this.running.delete(tracked));
   }
 
   /** How much is still running. */

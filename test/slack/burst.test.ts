@@ -46,11 +46,13 @@ describe('/aipath in a burst', () => {
     let release: (() => void) | undefined;
     const held = followUps.run(() => new Promise<void>((resolve) => (release = resolve)));
     await vi.waitFor(() => expect(release).toBeDefined());
+    const answersBefore = new Set(t.fake.callsOf('response_url').map((c) => c.path));
+    const answers = () => t.fake.callsOf('response_url').filter((c) => !answersBefore.has(c.path));
     const res = await t.command('cert aif-c01', { user: 'U0BURST002' });
     expect(await res.text()).toBe('');
     // The listener has returned (its request is no longer kept alive) while the answer still waits for its turn.
     await vi.waitFor(() => expect(returned).toContain('cert aif-c01'));
-    expect(t.fake.callsOf('response_url').filter((c) => c.path.endsWith('/cmd-3'))).toHaveLength(0);
+    expect(answers()).toHaveLength(0);
     let idle = false;
     const idling = t.app.idle().then(() => (idle = true));
     await new Promise((r) => setTimeout(r, 50));
@@ -59,6 +61,6 @@ describe('/aipath in a burst', () => {
     await held;
     await idling;
     // idle() resolved only after the answer had gone out.
-    expect(t.fake.callsOf('response_url').filter((c) => c.path.endsWith('/cmd-3')).length).toBeGreaterThan(0);
+    expect(answers().map((c) => String(c.params.text))).toEqual([expect.stringContaining('AIF-C01')]);
   });
 });
