@@ -85,75 +85,71 @@ describe('HttpTransport as the Web API client’s fetch', () => {
   });
 });
 
+/**
+ * A server that answers the first request on each connection and keeps it open, then drops the connection unanswered
+ * when a second request comes on it: the race of a reused socket the server closed as it sat idle.
+ */
+async function oneRequestAConnection() {
+  const bodies: string[] = [];
+  const sockets: Socket[] = [];
+  const server = createTcpServer((socket) => {
+    sockets.push(socket);
+    let served = false;
+    socket.on('data', (data: Buffer) => {
+      const text = data.toString();
+      if (!text.startsWith('POST')) return;
+      if (served) return void socket.destroy();
+      served = true;
+      bodies.push(text.slice(text.indexOf('\r\n\r\n') + 4));
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const transport = new HttpTransport();
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r/1`;
+  return {
+    bodies,
+    sockets,
+    send: (body: string) => transport.request('POST', url, { 'content-type': 'text/plain' }, body, 1000),
+    transport,
+    close: async () => {
+      transport.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 describe('HttpTransport', () => {
   it('sends a request again, once, when the kept-alive connection it went on had been closed by the server', async () => {
-    // A server that answers the first request on each connection and keeps it open, then drops the connection
-    // unanswered when a second request comes on it: the race of a reused socket the server closed as it sat idle.
-    const bodies: string[] = [];
-    const sockets: Socket[] = [];
-    const server = createTcpServer((socket) => {
-      sockets.push(socket);
-      let served = false;
-      socket.on('data', (data: Buffer) => {
-        const text = data.toString();
-        if (!text.startsWith('POST')) return;
-        if (served) return void socket.destroy();
-        served = true;
-        bodies.push(text.slice(text.indexOf('\r\n\r\n') + 4));
-        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const transport = new HttpTransport();
+    const { bodies, sockets, send, transport, close } = await oneRequestAConnection();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat.postMessage`;
-      const first = await transport.request('POST', url, { 'content-type': 'text/plain' }, 'first', 1000);
-      const second = await transport.request('POST', url, { 'content-type': 'text/plain' }, 'second', 1000);
+      const first = await send('first');
+      const second = await send('second');
       expect([first.status, first.body.toString(), second.status]).toEqual([200, 'ok', 200]);
       expect(bodies).toEqual(['first', 'second']);
       expect(sockets).toHaveLength(2);
       await expect(transport.request('POST', 'file:///etc/passwd', {}, 'x', 1000)).rejects.toThrow(/not an http\(s\) URL/);
     } finally {
-      transport.close();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 
   it('sends it again on a connection of its own, not on another kept-alive one the server may have closed too', async () => {
-    // The same server: one request a connection, a second one on it dropped unanswered. Four requests at once leave
-    // four kept-alive connections in the pool, every one of them closed for the next request sent on it (as when a
-    // server closes the connections that went idle together); the retry must not take another of them.
-    const served: string[] = [];
-    const sockets: Socket[] = [];
-    const server = createTcpServer((socket) => {
-      sockets.push(socket);
-      let answered = false;
-      socket.on('data', (data: Buffer) => {
-        const text = data.toString();
-        if (!text.startsWith('POST')) return;
-        if (answered) return void socket.destroy();
-        answered = true;
-        served.push(text.slice(text.indexOf('\r\n\r\n') + 4));
-        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const transport = new HttpTransport();
+    // Four requests at once leave four kept-alive connections in the pool, every one of them dropped when the next
+    // request is sent on it (as when a server closes the connections that went idle together): the retry must not
+    // take another of them.
+    const { bodies, sockets, send, close } = await oneRequestAConnection();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r/1`;
-      const send = (body: string) => transport.request('POST', url, { 'content-type': 'text/plain' }, body, 1000);
       await Promise.all(['a', 'b', 'c', 'd'].map(send));
       expect(sockets).toHaveLength(4);
       const answer = await send('the answer');
       expect([answer.status, answer.body.toString()]).toEqual([200, 'ok']);
-      expect(served.filter((b) => b === 'the answer')).toHaveLength(1);
+      expect(bodies.filter((b) => b === 'the answer')).toHaveLength(1);
       // One pooled connection tried and dropped, then one of its own.
       expect(sockets).toHaveLength(5);
     } finally {
-      transport.close();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 });
