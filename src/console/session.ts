@@ -249,8 +249,9 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     rl.close();
     await scheduler.stop();
     await bolt.stop();
-    await fake.stop();
+    // The container first: its profile refreshes under way call the fake Slack, which must still answer them.
     await container.close();
+    await fake.stop();
   }
 }
 

@@ -15,7 +15,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z'), random?: () => number): Promise<string> {
+async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z'), random?: () => number, logger = createLogger('error')): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'aipath-console-'));
   dirs.push(dir);
   const output = new PassThrough();
@@ -23,7 +23,7 @@ async function session(lines: string[], startAt = new Date('2026-11-22T08:00:00Z
   output.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   await runConsole({
     config: loadConfig({ AIPATH_DB: join(dir, 'console.db'), AIPATH_TIMEZONE: 'Europe/London' }),
-    logger: createLogger('error'),
+    logger,
     input: Readable.from(lines.map((l) => `${l}\n`)),
     output,
     user: 'U0CONSOLE1',
@@ -53,6 +53,19 @@ describe('console quizzes of every type', () => {
 });
 
 describe('console mode', () => {
+  it('lets the profile refreshes it queued finish before its fake Slack stops: no failed call at the end of input', async () => {
+    const warnings: string[] = [];
+    // Two days on, the stored profile is stale: the status answers from it and asks Slack again afterwards.
+    const out = await session(
+      ['/aipath start devops', ':time 2026-11-24T09:00', '/aipath status'],
+      undefined,
+      undefined,
+      createLogger('warn', 'aipath', (l) => void warnings.push(l)),
+    );
+    expect(out).toContain('Week: 1 of 16');
+    expect(warnings).toEqual([]);
+  });
+
   it('runs a scripted session through the real listeners and ends at end of input', async () => {
     const out = await session(['/aipath help', '/aipath start devops', ':click 1', '/aipath status', '/aipath service sagemkaer', '/aipath nonsense']);
     expect(out).toContain('/aipath start <track>');
