@@ -163,8 +163,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   /**
    * Graceful stop: no new requests (the HTTP server stops accepting; Socket Mode disconnects) and no new passes;
    * requests whose listeners still run, the answers they handed on (InFlight) and the pass under way finish (up to
-   * DRAIN_MS together), and only then
-   * does the database close (on PostgreSQL, the pool ends: idle connections at once, none left busy).
+   * DRAIN_MS together), and only then does the database close (on PostgreSQL, the pool ends: idle connections at
+   * once, none left busy).
    */
   let stopping: Promise<void> | undefined;
   const stop = () =>
