@@ -51,8 +51,8 @@ describe('LoopSlicer', () => {
         now += 8; // each step keeps the loop for 8 ms
       });
     }
-    // One turn of the loop: a timer set after theirs runs right after them, in the same turn.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // One turn of the loop: an immediate set after theirs runs right after them, in the same check phase.
+    await new Promise((resolve) => setImmediate(resolve));
     // The first two fit in the new slice (0 and 8 ms into it); the third waits for the loop again.
     expect(through).toEqual([0, 1]);
     await loopComesRound();

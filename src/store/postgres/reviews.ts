@@ -300,7 +300,7 @@ export function postgresReviews(q: Queryable): ReviewsRepository {
         `SELECT ${CARD_COLUMNS}, answered, right_answers FROM memory_cards WHERE workspace_id = $1 AND user_id = $2 ORDER BY question_id COLLATE "C"`,
         [ws, user],
       );
-      return rows.map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers }));
+      return rows.map((r) => Object.assign(toQuestionCard(r), { answered: r.answered, right: r.right_answers }));
     },
     async answerTallies(ws, user) {
       const rows = await q.rows<{ question_id: string; stability: number | null; last_review_ms: number | null; answered: number; right_answers: number }>(

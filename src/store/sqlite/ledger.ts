@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryLedger, DeliveryStatus, DueSet, PendingWork } from '../../ports/store.js';
+import type { Delivery, DeliveryKey, DeliveryLedger, DeliveryStatus, DueSet, PendingWork } from '../../ports/store.js';
 import type { Db } from './connection.js';
 import { newDelivery } from '../new-delivery.js';
 import { DUE_SETS } from './due-sets.js';
@@ -49,11 +49,15 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
 const DUE_SET_NAMES = Object.keys(DUE_SETS) as DueSet[];
 
 export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
-  const insert = db.prepare(
+  // Positional parameters: better-sqlite3 binds an argument list several times faster than an object's named values
+  // (a claim of 3,333 inserted in 17 ms rather than 36 ms, bench/README.md), and a claim inserts thousands.
+  const insert = db.prepare<[string, string, string, string, string, string, string | null, string, string, number, string]>(
     `INSERT INTO deliveries (workspace_id, kind, target, period, due_at, status, claimed_by, claimed_at, lease_until, late, updated_at)
-     VALUES (@ws, @kind, @target, @period, @dueAt, @status, @worker, @now, @leaseUntil, @late, @now)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
   );
+  const insertRow = (key: DeliveryKey, dueAt: Date, status: DeliveryStatus, late: boolean, owner: string, leaseUntil: string, now: string) =>
+    insert.run(key.ws, key.kind, key.target, key.period, iso(dueAt), status, status === 'claimed' ? owner : null, now, leaseUntil, late ? 1 : 0, now);
   // What a new row holds where insert names no value: insertMany fills its records in from these rather than read
   // each row back (RETURNING costs SQLite a temporary table per statement: several times the insert itself).
   const defaults = Object.fromEntries(
@@ -109,30 +113,15 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
 
   return {
     insert(key, dueAt, status, late, owner, leaseUntil, now) {
-      const info = insert.run({
-        ...key,
-        dueAt: iso(dueAt),
-        status,
-        worker: status === 'claimed' ? owner : null,
-        leaseUntil: iso(leaseUntil),
-        now: iso(now),
-        late: late ? 1 : 0,
-      });
+      const info = insertRow(key, dueAt, status, late, owner, iso(leaseUntil), iso(now));
       return info.changes > 0 ? toDelivery(byId.get(Number(info.lastInsertRowid))!) : undefined;
     },
     insertMany(rows, owner, leaseUntil, now) {
-      const shared = { leaseUntil: iso(leaseUntil), now: iso(now) };
+      const [leaseText, nowText] = [iso(leaseUntil), iso(now)];
       const made = { fence: defaults.fence!, attempts: defaults.attempts! };
       const out: Delivery[] = [];
       for (const r of rows) {
-        const info = insert.run({
-          ...r.key,
-          ...shared,
-          dueAt: iso(r.dueAt),
-          status: r.status,
-          worker: r.status === 'claimed' ? owner : null,
-          late: r.late ? 1 : 0,
-        });
+        const info = insertRow(r.key, r.dueAt, r.status, r.late, owner, leaseText, nowText);
         if (info.changes > 0) out.push(newDelivery(r, { ...made, id: Number(info.lastInsertRowid) }, owner, leaseUntil, now));
       }
       return out;

@@ -220,7 +220,7 @@ export function sqliteReviews(db: Db): Synchronous<ReviewsRepository> {
       return row ? toCard(row) : undefined;
     },
     saveReview: (ws, user, questionId, c, log, source) => saveReview.immediate(ws, user, questionId, c, log, source),
-    memoryOf: (ws, user) => memoryOf.all(ws, user).map((r) => ({ ...toQuestionCard(r), answered: r.answered, right: r.right_answers })),
+    memoryOf: (ws, user) => memoryOf.all(ws, user).map((r) => Object.assign(toQuestionCard(r), { answered: r.answered, right: r.right_answers })),
     answerTallies: (ws, user) =>
       answerTallies
         .all(ws, user, ws, user)

@@ -124,6 +124,9 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
       return;
     }
     const answer = work();
+    // Tracked from its start: should the acknowledgement fail (a Socket Mode connection that just dropped), a stop
+    // still waits for the work under way.
+    deps.inFlight.add(answer);
     const ready = await withoutWaiting(answer);
     if (ready) {
       await ack(toAck(ready));
