@@ -370,7 +370,7 @@ async function sqliteEngine(dir: string, size: DueSetSize): Promise<Engine> {
   try {
     plan = reader
       .prepare(
-        `EXPLAIN QUERY PLAN SELECT e.*, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time FROM enrolment_nudges n
+        `EXPLAIN QUERY PLAN SELECT e.id, e.workspace_id, e.user_id, e.track_id, e.started_on, e.status, e.paused_until, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time FROM enrolment_nudges n
          JOIN enrolments e ON e.id = n.enrolment_id JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
          WHERE n.live = 1 AND n.next_nudge_at <= ?
          ORDER BY n.next_nudge_at, n.enrolment_id LIMIT ?`,
@@ -408,7 +408,7 @@ async function postgresEngine(serverUrl: string, size: DueSetSize): Promise<Engi
     const bytes = Number((await c.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]!.n);
     const plan = (
       await c.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (COSTS OFF) SELECT e.*, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time FROM enrolment_nudges n
+        `EXPLAIN (COSTS OFF) SELECT e.id, e.workspace_id, e.user_id, e.track_id, e.started_on, e.status, e.paused_until, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time FROM enrolment_nudges n
          JOIN enrolments e ON e.id = n.enrolment_id JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
          WHERE n.live AND n.next_nudge_at <= $1
          ORDER BY n.next_nudge_at, n.enrolment_id LIMIT $2`,

@@ -543,7 +543,6 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
           userId: 'U1',
           trackId: 'devops',
           status: 'active',
-          isCurrent: true,
           nextNudgeAt: at(-30),
           tzOverride: 'Asia/Tokyo',
           slackTz: null,
