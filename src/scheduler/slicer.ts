@@ -8,8 +8,8 @@
  * phase (a sentinel `setImmediate`, set when the slice begins, tells when it has); once the pass has kept the loop busy
  * for `sliceMs` without it coming round, `turn()` waits for an immediate of its own, which runs in the loop's check
  * phase, after its poll for I/O has read the requests that arrived meanwhile. A step that comes back after the new
- * slice is used up waits again. So one turn of the loop runs at most about a slice of the pass's work, plus the one step that
- * began inside it; and a pass that is not busy (posts paced by Slack's limits) never waits at all.
+ * slice is used up waits again. So one turn of the loop runs at most about a slice of the pass's work, plus the one
+ * step that began inside it; and a pass that is not busy (posts paced by Slack's limits) never waits at all.
  *
  * Immediates rather than 0 ms timers: a timer waits at least a millisecond, the loop idle meanwhile (1–2 ms a yield as
  * measured, some twenty yields in a claim of 3,333 due learners), where a pending immediate makes the loop poll
