@@ -27,6 +27,8 @@ import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
 import { migrateDatabase } from '../src/store/open.js';
 import { openDatabase } from '../src/store/sqlite/connection.js';
+import { DUE_NUDGE_COLUMNS as SQLITE_DUE_NUDGE_COLUMNS } from '../src/store/sqlite/enrolments.js';
+import { DUE_NUDGE_COLUMNS as POSTGRES_DUE_NUDGE_COLUMNS } from '../src/store/postgres/enrolments.js';
 import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
 import { describeCalls, timeDuePass } from './due-pass.js';
 import { benchContainer } from './fanout.js';
@@ -370,7 +372,7 @@ async function sqliteEngine(dir: string, size: DueSetSize): Promise<Engine> {
   try {
     plan = reader
       .prepare(
-        `EXPLAIN QUERY PLAN SELECT e.id, e.workspace_id, e.user_id, e.track_id, e.started_on, e.status, e.paused_until, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time FROM enrolment_nudges n
+        `EXPLAIN QUERY PLAN SELECT ${SQLITE_DUE_NUDGE_COLUMNS} FROM enrolment_nudges n
          JOIN enrolments e ON e.id = n.enrolment_id JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
          WHERE n.live = 1 AND n.next_nudge_at <= ?
          ORDER BY n.next_nudge_at, n.enrolment_id LIMIT ?`,
@@ -408,7 +410,7 @@ async function postgresEngine(serverUrl: string, size: DueSetSize): Promise<Engi
     const bytes = Number((await c.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]!.n);
     const plan = (
       await c.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (COSTS OFF) SELECT e.id, e.workspace_id, e.user_id, e.track_id, e.started_on, e.status, e.paused_until, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time FROM enrolment_nudges n
+        `EXPLAIN (COSTS OFF) SELECT ${POSTGRES_DUE_NUDGE_COLUMNS} FROM enrolment_nudges n
          JOIN enrolments e ON e.id = n.enrolment_id JOIN users u ON u.workspace_id = e.workspace_id AND u.user_id = e.user_id
          WHERE n.live AND n.next_nudge_at <= $1
          ORDER BY n.next_nudge_at, n.enrolment_id LIMIT $2`,

@@ -1,3 +1,5 @@
+import { requestTurn } from '../shared/request-turns.js';
+
 /**
  * Work that follows an acknowledgement (a command's answer sent by response_url, a Home refresh) waits behind the
  * requests still to be acknowledged. Slack cancels a command that is not acknowledged within 3 s and shows the
@@ -69,12 +71,10 @@ export class FollowUps {
    */
   crowded(): Promise<boolean> {
     const before = this.commands++;
-    this.turnEnd ??= new Promise((resolve) =>
-      setImmediate(() => {
-        this.turnEnd = undefined;
-        resolve(this.commands - before);
-      }),
-    );
+    this.turnEnd ??= requestTurn().then(() => {
+      this.turnEnd = undefined;
+      return this.commands - before;
+    });
     return this.turnEnd.then((arrivals) => arrivals > 1 || this.pending > 0);
   }
 

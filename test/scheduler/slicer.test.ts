@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoopSlicer } from '../../src/scheduler/slicer.js';
+import { requestTurn } from '../../src/shared/request-turns.js';
 
 /** Whether `p` settles within the microtasks now queued, without the event loop going round. */
 async function settlesAtOnce(p: Promise<void>): Promise<boolean> {
@@ -58,5 +59,18 @@ describe('LoopSlicer', () => {
     await loopComesRound();
     for (let i = 0; i < 10; i++) await Promise.resolve();
     expect(through).toEqual([0, 1, 2]);
+  });
+
+  it("lets a request's wait for the check phase go first, though the pass queued its own before it", async () => {
+    let now = 1000;
+    const slicer = new LoopSlicer(10, () => now);
+    await slicer.turn();
+    now += 20; // the slice is used up: the next step waits for the loop
+    const order: string[] = [];
+    const step = slicer.turn().then(() => order.push('pass'));
+    // A command read meanwhile waits for the same check phase before its acknowledgement.
+    const request = requestTurn().then(() => order.push('request'));
+    await Promise.all([step, request]);
+    expect(order).toEqual(['request', 'pass']);
   });
 });

@@ -51,7 +51,7 @@ const toEnrolment = (r: EnrolmentRow): Enrolment =>
 // 3,333 rows, against 0.2–0.6 ms (bench/README.md, "Issue 15, eleventh round"); a claim maps thousands.
 const toDueNudge = (r: DueNudgeRow): DueNudge => Object.assign(nudgeFields(r), { tzOverride: r.tz_override, slackTz: r.slack_tz, nudgeTime: r.nudge_time });
 
-const DUE_NUDGE_COLUMNS =
+export const DUE_NUDGE_COLUMNS =
   'e.id, e.workspace_id, e.user_id, e.track_id, e.started_on, e.status, e.paused_until, n.next_nudge_at, u.tz_override, u.slack_tz, u.nudge_time';
 
 /** An enrolment with its weekly nudge's due time, which lives in a narrow table of its own (migration 020). */

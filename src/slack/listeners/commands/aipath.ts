@@ -8,6 +8,7 @@ import { isDirectMessage, SlashCommandPayload, workspaceKey } from '../../payloa
 import { refreshHome } from '../events/app-home.js';
 import { DatabaseUnavailable, withDatabase } from '../../database-guard.js';
 import { deliverInDm } from '../../dm.js';
+import { requestTurn } from '../../../shared/request-turns.js';
 
 export const SORRY = ephemeral(noticeView('Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.', ':warning:'));
 export const UNAVAILABLE = ephemeral(
@@ -53,7 +54,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
  * locked); only its own CPU.
  */
 function withoutWaiting<T>(promise: Promise<T>): Promise<T | undefined> {
-  return Promise.race([promise, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+  return Promise.race([promise, requestTurn().then(() => undefined)]);
 }
 
 /**
@@ -125,7 +126,8 @@ export function registerAipathCommand(app: App, deps: SlackDeps): void {
     }
     const answer = work();
     // Tracked from its start: should the acknowledgement fail (a Socket Mode connection that just dropped), a stop
-    // still waits for the work under way.
+    // still waits for the work under way. (A command answered later is tracked twice, with its answer below: a stop's
+    // count of what it left running may name it twice.)
     deps.inFlight.add(answer);
     const ready = await withoutWaiting(answer);
     if (ready) {
