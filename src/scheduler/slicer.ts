@@ -1,5 +1,9 @@
 import { requestTurnsPending } from '../shared/request-turns.js';
 
+/** The most turns of the loop a pass waits for requests that keep arriving before it takes its slice anyway. */
+const MAX_TURNS_GIVEN = 20;
+const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Keeps a scheduler pass from holding the event loop. A pass is many small steps (a claim batch, a delivery), each
  * synchronous until it waits for Slack or the database; on SQLite the database never makes it wait, and against a
@@ -18,9 +22,6 @@ import { requestTurnsPending } from '../shared/request-turns.js';
  * without waiting. Immediates run in the order queued, so a request's own wait for the check phase (a command's, before
  * its acknowledgement) would come after the pass's slice; the pass lets those go first.
  */
-/** The most turns of the loop a pass waits for requests that keep arriving before it takes its slice anyway. */
-const MAX_TURNS_GIVEN = 20;
-const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class LoopSlicer {
   private sliceStart = 0;
