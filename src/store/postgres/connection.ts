@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { ConfigError } from '../../config.js';
 import { StoreBusyError } from '../../ports/store.js';
+import { instantText } from '../instant-text.js';
 
 import { describePostgresUrl, redactSecrets } from './url.js';
 
@@ -177,21 +178,11 @@ export const first = <R>(rows: R[]): R | undefined => rows[0];
 
 /**
  * Instants for an array parameter, as ISO-8601 text: node-postgres formats each Date of an array in local time, field by
- * field, tens of microseconds apiece, on the event loop; a claim batch sends thousands. Each distinct instant is
- * formatted once: a batch's due times are a handful (one a timezone), and toISOString cost a claim of 3,333 some 10 ms.
+ * field, tens of microseconds apiece, on the event loop; a claim batch sends thousands.
  */
 export function isoArray(instants: readonly (Date | null)[]): (string | null)[] {
-  const formatted = new Map<number, string>();
-  return instants.map((d) => {
-    if (d === null) return null;
-    const ms = d.getTime();
-    let text = formatted.get(ms);
-    if (text === undefined) {
-      text = d.toISOString();
-      formatted.set(ms, text);
-    }
-    return text;
-  });
+  const text = instantText();
+  return instants.map((d) => (d === null ? null : text(d)));
 }
 
 /** Which of `n` compare-and-set moves took, in the order given, from the ordinals (1-based) a statement returned. */

@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryKey, DeliveryLedger, DeliveryStatus, DueSet, PendingWork } from '../../ports/store.js';
 import type { Db } from './connection.js';
+import { instantText } from '../instant-text.js';
 import { newDelivery } from '../new-delivery.js';
 import { DUE_SETS } from './due-sets.js';
 import { dateOrNull, iso, type Synchronous } from './sync.js';
@@ -57,8 +58,8 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (workspace_id, kind, target, period) DO NOTHING`,
   );
-  const insertRow = (key: DeliveryKey, dueAt: Date, status: DeliveryStatus, late: boolean, owner: string, leaseUntil: string, now: string) =>
-    insert.run(key.ws, key.kind, key.target, key.period, iso(dueAt), status, status === 'claimed' ? owner : null, now, leaseUntil, late ? 1 : 0, now);
+  const insertRow = (key: DeliveryKey, dueAt: string, status: DeliveryStatus, late: boolean, owner: string, leaseUntil: string, now: string) =>
+    insert.run(key.ws, key.kind, key.target, key.period, dueAt, status, status === 'claimed' ? owner : null, now, leaseUntil, late ? 1 : 0, now);
   // What a new row holds where insert names no value: insertMany fills its records in from these rather than read
   // each row back (RETURNING costs SQLite a temporary table per statement: several times the insert itself).
   const defaults = Object.fromEntries(
@@ -114,15 +115,15 @@ export function sqliteLedger(db: Db): Synchronous<DeliveryLedger> {
 
   return {
     insert(key, dueAt, status, late, owner, leaseUntil, now) {
-      const info = insertRow(key, dueAt, status, late, owner, iso(leaseUntil), iso(now));
+      const info = insertRow(key, iso(dueAt), status, late, owner, iso(leaseUntil), iso(now));
       return info.changes > 0 ? toDelivery(byId.get(Number(info.lastInsertRowid))!) : undefined;
     },
     insertMany(rows, owner, leaseUntil, now) {
-      const [leaseText, nowText] = [iso(leaseUntil), iso(now)];
+      const [leaseText, nowText, dueText] = [iso(leaseUntil), iso(now), instantText()];
       const made = { fence: defaults.fence!, attempts: defaults.attempts! };
       const out: Delivery[] = [];
       for (const r of rows) {
-        const info = insertRow(r.key, r.dueAt, r.status, r.late, owner, leaseText, nowText);
+        const info = insertRow(r.key, dueText(r.dueAt), r.status, r.late, owner, leaseText, nowText);
         if (info.changes > 0) out.push(newDelivery(r, { ...made, id: Number(info.lastInsertRowid) }, owner, leaseUntil, now));
       }
       return out;
