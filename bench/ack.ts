@@ -12,7 +12,7 @@ import { cpuMs, type Launched, launch, median, percentile, SECRET, tempDb } from
 import { startBenchServer, withClient } from './pg-server.js';
 import { freshDatabase } from '../test/support/postgres.js';
 
-const WS = 'T0ACKBNCH1';
+export const WS = 'T0ACKBNCH1';
 const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'review', 'readiness'];
 
 /** Memory cards of each learner (every one answered twice: a personal quiz, then a review), so review and readiness do real work. */
@@ -93,9 +93,11 @@ export async function load(
   total: number,
   concurrency: number,
   opts: { sink?: Answers; onAcked?: () => void; agent?: Agent } = {},
-): Promise<{ acks: number[]; answers: number[]; inAck: number }> {
+): Promise<{ acks: number[]; started: number[]; answers: number[]; inAck: number }> {
   const { sink, onAcked } = opts;
   const acks: number[] = [];
+  // When each request was sent (performance.now()), in the order of acks.
+  const started: number[] = [];
   const sent = new Map<number, number>();
   const answeredInAck: number[] = [];
   let count = 0;
@@ -119,6 +121,7 @@ export async function load(
       const inAck = res.text !== '';
       const acked = performance.now() - t0;
       acks.push(acked);
+      started.push(t0);
       if (res.status !== 200) throw new Error(`HTTP ${res.status} for "${text}"`);
       // An answer in the acknowledgement arrived with it; the others follow by response_url.
       if (inAck) {
@@ -131,7 +134,7 @@ export async function load(
     if (!opts.agent) agent.destroy();
   });
   onAcked?.();
-  if (!sink) return { acks, answers: acks, inAck: acks.length };
+  if (!sink) return { acks, started, answers: acks, inAck: acks.length };
   const deadline = performance.now() + 120_000;
   let arrived = await sink.arrivals();
   while ([...sent.keys()].some((id) => !arrived.has(id))) {
@@ -139,7 +142,7 @@ export async function load(
     await new Promise((r) => setTimeout(r, 100));
     arrived = await sink.arrivals();
   }
-  return { acks, answers: [...answeredInAck, ...[...sent].map(([id, t0]) => arrived.get(id)! - t0)], inAck: answeredInAck.length };
+  return { acks, started, answers: [...answeredInAck, ...[...sent].map(([id, t0]) => arrived.get(id)! - t0)], inAck: answeredInAck.length };
 }
 
 const inAckShare = (ms: Measured[]) => `${Math.round((100 * ms.reduce((n, m) => n + m.inAck, 0)) / ms.reduce((n, m) => n + m.answers.length, 0))}%`;

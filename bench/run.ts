@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   'fanout-dm': () => benchFanout('dm', 4_000),
   crash: () => benchCrash(),
   ack: () => benchAck(),
+  'ack-pass': async () => (await import('./ack-pass.js')).benchAckPass(),
   leaderboard: () => benchLeaderboard(),
   admin: async () => (await import('./admin.js')).benchAdmin(),
   efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),
