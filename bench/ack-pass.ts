@@ -19,10 +19,10 @@ import { loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
 import { createLogger } from '../src/log.js';
 import { freshDatabase } from '../test/support/postgres.js';
-import { connections, load, seed, WS } from './ack.js';
+import { connections, load, seed, serverEnv, WS } from './ack.js';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
 import { startBenchServer, withClient } from './pg-server.js';
-import { type Launched, launch, median, percentile, SECRET, tempDb } from './support.js';
+import { type Launched, launch, median, percentile, tempDb } from './support.js';
 
 const GOAL_P99_RATIO = 1.3;
 const DUE = Number(process.env.ACK_PASS_DUE ?? 10_000);
@@ -71,14 +71,13 @@ interface RoundFigures {
 
 /** One engine: its server, the bare app beside it, `ROUNDS` rounds. */
 async function measureEngine(engine: string, db: string, fake: FakeSlackProcess, bare: Launched, lines: string[]): Promise<RoundFigures[]> {
-  const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
   const t = performance.now();
   await seedGroups(db, ROUNDS, DUE);
   if (db.startsWith('postgres')) await withClient(db, (c) => c.query('VACUUM (ANALYZE)'));
   lines.push(
     `  ${engine}: seeded in ${((performance.now() - t) / 1000).toFixed(1)} s (2,000 learners with cards and points, ${ROUNDS} groups of ${DUE.toLocaleString('en')})`,
   );
-  const server = await launch(process.execPath, ['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });
+  const server = await launch(process.execPath, ['dist/cli.js', 'start'], { ...serverEnv(fake), AIPATH_DB: db });
   // The bench's own connection to the database: arms each round's group and watches its claim.
   const probe = await buildContainer(loadConfig({ AIPATH_DB: db }), { logger: createLogger('error') });
   const { store } = probe.services;
@@ -159,8 +158,7 @@ export async function benchAckPass(): Promise<string[]> {
   const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
   const results: { engine: string; figures: RoundFigures[] }[] = [];
   try {
-    const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
-    const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], env);
+    const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], serverEnv(fake));
     stops.unshift(() => bare.stop());
     results.push({ engine: 'SQLite', figures: await measureEngine('SQLite', tempDb(), fake, bare, lines) });
     const pg = await startBenchServer();

@@ -52,6 +52,14 @@ export async function seed(path: string): Promise<void> {
   }
 }
 
+/** The environment of the measured servers (aipath and the bare app): one workspace, Slack's Web API the fake's. */
+export const serverEnv = (fake: Pick<FakeSlackProcess, 'url'>) => ({
+  SLACK_BOT_TOKEN: 'xoxb-bench',
+  SLACK_SIGNING_SECRET: SECRET,
+  SLACK_API_URL: fake.url,
+  LOG_LEVEL: 'warn',
+});
+
 /** Where aipath's answers go, and when each arrived: the fake Slack's process (bench/fake-slack-process.ts). */
 export type Answers = Pick<FakeSlackProcess, 'sinkUrl' | 'arrivals'>;
 
@@ -228,7 +236,7 @@ export async function benchAck(
   const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
   const server = (args: string[], env: Record<string, string>) => launch(...pin.server(process.execPath, args), env);
   try {
-    const env = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
+    const env = serverEnv(fake);
     const db = tempDb();
     await seed(db);
     const sqlite = await server(['dist/cli.js', 'start'], { ...env, AIPATH_DB: db });

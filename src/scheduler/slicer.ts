@@ -22,7 +22,6 @@ const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve
  * without waiting. Immediates run in the order queued, so a request's own wait for the check phase (a command's, before
  * its acknowledgement) would come after the pass's slice; the pass lets those go first.
  */
-
 export class LoopSlicer {
   private sliceStart = 0;
   /** A sentinel immediate is pending: the loop has not come round to its check phase since the slice began. */
