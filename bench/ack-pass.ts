@@ -4,16 +4,20 @@
  * nothing in the acknowledgement's path waiting on the pass).
  *
  * The built server (`dist/cli.js start`) runs its real once-a-minute cron. Each round arms a group of learners of its
- * own (their weekly nudge due three days ago, past the two-day grace) just after a minute begins, so the next minute's pass
- * claims all of them as missed deliveries: the claim does its full work (find and lock, move the due times on, write the
- * ledger rows) and nothing goes to Slack afterwards, so the pass ends with its claim and the next round's pass is not
- * queued behind a paced delivery. 50 clients start sending `/aipath status` 100 ms before that minute and go on until
- * `ACK_PASS_REQUESTS` (3,000: some 0.5–1 s of requests, longer than the claim) are acknowledged. The claim's end is seen by polling (every 10 ms, from this process) the
+ * own (their weekly nudge due three days ago, past the two-day grace) just after a minute begins, so the next minute's
+ * pass claims all of them as missed deliveries: the claim does its full work (find and lock, move the due times on,
+ * write the ledger rows) and nothing goes to Slack afterwards, so the pass ends with its claim and the next round's
+ * pass is not queued behind a paced delivery. The claim's end is seen by polling (every 10 ms, from this process) the
  * due time of the group's last learner in due order, which the pass's last claim transaction moves on.
  *
- * Per round: the acknowledgements of requests in flight at any moment of the claim (from the minute to the poll that saw
- * it end), their p99 and worst, and the p99 of the whole load; the same server's p99 without a pass and the bare app's,
- * measured just before.
+ * Every window is measured alike, so that what differs is the pass alone: 50 clients send `/aipath status` from
+ * `LEAD_MS` before the window (a steady load by then: the first requests after a quiet minute are slower, whatever the
+ * server) until `TAIL_MS` after it, and the window's figures are the acknowledgements of the requests in flight at any
+ * moment of it. Per round, three windows as long as the claim:
+ * - the claim: from the minute its pass begins to the poll that saw it end;
+ * - control: the next minute, on the same server, nothing armed (its pass finds nothing due), the poll running as
+ *   before: the server at a minute without a claim;
+ * - bare: the bare app, from `LEAD_MS` after its load began.
  */
 import { loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
@@ -26,15 +30,20 @@ import { type Launched, launch, median, percentile, tempDb } from './support.js'
 
 const GOAL_P99_RATIO = 1.3;
 const DUE = Number(process.env.ACK_PASS_DUE ?? 10_000);
-const REQUESTS = Number(process.env.ACK_PASS_REQUESTS ?? 3000);
+/** The most requests one window's load sends: it goes on until shortly after the window ends. */
+const REQUESTS = Number(process.env.ACK_PASS_REQUESTS ?? 60_000);
+/** How long after a window its load goes on. */
+const TAIL_MS = 100;
+/** `sqlite`, `postgres` or both (the default), comma-separated. */
+const ENGINES = (process.env.ACK_PASS_ENGINES ?? 'sqlite,postgres').split(',');
 const ROUNDS = Number(process.env.ACK_PASS_ROUNDS ?? 3);
 const CONCURRENCY = 50;
 const COMMAND = 'status';
 const DAY_MS = 86_400_000;
 /** The pass's claim is seen to have ended within this long. */
 const POLL_MS = 10;
-/** How long before the minute the load starts, so that it is under way when the pass begins. */
-const LEAD_MS = 100;
+/** How long before a window its load starts, so that the load is steady when the window begins. */
+const LEAD_MS = 1500;
 
 const userOf = (round: number, i: number) => `U1P${round}${String(i).padStart(6, '0')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -63,11 +72,44 @@ async function seedGroups(db: string, rounds: number, due: number): Promise<void
 
 interface RoundFigures {
   claimMs: number;
-  during: number[];
-  all: number[];
-  quiet: number[];
+  /** The acknowledgements of the requests in flight during each window (see the top of this file). */
+  claim: number[];
+  control: number[];
   bare: number[];
 }
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+/** The acknowledgements of `m`'s requests in flight at any moment from `from` to `to` (performance.now()). */
+function within(what: string, m: Loaded, from: number, to: number): number[] {
+  const acks = m.acks.filter((ack, i) => m.started[i]! < to && m.started[i]! + ack > from);
+  const loadEnd = Math.max(...m.acks.map((ack, i) => m.started[i]! + ack));
+  if (loadEnd < to) throw new Error(`${what}: the load ended ${f1(to - loadEnd)} before the window did: raise ACK_PASS_REQUESTS`);
+  return acks;
+}
+
+/** Sleeps until `LEAD_MS` before the next minute begins on the wall clock; returns when it begins, in this process's clock. */
+async function leadUpToMinute(): Promise<number> {
+  const minute = Math.ceil(Date.now() / 60_000) * 60_000;
+  await sleep(minute - LEAD_MS - Date.now());
+  return performance.now() + (minute - Date.now());
+}
+
+/**
+ * Polls every POLL_MS from `from` until `done()` says so or `until` has passed (both performance.now()); returns when
+ * `done()` first did, else NaN. The same poll runs during every window, so that this process's share of the machine is
+ * the same in each.
+ */
+async function poll(from: number, until: number, done: () => Promise<boolean>): Promise<number> {
+  await sleep(from - performance.now());
+  while (performance.now() < until) {
+    if (await done()) return performance.now();
+    await sleep(POLL_MS);
+  }
+  return Number.NaN;
+}
+
+const describe = (acks: number[]) => `${acks.length} requests, ack p99 ${f1(percentile(acks, 99))}, worst ${f1(Math.max(...acks))}`;
 
 /** One engine: its server, the bare app beside it, `ROUNDS` rounds. */
 async function measureEngine(engine: string, db: string, fake: FakeSlackProcess, bare: Launched, lines: string[]): Promise<RoundFigures[]> {
@@ -90,8 +132,6 @@ async function measureEngine(engine: string, db: string, fake: FakeSlackProcess,
       try {
         await load(url(server), COMMAND, 200, CONCURRENCY, { sink: fake, agent });
         await load(url(bare), COMMAND, 200, CONCURRENCY, { agent: bareAgent });
-        const quiet = (await load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent })).acks;
-        const bareAcks = (await load(url(bare), COMMAND, REQUESTS, CONCURRENCY, { agent: bareAgent })).acks;
         // Armed just after a minute's pass has begun, so that the next minute's pass is the one that claims the group.
         await sleep(Math.ceil(Date.now() / 60_000) * 60_000 + 500 - Date.now());
         const dueAt = new Date(Date.now() - 3 * DAY_MS);
@@ -103,40 +143,48 @@ async function measureEngine(engine: string, db: string, fake: FakeSlackProcess,
             ids.push(e!.id);
           }
         });
-        const minute = Math.ceil(Date.now() / 60_000) * 60_000;
         const last = userOf(round, DUE - 1);
         if (Math.max(...ids) !== ids.at(-1)) throw new Error('the group is not last in id order');
-        await sleep(minute - LEAD_MS - Date.now());
-        // The pass starts at `minute` on the wall clock; in this process's clock, here:
-        const passStart = performance.now() + (minute - Date.now());
+        const claimed = async () => {
+          const e = await store.enrolments.current(WS, last);
+          return e?.nextNudgeAt?.getTime() !== dueAt.getTime();
+        };
+        const never = async () => (await claimed()) && false;
+
+        // The claim: from the minute its pass begins until the poll sees the group's last learner moved on.
+        let passStart = await leadUpToMinute();
         let claimEnd = Number.NaN;
-        const watch = (async () => {
-          const deadline = passStart + 60_000;
-          while (performance.now() < deadline) {
-            const e = await store.enrolments.current(WS, last);
-            if (e?.nextNudgeAt && e.nextNudgeAt.getTime() !== dueAt.getTime()) {
-              claimEnd = performance.now();
-              return;
-            }
-            await sleep(POLL_MS);
-          }
-        })();
-        const measured = await load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent });
-        await watch;
+        let measured: Loaded;
+        [claimEnd, measured] = await Promise.all([
+          poll(passStart, passStart + 60_000, claimed).then((end) => (claimEnd = end)),
+          load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent, until: () => performance.now() > claimEnd + TAIL_MS }),
+        ]);
         if (Number.isNaN(claimEnd))
           throw new Error(
             `${engine}: round ${round + 1}: the pass did not claim the group within a minute; the server's log ends:\n${server.output().slice(-4000)}`,
           );
-        const during = measured.acks.filter((ack, i) => measured.started[i]! < claimEnd && measured.started[i]! + ack > passStart);
-        const loadEnd = Math.max(...measured.acks.map((ack, i) => measured.started[i]! + ack));
-        if (during.length === 0)
-          throw new Error(
-            `${engine}: round ${round + 1}: no request was in flight during the claim (${f1(claimEnd - passStart)} after the minute; the load ended ${f1(loadEnd - passStart)} after it): raise ACK_PASS_REQUESTS`,
-          );
-        figures.push({ claimMs: claimEnd - passStart, during, all: measured.acks, quiet, bare: bareAcks });
-        const r = figures.at(-1)!;
+        const claimMs = claimEnd - passStart;
+        const claim = within(`${engine} round ${round + 1}, the claim`, measured, passStart, claimEnd);
+
+        // Control: the next minute, nothing due.
+        passStart = await leadUpToMinute();
+        [, measured] = await Promise.all([
+          poll(passStart, passStart + claimMs, never),
+          load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent, until: () => performance.now() > passStart + claimMs + TAIL_MS }),
+        ]);
+        const control = within(`${engine} round ${round + 1}, control`, measured, passStart, passStart + claimMs);
+
+        // The bare app: from LEAD_MS into its load.
+        const bareStart = performance.now() + LEAD_MS;
+        [, measured] = await Promise.all([
+          poll(bareStart, bareStart + claimMs, never),
+          load(url(bare), COMMAND, REQUESTS, CONCURRENCY, { agent: bareAgent, until: () => performance.now() > bareStart + claimMs + TAIL_MS }),
+        ]);
+        const bareAcks = within(`${engine} round ${round + 1}, bare`, measured, bareStart, bareStart + claimMs);
+
+        figures.push({ claimMs, claim, control, bare: bareAcks });
         lines.push(
-          `  ${engine} round ${round + 1}: claim of ${DUE.toLocaleString('en')} ended ${f1(r.claimMs)} after the minute, the load ${f1(loadEnd - passStart)} after it; ${during.length} of ${REQUESTS} requests in flight during it: ack p99 ${f1(percentile(during, 99))}, worst ${f1(Math.max(...during))} | whole load p99 ${f1(percentile(r.all, 99))} | no pass: aipath p99 ${f1(percentile(quiet, 99))}, bare p99 ${f1(percentile(bareAcks, 99))}`,
+          `  ${engine} round ${round + 1}: claim of ${DUE.toLocaleString('en')} ended ${f1(claimMs)} after the minute | during it: ${describe(claim)} | control minute: ${describe(control)} | bare: ${describe(bareAcks)}`,
         );
       } finally {
         agent.destroy();
@@ -152,7 +200,7 @@ async function measureEngine(engine: string, db: string, fake: FakeSlackProcess,
 
 export async function benchAckPass(): Promise<string[]> {
   const lines = [
-    `ack-pass: /aipath ${COMMAND} acknowledged while the server's scheduler pass claims ${DUE.toLocaleString('en')} weekly nudges (missed: due 3 days before, so nothing is delivered after the claim); ${REQUESTS} requests a round, ${CONCURRENCY} concurrent, from ${LEAD_MS} ms before the pass's minute; ${ROUNDS} rounds; goal: ack p99 ≤ ${GOAL_P99_RATIO}× bare`,
+    `ack-pass: /aipath ${COMMAND} acknowledged while the server's scheduler pass claims ${DUE.toLocaleString('en')} weekly nudges (missed: due 3 days before, so nothing is delivered after the claim); ${CONCURRENCY} concurrent, from ${LEAD_MS} ms before each window (the claim, a control minute without one, the bare app) to ${TAIL_MS} ms after it; ${ROUNDS} rounds; goal: ack p99 ≤ ${GOAL_P99_RATIO}× bare`,
   ];
   const fake = await startFakeSlackProcess();
   const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
@@ -160,27 +208,31 @@ export async function benchAckPass(): Promise<string[]> {
   try {
     const bare = await launch(process.execPath, ['bench/bare-bolt.mjs'], serverEnv(fake));
     stops.unshift(() => bare.stop());
-    results.push({ engine: 'SQLite', figures: await measureEngine('SQLite', tempDb(), fake, bare, lines) });
-    const pg = await startBenchServer();
-    stops.push(() => pg.stop());
-    if (pg.url) {
+    if (ENGINES.includes('sqlite')) results.push({ engine: 'SQLite', figures: await measureEngine('SQLite', tempDb(), fake, bare, lines) });
+    const pg = ENGINES.includes('postgres') ? await startBenchServer() : undefined;
+    if (pg) stops.push(() => pg.stop());
+    if (pg?.url) {
       const db = await freshDatabase(pg.url, 'bench_ack_pass');
       try {
         results.push({ engine: 'PostgreSQL', figures: await measureEngine('PostgreSQL', db.url, fake, bare, lines) });
       } finally {
         await db.drop();
       }
-    } else {
+    } else if (pg) {
       lines.push(`  PostgreSQL skipped: ${pg.skipped}`);
     }
   } finally {
     for (const stop of stops) await stop().catch(() => {});
   }
+  const p99 = (acks: number[]) => percentile(acks, 99);
+  const ratios = (figures: RoundFigures[], of: (r: RoundFigures) => number) => {
+    const each = figures.map(of);
+    return `×${median(each).toFixed(2)} (${each.map((x) => `×${x.toFixed(2)}`).join(' / ')})`;
+  };
   for (const { engine, figures } of results) {
-    const ratios = figures.map((r) => percentile(r.during, 99) / percentile(r.bare, 99));
-    const ratio = median(ratios);
+    const ratio = median(figures.map((r) => p99(r.claim) / p99(r.bare)));
     lines.push(
-      `  ${engine.padEnd(11)} during the claim: ack p99 × bare p99, median of the rounds ×${ratio.toFixed(2)} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}), rounds ${ratios.map((x) => `×${x.toFixed(2)}`).join(' / ')}; claim ${median(figures.map((r) => r.claimMs)).toFixed(0)} ms (median); without a pass ×${median(figures.map((r) => percentile(r.quiet, 99) / percentile(r.bare, 99))).toFixed(2)}`,
+      `  ${engine.padEnd(11)} ack p99 during the claim × bare p99, median of the rounds ${ratios(figures, (r) => p99(r.claim) / p99(r.bare))} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}); control minute × bare ${ratios(figures, (r) => p99(r.control) / p99(r.bare))}; the claim × control ${ratios(figures, (r) => p99(r.claim) / p99(r.control))}; claim ${median(figures.map((r) => r.claimMs)).toFixed(0)} ms (median)`,
     );
   }
   return lines;

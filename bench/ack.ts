@@ -93,14 +93,14 @@ export const connections = (concurrency: number) => new Agent({ keepAlive: true,
 /**
  * Acknowledgement latencies, and when `sink` is given, the answers' latencies: in the acknowledgement, or posted to the
  * sink (all awaited). `agent`: the connections to send on (see `connections`), left open; without it, connections of
- * this load's own.
+ * this load's own. `until`: the load sends no more once it says so, even if fewer than `total` were sent.
  */
 export async function load(
   url: string,
   text: string,
   total: number,
   concurrency: number,
-  opts: { sink?: Answers; onAcked?: () => void; agent?: Agent } = {},
+  opts: { sink?: Answers; onAcked?: () => void; agent?: Agent; until?: () => boolean } = {},
 ): Promise<{ acks: number[]; started: number[]; answers: number[]; inAck: number }> {
   const { sink, onAcked } = opts;
   const acks: number[] = [];
@@ -111,7 +111,7 @@ export async function load(
   let count = 0;
   const agent = opts.agent ?? connections(concurrency);
   const worker = async () => {
-    while (count < total) {
+    while (count < total && !opts.until?.()) {
       count++;
       const id = ++requestIds;
       const body = new URLSearchParams({
