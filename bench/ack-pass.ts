@@ -158,9 +158,9 @@ async function measureEngine(engine: string, db: string, fake: FakeSlackProcess,
 
         // The claim: from the minute its pass begins until the poll sees the group's last learner moved on.
         let passStart = await leadUpToMinute();
+        // Set as soon as the poll sees the claim end, so that the load stops TAIL_MS after it.
         let claimEnd = Number.NaN;
-        let measured: Loaded;
-        [claimEnd, measured] = await Promise.all([
+        let [, measured] = await Promise.all([
           poll(passStart, passStart + 60_000, claimed).then((end) => (claimEnd = end)),
           load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent, until: () => performance.now() > claimEnd + TAIL_MS }),
         ]);
