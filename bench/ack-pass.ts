@@ -18,16 +18,20 @@
  * - control: the next minute, on the same server, nothing armed (its pass finds nothing due), the poll running as
  *   before: the server at a minute without a claim;
  * - bare: the bare app, from `LEAD_MS` after its load began.
+ * Beside each window's acknowledgements: the cores its server's main thread and its other threads (V8's helpers, the
+ * SQLite checkpointer) used meanwhile, and the whole machine (every process: this one, the fake Slack, PostgreSQL).
+ * Each round's line is printed as the round ends.
  */
 import { loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
 import { nextWeeklyAt } from '../src/domain/due.js';
 import { createLogger } from '../src/log.js';
 import { freshDatabase } from '../test/support/postgres.js';
+import type { Agent } from 'node:http';
 import { connections, load, seed, serverEnv, WS } from './ack.js';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
 import { startBenchServer, withClient } from './pg-server.js';
-import { type Launched, launch, median, percentile, tempDb } from './support.js';
+import { cpuMs, type Launched, launch, machineBusyMs, median, percentile, tempDb } from './support.js';
 
 const GOAL_P99_RATIO = 1.3;
 const DUE = Number(process.env.ACK_PASS_DUE ?? 10_000);
@@ -71,20 +75,26 @@ async function seedGroups(db: string, rounds: number, due: number): Promise<void
   }
 }
 
+/** One window: the acknowledgements of the requests in flight during it (see the top of this file), and the CPU used. */
+interface Window {
+  acks: number[];
+  cores: CoresUsed;
+}
+
 interface RoundFigures {
   claimMs: number;
-  /** The acknowledgements of the requests in flight during each window (see the top of this file). */
-  claim: number[];
-  control: number[];
-  bare: number[];
+  claim: Window;
+  control: Window;
+  bare: Window;
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;
 
 /** The acknowledgements of `m`'s requests in flight at any moment from `from` to `to` (performance.now()). */
-function within(what: string, m: Loaded, from: number, to: number): number[] {
+function within(what: string, m: Loaded, from: number, to: number, loadBegan: number): number[] {
   const acks = m.acks.filter((ack, i) => m.started[i]! < to && m.started[i]! + ack > from);
-  if (m.acks.length === 0) throw new Error(`${what}: the load sent nothing (the window ended before it began)`);
+  if (m.acks.length === 0)
+    throw new Error(`${what}: the load sent nothing (it began ${f1(from - loadBegan)} before the window, which lasted ${f1(to - from)})`);
   const loadEnd = Math.max(...m.acks.map((ack, i) => m.started[i]! + ack));
   if (loadEnd < to) throw new Error(`${what}: the load ended ${f1(to - loadEnd)} before the window did: raise ACK_PASS_REQUESTS`);
   return acks;
@@ -97,21 +107,43 @@ async function leadUpToMinute(): Promise<number> {
   return performance.now() + (minute - Date.now());
 }
 
-/**
- * Polls every POLL_MS from `from` until `done()` says so or `until` has passed (both performance.now()); returns when
- * `done()` first did, else NaN. The same poll runs during every window, so that this process's share of the machine is
- * the same in each.
- */
-async function poll(from: number, until: number, done: () => Promise<boolean>): Promise<number> {
-  await sleep(from - performance.now());
-  while (performance.now() < until) {
-    if (await done()) return performance.now();
-    await sleep(POLL_MS);
-  }
-  return Number.NaN;
+/** What a process and the machine have used of the CPU by now. */
+interface CpuAt {
+  at: number;
+  main: number;
+  all: number;
+  machine: number;
+}
+const cpuAt = (pid: number): CpuAt => ({ at: performance.now(), main: cpuMs(pid, pid), all: cpuMs(pid), machine: machineBusyMs() });
+
+/** Cores used from one reading to the next: the measured server's main thread, its other threads, the whole machine. */
+interface CoresUsed {
+  main: number;
+  others: number;
+  machine: number;
+}
+function coresUsed(from: CpuAt, to: CpuAt): CoresUsed {
+  const ms = to.at - from.at;
+  return { main: (to.main - from.main) / ms, others: (to.all - to.main - (from.all - from.main)) / ms, machine: (to.machine - from.machine) / ms };
 }
 
-const describe = (acks: number[]) => `${acks.length} requests, ack p99 ${f1(percentile(acks, 99))}, worst ${f1(Math.max(...acks))}`;
+/**
+ * Polls every POLL_MS from `from` until `done()` says so or `end()` has passed (both performance.now()), and says what
+ * the process `pid` and the machine used of the CPU meanwhile. The same poll runs during every window, so that this
+ * process's share of the machine is the same in each.
+ */
+async function poll(pid: number, from: number, end: () => number, done: () => Promise<boolean>): Promise<CoresUsed> {
+  await sleep(from - performance.now());
+  const first = cpuAt(pid);
+  while (performance.now() < end()) {
+    if (await done()) break;
+    await sleep(POLL_MS);
+  }
+  return coresUsed(first, cpuAt(pid));
+}
+
+const describe = ({ acks, cores }: Window) =>
+  `${acks.length} requests, ack p99 ${f1(percentile(acks, 99))}, worst ${f1(Math.max(...acks))}, cores used: main thread ${cores.main.toFixed(2)}, other threads ${cores.others.toFixed(2)}, machine ${cores.machine.toFixed(2)}`;
 
 /** One engine: its server, the bare app beside it, `ROUNDS` rounds. */
 async function measureEngine(engine: string, db: string, fake: FakeSlackProcess, bare: Launched, lines: string[]): Promise<RoundFigures[]> {
@@ -156,41 +188,54 @@ async function measureEngine(engine: string, db: string, fake: FakeSlackProcess,
         };
         const never = async () => (await claimed()) && false;
 
+        /** One window's load, from now until TAIL_MS after `end()` (with the poll meanwhile), and the acknowledgements in flight from `from` to `end()`. */
+        const measure = async (what: string, target: Launched, a: Agent, from: number, end: () => number, done: () => Promise<boolean>) => {
+          const began = performance.now();
+          // A claim not seen to end is given up a minute after its own.
+          const until = () => (Number.isNaN(end()) ? from + 60_000 : end());
+          const [cores, measured] = await Promise.all([
+            poll(target.child.pid!, from, until, done),
+            load(url(target), COMMAND, REQUESTS, CONCURRENCY, {
+              sink: target === bare ? undefined : fake,
+              agent: a,
+              until: () => performance.now() > until() + TAIL_MS,
+            }),
+          ]);
+          return { acks: within(`${engine} round ${round + 1}, ${what}`, measured, from, end(), began), cores };
+        };
+
         // The claim: from the minute its pass begins until the poll sees the group's last learner moved on.
-        let passStart = await leadUpToMinute();
-        // Set as soon as the poll sees the claim end, so that the load stops TAIL_MS after it.
+        const passStart = await leadUpToMinute();
         let claimEnd = Number.NaN;
-        let [, measured] = await Promise.all([
-          poll(passStart, passStart + 60_000, claimed).then((end) => (claimEnd = end)),
-          load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent, until: () => performance.now() > claimEnd + TAIL_MS }),
-        ]);
+        const claim = await measure(
+          'the claim',
+          server,
+          agent,
+          passStart,
+          () => claimEnd,
+          async () => {
+            const done = await claimed();
+            if (done) claimEnd = performance.now();
+            return done;
+          },
+        );
         if (Number.isNaN(claimEnd))
           throw new Error(
             `${engine}: round ${round + 1}: the pass did not claim the group within a minute; the server's log ends:\n${server.output().slice(-4000)}`,
           );
         const claimMs = claimEnd - passStart;
-        const claim = within(`${engine} round ${round + 1}, the claim`, measured, passStart, claimEnd);
-
         // Control: the next minute, nothing due.
-        passStart = await leadUpToMinute();
-        [, measured] = await Promise.all([
-          poll(passStart, passStart + claimMs, never),
-          load(url(server), COMMAND, REQUESTS, CONCURRENCY, { sink: fake, agent, until: () => performance.now() > passStart + claimMs + TAIL_MS }),
-        ]);
-        const control = within(`${engine} round ${round + 1}, control`, measured, passStart, passStart + claimMs);
-
+        const controlStart = await leadUpToMinute();
+        const control = await measure('control', server, agent, controlStart, () => controlStart + claimMs, never);
         // The bare app: from LEAD_MS into its load.
         const bareStart = performance.now() + LEAD_MS;
-        [, measured] = await Promise.all([
-          poll(bareStart, bareStart + claimMs, never),
-          load(url(bare), COMMAND, REQUESTS, CONCURRENCY, { agent: bareAgent, until: () => performance.now() > bareStart + claimMs + TAIL_MS }),
-        ]);
-        const bareAcks = within(`${engine} round ${round + 1}, bare`, measured, bareStart, bareStart + claimMs);
+        const bareWindow = await measure('bare', bare, bareAgent, bareStart, () => bareStart + claimMs, never);
 
-        figures.push({ claimMs, claim, control, bare: bareAcks });
-        lines.push(
-          `  ${engine} round ${round + 1}: claim of ${DUE.toLocaleString('en')}${twice ? ' (each found twice: a Monday nudge since the armed due time)' : ''} ended ${f1(claimMs)} after the minute | during it: ${describe(claim)} | control minute: ${describe(control)} | bare: ${describe(bareAcks)}`,
-        );
+        figures.push({ claimMs, claim, control, bare: bareWindow });
+        const line = `  ${engine} round ${round + 1}: claim of ${DUE.toLocaleString('en')}${twice ? ' (each found twice: a Monday nudge since the armed due time)' : ''} ended ${f1(claimMs)} after the minute | during it: ${describe(claim)} | control minute: ${describe(control)} | bare: ${describe(bareWindow)}`;
+        lines.push(line);
+        // A long run says how it goes as each round ends.
+        process.stderr.write(`${line}\n`);
       } finally {
         agent.destroy();
         bareAgent.destroy();
@@ -229,7 +274,7 @@ export async function benchAckPass(): Promise<string[]> {
   } finally {
     for (const stop of stops) await stop().catch(() => {});
   }
-  const p99 = (acks: number[]) => percentile(acks, 99);
+  const p99 = (w: Window) => percentile(w.acks, 99);
   const ratios = (figures: RoundFigures[], of: (r: RoundFigures) => number) => {
     const each = figures.map(of);
     return `×${median(each).toFixed(2)} (${each.map((x) => `×${x.toFixed(2)}`).join(' / ')})`;

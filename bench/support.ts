@@ -35,13 +35,28 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** CPU time a process has used so far (user + system, all its threads), from /proc (Linux), in ms; NaN elsewhere. */
-export function cpuMs(pid: number): number {
+/**
+ * CPU time a process has used so far (user + system, all its threads), from /proc (Linux), in ms; NaN elsewhere. With
+ * `thread` (a thread id; the process's own id is its main thread's), that thread's alone.
+ */
+export function cpuMs(pid: number, thread?: number): number {
   try {
     // Fields after the command name (which may hold spaces, hence from the last ')'): utime and stime are 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU time the whole machine has spent busy so far (every core, every process), from /proc/stat (Linux), in ms. */
+export function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal …: all but idle and iowait (and steal, another machine's).
+    const busy = ticks.slice(0, 7).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0);
+    return (busy * 1000) / CLOCK_TICKS;
   } catch {
     return Number.NaN;
   }

@@ -183,6 +183,8 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   return out;
 }
 
+/** Due targets claimed per transaction while requests are being served (see claimDue). */
+const SERVING_CLAIM_BATCH = 50;
 /** One per process: passes that overlap (a long fan-out and the next minute's pass) share the loop's slices. */
 const LOOP = new LoopSlicer();
 const targetOf = (o: Outgoing) => `${o.row.workspaceId}/${o.row.target}`;
@@ -227,9 +229,12 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
   try {
     for (let more = true; more; ) {
       await run.slicer.turn();
+      // While requests are being served, smaller batches: each of a batch's steps holds the loop for as long as its
+      // statement and its rows take, and a request that comes in meanwhile waits for it.
+      const size = run.slicer.serving() ? Math.min(claimBatchSize, SERVING_CLAIM_BATCH) : claimBatchSize;
       let heard!: (full: boolean) => void;
       const full = new Promise<boolean>((resolve) => (heard = resolve));
-      const batch = claimBatch(run, schedule, claimBatchSize, (found) => heard(found === claimBatchSize));
+      const batch = claimBatch(run, schedule, size, (found) => heard(found === size));
       // A batch that fails or ends before its targets are found starts nothing more.
       batch.then(
         () => heard(false),
@@ -261,7 +266,7 @@ function claimBatch(run: PassRun, schedule: ScheduledKinds, limit: number, found
       // On SQLite a batch's statements run on the event loop, one after the other: between them the loop gets a turn
       // once a slice is used up (a transaction's statements are not all one block), while the connection's other users
       // wait for the transaction, as they would anyway.
-      const between = () => run.slicer.turn();
+      const between = () => run.slicer.turn(true);
       const { specs, more } = await schedule.claimBatch(tx, now, limit, (count) => {
         found(count);
         return between();

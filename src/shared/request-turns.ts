@@ -6,10 +6,13 @@
  * otherwise run a slice of its work ahead of the acknowledgement.
  */
 let pending = 0;
+/** When a request last asked for a turn (performance.now()), or -Infinity. */
+let lastAskedAt = Number.NEGATIVE_INFINITY;
 
 /** Resolves in the loop's next check phase, after its poll for I/O; counted as a request's wait meanwhile. */
 export function requestTurn(): Promise<void> {
   pending += 1;
+  lastAskedAt = performance.now();
   return new Promise((resolve) =>
     setImmediate(() => {
       pending -= 1;
@@ -20,3 +23,6 @@ export function requestTurn(): Promise<void> {
 
 /** Whether a request is waiting for a check phase: background work should let it go first. */
 export const requestTurnsPending = (): boolean => pending > 0;
+
+/** When a request last asked for a turn (performance.now()): background work can tell whether requests are being served. */
+export const lastRequestTurnAt = (): number => lastAskedAt;

@@ -6,6 +6,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Repositories } from '../../src/ports/store.js';
 import { SchedulerWorld, WS } from '../support/scheduler-world.js';
+import { requestTurn } from '../../src/shared/request-turns.js';
 
 const MONDAY_10 = new Date('2026-01-05T10:00:00Z');
 
@@ -58,4 +59,33 @@ it('a claim batch gives the event loop a turn between finding its targets and wr
   const summary = await world.pass(MONDAY_10);
   expect(summary).toMatchObject({ due: 3, sent: 3 });
   expect(seen).toEqual(['after a turn of the loop']);
+});
+
+it('while requests are being served, a claim takes 50 due targets a transaction, and still claims them all', async () => {
+  world = await SchedulerWorld.create();
+  for (let i = 0; i < 120; i++) {
+    await world.enrol(`U0SERVE${String(i).padStart(3, '0')}`, 'UTC', 'devops', '2026-01-05', new Date('2026-01-01T00:00:00Z'), '09:00');
+  }
+  const { store } = world.services;
+  const transaction = store.transaction.bind(store);
+  const limits: number[] = [];
+  store.transaction = (work) =>
+    transaction((tx) =>
+      work({
+        ...tx,
+        enrolments: {
+          ...tx.enrolments,
+          dueNudges(now, limit) {
+            limits.push(limit);
+            return tx.enrolments.dueNudges(now, limit);
+          },
+        },
+      }),
+    );
+  // Commands keep arriving while the pass runs: each asks for a turn of the loop before its acknowledgement.
+  void requestTurn();
+  const stream = setInterval(() => void requestTurn(), 5);
+  const summary = await world.pass(MONDAY_10).finally(() => clearInterval(stream));
+  expect(summary.due).toBe(120);
+  expect(limits).toEqual([50, 50, 50]);
 });

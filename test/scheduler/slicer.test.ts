@@ -16,7 +16,7 @@ const loopComesRound = () => new Promise((resolve) => setTimeout(resolve, 5));
 describe('LoopSlicer', () => {
   it('lets steps through until the pass has held the loop for a slice, then waits for the loop to come round', async () => {
     let now = 1000;
-    const slicer = new LoopSlicer(10, () => now);
+    const slicer = new LoopSlicer({ clock: () => now, serving: () => false });
     expect(await settlesAtOnce(slicer.turn())).toBe(true); // a slice begins
     now += 6;
     expect(await settlesAtOnce(slicer.turn())).toBe(true);
@@ -32,7 +32,7 @@ describe('LoopSlicer', () => {
 
   it('never holds up a pass that is not busy: a step after the loop came round begins a new slice', async () => {
     let now = 1000;
-    const slicer = new LoopSlicer(10, () => now);
+    const slicer = new LoopSlicer({ clock: () => now, serving: () => false });
     await slicer.turn();
     await loopComesRound();
     now += 500; // a long wait for Slack's pace, with the loop free meanwhile
@@ -41,7 +41,7 @@ describe('LoopSlicer', () => {
 
   it('lets only one slice of waiting steps through when the loop comes round', async () => {
     let now = 1000;
-    const slicer = new LoopSlicer(10, () => now);
+    const slicer = new LoopSlicer({ clock: () => now, serving: () => false });
     await slicer.turn();
     now += 20;
     const steps = [slicer.turn(), slicer.turn(), slicer.turn()];
@@ -63,7 +63,7 @@ describe('LoopSlicer', () => {
 
   it("lets a request's wait for the check phase go first, though the pass queued its own before it", async () => {
     let now = 1000;
-    const slicer = new LoopSlicer(10, () => now);
+    const slicer = new LoopSlicer({ clock: () => now, serving: () => false });
     await slicer.turn();
     now += 20; // the slice is used up: the next step waits for the loop
     const order: string[] = [];
@@ -72,5 +72,60 @@ describe('LoopSlicer', () => {
     const request = requestTurn().then(() => order.push('request'));
     await Promise.all([step, request]);
     expect(order).toEqual(['request', 'pass']);
+  });
+
+  it('takes slices of 2 ms while requests are being served, and rests four times as long after each', async () => {
+    let now = 1000;
+    const rests: number[] = [];
+    const slicer = new LoopSlicer({
+      clock: () => now,
+      rest: async (ms) => {
+        rests.push(ms);
+        now += ms;
+        await loopComesRound();
+      },
+      serving: () => true,
+    });
+    await slicer.turn();
+    now += 1;
+    expect(await settlesAtOnce(slicer.turn())).toBe(true);
+    now += 2;
+    await slicer.turn();
+    expect(rests).toEqual([12]);
+    // The next step is inside the new slice.
+    now += 1;
+    expect(await settlesAtOnce(slicer.turn())).toBe(true);
+  });
+
+  it('knows requests are being served by their turns', async () => {
+    let now = 1000;
+    const rests: number[] = [];
+    const slicer = new LoopSlicer({
+      clock: () => now,
+      rest: async (ms) => {
+        rests.push(ms);
+        await loopComesRound();
+      },
+    });
+    // A command's turn, just now (the default looks at the wall clock).
+    await requestTurn();
+    expect(slicer.serving()).toBe(true);
+    await slicer.turn();
+    now += 3;
+    await slicer.turn();
+    expect(rests).toEqual([12]);
+  });
+
+  it('never rests inside a transaction: it gives the loop its turn instead', async () => {
+    let now = 1000;
+    const rests: number[] = [];
+    const slicer = new LoopSlicer({ clock: () => now, rest: async (ms) => void rests.push(ms), serving: () => true });
+    await slicer.turn(true);
+    now += 3;
+    const waiting = slicer.turn(true);
+    expect(await settlesAtOnce(waiting)).toBe(false);
+    await loopComesRound();
+    expect(await settlesAtOnce(waiting)).toBe(true);
+    expect(rests).toEqual([]);
   });
 });
