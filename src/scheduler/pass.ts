@@ -183,8 +183,12 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
   return out;
 }
 
-/** Due targets claimed per transaction while requests are being served (see claimDue). */
-const SERVING_CLAIM_BATCH = 50;
+/**
+ * Due targets claimed per transaction while requests are being served (see claimDue). On PostgreSQL a batch costs
+ * the server a few statements whatever its size, on the machine's cores the requests need too: batches of 50 made
+ * the claim of 10,000 take 3–5 s instead of 1, and the requests lost more than they gained (bench/README.md).
+ */
+const SERVING_CLAIM_BATCH = { sqlite: 50, postgres: 250 };
 /** One per process: passes that overlap (a long fan-out and the next minute's pass) share the loop's slices. */
 const LOOP = new LoopSlicer();
 const targetOf = (o: Outgoing) => `${o.row.workspaceId}/${o.row.target}`;
@@ -231,7 +235,7 @@ async function claimDue(run: PassRun, schedule: ScheduledKinds): Promise<Outgoin
       await run.slicer.turn();
       // While requests are being served, smaller batches: each of a batch's steps holds the loop for as long as its
       // statement and its rows take, and a request that comes in meanwhile waits for it.
-      const size = run.slicer.serving() ? Math.min(claimBatchSize, SERVING_CLAIM_BATCH) : claimBatchSize;
+      const size = run.slicer.serving() ? Math.min(claimBatchSize, SERVING_CLAIM_BATCH[store.database.engine]) : claimBatchSize;
       let heard!: (full: boolean) => void;
       const full = new Promise<boolean>((resolve) => (heard = resolve));
       const batch = claimBatch(run, schedule, size, (found) => heard(found === size));

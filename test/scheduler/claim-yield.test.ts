@@ -61,8 +61,8 @@ it('a claim batch gives the event loop a turn between finding its targets and wr
   expect(seen).toEqual(['after a turn of the loop']);
 });
 
-it('while requests are being served, a claim takes 50 due targets a transaction, and still claims them all', async () => {
-  world = await SchedulerWorld.create();
+it('while requests are being served, a claim on SQLite takes 50 due targets a transaction, and still claims them all', async () => {
+  world = await SchedulerWorld.create(undefined, undefined, 'sqlite');
   for (let i = 0; i < 120; i++) {
     await world.enrol(`U0SERVE${String(i).padStart(3, '0')}`, 'UTC', 'devops', '2026-01-05', new Date('2026-01-01T00:00:00Z'), '09:00');
   }
