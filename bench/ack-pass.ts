@@ -21,6 +21,11 @@
  * Beside each window's acknowledgements: the cores its server's main thread and its other threads (V8's helpers, the
  * SQLite checkpointer) used meanwhile, and the whole machine (every process: this one, the fake Slack, PostgreSQL).
  * Each round's line is printed as the round ends.
+ *
+ * The goal is the claim's p99 against the control's: what the pass costs the acknowledgements. Under a load that never
+ * stops, the server answers each command while the next ones arrive (in `ack`'s bursts, after the burst), so even the
+ * control minute is slower than the bare app, which answers nothing; the claim's p99 against the bare app's is
+ * printed beside it.
  */
 import { loadConfig } from '../src/config.js';
 import { buildContainer } from '../src/container.js';
@@ -36,7 +41,7 @@ import { cpuMs, type Launched, launch, machineBusyMs, median, percentile, tempDb
 const GOAL_P99_RATIO = 1.3;
 const DUE = Number(process.env.ACK_PASS_DUE ?? 10_000);
 /** The most requests one window's load sends: it goes on until shortly after the window ends. */
-const REQUESTS = Number(process.env.ACK_PASS_REQUESTS ?? 60_000);
+const REQUESTS = Number(process.env.ACK_PASS_REQUESTS ?? 300_000);
 /** How long after a window its load goes on. */
 const TAIL_MS = 100;
 /** `sqlite`, `postgres` or both (the default), comma-separated. */
@@ -250,7 +255,7 @@ async function measureEngine(engine: string, db: string, fake: FakeSlackProcess,
 
 export async function benchAckPass(): Promise<string[]> {
   const lines = [
-    `ack-pass: /aipath ${COMMAND} acknowledged while the server's scheduler pass claims ${DUE.toLocaleString('en')} weekly nudges (missed: due 3 days before, so nothing is delivered after the claim); ${CONCURRENCY} concurrent, from ${LEAD_MS} ms before each window (the claim, a control minute without one, the bare app) to ${TAIL_MS} ms after it; ${ROUNDS} rounds; goal: ack p99 ≤ ${GOAL_P99_RATIO}× bare`,
+    `ack-pass: /aipath ${COMMAND} acknowledged while the server's scheduler pass claims ${DUE.toLocaleString('en')} weekly nudges (missed: due 3 days before, so nothing is delivered after the claim); ${CONCURRENCY} concurrent, from ${LEAD_MS} ms before each window (the claim, a control minute without one, the bare app) to ${TAIL_MS} ms after it; ${ROUNDS} rounds; goal: ack p99 during the claim ≤ ${GOAL_P99_RATIO}× a minute without one (the pass's own cost; the bare app's beside it)`,
   ];
   const fake = await startFakeSlackProcess();
   const stops: (() => Promise<unknown>)[] = [() => fake.stop()];
@@ -280,9 +285,10 @@ export async function benchAckPass(): Promise<string[]> {
     return `×${median(each).toFixed(2)} (${each.map((x) => `×${x.toFixed(2)}`).join(' / ')})`;
   };
   for (const { engine, figures } of results) {
-    const ratio = median(figures.map((r) => p99(r.claim) / p99(r.bare)));
+    const ratio = median(figures.map((r) => p99(r.claim) / p99(r.control)));
+    const served = (r: RoundFigures) => r.claim.acks.length / r.control.acks.length;
     lines.push(
-      `  ${engine.padEnd(11)} ack p99 during the claim × bare p99, median of the rounds ${ratios(figures, (r) => p99(r.claim) / p99(r.bare))} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}); control minute × bare ${ratios(figures, (r) => p99(r.control) / p99(r.bare))}; the claim × control ${ratios(figures, (r) => p99(r.claim) / p99(r.control))}; claim ${median(figures.map((r) => r.claimMs)).toFixed(0)} ms (median)`,
+      `  ${engine.padEnd(11)} ack p99 during the claim × the control minute's, median of the rounds ${ratios(figures, (r) => p99(r.claim) / p99(r.control))} (goal ≤ ×${GOAL_P99_RATIO} ${ratio <= GOAL_P99_RATIO ? '✓' : '✗'}); requests served during the claim × control ${ratios(figures, served)}; the claim × bare ${ratios(figures, (r) => p99(r.claim) / p99(r.bare))}; control × bare ${ratios(figures, (r) => p99(r.control) / p99(r.bare))}; claim ${median(figures.map((r) => r.claimMs)).toFixed(0)} ms (median)`,
     );
   }
   return lines;

@@ -185,8 +185,9 @@ async function takeOverAbandoned(run: PassRun, kinds: ScheduledKinds[], wallNow:
 
 /**
  * Due targets claimed per transaction while requests are being served (see claimDue). On PostgreSQL a batch costs
- * the server a few statements whatever its size, on the machine's cores the requests need too: batches of 50 made
- * the claim of 10,000 take 3–5 s instead of 1, and the requests lost more than they gained (bench/README.md).
+ * the server a few statements whatever its size, on the cores the requests need too: with batches of 50 a claim of
+ * 10,000 under load took 3.2–5.4 s (1.5–1.9 s with 250), and the acknowledgements' p99 during it was ×1.57 that of a
+ * minute without one (×1.22 with 250; bench/README.md, fourteenth round).
  */
 const SERVING_CLAIM_BATCH = { sqlite: 50, postgres: 250 };
 /** One per process: passes that overlap (a long fan-out and the next minute's pass) share the loop's slices. */

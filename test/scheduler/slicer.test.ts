@@ -13,6 +13,17 @@ async function settlesAtOnce(p: Promise<void>): Promise<boolean> {
 }
 const loopComesRound = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** A slicer on the test's clock whose rests are recorded (each lets the loop come round). */
+function recording(serving?: () => boolean) {
+  const clock = { now: 1000 };
+  const rests: number[] = [];
+  const rest = async (ms: number) => {
+    rests.push(ms);
+    await loopComesRound();
+  };
+  return { clock, rests, slicer: new LoopSlicer({ clock: () => clock.now, rest, serving }) };
+}
+
 describe('LoopSlicer', () => {
   it('lets steps through until the pass has held the loop for a slice, then waits for the loop to come round', async () => {
     let now = 1000;
@@ -75,43 +86,25 @@ describe('LoopSlicer', () => {
   });
 
   it('takes slices of 2 ms while requests are being served, and rests four times as long after each', async () => {
-    let now = 1000;
-    const rests: number[] = [];
-    const slicer = new LoopSlicer({
-      clock: () => now,
-      rest: async (ms) => {
-        rests.push(ms);
-        now += ms;
-        await loopComesRound();
-      },
-      serving: () => true,
-    });
+    const { clock, rests, slicer } = recording(() => true);
     await slicer.turn();
-    now += 1;
+    clock.now += 1;
     expect(await settlesAtOnce(slicer.turn())).toBe(true);
-    now += 2;
+    clock.now += 2;
     await slicer.turn();
     expect(rests).toEqual([12]);
     // The next step is inside the new slice.
-    now += 1;
+    clock.now += 1;
     expect(await settlesAtOnce(slicer.turn())).toBe(true);
   });
 
   it('knows requests are being served by their turns', async () => {
-    let now = 1000;
-    const rests: number[] = [];
-    const slicer = new LoopSlicer({
-      clock: () => now,
-      rest: async (ms) => {
-        rests.push(ms);
-        await loopComesRound();
-      },
-    });
+    const { clock, rests, slicer } = recording();
     // A command's turn, just now (the default looks at the wall clock).
     await requestTurn();
     expect(slicer.serving()).toBe(true);
     await slicer.turn();
-    now += 3;
+    clock.now += 3;
     await slicer.turn();
     expect(rests).toEqual([12]);
   });
