@@ -30,7 +30,7 @@ export interface PassOptions {
   /**
    * Due targets claimed per transaction, between which the pass yields to requests in flight; by default 250 on SQLite,
    * whose transaction runs on the event loop, and 1,000 on PostgreSQL, where it only waits for the server and each
-   * batch costs a few round trips.
+   * batch costs a few round trips; while requests are being served, at most 50 and 250 (SERVING_CLAIM_BATCH).
    */
   claimBatchSize?: number;
   /** Sends in flight at once; Slack's pace is enforced by the rate limiter. */
