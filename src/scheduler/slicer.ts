@@ -41,9 +41,9 @@ export interface SlicerOptions {
  *
  * While requests are being served (a command asked for its turn in the last 100 ms), a slice is 2 ms, not 10, and
  * after it the pass rests four times as long, the loop free. A request that comes in during a slice waits for it:
- * with 10 ms slices (and claim batches of 250), acknowledgements' p99 while a pass claimed 10,000 was 1.65× that of
- * a minute without a claim (bench/README.md, fourteenth round). Inside a transaction the pass never rests: on SQLite
- * the transaction holds up every other statement.
+ * with 10 ms slices (and claim batches of 250), acknowledgements' p99 while a pass claimed 10,000 on SQLite was 53 ms
+ * against 36 ms in a minute without a claim, and is now 34 against 38 (bench/README.md, fourteenth round). Inside a
+ * transaction the pass never rests: on SQLite the transaction holds up every other statement.
  */
 export class LoopSlicer {
   private sliceStart = 0;
