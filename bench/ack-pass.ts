@@ -97,9 +97,9 @@ type Loaded = Awaited<ReturnType<typeof load>>;
 
 /** The acknowledgements of `m`'s requests in flight at any moment from `from` to `to` (performance.now()). */
 function within(what: string, m: Loaded, from: number, to: number, loadBegan: number): number[] {
-  const acks = m.acks.filter((ack, i) => m.started[i]! < to && m.started[i]! + ack > from);
   if (m.acks.length === 0)
     throw new Error(`${what}: the load sent nothing (it began ${f1(from - loadBegan)} before the window, which lasted ${f1(to - from)})`);
+  const acks = m.acks.filter((ack, i) => m.started[i]! < to && m.started[i]! + ack > from);
   const loadEnd = Math.max(...m.acks.map((ack, i) => m.started[i]! + ack));
   if (loadEnd < to) throw new Error(`${what}: the load ended ${f1(to - loadEnd)} before the window did: raise ACK_PASS_REQUESTS`);
   return acks;
