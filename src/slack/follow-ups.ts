@@ -11,11 +11,13 @@ import { requestTurn } from '../shared/request-turns.js';
  * first and the answers follow here.
  *
  * While commands keep arriving (one came in the last window of `quietMs`), follow-ups wait for the burst to pass, so the
- * acknowledgements get the process's time rather than share it with answers; none waits longer than `maxDeferMs`
- * for that, so a burst that goes on delays answers by at most that much before they share again. Each follow-up
- * then starts in a `setImmediate` turn of its own, and Node polls for I/O (new requests, whose acknowledgements then
- * go out) before every such turn; at most `concurrency` run at a time, so a slow Slack or database call holds back
- * only its own share.
+ * acknowledgements get the process's time rather than share it with answers; none waits longer than `maxDeferMs`.
+ * Commands that go on arriving for longer than that (without a pause of STREAM_PAUSE_MS) are a steady stream, not a
+ * burst: from then on follow-ups share the process with them at once, until the commands pause. (Held back each in
+ * turn, every answer of a steady stream waited the whole `maxDeferMs`, however idle the process, and a second's
+ * queue of answers made the acknowledgements slower.) Each follow-up starts in a `setImmediate` turn of its own, and
+ * Node polls for I/O (new requests, whose acknowledgements then go out) before every such turn; at most `concurrency`
+ * run at a time, so a slow Slack or database call holds back only its own share.
  *
  * The queue is bounded by time: while the follow-up that has waited longest has waited more than `maxWaitMs`, the
  * process is further behind than a learner waits for an answer, and `overloaded` tells callers to refuse new work
@@ -28,6 +30,9 @@ export class FollowUps {
   /** Commands arrived in all, and how many had when `schedule` last looked: a difference means the burst goes on. */
   private commands = 0;
   private commandsSeen = 0;
+  /** When the last command arrived, and the first after the last pause of `STREAM_PAUSE_MS` (`now()`). */
+  private lastCommandAt = Number.NEGATIVE_INFINITY;
+  private streamBegan = Number.NEGATIVE_INFINITY;
   /** The end of the turn of the event loop in which commands are asking `crowded`: how many asked in it. */
   private turnEnd: Promise<number> | undefined;
 
@@ -71,6 +76,9 @@ export class FollowUps {
    */
   crowded(): Promise<boolean> {
     const before = this.commands++;
+    const now = this.now();
+    if (now - this.lastCommandAt >= STREAM_PAUSE_MS) this.streamBegan = now;
+    this.lastCommandAt = now;
     this.turnEnd ??= requestTurn().then(() => {
       this.turnEnd = undefined;
       return this.commands - before;
@@ -92,7 +100,9 @@ export class FollowUps {
   private schedule(): void {
     if (this.scheduled || this.waiting.length === 0 || this.running >= this.concurrency) return;
     this.scheduled = true;
-    if (this.commands !== this.commandsSeen && this.now() - this.waiting[0]!.since < this.maxDeferMs) {
+    const now = this.now();
+    const deferredFor = Math.max(now - this.waiting[0]!.since, now - this.streamBegan);
+    if (this.commands !== this.commandsSeen && deferredFor < this.maxDeferMs) {
       // A command came since the last look: wait a quiet window (a timer, so the burst's requests are read meanwhile
       // without the loop spinning) and look again.
       this.commandsSeen = this.commands;
@@ -114,5 +124,13 @@ export class FollowUps {
 export const MAX_WAIT_MS = 10_000;
 /** A gap between commands this long ends a burst: far longer than the process takes to acknowledge one. */
 const QUIET_MS = 3;
-/** The longest a follow-up waits for a burst of commands to pass before it shares the process with them again. */
+/**
+ * The longest a follow-up waits for a burst to pass; commands that have kept arriving for longer than this, without a
+ * pause of STREAM_PAUSE_MS, are a steady stream, whose follow-ups do not wait at all.
+ */
 const MAX_DEFER_MS = 1000;
+/**
+ * A pause between commands this long ends a steady stream. Far longer than QUIET_MS: the process sees commands when it
+ * reads them, so a few milliseconds of its own work (a collection, a follow-up) look like a gap between them.
+ */
+const STREAM_PAUSE_MS = 100;

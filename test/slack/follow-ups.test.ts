@@ -100,4 +100,33 @@ describe('FollowUps', () => {
     clearInterval(arrivals);
     expect(ran).toBe(true);
   });
+
+  it('treats commands that keep arriving for longer than maxDeferMs as a stream: follow-ups start at once until they pause', async () => {
+    const t = { value: 0 };
+    const followUps = new FollowUps({ quietMs: 50, maxDeferMs: 1000, now: () => t.value });
+    // A command every 10 ms of `t` (every 2 ms of real time): never a gap of quietMs (real time) between them.
+    const commands = () =>
+      setInterval(() => {
+        t.value += 10;
+        void followUps.crowded();
+      }, 2);
+    /** Queues a follow-up; resolves with how long (in `t`) it waited to start. */
+    const follow = async () => {
+      const queued = t.value;
+      return followUps.run(async () => t.value - queued);
+    };
+    let arrivals = commands();
+    await new Promise((r) => setTimeout(r, 10));
+    // Held back until the stream is a second old (it began a few commands before this follow-up was queued).
+    expect(await follow()).toBeGreaterThanOrEqual(900);
+    // A second of commands without a pause: a stream. The next follow-up starts at once.
+    expect(await follow()).toBeLessThan(500);
+    // The commands pause; the next ones are a new burst, whose follow-ups wait again.
+    clearInterval(arrivals);
+    t.value += 200;
+    arrivals = commands();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await follow()).toBeGreaterThanOrEqual(900);
+    clearInterval(arrivals);
+  });
 });
