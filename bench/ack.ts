@@ -93,14 +93,15 @@ export const connections = (concurrency: number) => new Agent({ keepAlive: true,
 /**
  * Acknowledgement latencies, and when `sink` is given, the answers' latencies: in the acknowledgement, or posted to the
  * sink (all awaited). `agent`: the connections to send on (see `connections`), left open; without it, connections of
- * this load's own. `until`: the load sends no more once it says so, even if fewer than `total` were sent.
+ * this load's own. `until`: the load sends no more once it says so, even if fewer than `total` were sent. `perSecond`:
+ * the load sends no faster than this many requests a second in all (each client waits for the next free slot).
  */
 export async function load(
   url: string,
   text: string,
   total: number,
   concurrency: number,
-  opts: { sink?: Answers; onAcked?: () => void; agent?: Agent; until?: () => boolean } = {},
+  opts: { sink?: Answers; onAcked?: () => void; agent?: Agent; until?: () => boolean; perSecond?: number } = {},
 ): Promise<{ acks: number[]; started: number[]; answers: number[]; inAck: number }> {
   const { sink, onAcked } = opts;
   const acks: number[] = [];
@@ -110,9 +111,14 @@ export async function load(
   const answeredInAck: number[] = [];
   let count = 0;
   const agent = opts.agent ?? connections(concurrency);
+  const began = performance.now();
   const worker = async () => {
     while (count < total && !opts.until?.()) {
       count++;
+      if (opts.perSecond) {
+        const slot = began + ((count - 1) * 1000) / opts.perSecond;
+        if (slot > performance.now()) await new Promise((r) => setTimeout(r, slot - performance.now()));
+      }
       const id = ++requestIds;
       const body = new URLSearchParams({
         command: '/aipath',

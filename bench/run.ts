@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
   crash: () => benchCrash(),
   ack: () => benchAck(),
   'ack-pass': async () => (await import('./ack-pass.js')).benchAckPass(),
+  'ack-stream': async () => (await import('./ack-stream.js')).benchAckStream(),
   leaderboard: () => benchLeaderboard(),
   admin: async () => (await import('./admin.js')).benchAdmin(),
   efficacy: async () => (await import('./efficacy.js')).benchEfficacy(),

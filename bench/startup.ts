@@ -1,22 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ScriptableFakeSlack } from '../test/support/fake-slack.js';
 import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
 import { startBenchServer } from './pg-server.js';
-import { launch, median, rssMb, SECRET, tempDb } from './support.js';
+import { cpuMs, launch, median, rssMb, SECRET, tempDb } from './support.js';
 
 /** Issue 15's goal: cold start to ready and resident memory each at most this many times the bare Bolt app's. */
 const GOAL_RATIO = 1.5;
 const SNAPSHOT = 'dist/content.snapshot.json';
-
-/**
- * CPU time (user + system, all threads) a process has used, from /proc (Linux, 100 ticks a second). Read at ready, it
- * moves less with the machine's load than the wall-clock time does.
- */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 interface Figures {
   ready: number[];
