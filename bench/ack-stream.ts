@@ -9,10 +9,9 @@
  * Slack's sink). `ACK_STREAM_RATES` (`300,700` a second), `ACK_STREAM_ROUNDS` (3), `ACK_STREAM_ENGINES=sqlite` to
  * leave PostgreSQL out (a throwaway server, as `ack` starts it).
  */
-import { type Answers, connections, load, seed, serverEnv } from './ack.js';
-import { freshDatabase } from '../test/support/postgres.js';
+import { type Answers, connections, load, seed, seededPostgres, serverEnv } from './ack.js';
 import { startFakeSlackProcess } from './fake-slack-process.js';
-import { startBenchServer, withClient } from './pg-server.js';
+import { startBenchServer } from './pg-server.js';
 import { type Launched, launch, median, percentile, tempDb } from './support.js';
 
 const RATES = (process.env.ACK_STREAM_RATES ?? '300,700').split(',').map(Number);
@@ -98,10 +97,8 @@ export async function benchAckStream(): Promise<string[]> {
     const pg = ENGINES.includes('postgres') ? await startBenchServer() : { skipped: 'ACK_STREAM_ENGINES has no postgres', stop: async () => {} };
     stops.push(() => pg.stop());
     if (pg.url) {
-      const pgDb = await freshDatabase(pg.url, 'bench_ack_stream');
+      const pgDb = await seededPostgres(pg.url, 'bench_ack_stream');
       stops.push(() => pgDb.drop());
-      await seed(pgDb.url);
-      await withClient(pgDb.url, (c) => c.query('VACUUM (ANALYZE)'));
       await measureEngine('PostgreSQL', await started(pgDb.url), bare, fake, lines);
     } else {
       lines.push(`  PostgreSQL skipped: ${pg.skipped}`);

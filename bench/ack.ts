@@ -10,7 +10,7 @@ import { epochNow } from './answer-sink.js';
 import { type FakeSlackProcess, startFakeSlackProcess } from './fake-slack-process.js';
 import { cpuMs, type Launched, launch, median, percentile, SECRET, tempDb } from './support.js';
 import { startBenchServer, withClient } from './pg-server.js';
-import { freshDatabase } from '../test/support/postgres.js';
+import { type FreshDatabase, freshDatabase } from '../test/support/postgres.js';
 
 export const WS = 'T0ACKBNCH1';
 const COMMANDS = ['service bedrock', 'cert aip-c01', 'status', 'leaderboard', 'review', 'readiness'];
@@ -50,6 +50,15 @@ export async function seed(path: string): Promise<void> {
   } finally {
     await container.close();
   }
+}
+
+/** A new database on the PostgreSQL server at `serverUrl`, seeded as `seed` does and vacuumed. */
+export async function seededPostgres(serverUrl: string, label: string): Promise<FreshDatabase> {
+  const db = await freshDatabase(serverUrl, label);
+  await seed(db.url);
+  // What autovacuum would otherwise do to the freshly written tables while the first rounds are measured.
+  await withClient(db.url, (c) => c.query('VACUUM (ANALYZE)'));
+  return db;
 }
 
 /** The environment of the measured servers (aipath and the bare app): one workspace, Slack's Web API the fake's. */
@@ -251,11 +260,8 @@ export async function benchAck(
     const pg = process.env.ACK_SQLITE_ONLY ? { skipped: 'ACK_SQLITE_ONLY set', stop: async () => {} } : await startBenchServer();
     stops.push(() => pg.stop());
     if (pg.url) {
-      const pgDb = await freshDatabase(pg.url, 'bench_ack');
+      const pgDb = await seededPostgres(pg.url, 'bench_ack');
       stops.push(() => pgDb.drop());
-      await seed(pgDb.url);
-      // What autovacuum would otherwise do to the freshly written tables while the first rounds are measured.
-      await withClient(pgDb.url, (c) => c.query('VACUUM (ANALYZE)'));
       const onPg = await server(['dist/cli.js', 'start'], { ...env, AIPATH_DB: pgDb.url });
       stops.unshift(() => onPg.stop());
       targets.push({ engine: 'PostgreSQL', server: onPg });
