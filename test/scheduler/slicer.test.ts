@@ -110,11 +110,9 @@ describe('LoopSlicer', () => {
   });
 
   it('never rests inside a transaction: it gives the loop its turn instead', async () => {
-    let now = 1000;
-    const rests: number[] = [];
-    const slicer = new LoopSlicer({ clock: () => now, rest: async (ms) => void rests.push(ms), serving: () => true });
+    const { clock, rests, slicer } = recording(() => true);
     await slicer.turn(true);
-    now += 3;
+    clock.now += 3;
     const waiting = slicer.turn(true);
     expect(await settlesAtOnce(waiting)).toBe(false);
     await loopComesRound();
